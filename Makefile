@@ -1,0 +1,59 @@
+# SEND Health Hub. The two set-up commands are `make run` and `make test`; the rest are for developers.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := config.settings
+
+help:
+	@echo "make run    install everything, migrate, load demo data if empty, serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   run the whole test suite (SQLite unless DATABASE_URL is set)"
+	@echo "make lint   ruff, mypy and the migrations check"
+	@echo "make bench  search and dashboard benchmarks (see bench/README.md)"
+
+# Python environment: rebuilt when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+# NHS.UK frontend from the npm registry, served through Django's static files.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+static: install
+	$(PY) manage.py collectstatic --noinput -v 0
+
+run: static
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_data --if-empty
+	$(PY) manage.py demo_credentials
+	@$(PY) manage.py worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile - --forwarded-allow-ips=127.0.0.1
+
+test: static
+	$(VENV)/bin/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-browser
+
+# Browser tests need Chromium; outside CI they are skipped with a message when it is missing.
+test-browser: static
+	@if [ -x "$${CHROMIUM:-/usr/bin/chromium}" ] || [ -n "$$CI" ]; then \
+		$(VENV)/bin/pytest -m browser $(PYTEST_ARGS); \
+	else echo "Browser tests not run: no Chromium at /usr/bin/chromium (apt-get install chromium)."; fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: static
+	$(PY) -m bench $(BENCH_ARGS)
+
+.PHONY: help install static run test test-browser lint bench

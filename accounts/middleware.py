@@ -1,0 +1,23 @@
+from collections.abc import Callable
+
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+
+class StaffTwoFactorMiddleware:
+    """A safety net: a signed-in user who has not passed two-factor is signed out.
+
+    The sign-in views only call `login()` after both steps, so this never fires in normal use; it
+    stops any other route to a session (a bug, a future login path) from skipping the second factor.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
+            logout(request)
+            return redirect("accounts:sign-in")
+        return self.get_response(request)

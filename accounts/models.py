@@ -1,0 +1,196 @@
+"""People, organisations and what each person may do in each organisation.
+
+An organisation is one of a small tree: integrated care board > DCO service; local authority; provider
+trust > teams; school; voluntary or community organisation. A user is a member of one or more
+organisations, with one role per membership. Everything a user may see follows from memberships:
+see `accounts.access` for the rules every app uses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        INTEGRATED_CARE_BOARD = "icb", "Integrated care board"
+        DCO_SERVICE = "dco_service", "Designated clinical officer service"
+        LOCAL_AUTHORITY = "la", "Local authority"
+        PROVIDER_TRUST = "provider_trust", "Health provider trust"
+        PROVIDER_TEAM = "provider_team", "Health provider team"
+        SCHOOL = "school", "School or setting"
+        VOLUNTARY = "voluntary", "Voluntary or community organisation"
+        SERVICE_PROVIDER = "service_provider", "Other service provider"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # For a DCO service: the local authorities whose requests it handles ("the DCO sees their areas").
+    areas = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="dco_services",
+        limit_choices_to={"kind": "la"},
+    )
+    # For a provider team: its specialism, e.g. speech and language therapy.
+    specialism = models.CharField(max_length=100, blank=True)
+    code = models.CharField(max_length=20, blank=True, help_text="ODS code, LA number or URN")
+    email = models.EmailField(blank=True, help_text="Shared mailbox for reminders")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    """What a member may do in an organisation. Names as the people themselves use them."""
+
+    DCO = "dco", "Designated clinical officer"
+    DCO_ADMIN = "dco_admin", "DCO administrator"
+    LA_CASEWORKER = "la_caseworker", "LA SEN caseworker"
+    PROVIDER_CLINICIAN = "provider_clinician", "Provider clinician"
+    PROVIDER_TEAM_MANAGER = "provider_team_manager", "Provider team manager"
+    SYSTEM_ADMIN = "system_admin", "System administrator"
+    DIRECTORY_EDITOR = "directory_editor", "Local Offer editor"
+    PROVIDER_EDITOR = "provider_editor", "Service provider editor"
+    SCHOOL_STAFF = "school_staff", "School staff"
+
+
+STAFF_ROLES = frozenset(Role.values)
+
+
+class AccountManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        # E-mail addresses are matched without regard to case.
+        return self.get(email__iexact=username)
+
+
+class User(AbstractUser):
+    """A person who signs in. The e-mail address is the username."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField("e-mail address", unique=True)
+    # Demo accounts may use the fixed demo TOTP secret; never set outside demo mode.
+    is_demo = models.BooleanField(default=False)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = AccountManager()  # type: ignore[misc]
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def active_memberships(self) -> models.QuerySet[Membership]:
+        return self.memberships.filter(is_active=True, organisation__is_active=True).select_related(
+            "organisation"
+        )
+
+    def role_names(self) -> set[str]:
+        """The roles this user holds anywhere, cached for the request."""
+        cached = getattr(self, "_role_names", None)
+        if cached is None:
+            cached = set(self.active_memberships().values_list("role", flat=True))
+            self._role_names = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_names() & set(roles))
+
+    def organisations_with_role(self, *roles: str) -> models.QuerySet[Organisation]:
+        return Organisation.objects.filter(
+            memberships__user=self,
+            memberships__role__in=roles,
+            memberships__is_active=True,
+            is_active=True,
+        ).distinct()
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role")
+        ]
+        indexes = [models.Index(fields=["organisation", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.get_role_display()} at {self.organisation}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for a system acting for an organisation (for example an LA case-management system).
+
+    Only a SHA-256 hash is stored; the token itself is shown once, when made.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="First characters, to tell tokens apart")
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}...)"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, *, organisation: Organisation, name: str, created_by: User | None = None,
+              raw: str | None = None) -> tuple[ApiToken, str]:
+        """Make a token; returns the row and the raw token (shown to the person once)."""
+        raw = raw or f"shh_{secrets.token_urlsafe(32)}"
+        token = cls.objects.create(
+            organisation=organisation, name=name, token_hash=cls.hash(raw), prefix=raw[:8],
+            created_by=created_by,
+        )
+        return token, raw
+
+    @classmethod
+    def authenticate(cls, raw: str) -> ApiToken | None:
+        token = (
+            cls.objects.select_related("organisation")
+            .filter(token_hash=cls.hash(raw), revoked_at__isnull=True, organisation__is_active=True)
+            .first()
+        )
+        if token is not None:
+            now = timezone.now()
+            if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+                cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token
+
+
+def organisation_ids(orgs: Iterable[Organisation]) -> list[int]:
+    return [o.pk for o in orgs]

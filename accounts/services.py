@@ -1,0 +1,36 @@
+"""Sign-in steps, as plain functions the views call."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.http import HttpRequest
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import User
+
+# The fixed TOTP secret every demo account shares, so a reviewer can sign in with any authenticator
+# app. Only honoured when DEMO_MODE is on and the account is marked is_demo.
+DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"  # RFC 6238 test secret "12345678901234567890"
+DEMO_TOTP_BASE32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+
+
+def confirmed_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def verify_token(user: User, token: str) -> TOTPDevice | None:
+    """The confirmed TOTP device that accepts this token, or None."""
+    device = confirmed_device(user)
+    if device is None:
+        return None
+    if user.is_demo and not settings.DEMO_MODE:
+        return None  # demo accounts cannot sign in outside demo mode
+    return device if device.verify_token(token) else None
+
+
+def complete_sign_in(request: HttpRequest, user: User, device: TOTPDevice) -> None:
+    """Log the user in: only ever after the password (or OIDC) step and the second factor."""
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    otp_login(request, device)

@@ -1,0 +1,125 @@
+"""Staff sign-in: e-mail and password, then a time-based one-time code. Nobody is logged in until both pass."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib.auth import authenticate, logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import services
+from accounts.forms import SignInForm, TokenForm
+from accounts.models import User
+
+PENDING_KEY = "accounts_pending_user"
+NEXT_KEY = "accounts_next"
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+        return candidate
+    return reverse("core:home")
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    user_id = request.session.get(PENDING_KEY)
+    if not user_id:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """Who may see it: anyone."""
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
+        if isinstance(user, HttpResponse):  # axes lockout response
+            return user
+        if user is None:
+            form.add_error(None, "Enter a correct email address and password")
+        else:
+            request.session.cycle_key()
+            request.session[PENDING_KEY] = user.pk
+            request.session[NEXT_KEY] = _safe_next(request, request.GET.get("next"))
+            if services.confirmed_device(user) is None:
+                return redirect("accounts:two-factor-setup")
+            return redirect("accounts:two-factor")
+    return render(request, "accounts/sign_in.html", {"form": form, "page_has_errors": bool(form.errors)})
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Who may see it: someone who has just passed the password step."""
+    user = _pending_user(request)
+    if user is None:
+        return redirect("accounts:sign-in")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = services.verify_token(user, form.cleaned_data["token"])
+        if device is None:
+            form.add_error("token", "The security code is not right: enter the latest code from your app")
+        else:
+            next_url = request.session.get(NEXT_KEY) or reverse("core:home")
+            request.session.pop(PENDING_KEY, None)
+            services.complete_sign_in(request, user, device)
+            return HttpResponseRedirect(next_url)
+    return render(request, "accounts/two_factor.html", {"form": form, "page_has_errors": bool(form.errors)})
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Who may see it: someone who has passed the password step and has no authenticator yet."""
+    user = _pending_user(request)
+    if user is None:
+        return redirect("accounts:sign-in")
+    if services.confirmed_device(user) is not None:
+        return redirect("accounts:two-factor")
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Authenticator app"})
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            next_url = request.session.get(NEXT_KEY) or reverse("core:home")
+            request.session.pop(PENDING_KEY, None)
+            services.complete_sign_in(request, user, device)
+            return HttpResponseRedirect(next_url)
+        form.add_error("token", "The security code is not right: check the time on your phone and try again")
+    qr = segno.make(device.config_url, error="m")
+    context: dict[str, Any] = {
+        "form": form,
+        "qr_svg": qr.svg_inline(scale=4, title="QR code for your authenticator app"),
+        "secret": _base32(device.bin_key),
+        "page_has_errors": bool(form.errors),
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+def _base32(key: bytes) -> str:
+    import base64
+
+    text = base64.b32encode(key).decode().rstrip("=")
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+@require_http_methods(["GET", "POST"])
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """Who may see it: anyone (signing out when signed out does nothing)."""
+    if request.method == "POST":
+        logout(request)
+        return render(request, "accounts/signed_out.html")
+    return render(request, "accounts/sign_out.html")
+
+
+def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Shown by django-axes after too many failed sign-ins."""
+    return render(request, "accounts/locked_out.html", status=429)

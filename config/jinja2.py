@@ -1,0 +1,49 @@
+"""The Jinja2 environment for every page: the NHS.UK frontend macros plus the project's helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
+
+from core import formatting
+from core.forms_nhsuk import error_summary_params, field_params
+from core.navigation import header_params
+
+
+def url(viewname: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(viewname, args=args or None, kwargs=kwargs or None)
+
+
+def try_url(viewname: str, *args: Any, **kwargs: Any) -> str:
+    """The URL, or "" while the page does not exist yet (for links in the shared layout)."""
+    try:
+        return url(viewname, *args, **kwargs)
+    except NoReverseMatch:
+        return ""
+
+
+def environment(**options: Any) -> Environment:
+    options["loader"] = ChoiceLoader([options["loader"], PackageLoader("nhsuk_frontend_jinja")])
+    options["undefined"] = ChainableUndefined  # the NHS.UK macros rely on it
+    options.setdefault("autoescape", True)
+    options["extensions"] = [*options.get("extensions", []), "jinja2.ext.do", "jinja2.ext.loopcontrols"]
+    env = Environment(**options)  # noqa: S701 - autoescape is set above
+    env.globals.update(
+        {
+            "static": static,
+            "url": url,
+            "try_url": try_url,
+            "now": timezone.now,
+            "get_messages": messages.get_messages,
+            "field_params": field_params,
+            "error_summary_params": error_summary_params,
+            "header_params": header_params,
+        }
+    )
+    env.filters.update(formatting.FILTERS)
+    return env

@@ -1,0 +1,13 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "SERVICE_NAME": settings.SERVICE_NAME,
+        "AREA_NAME": settings.AREA_NAME,
+        "ORGANISATION_NAME": settings.ORGANISATION_NAME,
+        "DEMO_MODE": settings.DEMO_MODE,
+    }

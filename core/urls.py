@@ -1,0 +1,14 @@
+from django.urls import path
+
+from core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("cookies/", views.cookies, name="cookies"),
+    path("styleguide/", views.styleguide, name="styleguide"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,62 @@
+"""Site-wide pages. Who may see them: anyone."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html")
+
+
+def cookies(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/cookies.html")
+
+
+class StyleguideForm(forms.Form):
+    name = forms.CharField(label="Full name", help_text="As it appears on official letters")
+    colour = forms.ChoiceField(label="Favourite colour", choices=[("", "Choose"), ("blue", "Blue"), ("green", "Green")])
+    contact = forms.ChoiceField(
+        label="How should we contact you?", widget=forms.RadioSelect,
+        choices=[("email", "Email"), ("phone", "Phone"), ("post", "Post")],
+    )
+    needs = forms.MultipleChoiceField(
+        label="Which needs?", required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[("autism", "Autism"), ("adhd", "ADHD"), ("slcn", "Speech, language and communication")],
+    )
+    notes = forms.CharField(label="Notes", widget=forms.Textarea, required=False)
+
+
+def styleguide(request: HttpRequest) -> HttpResponse:
+    """The components every page uses, rendered through the same adapter (and checked by tests)."""
+    form = StyleguideForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    return render(request, "core/styleguide.html", {"form": form, "page_has_errors": form.is_bound and bool(form.errors)})
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
