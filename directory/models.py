@@ -116,6 +116,22 @@ class ProviderIdentifier(models.Model):
     identifier = models.CharField(max_length=100)
 
 
+class ServiceHistoryExtras(models.Model):
+    """Extra columns on each historical row of a service (django-simple-history `bases`).
+
+    A service's needs, categories, opening times, phones, cost options and areas live in related
+    rows that simple-history does not track; the service functions store their values here with
+    each change, so the history page can show what changed in them too.
+    """
+
+    related_values = models.JSONField(
+        default=dict, blank=True, help_text="Values of related records (needs, opening times...) at this change"
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Service(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -157,7 +173,7 @@ class Service(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic locking: bumped on each change")
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version"], bases=[ServiceHistoryExtras])
 
     class Meta:
         ordering = ["name"]
