@@ -125,7 +125,9 @@ class ServiceHistoryExtras(models.Model):
     """
 
     related_values = models.JSONField(
-        default=dict, blank=True, help_text="Values of related records (needs, opening times...) at this change"
+        default=dict,
+        blank=True,
+        help_text="Values of related records (needs, opening times...) at this change",
     )
 
     class Meta:
