@@ -1,26 +1,77 @@
+"""Sign-in forms. Autocomplete attributes let browsers and password managers fill them in (WCAG 3.3.8):
+nothing here blocks pasting or asks people to remember or transcribe anything a machine can fill."""
+
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+
+from accounts.tasks import send_email
 
 
 class SignInForm(forms.Form):
     username = forms.EmailField(
-        label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"})
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
     )
-    password = forms.CharField(label="Password", strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class TokenForm(forms.Form):
     token = forms.CharField(
         label="Security code",
         help_text="The 6-digit code from your authenticator app",
-        max_length=6,
+        max_length=7,
         min_length=6,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "class": "nhsuk-input--width-10", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "nhsuk-input--width-10",
+                "spellcheck": "false",
+            }
+        ),
     )
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"].replace(" ", "")
-        if not token.isdigit():
+        if not token.isdigit() or len(token) != 6:
             raise forms.ValidationError("Enter the 6-digit security code, numbers only")
         return token
+
+
+class ForgottenPasswordForm(PasswordResetForm):
+    """Asks for the e-mail address. The same answer is shown whether or not an account has it."""
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict,
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        # Rendered here, sent by the background worker: the page answers in the same time whether or
+        # not the address has an account, so response times do not reveal who has one.
+        from django.template import loader
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        send_email.enqueue(subject=subject, body=body, to=[to_email])
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Choose a new password (after following the link in the e-mail)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].help_text = "At least 12 characters. A few random words work well."
+        self.fields["new_password2"].label = "Confirm new password"

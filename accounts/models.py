@@ -168,12 +168,16 @@ class ApiToken(models.Model):
         return hashlib.sha256(raw.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, *, organisation: Organisation, name: str, created_by: User | None = None,
-              raw: str | None = None) -> tuple[ApiToken, str]:
+    def issue(
+        cls, *, organisation: Organisation, name: str, created_by: User | None = None, raw: str | None = None
+    ) -> tuple[ApiToken, str]:
         """Make a token; returns the row and the raw token (shown to the person once)."""
         raw = raw or f"shh_{secrets.token_urlsafe(32)}"
         token = cls.objects.create(
-            organisation=organisation, name=name, token_hash=cls.hash(raw), prefix=raw[:8],
+            organisation=organisation,
+            name=name,
+            token_hash=cls.hash(raw),
+            prefix=raw[:8],
             created_by=created_by,
         )
         return token, raw

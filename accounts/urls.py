@@ -9,4 +9,12 @@ urlpatterns = [
     path("sign-in/security-code/", views.two_factor, name="two-factor"),
     path("sign-in/set-up-security-codes/", views.two_factor_setup, name="two-factor-setup"),
     path("sign-out/", views.sign_out, name="sign-out"),
+    path("password-reset/", views.ForgottenPasswordView.as_view(), name="password-reset"),
+    path("password-reset/sent/", views.PasswordResetSentView.as_view(), name="password-reset-sent"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.ChooseNewPasswordView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path("password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
 ]

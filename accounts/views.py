@@ -5,16 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib.auth import authenticate, logout
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
-from accounts.forms import SignInForm, TokenForm
+from accounts.forms import ForgottenPasswordForm, NewPasswordForm, SignInForm, TokenForm
 from accounts.models import User
 
 PENDING_KEY = "accounts_pending_user"
@@ -83,7 +85,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:sign-in")
     if services.confirmed_device(user) is not None:
         return redirect("accounts:two-factor")
-    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Authenticator app"})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": "Authenticator app"}
+    )
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
@@ -120,6 +124,58 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/sign_out.html")
 
 
-def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
-    """Shown by django-axes after too many failed sign-ins."""
-    return render(request, "accounts/locked_out.html", status=429)
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Shown by django-axes after too many failed sign-ins (429 Too Many Requests). Who may see it: anyone."""
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+
+
+class ForgottenPasswordView(auth_views.PasswordResetView):
+    """Ask for a password reset link. Who may see it: anyone."""
+
+    template_name = "accounts/password_reset.html"
+    form_class = ForgottenPasswordForm
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-sent")
+
+    @property
+    def extra_email_context(self) -> dict[str, Any]:  # type: ignore[override]
+        return {
+            "SERVICE_NAME": settings.SERVICE_NAME,
+            "timeout_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        }
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form, page_has_errors=True))
+
+
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    """The same neutral answer whether or not the address has an account. Who may see it: anyone."""
+
+    template_name = "accounts/password_reset_sent.html"
+
+
+class ChooseNewPasswordView(auth_views.PasswordResetConfirmView):
+    """Choose a new password from the e-mailed link. Who may see it: anyone holding a valid link.
+
+    It does not sign the person in: they sign in afterwards with the new password and their security code.
+    """
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("accounts:password-reset-complete")
+    post_reset_login = False
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form, page_has_errors=True))
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    """Who may see it: anyone."""
+
+    template_name = "accounts/password_reset_complete.html"

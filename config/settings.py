@@ -204,6 +204,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
+PASSWORD_RESET_TIMEOUT = 60 * 60  # password reset links work once, for 1 hour
 
 # Failed sign-ins: lock the account and address after 5 failures for 30 minutes (django-axes).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -213,7 +214,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = None
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# How many trusted proxies append to X-Forwarded-For (0: use the connecting address).
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 
 # Sessions: end after SESSION_IDLE_MINUTES without a request (the cookie is renewed on each one).
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
