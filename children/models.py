@@ -1,1 +1,231 @@
+"""Children and young people: the one place a child's identity lives.
 
+Every other record (advice requests, notifications, healthcare plans) points at a ChildOrYoungPerson.
+One record per child: `children.services.record_child` matches by NHS number, or by name and date of
+birth, before it creates anything. The phase (early years, school age, preparing for adulthood,
+post-16) is derived from the date of birth every time it is read, never stored.
+
+Access: `ChildOrYoungPerson.objects.visible_to(user)` and `children.services.get_child_for_user`.
+A child is visible to whoever can see any of its advice requests, and to its LA's caseworkers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from accounts.models import Organisation, Role
+from lib import phases
+from lib.nhs_number import format_nhs_number
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+LA_ROLES = (Role.LA_CASEWORKER,)
+
+
+def _la_ids_for(user: Any) -> list[int]:
+    return list(
+        user.organisations_with_role(*LA_ROLES)
+        .filter(kind=Organisation.Kind.LOCAL_AUTHORITY)
+        .values_list("pk", flat=True)
+    )
+
+
+class ChildQuerySet(models.QuerySet["ChildOrYoungPerson"]):
+    def visible_to(self, user: User | Any) -> ChildQuerySet:
+        """Children this user may see: those of any advice request they can see, and every child of an
+        LA where they are a caseworker. Anonymous users and system administrators see none."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        # children is below advice in the dependency order, so the model is looked up, not imported.
+        advice_request = apps.get_model("advice", "AdviceRequest")
+        via_requests = advice_request.objects.visible_to(user).values("child_id")
+        la_ids = _la_ids_for(user)
+        return self.filter(models.Q(pk__in=via_requests) | models.Q(local_authority_id__in=la_ids))
+
+    def matching_name_and_birth(
+        self, *, given_name: str, family_name: str, date_of_birth: dt.date
+    ) -> ChildQuerySet:
+        """Same date of birth and the same names, ignoring case and extra spaces."""
+        return self.alias(given_key=Lower("given_name"), family_key=Lower("family_name")).filter(
+            date_of_birth=date_of_birth,
+            given_key=normalise_name(given_name).lower(),
+            family_key=normalise_name(family_name).lower(),
+        )
+
+
+def normalise_name(name: str) -> str:
+    """Names are stored trimmed with single spaces, so matching can ignore case alone."""
+    return " ".join((name or "").split())
+
+
+class ChildOrYoungPerson(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    nhs_number = models.CharField(
+        "NHS number",
+        max_length=10,
+        blank=True,
+        help_text="10 digits, no spaces; validated with its check digit",
+    )
+    local_authority = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="children_and_young_people",
+        limit_choices_to={"kind": Organisation.Kind.LOCAL_AUTHORITY},
+    )
+    school_or_setting_name = models.CharField("school or setting", max_length=200, blank=True)
+    school = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pupils",
+        limit_choices_to={"kind": Organisation.Kind.SCHOOL},
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "child or young person"
+        verbose_name_plural = "children and young people"
+        ordering = ["family_name", "given_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nhs_number"], condition=~models.Q(nhs_number=""), name="child_nhs_number_unique"
+            )
+        ]
+        indexes = [
+            models.Index(Lower("family_name"), "date_of_birth", name="child_family_dob_idx"),
+            models.Index(fields=["local_authority", "family_name"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def nhs_number_display(self) -> str:
+        return format_nhs_number(self.nhs_number) if self.nhs_number else ""
+
+    @property
+    def school_or_setting(self) -> str:
+        return self.school.name if self.school_id and self.school else self.school_or_setting_name
+
+    def phase(self, on: dt.date | None = None) -> phases.Phase:
+        """Derived from the date of birth (lib.phases); never stored."""
+        return phases.phase(self.date_of_birth, on or timezone.localdate())
+
+    def age(self, on: dt.date | None = None) -> int:
+        return phases.age_on(self.date_of_birth, on or timezone.localdate())
+
+    def is_young_person(self, on: dt.date | None = None) -> bool:
+        return phases.is_young_person(self.date_of_birth, on or timezone.localdate())
+
+    def pfa_required(self, on: dt.date | None = None) -> bool:
+        return phases.pfa_required(self.date_of_birth, on or timezone.localdate())
+
+
+class ParentCarer(models.Model):
+    class Relationship(models.TextChoices):
+        MOTHER = "mother", "Mother"
+        FATHER = "father", "Father"
+        PARENT = "parent", "Parent"
+        STEP_PARENT = "step_parent", "Step-parent"
+        GRANDPARENT = "grandparent", "Grandparent"
+        FOSTER_CARER = "foster_carer", "Foster carer"
+        KINSHIP_CARER = "kinship_carer", "Kinship carer"
+        SOCIAL_WORKER = "social_worker", "Social worker (corporate parent)"
+        GUARDIAN = "guardian", "Special guardian"
+        OTHER = "other", "Other"
+
+    class PreferredContact(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        PHONE = "phone", "Phone call"
+        TEXT = "text", "Text message"
+        POST = "post", "Post"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(ChildOrYoungPerson, on_delete=models.CASCADE, related_name="parent_carers")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    address = models.TextField(blank=True)
+    preferred_contact = models.CharField(max_length=10, choices=PreferredContact.choices, default="email")
+    has_parental_responsibility = models.BooleanField(default=True)
+    communication_needs = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For example an interpreter, large print or British Sign Language",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["child", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_relationship_display()})"
+
+
+class ConsentToShare(models.Model):
+    """Consent to share health information (statutory.md 9.1): who gave it, when, for what; withdrawn
+    consent is kept with its date, never deleted. `capacity_assessed` is recorded for young people
+    aged 16 or over (Mental Capacity Act 2005)."""
+
+    class GivenBy(models.TextChoices):
+        PARENT_CARER = "parent_carer", "Parent or carer"
+        YOUNG_PERSON = "young_person", "Young person"
+        CHILD = "child", "The child (competent to decide)"
+
+    class Scope(models.TextChoices):
+        EHC_ASSESSMENT = "ehc_assessment", "Share health information for the EHC needs assessment"
+        EHC_PLAN = "ehc_plan", "Share the EHC plan with named health services"
+        ALL_SEND = "all_send", "Share health information for all SEND purposes"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(ChildOrYoungPerson, on_delete=models.CASCADE, related_name="consents")
+    given_by = models.CharField(max_length=20, choices=GivenBy.choices)
+    parent_carer = models.ForeignKey(
+        ParentCarer, null=True, blank=True, on_delete=models.SET_NULL, related_name="consents"
+    )
+    given_on = models.DateField()
+    scope = models.CharField(max_length=20, choices=Scope.choices)
+    scope_detail = models.TextField(blank=True)
+    capacity_assessed = models.BooleanField(
+        null=True, blank=True, help_text="For young people aged 16 or over: was mental capacity assessed?"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-given_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} ({self.get_given_by_display()}, {self.given_on})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
