@@ -445,7 +445,18 @@ class SearchEntry(models.Model):
     categories_mask = models.BigIntegerField(
         default=0, help_text="Bits by term position in the categories taxonomy"
     )
+    status = models.CharField(
+        max_length=20, default="active", db_index=True, help_text="The service's status, for filtering"
+    )
     updated_at = models.DateTimeField(default=timezone.now)
+
+
+class SearchTerm(models.Model):
+    """A word that appears in the published services, for "did you mean" spelling suggestions."""
+
+    word = models.CharField(max_length=40, unique=True)
+    length = models.PositiveSmallIntegerField()
+    frequency = models.PositiveIntegerField(default=1, help_text="How many services use the word")
 
 
 class SearchLocation(models.Model):
