@@ -1,0 +1,168 @@
+"""Service functions for keeping records fresh: edits, locking, proposals, reviews, problem reports."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from directory import services
+from directory.models import ChangeProposal, ProblemReport, Service
+from directory.tests.editor_personas import make_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return make_world()
+
+
+def test_update_service_changes_fields_and_related_records_with_history(world):
+    service = world.service
+    services.update_service(
+        service=service,
+        data={
+            "name": "Speech drop-in",
+            "needs": ["autism"],
+            "opening_times": {"MO": ["09:00", "12:00"], "TU": ["09:00", "12:00"]},
+            "phone": "01632 960123",
+            "cost_options": [{"option": "Per session", "amount": "5.00"}],
+        },
+        by=world.editor,
+        expected_version=service.version,
+    )
+    service.refresh_from_db()
+    assert service.name == "Speech drop-in"
+    assert service.version == 2
+    values = services.service_values(service)
+    assert values["needs"] == ["autism"]
+    assert values["opening_times"] == {"MO": ["09:00", "12:00"], "TU": ["09:00", "12:00"]}
+    assert service.schedules.get().byday == "MO,TU"
+    assert values["phone"] == "01632 960123"
+    newest = service.history.order_by("-history_id").first()
+    assert newest.history_user == world.editor
+    assert newest.related_values["needs"] == ["autism"]
+    assert "name" in newest.history_change_reason.lower()
+
+
+def test_stale_version_raises_concurrent_edit_with_their_changes(world):
+    service = world.service
+    opened = service.version
+    services.update_service(
+        service=service, data={"name": "First writer's name"}, by=world.editor, expected_version=opened
+    )
+    with pytest.raises(services.ConcurrentEdit) as caught:
+        services.update_service(
+            service=service,
+            data={"description": "Second writer"},
+            by=world.other_editor,
+            expected_version=opened,
+        )
+    rows = caught.value.their_changes
+    assert [r.key for r in rows] == ["name"]
+    assert rows[0].new == "First writer's name"
+    service.refresh_from_db()
+    assert service.name == "First writer's name"
+    assert service.description != "Second writer"
+
+
+def test_mark_reviewed_sets_today_and_bumps_version(world):
+    service = world.service
+    service.last_reviewed = dt.date(2020, 1, 1)
+    service.save()
+    before = service.version
+    services.mark_reviewed(service=service, by=world.provider_editor)
+    service.refresh_from_db()
+    assert service.last_reviewed == timezone.localdate()
+    assert service.version == before + 1
+    assert service.history.order_by("-history_id").first().history_user == world.provider_editor
+
+
+def test_approve_applies_only_the_providers_changes_and_records_the_approver(
+    world, django_capture_on_commit_callbacks
+):
+    service = world.service
+    proposal = services.propose_change(
+        service=service,
+        provider=world.provider,
+        data={**services.service_values(service), "name": "New name"},
+        by=world.provider_editor,
+        note="We renamed it",
+    )
+    # Meanwhile an editor changes another field.
+    services.update_service(
+        service=service,
+        data={"alert": "Closed at Christmas"},
+        by=world.editor,
+        expected_version=service.version,
+    )
+    assert services.proposal_conflicts(proposal) == set()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_proposal(proposal=proposal, by=world.editor)
+    service.refresh_from_db()
+    assert service.name == "New name"
+    assert service.alert == "Closed at Christmas"
+    proposal.refresh_from_db()
+    assert proposal.status == ChangeProposal.Status.APPROVED
+    newest = service.history.order_by("-history_id").first()
+    assert newest.history_user == world.editor
+    assert "Priya" in newest.history_change_reason
+    assert mail.outbox[-1].to == [world.provider_editor.email]
+
+
+def test_reject_leaves_the_service_unchanged(world):
+    service = world.service
+    proposal = services.propose_change(
+        service=service, provider=world.provider, data={"name": "Nope"}, by=world.provider_editor
+    )
+    services.reject_proposal(proposal=proposal, by=world.editor, reason="Name must match the NHS listing")
+    service.refresh_from_db()
+    assert service.name == "Speech and language drop-in"
+    proposal.refresh_from_db()
+    assert proposal.status == ChangeProposal.Status.REJECTED
+
+
+def test_new_service_proposal_creates_the_service_on_approval(world):
+    data = {
+        **services.empty_values(),
+        "name": "Sensory garden",
+        "description": "A quiet garden",
+        "is_free": True,
+        "status": "active",
+        "referral": "self",
+        "areas": [str(world.area.public_id)],
+    }
+    proposal = services.propose_change(
+        service=None, provider=world.provider, data=data, by=world.provider_editor
+    )
+    service = services.approve_proposal(proposal=proposal, by=world.editor)
+    assert service.name == "Sensory garden"
+    assert list(service.areas.all()) == [world.area]
+    assert service.history.count() == 1
+
+
+def test_problem_report_recorded_and_resolved_with_reply(world, django_capture_on_commit_callbacks):
+    report = services.record_problem_report(
+        service=world.service,
+        topic="out_of_date",
+        details="Phone is wrong",
+        reporter_email="parent@example.org",
+    )
+    assert report.status == ProblemReport.Status.NEW
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resolve_problem_report(report=report, by=world.editor, response="Fixed the phone number")
+    report.refresh_from_db()
+    assert report.status == ProblemReport.Status.RESOLVED
+    assert mail.outbox[-1].to == ["parent@example.org"]
+
+
+def test_archive_takes_the_service_out(world):
+    services.archive_service(service=world.service, by=world.editor)
+    world.service.refresh_from_db()
+    assert world.service.status == Service.Status.INACTIVE
+
+
+def test_review_cutoff_is_twelve_months_back():
+    assert services.review_cutoff(dt.date(2026, 11, 23)) == dt.date(2025, 11, 23)
+    assert services.review_cutoff(dt.date(2024, 2, 29)) == dt.date(2023, 2, 28)
