@@ -109,5 +109,5 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(db_index=True, default='active', help_text="The service's status, for filtering", max_length=20),
         ),
-            migrations.RunPython(full_text_forward, full_text_backward),
+        migrations.RunPython(full_text_forward, full_text_backward),
     ]

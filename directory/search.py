@@ -1,0 +1,931 @@
+"""Public search of the Local Offer: one interface, one tested implementation per database engine.
+
+Everything the public pages and the ORUK API filter on is denormalised into one `SearchEntry` row per
+service (plus one `SearchLocation` row per service location) by `reindex_services()`. A search is then
+a fixed number of queries whatever the size of the directory:
+
+1. the needs and categories terms (codes, names, bit positions);
+2. one aggregate over the matching entries: the total and, for every filter value, how many services
+   the search would find with that value chosen (conditional counts over the bitmasks);
+3. the page of service ids in order (with the distance to the nearest location when a place is given);
+4. when few services match, the spelling suggestion (one query per unknown word, at most four).
+
+Keyword search uses the engine's full-text search, created by migration 0003:
+- PostgreSQL: a generated, weighted `tsvector` column (`search_vector`: name weight A, the rest B)
+  with a GIN index, English stemming, ranked by `ts_rank_cd`; `pg_trgm` finds spelling suggestions.
+- SQLite: an FTS5 table (`directory_searchentry_fts`, external content kept in step by triggers)
+  with the porter stemmer, ranked by bm25 (name counts ten times the rest); suggestions compare
+  the typed word with vocabulary words of a similar length and the same first letter.
+
+Filter semantics: every filter narrows the results (AND across filters). Within one filter, several
+chosen values mean "any of them" (needs autism or ADHD). Ages overlap: a service for 5 to 11 year olds
+is found for the age range 4 to 6; a service with no minimum or maximum age is open on that side.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time
+from typing import Any
+from uuid import UUID
+
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.db.models.lookups import GreaterThan
+from django.utils import timezone
+
+from directory.models import (
+    Attribute,
+    Language,
+    Location,
+    Place,
+    Postcode,
+    Schedule,
+    SearchEntry,
+    SearchLocation,
+    SearchTerm,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from lib.geo import EARTH_RADIUS_M, bounding_box
+
+PUBLIC_STATUSES: tuple[str, ...] = (Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED)
+DAYS: tuple[str, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+DAY_NAMES = {
+    "MO": "Monday",
+    "TU": "Tuesday",
+    "WE": "Wednesday",
+    "TH": "Thursday",
+    "FR": "Friday",
+    "SA": "Saturday",
+    "SU": "Sunday",
+}
+DELIVERY: dict[str, tuple[str, str]] = {
+    # value in URLs and the API: (SearchEntry field, label)
+    "in_person": ("in_person", "In person"),
+    "online": ("online", "Online"),
+    "phone": ("by_phone", "By phone"),
+}
+SORTS = ("relevance", "distance", "name")
+MAX_PER_PAGE = 100
+SUGGEST_BELOW = 3  # offer "did you mean" when fewer results than this
+MAX_SUGGEST_WORDS = 4
+NO_MINIMUM_AGE, NO_MAXIMUM_AGE = 0, 99
+
+# Words too common to help (and which FTS5, unlike PostgreSQL, would otherwise require).
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "our",
+        "the",
+        "their",
+        "this",
+        "to",
+        "with",
+        "you",
+        "your",
+        "near",
+    ]
+)
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
+
+
+# --- The interface ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceSearch:
+    """What someone is looking for. Every field is optional; all given filters apply together."""
+
+    text: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    location_label: str = ""  # what the place was called, for messages ("NS1 2AB", "Northtown")
+    proximity_m: float | None = None  # only services with a location this close (needs lat/lng)
+    minimum_age: int | None = None  # the age range of the child or young person: overlap semantics
+    maximum_age: int | None = None
+    needs: Sequence[str] = ()  # SEND needs term codes, any of
+    categories: Sequence[str] = ()  # service category term codes, any of (children included)
+    taxonomy_terms: Sequence[str | UUID] = ()  # TaxonomyTerm.public_id, any of
+    taxonomies: Sequence[str | UUID] = ()  # Taxonomy.public_id: services with any term from them
+    provider: str | UUID | None = None  # Provider.public_id
+    is_free: bool | None = None
+    delivery: Sequence[str] = ()  # "in_person", "online", "phone": any of
+    days: Sequence[str] = ()  # "MO".."SU": open on any of these days
+    start_time: time | None = None  # open during start_time..end_time (on `days` when given)
+    end_time: time | None = None
+    modified_after: datetime | None = None
+    statuses: Sequence[str] = PUBLIC_STATUSES
+    sort: str = "relevance"  # "relevance", "distance" or "name"
+    page: int = 1
+    per_page: int = 10
+    with_facets: bool = True  # the API can skip the counts per filter value
+    correct_spelling: bool = True  # when nothing matches, search for the suggestion instead
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    service_id: int
+    distance_m: float | None = None
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    parent: str = ""  # for categories: the parent term's code ("" for top-level terms)
+
+
+@dataclass
+class SearchResults:
+    search: ServiceSearch  # the search that was run (after any spelling correction)
+    total: int
+    hits: list[SearchHit]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestion: str | None = None  # "Did you mean ..." (the whole corrected text)
+    corrected_from: str | None = None  # the text typed, when results are for `suggestion` instead
+
+    @property
+    def service_ids(self) -> list[int]:
+        return [hit.service_id for hit in self.hits]
+
+    @property
+    def distances(self) -> dict[int, float | None]:
+        return {hit.service_id: hit.distance_m for hit in self.hits}
+
+    @property
+    def page(self) -> int:
+        return self.search.page
+
+    @property
+    def per_page(self) -> int:
+        return self.search.per_page
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def normalise_postcode(text: str) -> str:
+    """'ns1 2ab', 'NS12AB', ' Ns1  2aB ' -> 'NS12AB' (the Postcode.key form)."""
+    return re.sub(r"\s+", "", text).upper()
+
+
+def resolve_location(text: str) -> tuple[float, float, str] | None:
+    """(latitude, longitude, label) for a postcode (any spacing or case) or a place name, or None.
+
+    Postcodes come from the ONS Postcode Directory import; terminated postcodes still resolve (people
+    keep using old ones). Then places by exact name, then by name prefix ("north" finds "Northtown").
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    key = normalise_postcode(text)
+    if 5 <= len(key) <= 7 and re.fullmatch(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}", key):
+        postcode = Postcode.objects.filter(key=key).first()
+        if postcode:
+            return postcode.latitude, postcode.longitude, postcode.postcode
+        return None
+    name = " ".join(text.lower().split())
+    place = Place.objects.filter(key=name).first() or (
+        Place.objects.filter(key__startswith=name).order_by("key").first() if len(name) >= 3 else None
+    )
+    if place:
+        return place.latitude, place.longitude, place.name
+    return None
+
+
+def search_services(params: ServiceSearch) -> SearchResults:
+    """Run a search: the total, the page of hits in order, the counts per filter value and a suggestion."""
+    params = _clean(params)
+    terms = _load_terms()
+    results = _run(params, terms)
+    if params.text and results.total < SUGGEST_BELOW:
+        suggestion = suggest_spelling(params.text)
+        if suggestion:
+            results.suggestion = suggestion
+            if results.total == 0 and params.correct_spelling:
+                corrected = _run(replace(params, text=suggestion), terms)
+                if corrected.total:
+                    corrected.suggestion = suggestion
+                    corrected.corrected_from = params.text
+                    return corrected
+    return results
+
+
+def reindex_services(service_ids: Iterable[int] | None = None, *, batch_size: int = 2000) -> int:
+    """Rebuild the search rows (SearchEntry, SearchLocation and the engine's full-text index through
+    it) for these services, or for every service when `service_ids` is None. Returns how many.
+
+    Call it after any change to a service or to what hangs off it (locations, schedules, terms).
+    Works in batches with a fixed number of queries per batch, so the whole directory (300,000
+    services) reindexes in minutes.
+    """
+    full = service_ids is None
+    if full:
+        ids = list(Service.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        ids = sorted(set(service_ids or ()))
+    context = _IndexContext.load()
+    vocabulary: Counter[str] = Counter()
+    with transaction.atomic():
+        if full:
+            ensure_search_schema()
+            SearchLocation.objects.all().delete()
+            SearchEntry.objects.all().delete()
+        for start in range(0, len(ids), batch_size):
+            batch = ids[start : start + batch_size]
+            entries, locations, words = _build_batch(batch, context)
+            if not full:
+                SearchLocation.objects.filter(service_id__in=batch).delete()
+                SearchEntry.objects.filter(service_id__in=batch).delete()
+            SearchEntry.objects.bulk_create(entries, batch_size=1000)
+            SearchLocation.objects.bulk_create(locations, batch_size=1000)
+            vocabulary.update(words)
+        if full:
+            SearchTerm.objects.all().delete()
+            SearchTerm.objects.bulk_create(
+                [SearchTerm(word=w, length=len(w), frequency=n) for w, n in vocabulary.items()],
+                batch_size=2000,
+            )
+        elif vocabulary:
+            SearchTerm.objects.bulk_create(
+                [SearchTerm(word=w, length=len(w), frequency=n) for w, n in vocabulary.items()],
+                batch_size=2000,
+                ignore_conflicts=True,
+            )
+    return len(ids)
+
+
+# --- Browsing --------------------------------------------------------------------------------
+
+
+def letter_counts(statuses: Sequence[str] = PUBLIC_STATUSES) -> dict[str, int]:
+    """{"A": 12, "B": 3, ..., "#": 1}: how many services start with each letter (one query)."""
+    rows = (
+        SearchEntry.objects.filter(status__in=statuses)
+        .values("first_letter")
+        .annotate(n=Count("pk"))
+        .order_by("first_letter")
+    )
+    return {row["first_letter"]: row["n"] for row in rows}
+
+
+def services_by_letter(
+    letter: str, *, page: int = 1, per_page: int = 50, statuses: Sequence[str] = PUBLIC_STATUSES
+) -> list[int]:
+    """The ids of services starting with `letter` ("#" for digits and symbols), by name."""
+    offset = (max(1, page) - 1) * per_page
+    return list(
+        SearchEntry.objects.filter(status__in=statuses, first_letter=letter)
+        .order_by("name_sort", "service_id")
+        .values_list("service_id", flat=True)[offset : offset + per_page]
+    )
+
+
+# --- Spelling --------------------------------------------------------------------------------
+
+
+def words_of(text: str) -> list[str]:
+    """The lower-case words of `text`, accents folded, in order."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return _WORD.findall(folded)
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a search that must match (stop words dropped, unless that leaves none)."""
+    words = words_of(text)
+    useful = [w for w in words if w not in STOP_WORDS]
+    return useful or words
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Optimal string alignment distance (Levenshtein plus adjacent swaps), capped at `limit`."""
+    if abs(len(a) - len(b)) >= limit:
+        return limit
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) >= limit:
+            return limit
+        previous2, previous = previous, current
+    return min(previous[-1], limit)
+
+
+def suggest_spelling(text: str) -> str | None:
+    """The search text with each word that is not in the directory's vocabulary replaced by the
+    closest word that is (at most two edits), or None when there is nothing to correct."""
+    words = words_of(text)
+    candidates = [w for w in dict.fromkeys(words) if len(w) >= 3 and not w.isdigit()]
+    if not candidates:
+        return None
+    known = set(SearchTerm.objects.filter(word__in=candidates).values_list("word", flat=True))
+    unknown = [w for w in candidates if w not in known][:MAX_SUGGEST_WORDS]
+    if not unknown:
+        return None
+    fixes: dict[str, str] = {}
+    for word in unknown:
+        best = _closest_word(word)
+        if best:
+            fixes[word] = best
+    if not fixes:
+        return None
+    return " ".join(fixes.get(w, w) for w in words)
+
+
+def _closest_word(word: str) -> str | None:
+    limit = 1 if len(word) <= 4 else 2
+    scored: list[tuple[int, int, str]] = []
+    for candidate, frequency in engine().spelling_candidates(word):
+        if candidate == word:
+            continue
+        distance = edit_distance(word, candidate, limit + 1)
+        if distance <= limit:
+            scored.append((distance, -frequency, candidate))
+    return min(scored)[2] if scored else None
+
+
+# --- Engines ---------------------------------------------------------------------------------
+
+
+class SearchEngine:
+    """The engine-specific half of search. Both implementations are tested (see tests/test_search*)."""
+
+    vendor = ""
+
+    def match(self, text: str) -> RawSQL | None:
+        """A boolean SQL condition on directory_searchentry: the entry matches the keywords."""
+        raise NotImplementedError
+
+    def ranked_page(self, qs: QuerySet[SearchEntry], text: str, offset: int, limit: int) -> list[SearchHit]:
+        """A page of the (already filtered) entries, best keyword match first."""
+        raise NotImplementedError
+
+    def spelling_candidates(self, word: str) -> list[tuple[str, int]]:
+        """Vocabulary words that might be what `word` was meant to be: [(word, frequency)]."""
+        raise NotImplementedError
+
+    def ensure_schema(self) -> None:
+        """Recreate anything the engine's full-text search needs that a table rebuild may have lost."""
+
+
+class PostgresEngine(SearchEngine):
+    vendor = "postgresql"
+    _QUERY = "plainto_tsquery('english'::regconfig, %s)"
+
+    def match(self, text: str) -> RawSQL | None:
+        words = query_words(text)
+        if not words:
+            return None
+        return RawSQL(
+            f'"directory_searchentry"."search_vector" @@ {self._QUERY}',
+            [" ".join(words)],
+            output_field=BooleanField(),
+        )
+
+    def ranked_page(self, qs: QuerySet[SearchEntry], text: str, offset: int, limit: int) -> list[SearchHit]:
+        rank = RawSQL(
+            f'ts_rank_cd("directory_searchentry"."search_vector", {self._QUERY}, 1)',
+            [" ".join(query_words(text))],
+            output_field=FloatField(),
+        )
+        rows = (
+            qs.annotate(rank=rank)
+            .order_by("-rank", "name_sort", "service_id")
+            .values_list("service_id", _distance_column(qs))[offset : offset + limit]
+        )
+        return [SearchHit(sid, dist) for sid, dist in rows]
+
+    def spelling_candidates(self, word: str) -> list[tuple[str, int]]:
+        with connection.cursor() as cursor:
+            if _has_trigram_index():
+                cursor.execute(
+                    "SELECT word, frequency FROM directory_searchterm WHERE word %% %s "
+                    "ORDER BY similarity(word, %s) DESC, frequency DESC LIMIT 50",
+                    [word, word],
+                )
+            else:
+                return _candidates_by_length(word)
+            return list(cursor.fetchall())
+
+
+class SQLiteEngine(SearchEngine):
+    vendor = "sqlite"
+    TABLE = "directory_searchentry_fts"
+
+    def _fts_query(self, text: str) -> str:
+        # Each word quoted, so nothing typed is read as FTS5 syntax; words are ANDed.
+        return " ".join('"{}"'.format(w.replace('"', "")) for w in query_words(text))
+
+    def match(self, text: str) -> RawSQL | None:
+        query = self._fts_query(text)
+        if not query:
+            return None
+        return RawSQL(
+            f'"directory_searchentry"."service_id" IN (SELECT rowid FROM {self.TABLE} '
+            f"WHERE {self.TABLE} MATCH %s)",
+            [query],
+            output_field=BooleanField(),
+        )
+
+    def ranked_page(self, qs: QuerySet[SearchEntry], text: str, offset: int, limit: int) -> list[SearchHit]:
+        inner_sql, inner_params = qs.values(
+            "service_id", "name_sort", distance=_distance_column(qs)
+        ).query.sql_with_params()
+        sql = (
+            f"SELECT q.service_id, q.distance FROM {self.TABLE} f JOIN ({inner_sql}) q "
+            f"ON q.service_id = f.rowid WHERE {self.TABLE} MATCH %s "
+            f"ORDER BY bm25({self.TABLE}, 10.0, 1.0), q.name_sort, q.service_id LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*inner_params, self._fts_query(text), limit, offset])
+            return [SearchHit(sid, dist) for sid, dist in cursor.fetchall()]
+
+    def spelling_candidates(self, word: str) -> list[tuple[str, int]]:
+        return _candidates_by_length(word)
+
+    def ensure_schema(self) -> None:
+        with connection.cursor() as cursor:
+            for statement in SQLITE_TRIGGERS:
+                cursor.execute(statement)
+
+
+def engine() -> SearchEngine:
+    """The search engine for the database in use."""
+    if connection.vendor == "postgresql":
+        return PostgresEngine()
+    if connection.vendor == "sqlite":
+        return SQLiteEngine()
+    raise NotImplementedError(f"No search for {connection.vendor}")
+
+
+def ensure_search_schema() -> None:
+    engine().ensure_schema()
+
+
+SQLITE_TRIGGERS = (
+    """CREATE TRIGGER IF NOT EXISTS directory_searchentry_fts_ai AFTER INSERT ON directory_searchentry
+    BEGIN
+      INSERT INTO directory_searchentry_fts(rowid, name_sort, document)
+      VALUES (new.service_id, new.name_sort, new.document);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS directory_searchentry_fts_ad AFTER DELETE ON directory_searchentry
+    BEGIN
+      INSERT INTO directory_searchentry_fts(directory_searchentry_fts, rowid, name_sort, document)
+      VALUES ('delete', old.service_id, old.name_sort, old.document);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS directory_searchentry_fts_au AFTER UPDATE ON directory_searchentry
+    BEGIN
+      INSERT INTO directory_searchentry_fts(directory_searchentry_fts, rowid, name_sort, document)
+      VALUES ('delete', old.service_id, old.name_sort, old.document);
+      INSERT INTO directory_searchentry_fts(rowid, name_sort, document)
+      VALUES (new.service_id, new.name_sort, new.document);
+    END""",
+)
+
+_trigram: dict[str, bool] = {}
+
+
+def _has_trigram_index() -> bool:
+    key = connection.settings_dict["NAME"] or ""
+    if key not in _trigram:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'directory_searchterm_word_trgm'")
+            _trigram[key] = cursor.fetchone() is not None
+    return _trigram[key]
+
+
+def _candidates_by_length(word: str) -> list[tuple[str, int]]:
+    # Same first letter (most typos are later in the word) and a similar length: uses the unique index.
+    first = word[0]
+    return list(
+        SearchTerm.objects.filter(
+            word__gte=first, word__lt=first + "\uffff", length__gte=len(word) - 2, length__lte=len(word) + 2
+        )
+        .order_by("-frequency")
+        .values_list("word", "frequency")[:500]
+    )
+
+
+# --- Running a search --------------------------------------------------------------------------
+
+
+@dataclass
+class _Terms:
+    # {code: (bit, name, parent code)} per vocabulary, in display order
+    needs: dict[str, tuple[int, str, str]]
+    categories: dict[str, tuple[int, str, str]]
+
+
+def _load_terms() -> _Terms:
+    needs: dict[str, tuple[int, str, str]] = {}
+    categories: dict[str, tuple[int, str, str]] = {}
+    rows = (
+        TaxonomyTerm.objects.filter(
+            taxonomy__vocabulary__in=[Taxonomy.Vocabulary.NEEDS, Taxonomy.Vocabulary.CATEGORIES],
+            position__lte=62,
+        )
+        .order_by("taxonomy__vocabulary", "position")
+        .values_list("taxonomy__vocabulary", "code", "position", "name", "parent__code")
+    )
+    for vocabulary, code, position, name, parent in rows:
+        target = needs if vocabulary == Taxonomy.Vocabulary.NEEDS else categories
+        target[code] = (position, name, parent or "")
+    return _Terms(needs, categories)
+
+
+def _clean(params: ServiceSearch) -> ServiceSearch:
+    sort = params.sort if params.sort in SORTS else "relevance"
+    if sort == "distance" and not params.has_location:
+        sort = "relevance"
+    return replace(
+        params,
+        text=" ".join((params.text or "").split())[:200],
+        sort=sort,
+        page=max(1, int(params.page or 1)),
+        per_page=min(MAX_PER_PAGE, max(1, int(params.per_page or 10))),
+        days=tuple(d for d in (d.upper()[:2] for d in params.days) if d in DAYS),
+        delivery=tuple(d for d in params.delivery if d in DELIVERY),
+    )
+
+
+def _mask(codes: Iterable[str], vocabulary: dict[str, tuple[int, str, str]]) -> int:
+    mask = 0
+    for code in codes:
+        if code in vocabulary:
+            mask |= 1 << vocabulary[code][0]
+    return mask
+
+
+def _has_bits(field_name: str, mask: int) -> Q:
+    return Q(GreaterThan(F(field_name).bitand(mask), 0)) if mask else Q(pk__in=[])
+
+
+def _haversine(latitude: float, longitude: float) -> Any:
+    lat1, lat2 = math.radians(latitude), Radians(F("latitude"))
+    half_dlat = (Radians(F("latitude")) - lat1) / 2
+    half_dlng = (Radians(F("longitude")) - math.radians(longitude)) / 2
+    a = Power(Sin(half_dlat), 2) + math.cos(lat1) * Cos(lat2) * Power(Sin(half_dlng), 2)
+    return 2 * EARTH_RADIUS_M * ASin(Sqrt(a))
+
+
+def _distance_column(qs: QuerySet[SearchEntry]) -> Any:
+    return (
+        F("distance") if "distance" in qs.query.annotations else RawSQL("NULL", [], output_field=FloatField())
+    )
+
+
+def _base_queryset(params: ServiceSearch) -> QuerySet[SearchEntry]:
+    """Entries matching everything except the faceted filters (keywords, place, status, API filters)."""
+    qs = SearchEntry.objects.filter(status__in=list(params.statuses))
+    if params.text:
+        condition = engine().match(params.text)
+        if condition is not None:
+            qs = qs.filter(condition)
+    if params.has_location:
+        assert params.latitude is not None and params.longitude is not None
+        locations = SearchLocation.objects.filter(service_id=OuterRef("service_id"))
+        if params.proximity_m is not None:
+            box = bounding_box(params.latitude, params.longitude, params.proximity_m)
+            in_box = Q(
+                latitude__gte=box.min_latitude,
+                latitude__lte=box.max_latitude,
+                longitude__gte=box.min_longitude,
+                longitude__lte=box.max_longitude,
+            )
+            locations = locations.filter(in_box)
+            qs = qs.filter(service_id__in=SearchLocation.objects.filter(in_box).values("service_id"))
+        nearest = (
+            locations.annotate(d=_haversine(params.latitude, params.longitude)).order_by("d").values("d")[:1]
+        )
+        qs = qs.annotate(distance=Subquery(nearest, output_field=FloatField()))
+        if params.proximity_m is not None:
+            qs = qs.filter(distance__lte=params.proximity_m)
+    if params.taxonomy_terms or params.taxonomies:
+        attributes = Attribute.objects.filter(service_id=OuterRef("service_id"))
+        if params.taxonomy_terms:
+            attributes = attributes.filter(taxonomy_term__public_id__in=list(params.taxonomy_terms))
+        if params.taxonomies:
+            attributes = attributes.filter(taxonomy_term__taxonomy__public_id__in=list(params.taxonomies))
+        qs = qs.filter(Exists(attributes))
+    if params.provider:
+        qs = qs.filter(service__provider__public_id=params.provider)
+    if params.modified_after:
+        qs = qs.filter(service__updated_at__gt=params.modified_after)
+    if params.start_time or params.end_time:
+        schedules = Schedule.objects.filter(
+            Q(service_id=OuterRef("service_id")) | Q(service_at_location__service_id=OuterRef("service_id"))
+        )
+        if params.start_time:
+            schedules = schedules.filter(opens_at__lte=params.start_time, closes_at__gt=params.start_time)
+        if params.end_time:
+            schedules = schedules.filter(opens_at__lt=params.end_time, closes_at__gte=params.end_time)
+        if params.days:
+            day_q = Q()
+            for day in params.days:
+                day_q |= Q(byday__contains=day)
+            schedules = schedules.filter(day_q)
+        qs = qs.filter(Exists(schedules))
+    return qs
+
+
+def _facet_filters(params: ServiceSearch, terms: _Terms) -> dict[str, Q]:
+    """The faceted filters, one Q per filter group."""
+    filters: dict[str, Q] = {}
+    if params.minimum_age is not None:
+        filters["age"] = Q(maximum_age__gte=params.minimum_age)
+    if params.maximum_age is not None:
+        filters["age"] = filters.get("age", Q()) & Q(minimum_age__lte=params.maximum_age)
+    if params.needs:
+        filters["needs"] = _has_bits("needs_mask", _mask(params.needs, terms.needs))
+    if params.categories:
+        filters["categories"] = _has_bits("categories_mask", _mask(params.categories, terms.categories))
+    if params.is_free is not None:
+        filters["cost"] = Q(is_free=params.is_free)
+    if params.delivery:
+        q = Q()
+        for value in params.delivery:
+            q |= Q(**{DELIVERY[value][0]: True})
+        filters["delivery"] = q
+    if params.days:
+        filters["days"] = _has_bits("days_mask", sum(1 << DAYS.index(d) for d in params.days))
+    return filters
+
+
+def _facet_values(terms: _Terms) -> dict[str, list[tuple[str, str, Q, str]]]:
+    """Every filter value someone can choose: {group: [(value, label, condition, parent)]}."""
+    return {
+        "needs": [
+            (code, name, _has_bits("needs_mask", 1 << bit), parent)
+            for code, (bit, name, parent) in terms.needs.items()
+        ],
+        "categories": [
+            (code, name, _has_bits("categories_mask", 1 << bit), parent)
+            for code, (bit, name, parent) in terms.categories.items()
+        ],
+        "cost": [("free", "Free", Q(is_free=True), ""), ("paid", "Paid for", Q(is_free=False), "")],
+        "delivery": [(v, label, Q(**{f: True}), "") for v, (f, label) in DELIVERY.items()],
+        "days": [(day, DAY_NAMES[day], _has_bits("days_mask", 1 << i), "") for i, day in enumerate(DAYS)],
+    }
+
+
+def _selected(params: ServiceSearch, group: str) -> set[str]:
+    if group == "cost":
+        return set() if params.is_free is None else {"free" if params.is_free else "paid"}
+    return set(getattr(params, group))
+
+
+def _run(params: ServiceSearch, terms: _Terms) -> SearchResults:
+    base = _base_queryset(params)
+    filters = _facet_filters(params, terms)
+    everything = Q()
+    for q in filters.values():
+        everything &= q
+
+    # One aggregate: the total, and for each filter value the count with that value chosen instead
+    # of the rest of its group (so the numbers say what choosing it would give).
+    aggregates: dict[str, Count] = {"total": Count("pk", filter=everything) if filters else Count("pk")}
+    facet_keys: dict[str, list[tuple[str, str, str, str]]] = {}
+    if params.with_facets:
+        for group, values in _facet_values(terms).items():
+            others = Q()
+            for name, q in filters.items():
+                if name != group:
+                    others &= q
+            facet_keys[group] = []
+            for index, (value, label, condition, parent) in enumerate(values):
+                key = f"{group}_{index}"
+                aggregates[key] = Count("pk", filter=others & condition)
+                facet_keys[group].append((key, value, label, parent))
+    counts = base.aggregate(**aggregates)
+    total = counts["total"]
+
+    facets: dict[str, list[FacetValue]] = {}
+    for group, keys in facet_keys.items():
+        chosen = _selected(params, group)
+        facets[group] = [
+            FacetValue(value=value, label=label, count=counts[key], selected=value in chosen, parent=parent)
+            for key, value, label, parent in keys
+        ]
+
+    hits: list[SearchHit] = []
+    offset = (params.page - 1) * params.per_page
+    if total and offset < total:
+        page_qs = base.filter(everything) if filters else base
+        if params.sort == "relevance" and params.text and engine().match(params.text) is not None:
+            hits = engine().ranked_page(page_qs, params.text, offset, params.per_page)
+        else:
+            if params.sort == "distance" or (params.sort == "relevance" and params.has_location):
+                order = [F("distance").asc(nulls_last=True), "name_sort", "service_id"]
+            else:
+                order = ["name_sort", "service_id"]
+            rows = page_qs.order_by(*order).values_list("service_id", _distance_column(page_qs))[
+                offset : offset + params.per_page
+            ]
+            hits = [SearchHit(sid, dist) for sid, dist in rows]
+    return SearchResults(search=params, total=total, hits=hits, facets=facets)
+
+
+# --- Building the index ----------------------------------------------------------------------
+
+
+@dataclass
+class _IndexContext:
+    # term id -> (vocabulary, code, bit, name, [ancestor bits])
+    terms: dict[int, tuple[str, str, int, str, list[int]]]
+
+    @classmethod
+    def load(cls) -> _IndexContext:
+        rows = list(
+            TaxonomyTerm.objects.values_list(
+                "pk", "taxonomy__vocabulary", "code", "position", "name", "parent_id"
+            )
+        )
+        by_id = {pk: (vocab, code, pos, name, parent) for pk, vocab, code, pos, name, parent in rows}
+        terms: dict[int, tuple[str, str, int, str, list[int]]] = {}
+        for pk, (vocab, code, pos, name, parent) in by_id.items():
+            ancestors: list[int] = []
+            seen = {pk}
+            while parent and parent not in seen and parent in by_id:
+                seen.add(parent)
+                ancestors.append(by_id[parent][2])
+                parent = by_id[parent][4]
+            terms[pk] = (vocab, code, pos, name, ancestors)
+        return cls(terms)
+
+
+def _first_letter(name: str) -> str:
+    for char in unicodedata.normalize("NFKD", name).upper():
+        if char.isalpha() and "A" <= char <= "Z":
+            return char
+        if char.isalnum():
+            return "#"
+    return "#"
+
+
+def _sort_key(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c)).strip()[:255]
+
+
+def _day_bits(byday: str) -> int:
+    mask = 0
+    for part in (byday or "").upper().replace(" ", "").split(","):
+        day = part.lstrip("+-0123456789")
+        if day in DAYS:
+            mask |= 1 << DAYS.index(day)
+    return mask
+
+
+def _build_batch(
+    ids: list[int], context: _IndexContext
+) -> tuple[list[SearchEntry], list[SearchLocation], Counter[str]]:
+    services = list(
+        Service.objects.filter(pk__in=ids).values_list(
+            "pk",
+            "name",
+            "alternate_name",
+            "description",
+            "eligibility_description",
+            "status",
+            "minimum_age",
+            "maximum_age",
+            "is_free",
+            "provider__name",
+        )
+    )
+    term_ids: dict[int, list[int]] = {}
+    for service_id, term_id in Attribute.objects.filter(service_id__in=ids).values_list(
+        "service_id", "taxonomy_term_id"
+    ):
+        term_ids.setdefault(service_id, []).append(term_id)
+    days: dict[int, int] = {}
+    attending: dict[int, set[str]] = {}
+    for service_id, sal_service_id, byday, how in Schedule.objects.filter(
+        Q(service_id__in=ids) | Q(service_at_location__service_id__in=ids)
+    ).values_list("service_id", "service_at_location__service_id", "byday", "attending_type"):
+        sid = service_id or sal_service_id
+        days[sid] = days.get(sid, 0) | _day_bits(byday)
+        if how:
+            attending.setdefault(sid, set()).add(how)
+    places: dict[int, list[tuple[float | None, float | None, str]]] = {}
+    for service_id, lat, lng, kind in ServiceAtLocation.objects.filter(service_id__in=ids).values_list(
+        "service_id", "location__latitude", "location__longitude", "location__location_type"
+    ):
+        places.setdefault(service_id, []).append((lat, lng, kind))
+    languages: dict[int, list[str]] = {}
+    for service_id, name in Language.objects.filter(service_id__in=ids).values_list("service_id", "name"):
+        languages.setdefault(service_id, []).append(name)
+
+    now = timezone.now()
+    entries: list[SearchEntry] = []
+    locations: list[SearchLocation] = []
+    vocabulary: Counter[str] = Counter()
+    for sid, name, alternate, description, eligibility, status, min_age, max_age, free, provider in services:
+        needs_mask = categories_mask = 0
+        delivery_codes: set[str] = set()
+        term_names: list[str] = []
+        for term_id in term_ids.get(sid, ()):
+            vocab, code, bit, term_name, ancestors = context.terms[term_id]
+            if vocab == Taxonomy.Vocabulary.NEEDS and bit <= 62:
+                needs_mask |= 1 << bit
+                term_names.append(term_name)
+            elif vocab == Taxonomy.Vocabulary.CATEGORIES and bit <= 62:
+                categories_mask |= 1 << bit
+                for ancestor in ancestors:
+                    if ancestor <= 62:
+                        categories_mask |= 1 << ancestor
+                term_names.append(term_name)
+            elif vocab == Taxonomy.Vocabulary.DELIVERY:
+                delivery_codes.add(code)
+        how = attending.get(sid, set())
+        physical = [
+            (lat, lng) for lat, lng, kind in places.get(sid, ()) if kind != Location.LocationType.VIRTUAL
+        ]
+        in_person = "in-person" in delivery_codes or Schedule.AttendingType.IN_PERSON in how
+        online = (
+            "online" in delivery_codes
+            or Schedule.AttendingType.ONLINE in how
+            or any(kind == Location.LocationType.VIRTUAL for _, _, kind in places.get(sid, ()))
+        )
+        by_phone = "phone" in delivery_codes or Schedule.AttendingType.PHONE in how
+        if not (in_person or online or by_phone) and physical:
+            in_person = True
+        document = "\n".join(
+            part
+            for part in (name, alternate, provider, description, eligibility, " ".join(term_names))
+            if part
+        )
+        vocabulary.update({w for w in words_of(document) if len(w) >= 3 and not w.isdigit() and len(w) <= 40})
+        entries.append(
+            SearchEntry(
+                service_id=sid,
+                name_sort=_sort_key(name),
+                first_letter=_first_letter(name),
+                document=document + ("\n" + " ".join(languages[sid]) if sid in languages else ""),
+                status=status,
+                minimum_age=NO_MINIMUM_AGE if min_age is None else min_age,
+                maximum_age=NO_MAXIMUM_AGE if max_age is None else max_age,
+                is_free=free,
+                in_person=in_person,
+                online=online,
+                by_phone=by_phone,
+                days_mask=days.get(sid, 0),
+                needs_mask=needs_mask,
+                categories_mask=categories_mask,
+                updated_at=now,
+            )
+        )
+        for lat, lng in dict.fromkeys(physical):
+            if lat is not None and lng is not None:
+                locations.append(SearchLocation(service_id=sid, latitude=lat, longitude=lng))
+    return entries, locations, vocabulary
