@@ -1,1 +1,471 @@
+"""EHC health advice casework: the DCO's core records.
 
+    EHCNeedsAssessment   the LA's assessment, as the LA reports it, with its reg 4/5, 10 and 13 dates
+      └ AdviceRequest    the LA's request to health for advice (reg 6(1)(c)); the DCO triages it
+          └ Assignment   the request routed to one provider team; the reg 8 clock runs per team
+              ├ HealthAdvice        structured advice (needs, outcomes, provision); one row per submission
+              ├ QualityCheck        the DCO's rubric (statutory.md 5.3) with the outcome rework or release
+              ├ TimeLimitException  a reg 8(2) exception, beside the deadline, never an edit of it
+              └ Reminder            a reminder or escalation row, claimed once by the worker
+
+Statutory dates are computed by `lib.clocks` and stored when their start event is recorded, so lists
+sort and filter in SQL. State changes happen only in `advice.services`; rows carry a `version` column
+for optimistic locking. Access: `AdviceRequest.objects.visible_to(user)` and
+`advice.services.get_advice_request_for_user` (see `advice/README.md`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import Organisation, Role
+from children.models import ChildOrYoungPerson
+
+LA_ROLES = (Role.LA_CASEWORKER,)
+PROVIDER_ROLES = (Role.PROVIDER_CLINICIAN, Role.PROVIDER_TEAM_MANAGER)
+DCO_ROLES = (Role.DCO, Role.DCO_ADMIN)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Which organisations' casework a user reaches, worked out once per user (two queries)."""
+
+    la_ids: frozenset[int] = field(default_factory=frozenset)
+    team_ids: frozenset[int] = field(default_factory=frozenset)  # provider teams (and teams of their trusts)
+    dco_area_ids: frozenset[int] = field(default_factory=frozenset)  # LAs in the user's DCO services' areas
+    dco_service_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.la_ids or self.team_ids or self.dco_area_ids)
+
+
+def reach_for(user: Any) -> Reach:
+    """The user's reach, cached on the user object for the request. Anonymous: nothing."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Reach()
+    cached = getattr(user, "_advice_reach", None)
+    if cached is not None:
+        return cached
+    la_ids: set[int] = set()
+    provider_org_ids: set[int] = set()
+    dco_ids: set[int] = set()
+    for role, org_id, kind in user.active_memberships().values_list(
+        "role", "organisation_id", "organisation__kind"
+    ):
+        if role in LA_ROLES and kind == Organisation.Kind.LOCAL_AUTHORITY:
+            la_ids.add(org_id)
+        elif role in PROVIDER_ROLES and kind in (
+            Organisation.Kind.PROVIDER_TEAM,
+            Organisation.Kind.PROVIDER_TRUST,
+        ):
+            provider_org_ids.add(org_id)
+        elif role in DCO_ROLES and kind == Organisation.Kind.DCO_SERVICE:
+            dco_ids.add(org_id)
+    team_ids: set[int] = set()
+    if provider_org_ids:
+        team_ids = set(
+            Organisation.objects.filter(
+                models.Q(pk__in=provider_org_ids, kind=Organisation.Kind.PROVIDER_TEAM)
+                | models.Q(parent_id__in=provider_org_ids, kind=Organisation.Kind.PROVIDER_TEAM)
+            ).values_list("pk", flat=True)
+        )
+    area_ids: set[int] = set()
+    if dco_ids:
+        area_ids = set(
+            Organisation.areas.through.objects.filter(from_organisation_id__in=dco_ids).values_list(
+                "to_organisation_id", flat=True
+            )
+        )
+    reach = Reach(frozenset(la_ids), frozenset(team_ids), frozenset(area_ids), frozenset(dco_ids))
+    user._advice_reach = reach
+    return reach
+
+
+class EHCNeedsAssessment(models.Model):
+    """An EHC needs assessment as the LA reports it. The LA's statutory dates are tracked for context."""
+
+    class ClockStart(models.TextChoices):
+        S36_REQUEST = "s36_request", "Request for assessment received (CFA 2014 s36(1))"
+        S24_BECAME_RESPONSIBLE = (
+            "s24_became_responsible",
+            "LA became responsible for the child (CFA 2014 s24)",
+        )
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(ChildOrYoungPerson, on_delete=models.PROTECT, related_name="ehc_assessments")
+    local_authority = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="ehc_assessments",
+        limit_choices_to={"kind": "la"},
+    )
+    la_reference = models.CharField("LA reference", max_length=50, blank=True)
+    is_reassessment = models.BooleanField(default=False)
+    request_received_on = models.DateField(
+        help_text="The day the LA received the request (not the day it was logged)"
+    )
+    clock_start_type = models.CharField(max_length=30, choices=ClockStart.choices)
+    clock_start_date = models.DateField()
+    decision_to_assess_on = models.DateField(null=True, blank=True)
+    # Stored by advice.services from lib.clocks when the clock start is recorded or changed.
+    decision_due = models.DateField(help_text="regs 4(1)/5(1): 6 weeks")
+    no_plan_notice_due = models.DateField(help_text="reg 10(1): 16 weeks")
+    final_plan_due = models.DateField(help_text="reg 13(2): 20 weeks")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "EHC needs assessment"
+        indexes = [models.Index(fields=["local_authority", "clock_start_date"])]
+
+    def __str__(self) -> str:
+        return f"EHC needs assessment for {self.child} from {self.clock_start_date:%-d %B %Y}"
+
+
+class AdviceRequestQuerySet(models.QuerySet["AdviceRequest"]):
+    def visible_to(self, user: Any) -> AdviceRequestQuerySet:
+        """Requests `user` may see: an LA its own; a provider team those assigned to it; the DCO service
+        those of the LAs in its areas. A system administrator or anyone else: none."""
+        reach = reach_for(user)
+        if reach.is_empty:
+            return self.none()
+        condition = models.Q(local_authority_id__in=reach.la_ids | reach.dco_area_ids)
+        if reach.team_ids:
+            condition |= models.Q(
+                pk__in=Assignment.objects.filter(team_id__in=reach.team_ids).values("advice_request_id")
+            )
+        return self.filter(condition)
+
+    def open(self) -> AdviceRequestQuerySet:
+        return self.exclude(status__in=[AdviceRequest.Status.COMPLETE, AdviceRequest.Status.CANCELLED])
+
+
+class AdviceRequest(models.Model):
+    """An LA's request to health for EHC needs assessment advice (SEND Regs reg 6(1)(c), reg 8)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Awaiting triage"
+        ROUTED = "routed", "With provider teams"
+        QUALITY_CHECK = "quality_check", "Awaiting quality check"
+        COMPLETE = "complete", "Advice released"
+        CANCELLED = "cancelled", "Cancelled by the LA"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(max_length=20, unique=True, help_text="Shown in e-mails instead of any name")
+    assessment = models.ForeignKey(
+        EHCNeedsAssessment, on_delete=models.PROTECT, related_name="advice_requests"
+    )
+    child = models.ForeignKey(ChildOrYoungPerson, on_delete=models.PROTECT, related_name="advice_requests")
+    local_authority = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="advice_requests",
+        limit_choices_to={"kind": "la"},
+    )
+    questions = models.TextField(help_text="What the LA wants health to advise on")
+    known_health_involvement = models.TextField(blank=True)
+    sent_on = models.DateField(help_text="The day the LA sent the request")
+    received_by_health = models.DateField(help_text="The day health (the DCO service) received the request")
+    # reg 8(1), from lib.clocks.health_advice_due(received_by_health); each assignment has its own too.
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    triage_notes = models.TextField(blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    cancelled_reason = models.TextField(blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_via_api = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic locking: bumped by every change")
+
+    objects = AdviceRequestQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["local_authority", "status", "due_on"]),
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["local_authority", "updated_at"]),
+            models.Index(fields=["received_by_health"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def visible_to(self, user: Any) -> AssignmentQuerySet:
+        """Assignments `user` may see: a team its own; the LA and the DCO those on requests they see."""
+        reach = reach_for(user)
+        if reach.is_empty:
+            return self.none()
+        return self.filter(
+            models.Q(team_id__in=reach.team_ids)
+            | models.Q(advice_request__local_authority_id__in=reach.la_ids | reach.dco_area_ids)
+        )
+
+    def open(self) -> AssignmentQuerySet:
+        return self.filter(status__in=Assignment.OPEN_STATUSES)
+
+
+class Assignment(models.Model):
+    """One advice request routed to one provider team. The reg 8 clock runs from the day *this*
+    team received it (`received_on`), so `due_on` is per assignment."""
+
+    class Status(models.TextChoices):
+        ROUTED = "routed", "Awaiting acceptance"
+        ACCEPTED = "accepted", "Accepted"
+        NOT_KNOWN = "not_known", "Not known to this service"
+        ADVICE_SUBMITTED = "advice_submitted", "Advice submitted for quality check"
+        REWORK_REQUESTED = "rework_requested", "Rework requested"
+        RELEASED = "released", "Released to the LA"
+
+    OPEN_STATUSES = (Status.ROUTED, Status.ACCEPTED, Status.REWORK_REQUESTED)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    advice_request = models.ForeignKey(AdviceRequest, on_delete=models.CASCADE, related_name="assignments")
+    team = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="advice_assignments",
+        limit_choices_to={"kind": "provider_team"},
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ROUTED)
+    received_on = models.DateField(help_text="The day this team received the request (reg 8(1))")
+    due_on = models.DateField(help_text="reg 8(1): 6 weeks from received_on; never moved by an exception")
+    routed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    routed_at = models.DateTimeField(default=timezone.now)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    not_known_reason = models.TextField(blank=True)
+    submitted_on = models.DateField(null=True, blank=True, help_text="First submission of advice to the DCO")
+    returned_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the advice (or the nil return) went to the LA: reg 8 timeliness",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["advice_request", "team"], name="assignment_one_per_team"),
+        ]
+        indexes = [
+            models.Index(fields=["team", "status", "due_on"]),
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["returned_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.advice_request.reference} to {self.team}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class HealthAdvice(models.Model):
+    """Structured advice from one team (statutory.md 5.3): one row per submission, the latest current.
+
+    needs:     [{"description": str, "relates_to_sen": bool}]
+    outcomes:  [{"outcome": str, "by_when": str}]
+    provision: [{"what": str, "who": str, "how_often": str, "how_long": str, "where": str,
+                 "section": "F" | "G", "commissioned": bool}]
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="advice")
+    revision = models.PositiveSmallIntegerField(default=1)
+    views_and_aspirations = models.TextField(blank=True, help_text="The child's and family's views (Q3)")
+    strengths = models.TextField(blank=True, help_text="What the child can do (Q4)")
+    needs = models.JSONField(default=list)
+    outcomes = models.JSONField(default=list)
+    provision = models.JSONField(default=list)
+    preparing_for_adulthood = models.TextField(blank=True, help_text="Year 9 and above (Q10)")
+    related_plans = models.TextField(
+        blank=True, help_text="IHP, continuing care, LAC health assessment (Q11)"
+    )
+    author_name = models.CharField(max_length=200)
+    author_profession = models.CharField(max_length=100)
+    author_registration_body = models.CharField(max_length=20, blank=True, help_text="GMC, NMC, HCPC...")
+    author_registration_number = models.CharField(max_length=30)
+    advice_date = models.DateField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["assignment", "-revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "revision"], name="advice_revision_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Advice revision {self.revision} for {self.assignment}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"advice/{instance.public_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file sent with a request (by the LA) or with advice (by a team)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    advice_request = models.ForeignKey(
+        AdviceRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    advice = models.ForeignKey(
+        HealthAdvice, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(advice_request__isnull=False) | models.Q(advice__isnull=False),
+                name="attachment_has_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# The quality rubric of statutory.md 5.3: each criterion scores 0 (absent), 1 (partly) or 2 (met).
+QUALITY_CRITERIA: dict[str, str] = {
+    "Q1": "Returned within 6 weeks of receipt, or a reg 8(2) exception recorded with evidence",
+    "Q2": "Author is a registered health care professional; profession, registration number, service and date given",
+    "Q3": "The child's and parents' views and aspirations reflected, and how they were obtained",
+    "Q4": "Strengths and current functioning described",
+    "Q5": "Needs clearly described, evidence-based, within the author's expertise; SEN-related needs distinguished",
+    "Q6": "Outcomes specific and measurable, linked to aspirations and needs",
+    "Q7": "Provision specified and quantified: what, who, how often, how long, where, review",
+    "Q8": "Provision that educates or trains flagged for section F, other provision for section G",
+    "Q9": "Whether provision is commissioned or needs ICB agreement or funding",
+    "Q10": "Year 9 and above: preparing-for-adulthood content",
+    "Q11": "Link to the IHP, continuing care or looked-after-child health assessment where relevant",
+    "Q12": "Jargon-free, accessible, consistent with other advice, no duplication",
+    "Q13": "'Not known to service' or nil returns explain what was done to meet reg 6(1)(c)",
+}
+
+
+class QualityCheck(models.Model):
+    """The DCO's check of one piece of advice against the rubric, ending in rework or release."""
+
+    class Outcome(models.TextChoices):
+        REWORK = "rework", "Send back for rework"
+        RELEASE = "release", "Release to the LA"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="quality_checks")
+    advice = models.ForeignKey(HealthAdvice, on_delete=models.CASCADE, related_name="quality_checks")
+    scores = models.JSONField(
+        default=dict, help_text='{"Q1": 0|1|2, ...}; a criterion may be left out as not applicable'
+    )
+    total = models.PositiveSmallIntegerField(default=0)
+    maximum = models.PositiveSmallIntegerField(default=0)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    comments = models.TextField(blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-checked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.total}/{self.maximum})"
+
+
+class TimeLimitException(models.Model):
+    """A reg 8(2) exception recorded beside an assignment's deadline. It never changes `due_on`:
+    timeliness is reported both including and excluding exception cases."""
+
+    class Code(models.TextChoices):
+        EXCEPTIONAL_CIRCUMSTANCES = "exceptional_circumstances", "Exceptional circumstances (reg 8(2)(a))"
+        ABSENCE = "absence", "Absent from the area for 4 weeks or more (reg 8(2)(b))"
+        MISSED_APPOINTMENT = "missed_appointment", "Missed appointment (reg 8(2)(c))"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="exceptions")
+    code = models.CharField(max_length=30, choices=Code.choices)
+    start_on = models.DateField(help_text="When it began (the appointment date for a missed appointment)")
+    end_on = models.DateField(null=True, blank=True)
+    reason = models.TextField(help_text="Why it made meeting the 6 weeks impractical")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["start_on"]
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+
+class Reminder(models.Model):
+    """A reminder or escalation e-mail, due at `due_at`, sent once: the worker claims a row with
+    UPDATE ... SET sent_at = now WHERE sent_at IS NULL and sends only if that changed one row."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "Advice due soon (to the team)"
+        AT_RISK = "at_risk", "Advice at risk (to the team manager and the DCO)"
+        OVERDUE = "overdue", "Advice overdue (to the team manager and the DCO)"
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    recipient = models.EmailField()
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "kind", "recipient"], name="reminder_once_per_recipient"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"], condition=models.Q(sent_at__isnull=True), name="reminder_unsent_due_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient}"

@@ -1,1 +1,966 @@
+"""Every change to EHC health advice casework, as named functions (see advice/README.md).
 
+Each function is keyword-only, runs inside `transaction.atomic`, writes an audit event in the same
+transaction, and queues e-mails with `transaction.on_commit`. Functions that change an existing row
+take `expected_version` (the `version` the person saw) and raise `ConcurrentUpdate` when someone else
+changed it first; views show that as "someone else changed this". Wrong-state calls raise
+`InvalidTransition`; wrong-role calls raise `PermissionDenied`; bad input raises `ValidationError`.
+
+Statutory dates come from `lib.clocks` and are stored when their start event is recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.db.models import F
+from django.http import Http404, HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation, Role
+from advice.models import (
+    DCO_ROLES,
+    PROVIDER_ROLES,
+    QUALITY_CRITERIA,
+    AdviceRequest,
+    Assignment,
+    Attachment,
+    EHCNeedsAssessment,
+    HealthAdvice,
+    QualityCheck,
+    Reminder,
+    TimeLimitException,
+    reach_for,
+)
+from children.models import ChildOrYoungPerson
+from children.services import audit
+from lib import clocks
+
+logger = logging.getLogger(__name__)
+
+# Reminder timing (local choices, not statutory): days before / after the reg 8 due date.
+DUE_SOON_DAYS_BEFORE = 14
+AT_RISK_DAYS_BEFORE = clocks.DEFAULT_AT_RISK_DAYS
+OVERDUE_DAYS_AFTER = 1
+REMINDER_HOUR = 8  # local time
+
+
+class ConcurrentUpdate(Exception):
+    """Someone else changed this record after you opened it. Reload and try again."""
+
+    message = (
+        "Someone else changed this while you were working on it. Check the latest version and try again."
+    )
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidTransition(Exception):
+    """The record is not in a state where this can happen (str() says why, in plain words)."""
+
+
+# --- access ---------------------------------------------------------------------------------------
+
+
+def get_advice_request_for_user(user: Any, public_id: Any, write: bool = False) -> AdviceRequest:
+    """The advice request if `user` may see it, else Http404 (a stranger learns nothing).
+
+    Read: the requesting LA's caseworkers; the provider teams it is assigned to; the DCO service whose
+    areas include the LA. Write (change the request itself: triage, cancel): the LA's caseworkers and
+    the DCO service. Teams act on their own assignment through `get_assignment_for_user`.
+    """
+    try:
+        advice_request = (
+            AdviceRequest.objects.visible_to(user)
+            .select_related("child", "local_authority", "assessment")
+            .get(public_id=public_id)
+        )
+    except (AdviceRequest.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404("No such advice request") from exc
+    if write:
+        reach = reach_for(user)
+        if advice_request.local_authority_id not in (reach.la_ids | reach.dco_area_ids):
+            raise Http404("No such advice request")
+    return advice_request
+
+
+def get_assignment_for_user(user: Any, public_id: Any, write: bool = False) -> Assignment:
+    """The assignment if `user` may see it, else Http404.
+
+    Read: the team itself, the requesting LA and the area's DCO service. Write: the team's clinicians
+    and managers, and the DCO service (quality check, exceptions). The LA only reads.
+    """
+    try:
+        assignment = (
+            Assignment.objects.visible_to(user)
+            .select_related(
+                "advice_request", "advice_request__child", "advice_request__local_authority", "team"
+            )
+            .get(public_id=public_id)
+        )
+    except (Assignment.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404("No such assignment") from exc
+    if write and not (_is_team_member(user, assignment) or _is_dco_for(user, assignment.advice_request)):
+        raise Http404("No such assignment")
+    return assignment
+
+
+def _is_team_member(user: Any, assignment: Assignment) -> bool:
+    return assignment.team_id in reach_for(user).team_ids
+
+
+def _is_dco_for(user: Any, advice_request: AdviceRequest) -> bool:
+    return advice_request.local_authority_id in reach_for(user).dco_area_ids
+
+
+def _is_la_for(user: Any, local_authority_id: int) -> bool:
+    return local_authority_id in reach_for(user).la_ids
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def _bump(obj: AdviceRequest | Assignment, expected_version: int, **fields: Any) -> None:
+    """Save `fields` only if the row still has `expected_version`; otherwise ConcurrentUpdate."""
+    fields.setdefault("updated_at", timezone.now())
+    updated = (
+        type(obj)
+        .objects.filter(pk=obj.pk, version=expected_version)
+        .update(version=F("version") + 1, **fields)
+    )
+    if updated != 1:
+        raise ConcurrentUpdate()
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.version = expected_version + 1
+
+
+def _lock_request(advice_request: AdviceRequest) -> AdviceRequest:
+    """Serialise changes to one request's assignments (PostgreSQL row lock; SQLite writes are serial)."""
+    return AdviceRequest.objects.select_for_update().get(pk=advice_request.pk)
+
+
+def request_status_from(statuses: Iterable[str], current: str) -> str:
+    """The request's status follows its assignments: any still with a team -> routed; else any
+    advice awaiting the DCO's check -> quality check; else every team has answered -> complete."""
+    statuses = list(statuses)
+    if current == AdviceRequest.Status.CANCELLED:
+        return current
+    if not statuses:
+        return AdviceRequest.Status.SUBMITTED
+    if any(s in Assignment.OPEN_STATUSES for s in statuses):
+        return AdviceRequest.Status.ROUTED
+    if any(s == Assignment.Status.ADVICE_SUBMITTED for s in statuses):
+        return AdviceRequest.Status.QUALITY_CHECK
+    return AdviceRequest.Status.COMPLETE
+
+
+def _refresh_request(advice_request: AdviceRequest, *, today: dt.date | None = None) -> None:
+    """Recompute the request's status from its assignments and mark it updated (for API polling)."""
+    status = request_status_from(
+        advice_request.assignments.values_list("status", flat=True), advice_request.status
+    )
+    fields: dict[str, Any] = {"status": status, "updated_at": timezone.now()}
+    if status == AdviceRequest.Status.COMPLETE and advice_request.completed_on is None:
+        fields["completed_on"] = today or timezone.localdate()
+    AdviceRequest.objects.filter(pk=advice_request.pk).update(version=F("version") + 1, **fields)
+    for name, value in fields.items():
+        setattr(advice_request, name, value)
+    advice_request.version += 1
+
+
+def link_to(viewname: str, public_id: Any, fallback: str) -> str:
+    """An absolute link for e-mails; the pages may not exist yet, so a stable fallback path is used."""
+    try:
+        path = reverse(viewname, args=[public_id])
+    except NoReverseMatch:
+        path = fallback
+    return f"{settings.SITE_URL}{path}"
+
+
+def request_link(advice_request: AdviceRequest) -> str:
+    return link_to(
+        "advice:request-detail", advice_request.public_id, f"/casework/requests/{advice_request.public_id}/"
+    )
+
+
+def assignment_link(assignment: Assignment) -> str:
+    return link_to(
+        "advice:assignment-detail", assignment.public_id, f"/casework/assignments/{assignment.public_id}/"
+    )
+
+
+def _emails_of(orgs: Iterable[Organisation], roles: Sequence[str], *, use_mailbox: bool = True) -> list[str]:
+    """Each organisation's shared mailbox if it has one (and use_mailbox), else its members with `roles`."""
+    emails: list[str] = []
+    without_mailbox = []
+    for org in orgs:
+        if use_mailbox and org.email:
+            emails.append(org.email)
+        else:
+            without_mailbox.append(org.pk)
+    if without_mailbox:
+        emails += list(
+            Membership.objects.filter(
+                organisation_id__in=without_mailbox, role__in=roles, is_active=True, user__is_active=True
+            ).values_list("user__email", flat=True)
+        )
+    return sorted(set(emails))
+
+
+def dco_services_for(local_authority_id: int) -> list[Organisation]:
+    return list(
+        Organisation.objects.filter(
+            kind=Organisation.Kind.DCO_SERVICE, areas=local_authority_id, is_active=True
+        )
+    )
+
+
+def _mail_on_commit(recipients: Sequence[str], subject: str, body: str) -> None:
+    """E-mails carry a reference and a link, never a child's name or health details."""
+    recipients = [r for r in recipients if r]
+    if not recipients:
+        return
+
+    def send() -> None:
+        try:
+            send_mail(subject, body, None, recipients)
+        except Exception:  # an e-mail failure must not undo the change that has been committed
+            logger.exception("Could not send %r", subject)
+
+    transaction.on_commit(send)
+
+
+def _aware(day: dt.date, hour: int = REMINDER_HOUR) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+# --- the LA's assessment and request ------------------------------------------------------------
+
+
+def _assessment_dates(clock_start_date: dt.date) -> dict[str, dt.date]:
+    dates = clocks.assessment_dates(clock_start_date)
+    return {
+        "decision_due": dates.decision_due,
+        "no_plan_notice_due": dates.no_plan_notice_due,
+        "final_plan_due": dates.final_plan_due,
+    }
+
+
+@transaction.atomic
+def record_assessment(
+    *,
+    user: Any,
+    local_authority: Organisation,
+    child: ChildOrYoungPerson,
+    request_received_on: dt.date,
+    clock_start_type: str = EHCNeedsAssessment.ClockStart.S36_REQUEST,
+    clock_start_date: dt.date | None = None,
+    decision_to_assess_on: dt.date | None = None,
+    la_reference: str = "",
+    is_reassessment: bool = False,
+    request: HttpRequest | None = None,
+) -> EHCNeedsAssessment:
+    """Record an EHC needs assessment as the LA reports it, storing its reg 4/5 (6-week), reg 10
+    (16-week) and reg 13 (20-week) dates from the clock start (by default the day the s36 request
+    was received). `user` is None when an API token acts for the LA."""
+    if user is not None and not _is_la_for(user, local_authority.pk):
+        raise PermissionDenied("Only the LA's caseworkers can record its assessments.")
+    if clock_start_type not in EHCNeedsAssessment.ClockStart.values:
+        raise ValidationError({"clock_start_type": "Choose how the clock started."})
+    clock_start_date = clock_start_date or request_received_on
+    today = timezone.localdate()
+    errors = {}
+    if request_received_on > today:
+        errors["request_received_on"] = "The date the request was received must be today or in the past."
+    if clock_start_date > today:
+        errors["clock_start_date"] = "The clock start must be today or in the past."
+    if decision_to_assess_on and decision_to_assess_on < clock_start_date:
+        errors["decision_to_assess_on"] = "The decision to assess cannot be before the clock start."
+    if errors:
+        raise ValidationError(errors)
+    assessment = EHCNeedsAssessment.objects.create(
+        child=child,
+        local_authority=local_authority,
+        la_reference=la_reference.strip(),
+        is_reassessment=is_reassessment,
+        request_received_on=request_received_on,
+        clock_start_type=clock_start_type,
+        clock_start_date=clock_start_date,
+        decision_to_assess_on=decision_to_assess_on,
+        created_by=user,
+        **_assessment_dates(clock_start_date),
+    )
+    audit(user=user, action="create", obj=assessment, child=child, request=request)
+    return assessment
+
+
+@transaction.atomic
+def change_assessment_clock(
+    *,
+    user: Any,
+    assessment: EHCNeedsAssessment,
+    clock_start_type: str,
+    clock_start_date: dt.date,
+    request: HttpRequest | None = None,
+) -> EHCNeedsAssessment:
+    """Correct the clock start (the start event changed): the stored LA dates are recomputed here,
+    and only here."""
+    if user is not None and not (_is_la_for(user, assessment.local_authority_id)):
+        raise PermissionDenied("Only the LA's caseworkers can change its assessment.")
+    assessment.clock_start_type = clock_start_type
+    assessment.clock_start_date = clock_start_date
+    for name, value in _assessment_dates(clock_start_date).items():
+        setattr(assessment, name, value)
+    assessment.updated_at = timezone.now()
+    assessment.save(
+        update_fields=[
+            "clock_start_type",
+            "clock_start_date",
+            "decision_due",
+            "no_plan_notice_due",
+            "final_plan_due",
+            "updated_at",
+        ]
+    )
+    audit(
+        user=user,
+        action="change",
+        obj=assessment,
+        child=assessment.child,
+        request=request,
+        detail="clock start",
+    )
+    return assessment
+
+
+@transaction.atomic
+def submit_request(
+    *,
+    user: Any,
+    assessment: EHCNeedsAssessment,
+    questions: str,
+    known_health_involvement: str = "",
+    sent_on: dt.date | None = None,
+    received_by_health: dt.date | None = None,
+    attachments: Sequence[Any] = (),
+    via_api: bool = False,
+    request: HttpRequest | None = None,
+) -> AdviceRequest:
+    """The LA asks health for advice. Status "awaiting triage"; due date stored from reg 8(1), counted
+    from the day health received it (by default today, the day it arrives here).
+
+    `attachments` are uploaded files (Django File objects). Tells the area's DCO service on commit.
+    """
+    if user is not None and not _is_la_for(user, assessment.local_authority_id):
+        raise PermissionDenied("Only the LA's caseworkers can ask for advice for its assessments.")
+    if not questions.strip():
+        raise ValidationError({"questions": "Say what you would like health to advise on."})
+    today = timezone.localdate()
+    sent_on = sent_on or today
+    received_by_health = received_by_health or today
+    if received_by_health < sent_on:
+        raise ValidationError({"received_by_health": "Health cannot receive the request before it was sent."})
+    if received_by_health > today or sent_on > today:
+        raise ValidationError({"sent_on": "Dates must be today or in the past."})
+    advice_request = AdviceRequest.objects.create(
+        reference=f"tmp-{assessment.public_id.hex[:16]}",
+        assessment=assessment,
+        child=assessment.child,
+        local_authority_id=assessment.local_authority_id,
+        questions=questions.strip(),
+        known_health_involvement=known_health_involvement.strip(),
+        sent_on=sent_on,
+        received_by_health=received_by_health,
+        due_on=clocks.health_advice_due(received_by_health),
+        requested_by=user,
+        created_via_api=via_api,
+    )
+    advice_request.reference = f"HA{advice_request.pk:07d}"
+    advice_request.save(update_fields=["reference"])
+    for upload in attachments:
+        Attachment.objects.create(
+            advice_request=advice_request,
+            file=upload,
+            name=getattr(upload, "name", "attachment")[:200],
+            content_type=getattr(upload, "content_type", "") or "",
+            size=getattr(upload, "size", 0) or 0,
+            uploaded_by=user,
+        )
+    audit(
+        user=user,
+        action="create",
+        obj=advice_request,
+        child=advice_request.child,
+        request=request,
+        detail="via API" if via_api else "",
+    )
+    _mail_on_commit(
+        _emails_of(dco_services_for(advice_request.local_authority_id), DCO_ROLES),
+        f"New health advice request {advice_request.reference}",
+        f"A local authority has asked for EHC needs assessment health advice.\n\n"
+        f"Reference: {advice_request.reference}\nAdvice due: {advice_request.due_on:%-d %B %Y}\n\n"
+        f"Triage it here: {request_link(advice_request)}\n",
+    )
+    return advice_request
+
+
+@transaction.atomic
+def cancel_request(
+    *,
+    user: Any,
+    advice_request: AdviceRequest,
+    expected_version: int,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> AdviceRequest:
+    """The LA withdraws its request (for example the assessment stopped). Open teams are told."""
+    if user is not None and not _is_la_for(user, advice_request.local_authority_id):
+        raise PermissionDenied("Only the requesting LA can cancel its request.")
+    if advice_request.status in (AdviceRequest.Status.COMPLETE, AdviceRequest.Status.CANCELLED):
+        raise InvalidTransition("This request is already finished.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the request is cancelled."})
+    _bump(
+        advice_request,
+        expected_version,
+        status=AdviceRequest.Status.CANCELLED,
+        cancelled_reason=reason.strip(),
+    )
+    audit(
+        user=user,
+        action="change",
+        obj=advice_request,
+        child=advice_request.child,
+        request=request,
+        detail="cancelled",
+    )
+    teams = [a.team for a in advice_request.assignments.open().select_related("team")]
+    _mail_on_commit(
+        _emails_of(teams, PROVIDER_ROLES),
+        f"Health advice request {advice_request.reference} cancelled",
+        f"The local authority has cancelled request {advice_request.reference}. No advice is needed.\n\n"
+        f"{request_link(advice_request)}\n",
+    )
+    return advice_request
+
+
+# --- the DCO routes it ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def triage_and_route(
+    *,
+    user: Any,
+    advice_request: AdviceRequest,
+    expected_version: int,
+    teams: Sequence[Organisation],
+    triage_notes: str = "",
+    received_on: dt.date | None = None,
+    request: HttpRequest | None = None,
+) -> list[Assignment]:
+    """The DCO routes the request to one or more provider teams (more may be added later).
+
+    Each team's reg 8 clock starts on the day it receives the request: `received_on`, by default
+    today. Reminder rows are scheduled for each new assignment; the teams are e-mailed on commit.
+    A team already assigned is not assigned twice.
+    """
+    if not _is_dco_for(user, advice_request):
+        raise PermissionDenied("Only the area's DCO service can route requests.")
+    if advice_request.status == AdviceRequest.Status.CANCELLED:
+        raise InvalidTransition("This request was cancelled by the LA.")
+    if not teams:
+        raise ValidationError({"teams": "Choose at least one provider team."})
+    if any(team.kind != Organisation.Kind.PROVIDER_TEAM for team in teams):
+        raise ValidationError({"teams": "Requests can only be routed to provider teams."})
+    received_on = received_on or timezone.localdate()
+    if received_on < advice_request.received_by_health or received_on > timezone.localdate():
+        raise ValidationError(
+            {"received_on": "The team cannot receive it before health did, or in the future."}
+        )
+    _bump(
+        advice_request,
+        expected_version,
+        triage_notes=triage_notes.strip() or advice_request.triage_notes,
+        triaged_by=user,
+        triaged_at=timezone.now(),
+    )
+    already = set(advice_request.assignments.values_list("team_id", flat=True))
+    created = []
+    for team in teams:
+        if team.pk in already:
+            continue
+        assignment = Assignment.objects.create(
+            advice_request=advice_request,
+            team=team,
+            received_on=received_on,
+            due_on=clocks.health_advice_due(received_on),
+            routed_by=user,
+        )
+        schedule_reminders(assignment)
+        created.append(assignment)
+        _mail_on_commit(
+            _emails_of([team], PROVIDER_ROLES),
+            f"Health advice request {advice_request.reference} for your team",
+            f"The DCO service has sent your team a request for EHC needs assessment health advice.\n\n"
+            f"Reference: {advice_request.reference}\nReceived: {received_on:%-d %B %Y}\n"
+            f"Advice due (6 weeks, SEND Regulations 2014 reg 8): {assignment.due_on:%-d %B %Y}\n\n"
+            f"Accept it or tell us it is not known to your service: {assignment_link(assignment)}\n",
+        )
+    _refresh_request(advice_request)
+    audit(
+        user=user,
+        action="change",
+        obj=advice_request,
+        child=advice_request.child,
+        request=request,
+        detail="routed to " + ", ".join(t.name for t in teams),
+    )
+    return created
+
+
+def schedule_reminders(assignment: Assignment) -> list[Reminder]:
+    """Reminder rows for one assignment: to the team before the deadline; to the team manager and the
+    DCO when at risk and when overdue. Idempotent (one row per assignment, kind and recipient)."""
+    advice_request = assignment.advice_request
+    team_emails = _emails_of([assignment.team], PROVIDER_ROLES)
+    managers = _emails_of([assignment.team], (Role.PROVIDER_TEAM_MANAGER,), use_mailbox=False)
+    dco = _emails_of(dco_services_for(advice_request.local_authority_id), DCO_ROLES)
+    plan = [
+        (Reminder.Kind.DUE_SOON, assignment.due_on - dt.timedelta(days=DUE_SOON_DAYS_BEFORE), team_emails),
+        (Reminder.Kind.AT_RISK, assignment.due_on - dt.timedelta(days=AT_RISK_DAYS_BEFORE), managers + dco),
+        (Reminder.Kind.OVERDUE, assignment.due_on + dt.timedelta(days=OVERDUE_DAYS_AFTER), managers + dco),
+    ]
+    rows = [
+        Reminder(assignment=assignment, kind=kind, recipient=email, due_at=_aware(day))
+        for kind, day, emails in plan
+        for email in sorted(set(emails))
+    ]
+    return Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+# --- the provider team answers ------------------------------------------------------------------
+
+
+def _team_change(user: Any, assignment: Assignment, allowed: Sequence[str], what: str) -> AdviceRequest:
+    if not _is_team_member(user, assignment):
+        raise PermissionDenied(f"Only the team the request was sent to can {what}.")
+    advice_request = _lock_request(assignment.advice_request)
+    if advice_request.status == AdviceRequest.Status.CANCELLED:
+        raise InvalidTransition("The LA cancelled this request.")
+    if assignment.status not in allowed:
+        raise InvalidTransition(f"You cannot {what} now: this is {assignment.get_status_display().lower()}.")
+    return advice_request
+
+
+@transaction.atomic
+def accept_assignment(
+    *, user: Any, assignment: Assignment, expected_version: int, request: HttpRequest | None = None
+) -> Assignment:
+    """The team accepts the request: the child is known to it and it will give advice."""
+    advice_request = _team_change(user, assignment, [Assignment.Status.ROUTED], "accept this request")
+    _bump(
+        assignment,
+        expected_version,
+        status=Assignment.Status.ACCEPTED,
+        accepted_by=user,
+        accepted_at=timezone.now(),
+    )
+    _refresh_request(advice_request)
+    audit(
+        user=user,
+        action="change",
+        obj=assignment,
+        child=advice_request.child,
+        request=request,
+        detail="accepted",
+    )
+    return assignment
+
+
+@transaction.atomic
+def decline_not_known(
+    *,
+    user: Any,
+    assignment: Assignment,
+    expected_version: int,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> Assignment:
+    """The team answers "not known to this service", saying what it did (rubric Q13). This is a nil
+    return: it is released to the LA straight away and counts as the team's response."""
+    advice_request = _team_change(
+        user, assignment, [Assignment.Status.ROUTED, Assignment.Status.ACCEPTED], "say the child is not known"
+    )
+    if len(reason.strip()) < 10:
+        raise ValidationError(
+            {"reason": "Explain why, and what was done (for example a health assessment offered)."}
+        )
+    today = timezone.localdate()
+    _bump(
+        assignment,
+        expected_version,
+        status=Assignment.Status.NOT_KNOWN,
+        not_known_reason=reason.strip(),
+        submitted_on=today,
+        returned_on=today,
+    )
+    _refresh_request(advice_request)
+    audit(
+        user=user,
+        action="change",
+        obj=assignment,
+        child=advice_request.child,
+        request=request,
+        detail="not known",
+    )
+    _mail_on_commit(
+        _emails_of(dco_services_for(advice_request.local_authority_id), DCO_ROLES),
+        f"Health advice request {advice_request.reference}: not known to {assignment.team.name}",
+        f"{assignment.team.name} has said the child is not known to the service.\n\n{request_link(advice_request)}\n",
+    )
+    return assignment
+
+
+PROVISION_FIELDS = ("what", "who", "how_often", "how_long")
+
+
+def clean_advice(
+    *, needs: Sequence[dict], outcomes: Sequence[dict], provision: Sequence[dict]
+) -> dict[str, list]:
+    """Check structured advice: at least one need and one outcome; every provision specific and
+    quantified (what, who, how often, how long) and aimed at section F or G (statutory.md 5.2, 5.3)."""
+    errors: dict[str, str] = {}
+    clean_needs = [
+        {
+            "description": str(n.get("description", "")).strip(),
+            "relates_to_sen": bool(n.get("relates_to_sen", True)),
+        }
+        for n in needs
+        if str(n.get("description", "")).strip()
+    ]
+    clean_outcomes = [
+        {"outcome": str(o.get("outcome", "")).strip(), "by_when": str(o.get("by_when", "")).strip()}
+        for o in outcomes
+        if str(o.get("outcome", "")).strip()
+    ]
+    clean_provision = []
+    for index, item in enumerate(provision, start=1):
+        row = {key: str(item.get(key, "")).strip() for key in (*PROVISION_FIELDS, "where")}
+        row["section"] = str(item.get("section", "")).strip().upper()
+        row["commissioned"] = bool(item.get("commissioned", True))
+        if not any(row[key] for key in PROVISION_FIELDS):
+            continue
+        missing = [key.replace("_", " ") for key in PROVISION_FIELDS if not row[key]]
+        if missing:
+            errors[f"provision_{index}"] = f"Provision {index}: say {', '.join(missing)}."
+        if row["section"] not in ("F", "G"):
+            errors[f"provision_{index}_section"] = (
+                f"Provision {index}: choose section F (educates or trains) or G."
+            )
+        clean_provision.append(row)
+    if not clean_needs:
+        errors["needs"] = "Describe at least one health need."
+    if not clean_outcomes:
+        errors["outcomes"] = "Give at least one outcome."
+    if errors:
+        raise ValidationError(errors)
+    return {"needs": clean_needs, "outcomes": clean_outcomes, "provision": clean_provision}
+
+
+@transaction.atomic
+def submit_advice(
+    *,
+    user: Any,
+    assignment: Assignment,
+    expected_version: int,
+    needs: Sequence[dict],
+    outcomes: Sequence[dict],
+    provision: Sequence[dict],
+    author_name: str,
+    author_profession: str,
+    author_registration_number: str,
+    author_registration_body: str = "",
+    advice_date: dt.date | None = None,
+    views_and_aspirations: str = "",
+    strengths: str = "",
+    preparing_for_adulthood: str = "",
+    related_plans: str = "",
+    attachments: Sequence[Any] = (),
+    request: HttpRequest | None = None,
+) -> HealthAdvice:
+    """The team submits structured advice for the DCO's quality check (a new revision each time,
+    including after rework). The author must be a registered health care professional (reg 6(1)(c)):
+    profession and registration number are required. Accepting first is implied."""
+    advice_request = _team_change(
+        user,
+        assignment,
+        [Assignment.Status.ROUTED, Assignment.Status.ACCEPTED, Assignment.Status.REWORK_REQUESTED],
+        "submit advice",
+    )
+    content = clean_advice(needs=needs, outcomes=outcomes, provision=provision)
+    errors = {}
+    for name, value in (
+        ("author_name", author_name),
+        ("author_profession", author_profession),
+        ("author_registration_number", author_registration_number),
+    ):
+        if not value.strip():
+            errors[name] = "Give the author's name, profession and professional registration number."
+    if errors:
+        raise ValidationError(errors)
+    today = timezone.localdate()
+    revision = (assignment.advice.aggregate(m=models.Max("revision"))["m"] or 0) + 1
+    _bump(
+        assignment,
+        expected_version,
+        status=Assignment.Status.ADVICE_SUBMITTED,
+        submitted_on=assignment.submitted_on or today,
+        accepted_by=assignment.accepted_by or user,
+        accepted_at=assignment.accepted_at or timezone.now(),
+    )
+    advice = HealthAdvice.objects.create(
+        assignment=assignment,
+        revision=revision,
+        author_name=author_name.strip(),
+        author_profession=author_profession.strip(),
+        author_registration_number=author_registration_number.strip(),
+        author_registration_body=author_registration_body.strip(),
+        advice_date=advice_date or today,
+        views_and_aspirations=views_and_aspirations.strip(),
+        strengths=strengths.strip(),
+        preparing_for_adulthood=preparing_for_adulthood.strip(),
+        related_plans=related_plans.strip(),
+        submitted_by=user,
+        **content,
+    )
+    for upload in attachments:
+        Attachment.objects.create(
+            advice=advice,
+            file=upload,
+            name=getattr(upload, "name", "attachment")[:200],
+            content_type=getattr(upload, "content_type", "") or "",
+            size=getattr(upload, "size", 0) or 0,
+            uploaded_by=user,
+        )
+    _refresh_request(advice_request)
+    audit(
+        user=user,
+        action="change",
+        obj=advice,
+        child=advice_request.child,
+        request=request,
+        detail=f"advice revision {revision} submitted",
+    )
+    _mail_on_commit(
+        _emails_of(dco_services_for(advice_request.local_authority_id), DCO_ROLES),
+        f"Health advice {advice_request.reference} ready for quality check",
+        f"{assignment.team.name} has submitted advice for {advice_request.reference}.\n\n"
+        f"Check it here: {assignment_link(assignment)}\n",
+    )
+    return advice
+
+
+# --- the DCO checks and releases ------------------------------------------------------------------
+
+
+def clean_scores(scores: dict[str, Any]) -> dict[str, int]:
+    """Rubric scores: known criteria (Q1 to Q13) only, each 0, 1 or 2; leave a criterion out when it
+    does not apply (for example Q10 before Year 9)."""
+    clean: dict[str, int] = {}
+    for key, value in scores.items():
+        if key not in QUALITY_CRITERIA:
+            raise ValidationError({"scores": f"{key} is not a quality criterion."})
+        if value in (None, ""):
+            continue
+        try:
+            number = int(value)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError({key: "Score 0, 1 or 2."}) from exc
+        if number not in (0, 1, 2):
+            raise ValidationError({key: "Score 0, 1 or 2."})
+        clean[key] = number
+    if not clean:
+        raise ValidationError({"scores": "Score the advice against the checklist."})
+    return clean
+
+
+def _quality_check(
+    *,
+    user: Any,
+    assignment: Assignment,
+    expected_version: int,
+    outcome: str,
+    scores: dict[str, Any],
+    comments: str,
+    request: HttpRequest | None,
+) -> QualityCheck:
+    if not _is_dco_for(user, assignment.advice_request):
+        raise PermissionDenied("Only the area's DCO service can quality-check advice.")
+    advice_request = _lock_request(assignment.advice_request)
+    if assignment.status != Assignment.Status.ADVICE_SUBMITTED:
+        raise InvalidTransition("There is no advice waiting for a quality check.")
+    clean = clean_scores(scores)
+    if outcome == QualityCheck.Outcome.REWORK and not comments.strip():
+        raise ValidationError({"comments": "Tell the team what to change."})
+    advice = assignment.advice.order_by("-revision").first()
+    if advice is None:
+        raise InvalidTransition("There is no advice to check.")
+    today = timezone.localdate()
+    if outcome == QualityCheck.Outcome.RELEASE:
+        _bump(assignment, expected_version, status=Assignment.Status.RELEASED, returned_on=today)
+    else:
+        _bump(assignment, expected_version, status=Assignment.Status.REWORK_REQUESTED)
+    check = QualityCheck.objects.create(
+        assignment=assignment,
+        advice=advice,
+        scores=clean,
+        total=sum(clean.values()),
+        maximum=2 * len(clean),
+        outcome=outcome,
+        comments=comments.strip(),
+        checked_by=user,
+    )
+    _refresh_request(advice_request, today=today)
+    audit(
+        user=user,
+        action="change",
+        obj=check,
+        child=advice_request.child,
+        request=request,
+        detail=f"quality check: {outcome}",
+    )
+    return check
+
+
+@transaction.atomic
+def request_rework(
+    *,
+    user: Any,
+    assignment: Assignment,
+    expected_version: int,
+    scores: dict[str, Any],
+    comments: str,
+    request: HttpRequest | None = None,
+) -> QualityCheck:
+    """The DCO sends advice back to the team with comments. The reg 8 due date does not change."""
+    check = _quality_check(
+        user=user,
+        assignment=assignment,
+        expected_version=expected_version,
+        outcome=QualityCheck.Outcome.REWORK,
+        scores=scores,
+        comments=comments,
+        request=request,
+    )
+    _mail_on_commit(
+        _emails_of([assignment.team], PROVIDER_ROLES),
+        f"Health advice {assignment.advice_request.reference}: changes requested",
+        f"The DCO service has asked for changes to your advice for {assignment.advice_request.reference}.\n"
+        f"It is still due on {assignment.due_on:%-d %B %Y}.\n\n{assignment_link(assignment)}\n",
+    )
+    return check
+
+
+@transaction.atomic
+def release_advice(
+    *,
+    user: Any,
+    assignment: Assignment,
+    expected_version: int,
+    scores: dict[str, Any],
+    comments: str = "",
+    request: HttpRequest | None = None,
+) -> QualityCheck:
+    """The DCO releases the checked advice to the LA: the day of release is the day the advice was
+    given for reg 8 timeliness (`returned_on`). The LA is told when the whole request is complete."""
+    check = _quality_check(
+        user=user,
+        assignment=assignment,
+        expected_version=expected_version,
+        outcome=QualityCheck.Outcome.RELEASE,
+        scores=scores,
+        comments=comments,
+        request=request,
+    )
+    advice_request = assignment.advice_request
+    la = Organisation.objects.get(pk=advice_request.local_authority_id)
+    recipients = _emails_of([la], (Role.LA_CASEWORKER,))
+    if advice_request.requested_by_id and advice_request.requested_by:
+        recipients.append(advice_request.requested_by.email)
+    _mail_on_commit(
+        sorted(set(recipients)),
+        f"Health advice released for {advice_request.reference}",
+        f"Health advice from {assignment.team.name} for request {advice_request.reference} is ready.\n\n"
+        f"{request_link(advice_request)}\n",
+    )
+    return check
+
+
+@transaction.atomic
+def record_exception(
+    *,
+    user: Any,
+    assignment: Assignment,
+    code: str,
+    start_on: dt.date,
+    reason: str,
+    approved_by: Any,
+    end_on: dt.date | None = None,
+    request: HttpRequest | None = None,
+) -> TimeLimitException:
+    """Record a reg 8(2) exception beside the assignment's deadline (never moving it).
+
+    Checked by `lib.clocks.check_health_exception`: the circumstance must fall within the 6-week
+    period (and an absence must cover 4 weeks of it). The team or the DCO may record it; the approver
+    must be a DCO of the area or a manager of the team.
+    """
+    if not (_is_team_member(user, assignment) or _is_dco_for(user, assignment.advice_request)):
+        raise PermissionDenied("Only the team or the area's DCO service can record an exception.")
+    approver_reach = reach_for(approved_by)
+    approver_is_manager = Membership.objects.filter(
+        user=approved_by, organisation_id=assignment.team_id, role=Role.PROVIDER_TEAM_MANAGER, is_active=True
+    ).exists()
+    if not (
+        assignment.advice_request.local_authority_id in approver_reach.dco_area_ids or approver_is_manager
+    ):
+        raise ValidationError({"approved_by": "The approver must be the area's DCO or the team's manager."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Explain why the circumstance made the 6 weeks impractical."})
+    check = clocks.check_health_exception(
+        code=code,
+        received_by_health=assignment.received_on,
+        start=start_on,
+        end=end_on,
+        today=timezone.localdate(),
+    )
+    if not check:
+        raise ValidationError({"start_on": check.reason})
+    exception = TimeLimitException.objects.create(
+        assignment=assignment,
+        code=code,
+        start_on=start_on,
+        end_on=end_on,
+        reason=reason.strip(),
+        approved_by=approved_by,
+        recorded_by=user,
+    )
+    AdviceRequest.objects.filter(pk=assignment.advice_request_id).update(updated_at=timezone.now())
+    audit(
+        user=user,
+        action="change",
+        obj=exception,
+        child=assignment.advice_request.child,
+        request=request,
+        detail=f"exception {code}",
+    )
+    return exception
