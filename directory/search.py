@@ -426,14 +426,14 @@ class PostgresEngine(SearchEngine):
         words = query_words(text)
         if not words:
             return None
-        return RawSQL(
+        return RawSQL(  # noqa: S611 - constant SQL, the words are parameters
             f'"directory_searchentry"."search_vector" @@ {self._QUERY}',
             [" ".join(words)],
             output_field=BooleanField(),
         )
 
     def ranked_page(self, qs: QuerySet[SearchEntry], text: str, offset: int, limit: int) -> list[SearchHit]:
-        rank = RawSQL(
+        rank = RawSQL(  # noqa: S611 - constant SQL, the words are parameters
             f'ts_rank_cd("directory_searchentry"."search_vector", {self._QUERY}, 1)',
             [" ".join(query_words(text))],
             output_field=FloatField(),
@@ -470,8 +470,8 @@ class SQLiteEngine(SearchEngine):
         query = self._fts_query(text)
         if not query:
             return None
-        return RawSQL(
-            f'"directory_searchentry"."service_id" IN (SELECT rowid FROM {self.TABLE} '
+        return RawSQL(  # noqa: S611 - constant SQL, the words are parameters
+            f'"directory_searchentry"."service_id" IN (SELECT rowid FROM {self.TABLE} '  # noqa: S608
             f"WHERE {self.TABLE} MATCH %s)",
             [query],
             output_field=BooleanField(),
@@ -482,7 +482,7 @@ class SQLiteEngine(SearchEngine):
             "service_id", "name_sort", distance=_distance_column(qs)
         ).query.sql_with_params()
         sql = (
-            f"SELECT q.service_id, q.distance FROM {self.TABLE} f JOIN ({inner_sql}) q "
+            f"SELECT q.service_id, q.distance FROM {self.TABLE} f JOIN ({inner_sql}) q "  # noqa: S608
             f"ON q.service_id = f.rowid WHERE {self.TABLE} MATCH %s "
             f"ORDER BY bm25({self.TABLE}, 10.0, 1.0), q.name_sort, q.service_id LIMIT %s OFFSET %s"
         )
@@ -765,7 +765,7 @@ def _run(params: ServiceSearch, terms: _Terms) -> SearchResults:
             hits = engine().ranked_page(page_qs, params.text, offset, params.per_page)
         else:
             if params.sort == "distance" or (params.sort == "relevance" and params.has_location):
-                order = [F("distance").asc(nulls_last=True), "name_sort", "service_id"]
+                order: list[Any] = [F("distance").asc(nulls_last=True), "name_sort", "service_id"]
             else:
                 order = ["name_sort", "service_id"]
             rows = page_qs.order_by(*order).values_list("service_id", _distance_column(page_qs))[
@@ -887,17 +887,17 @@ def _build_batch(
                 term_names.append(term_name)
             elif vocab == Taxonomy.Vocabulary.DELIVERY:
                 delivery_codes.add(code)
-        how = attending.get(sid, set())
+        modes = attending.get(sid, set())
         physical = [
             (lat, lng) for lat, lng, kind in places.get(sid, ()) if kind != Location.LocationType.VIRTUAL
         ]
-        in_person = "in-person" in delivery_codes or Schedule.AttendingType.IN_PERSON in how
+        in_person = "in-person" in delivery_codes or Schedule.AttendingType.IN_PERSON in modes
         online = (
             "online" in delivery_codes
-            or Schedule.AttendingType.ONLINE in how
+            or Schedule.AttendingType.ONLINE in modes
             or any(kind == Location.LocationType.VIRTUAL for _, _, kind in places.get(sid, ()))
         )
-        by_phone = "phone" in delivery_codes or Schedule.AttendingType.PHONE in how
+        by_phone = "phone" in delivery_codes or Schedule.AttendingType.PHONE in modes
         if not (in_person or online or by_phone) and physical:
             in_person = True
         document = "\n".join(
