@@ -71,7 +71,7 @@ class NewPasswordForm(SetPasswordForm):
     """Choose a new password (after following the link in the e-mail)."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = "New password"
         self.fields["new_password1"].help_text = "At least 12 characters. A few random words work well."
         self.fields["new_password2"].label = "Confirm new password"

@@ -17,7 +17,7 @@ class StaffTwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
+        if user is not None and user.is_authenticated and not user.is_verified():
             logout(request)
             return redirect("accounts:sign-in")
         return self.get_response(request)

@@ -30,7 +30,15 @@ def verify_token(user: User, token: str) -> TOTPDevice | None:
     return device if device.verify_token(token) else None
 
 
-def complete_sign_in(request: HttpRequest, user: User, device: TOTPDevice) -> None:
+def complete_sign_in(
+    request: HttpRequest, user: User, device: TOTPDevice, *, method: str = "password"
+) -> None:
     """Log the user in: only ever after the password (or OIDC) step and the second factor."""
+    from audit.models import Action
+    from audit.services import record_access
+
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
+    record_access(
+        user=user, action=Action.SIGN_IN, obj=None, request=request, detail=f"{method} and security code"
+    )

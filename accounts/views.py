@@ -18,6 +18,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import services
 from accounts.forms import ForgottenPasswordForm, NewPasswordForm, SignInForm, TokenForm
 from accounts.models import User
+from audit.models import Action
+from audit.services import record_access, record_sign_in_failure
 
 PENDING_KEY = "accounts_pending_user"
 NEXT_KEY = "accounts_next"
@@ -48,6 +50,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             return user
         if user is None:
             form.add_error(None, "Enter a correct email address and password")
+            if not getattr(request, "axes_locked_out", False):  # a lockout is logged by locked_out()
+                record_sign_in_failure(
+                    email=form.cleaned_data["username"],
+                    request=request,
+                    detail="Wrong email address or password",
+                )
         else:
             request.session.cycle_key()
             request.session[PENDING_KEY] = user.pk
@@ -69,6 +77,13 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         device = services.verify_token(user, form.cleaned_data["token"])
         if device is None:
             form.add_error("token", "The security code is not right: enter the latest code from your app")
+            record_access(
+                user=user,
+                action=Action.SIGN_IN_FAILED,
+                obj=None,
+                request=request,
+                detail="Wrong security code",
+            )
         else:
             next_url = request.session.get(NEXT_KEY) or reverse("core:home")
             request.session.pop(PENDING_KEY, None)
@@ -119,6 +134,8 @@ def _base32(key: bytes) -> str:
 def sign_out(request: HttpRequest) -> HttpResponse:
     """Who may see it: anyone (signing out when signed out does nothing)."""
     if request.method == "POST":
+        if request.user.is_authenticated:
+            record_access(user=request.user, action=Action.SIGN_OUT, obj=None, request=request)
         logout(request)
         return render(request, "accounts/signed_out.html")
     return render(request, "accounts/sign_out.html")
@@ -131,6 +148,11 @@ def locked_out(
 ) -> HttpResponse:
     """Shown by django-axes after too many failed sign-ins (429 Too Many Requests). Who may see it: anyone."""
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    record_sign_in_failure(
+        email=request.POST.get("username", ""),
+        request=request,
+        detail="Refused: locked after repeated failures",
+    )
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 
 
