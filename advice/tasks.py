@@ -1,1 +1,95 @@
+"""Background work for advice casework: reminder and escalation e-mails.
 
+`scan_and_send` runs every 5 minutes in `manage.py worker` (PERIODIC_JOBS). Reminder rows are made
+when a request is routed (`advice.services.schedule_reminders`); each is claimed with a conditional
+UPDATE (sent_at IS NULL -> now) and sent only by the worker whose UPDATE changed the row, so several
+workers, or a worker restarted mid-scan, never send one twice. E-mails carry the reference, the team,
+the due date and a link: never a child's name or health details.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.core.mail import send_mail
+from django.db.models import F
+from django.utils import timezone
+
+from advice.models import Assignment, Reminder
+from advice.services import assignment_link
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+BATCH = 500
+
+SUBJECTS = {
+    Reminder.Kind.DUE_SOON: "Health advice {reference} is due on {due}",
+    Reminder.Kind.AT_RISK: "At risk: health advice {reference} is due on {due}",
+    Reminder.Kind.OVERDUE: "Overdue: health advice {reference} was due on {due}",
+}
+BODIES = {
+    Reminder.Kind.DUE_SOON: "Your team's EHC needs assessment health advice for {reference} is due on {due} "
+    "(6 weeks from receipt, SEND Regulations 2014 reg 8).",
+    Reminder.Kind.AT_RISK: "Health advice for {reference} from {team} is due on {due} and has not been returned yet.",
+    Reminder.Kind.OVERDUE: "Health advice for {reference} from {team} was due on {due} and has not been returned.",
+}
+
+
+def message_for(reminder: Reminder) -> tuple[str, str]:
+    assignment = reminder.assignment
+    values = {
+        "reference": assignment.advice_request.reference,
+        "team": assignment.team.name,
+        "due": f"{assignment.due_on:%-d %B %Y}",
+    }
+    body = (
+        BODIES[Reminder.Kind(reminder.kind)].format(**values)
+        + f"\n\nReference: {values['reference']}\nOpen it here: {assignment_link(assignment)}\n"
+        + "\nYou get this e-mail because of your role in the service. Do not reply with personal details.\n"
+    )
+    return SUBJECTS[Reminder.Kind(reminder.kind)].format(**values), body
+
+
+def claim(reminder_id: int, now: dt.datetime) -> bool:
+    """True for exactly one caller: the one whose conditional update marked the row sent."""
+    return (
+        Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True).update(
+            sent_at=now, attempts=F("attempts") + 1
+        )
+        == 1
+    )
+
+
+def scan_and_send(now: dt.datetime | None = None) -> int:
+    """Send every reminder that is due, unsent, and whose assignment is still open. Returns how many
+    were sent. A failed send releases the claim so a later scan retries it (up to MAX_ATTEMPTS)."""
+    now = now or timezone.now()
+    due = (
+        Reminder.objects.filter(
+            sent_at__isnull=True,
+            due_at__lte=now,
+            attempts__lt=MAX_ATTEMPTS,
+            assignment__status__in=Assignment.OPEN_STATUSES,
+            assignment__advice_request__status__in=["submitted", "routed", "quality_check"],
+        )
+        .select_related("assignment__advice_request", "assignment__team")
+        .order_by("due_at")[:BATCH]
+    )
+    sent = 0
+    for reminder in due:
+        if not claim(reminder.pk, now):
+            continue  # another worker has it
+        subject, body = message_for(reminder)
+        try:
+            send_mail(subject, body, None, [reminder.recipient])
+        except Exception as exc:
+            logger.exception("Reminder %s could not be sent", reminder.pk)
+            Reminder.objects.filter(pk=reminder.pk).update(sent_at=None, last_error=str(exc)[:200])
+            continue
+        sent += 1
+    return sent
+
+
+PERIODIC_JOBS = [("advice-reminders", 300, scan_and_send)]

@@ -1,0 +1,111 @@
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from advice import services, tasks
+from advice.models import Reminder
+from advice.testing import GOOD_ADVICE, make_request, make_world, route
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return make_world()
+
+
+def _at(day: dt.date, hour: int = 9) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def test_due_soon_then_at_risk_then_overdue_each_sent_once(world):
+    advice_request = make_request(world)
+    (assignment,) = route(world, advice_request, world.team)
+    due = assignment.due_on
+
+    assert tasks.scan_and_send(_at(due - dt.timedelta(days=20))) == 0
+    # The team has no shared mailbox, so its members are told.
+    assert tasks.scan_and_send(_at(due - dt.timedelta(days=14))) == 2
+    assert {m.to[0] for m in mail.outbox} == {world.clinician.email, world.manager.email}
+    sent_before = len(mail.outbox)
+    assert tasks.scan_and_send(_at(due - dt.timedelta(days=14))) == 0  # again: nothing new
+    at_risk = tasks.scan_and_send(_at(due - dt.timedelta(days=10)))
+    assert at_risk == 3  # team manager, DCO, DCO admin
+    recipients = {m.to[0] for m in mail.outbox[sent_before:]}
+    assert recipients == {world.manager.email, world.dco.email, world.dco_admin.email}
+    assert tasks.scan_and_send(_at(due + dt.timedelta(days=1))) == 3
+    assert tasks.scan_and_send(_at(due + dt.timedelta(days=30))) == 0
+    assert Reminder.objects.filter(sent_at__isnull=True).count() == 0
+
+
+def test_team_mailbox_used_when_set(world):
+    world.team.email = "slt-team@example.org"
+    world.team.save()
+    (assignment,) = route(world, make_request(world), world.team)
+    tasks.scan_and_send(_at(assignment.due_on - dt.timedelta(days=14)))
+    assert mail.outbox[-1].to == ["slt-team@example.org"]
+
+
+def test_no_names_or_health_details_in_reminders(world):
+    advice_request = make_request(world)
+    (assignment,) = route(world, advice_request, world.team)
+    tasks.scan_and_send(_at(assignment.due_on + dt.timedelta(days=2)))
+    assert mail.outbox
+    for message in mail.outbox:
+        text = message.subject + message.body
+        assert advice_request.reference in text
+        assert str(assignment.public_id) in text  # the link
+        assert advice_request.child.given_name not in text
+        assert advice_request.child.family_name not in text
+        assert advice_request.questions not in text
+        assert "speech and language therapy" not in advice_request.known_health_involvement.lower() or (
+            advice_request.known_health_involvement not in text
+        )
+
+
+def test_no_reminders_once_advice_is_submitted(world):
+    (assignment,) = route(world, make_request(world), world.team)
+    assignment.refresh_from_db()
+    services.submit_advice(
+        user=world.clinician, assignment=assignment, expected_version=assignment.version, **GOOD_ADVICE
+    )
+    assert tasks.scan_and_send(_at(assignment.due_on + dt.timedelta(days=2))) == 0
+
+
+def test_a_claimed_reminder_is_not_sent_by_a_second_worker(world):
+    (assignment,) = route(world, make_request(world), world.team)
+    reminder = Reminder.objects.filter(assignment=assignment, kind="due_soon").first()
+    now = timezone.now()
+    assert tasks.claim(reminder.pk, now) is True
+    assert tasks.claim(reminder.pk, now) is False  # the second claimant (another worker) loses
+    # A worker that restarts and scans again does not resend what was claimed; it sends the rest.
+    assert tasks.scan_and_send(_at(assignment.due_on - dt.timedelta(days=14))) == 1
+    assert reminder.recipient not in {m.to[0] for m in mail.outbox}
+
+
+def test_failed_send_is_retried_later(world):
+    (assignment,) = route(world, make_request(world), world.team)
+    moment = _at(assignment.due_on - dt.timedelta(days=14))
+    with mock.patch("advice.tasks.send_mail", side_effect=OSError("mail server down")):
+        assert tasks.scan_and_send(moment) == 0
+    for reminder in Reminder.objects.filter(assignment=assignment, kind="due_soon"):
+        assert (
+            reminder.sent_at is None and reminder.attempts == 1 and "mail server down" in reminder.last_error
+        )
+    assert tasks.scan_and_send(moment) == 2
+
+
+def test_rescheduling_is_idempotent(world):
+    (assignment,) = route(world, make_request(world), world.team)
+    count = Reminder.objects.count()
+    services.schedule_reminders(assignment)
+    assert Reminder.objects.count() == count
+
+
+def test_registered_as_a_periodic_job():
+    from core.management.commands.worker import periodic_jobs
+
+    assert ("advice-reminders", 300, tasks.scan_and_send) in periodic_jobs()
