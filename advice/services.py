@@ -655,7 +655,7 @@ def clean_advice(
     ]
     clean_provision = []
     for index, item in enumerate(provision, start=1):
-        row = {key: str(item.get(key, "")).strip() for key in (*PROVISION_FIELDS, "where")}
+        row: dict[str, Any] = {key: str(item.get(key, "")).strip() for key in (*PROVISION_FIELDS, "where")}
         row["section"] = str(item.get("section", "")).strip().upper()
         row["commissioned"] = bool(item.get("commissioned", True))
         if not any(row[key] for key in PROVISION_FIELDS):
