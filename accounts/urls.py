@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import oidc, views
 
 app_name = "accounts"
 
@@ -17,4 +17,10 @@ urlpatterns = [
         name="password-reset-confirm",
     ),
     path("password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
+]
+
+# OpenID Connect (404 unless OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set).
+urlpatterns += [
+    path("oidc/start/", oidc.OIDCStartView.as_view(), name="oidc-start"),
+    path("oidc/callback/", oidc.OIDCCallbackView.as_view(), name="oidc-callback"),
 ]

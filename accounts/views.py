@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -15,14 +17,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import services
+from accounts import oidc, services
 from accounts.forms import ForgottenPasswordForm, NewPasswordForm, SignInForm, TokenForm
 from accounts.models import User
 from audit.models import Action
 from audit.services import record_access, record_sign_in_failure
 
 PENDING_KEY = "accounts_pending_user"
+PENDING_AT_KEY = "accounts_pending_since"
+METHOD_KEY = "accounts_first_step"
 NEXT_KEY = "accounts_next"
+PENDING_SECONDS = 10 * 60  # the security code must follow the first step within 10 minutes
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -33,9 +38,34 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 def _pending_user(request: HttpRequest) -> User | None:
     user_id = request.session.get(PENDING_KEY)
-    if not user_id:
+    since = request.session.get(PENDING_AT_KEY, 0)
+    if not user_id or time.time() - since > PENDING_SECONDS:
         return None
     return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def begin_second_step(request: HttpRequest, user: User, *, next_url: str, method: str) -> HttpResponse:
+    """After the first step (password or OpenID Connect): remember who, then ask for the security code.
+
+    Nobody is logged in yet; `services.complete_sign_in` does that after the code.
+    """
+    request.session.cycle_key()
+    request.session[PENDING_KEY] = user.pk
+    request.session[PENDING_AT_KEY] = time.time()
+    request.session[METHOD_KEY] = method
+    request.session[NEXT_KEY] = _safe_next(request, next_url)
+    if services.confirmed_device(user) is None:
+        return redirect("accounts:two-factor-setup")
+    return redirect("accounts:two-factor")
+
+
+def _finish(request: HttpRequest, user: User, device: TOTPDevice) -> HttpResponse:
+    next_url = request.session.get(NEXT_KEY) or reverse("core:home")
+    method = request.session.get(METHOD_KEY, "password")
+    for key in (PENDING_KEY, PENDING_AT_KEY, METHOD_KEY, NEXT_KEY):
+        request.session.pop(key, None)
+    services.complete_sign_in(request, user, device, method=method)
+    return HttpResponseRedirect(next_url)
 
 
 @require_http_methods(["GET", "POST"])
@@ -57,13 +87,21 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                     detail="Wrong email address or password",
                 )
         else:
-            request.session.cycle_key()
-            request.session[PENDING_KEY] = user.pk
-            request.session[NEXT_KEY] = _safe_next(request, request.GET.get("next"))
-            if services.confirmed_device(user) is None:
-                return redirect("accounts:two-factor-setup")
-            return redirect("accounts:two-factor")
-    return render(request, "accounts/sign_in.html", {"form": form, "page_has_errors": bool(form.errors)})
+            return begin_second_step(request, user, next_url=request.GET.get("next", ""), method="password")
+    context = {
+        "form": form,
+        "page_has_errors": bool(form.errors),
+        "oidc_enabled": oidc.is_enabled(),
+        "oidc_provider_name": settings.OIDC_PROVIDER_NAME,
+        "oidc_start_url": _oidc_start_url(request),
+    }
+    return render(request, "accounts/sign_in.html", context)
+
+
+def _oidc_start_url(request: HttpRequest) -> str:
+    url = reverse("accounts:oidc-start")
+    next_url = request.GET.get("next")
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
 
 @require_http_methods(["GET", "POST"])
@@ -85,10 +123,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 detail="Wrong security code",
             )
         else:
-            next_url = request.session.get(NEXT_KEY) or reverse("core:home")
-            request.session.pop(PENDING_KEY, None)
-            services.complete_sign_in(request, user, device)
-            return HttpResponseRedirect(next_url)
+            return _finish(request, user, device)
     return render(request, "accounts/two_factor.html", {"form": form, "page_has_errors": bool(form.errors)})
 
 
@@ -108,10 +143,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            next_url = request.session.get(NEXT_KEY) or reverse("core:home")
-            request.session.pop(PENDING_KEY, None)
-            services.complete_sign_in(request, user, device)
-            return HttpResponseRedirect(next_url)
+            return _finish(request, user, device)
         form.add_error("token", "The security code is not right: check the time on your phone and try again")
     qr = segno.make(device.config_url, error="m")
     context: dict[str, Any] = {
