@@ -159,6 +159,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Demo tokens have published values: they only work while DEMO_MODE is on.
+    is_demo = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}...)"
@@ -184,11 +186,14 @@ class ApiToken(models.Model):
 
     @classmethod
     def authenticate(cls, raw: str) -> ApiToken | None:
-        token = (
-            cls.objects.select_related("organisation")
-            .filter(token_hash=cls.hash(raw), revoked_at__isnull=True, organisation__is_active=True)
-            .first()
+        from django.conf import settings
+
+        tokens = cls.objects.select_related("organisation").filter(
+            token_hash=cls.hash(raw), revoked_at__isnull=True, organisation__is_active=True
         )
+        if not settings.DEMO_MODE:
+            tokens = tokens.filter(is_demo=False)
+        token = tokens.first()
         if token is not None:
             now = timezone.now()
             if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
