@@ -359,7 +359,8 @@ def load(stdout: TextIO | None = None, seed: int = 2026, **options: Any) -> str:
                 assignment.save()
                 statuses.append(assignment.status)
                 continue
-            if elapsed >= 3:
+            slow_to_accept = elapsed < 21 and rng.random() < 0.25  # some teams have not accepted yet
+            if elapsed >= 3 and not slow_to_accept:
                 assignment.status = Assignment.Status.ACCEPTED
                 assignment.accepted_at = _at(routed_on + dt.timedelta(days=min(elapsed, 3)), 12)
             if takes > 35 and rng.random() < 0.15:
