@@ -2,5 +2,27 @@
 
 import os
 
+import pytest
+
 # Playwright's sync API keeps an event loop on the main thread; Django's ORM must still be usable there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In CI's PostgreSQL pass (REQUIRE_POSTGRES=1) the suite must really run on PostgreSQL."""
+    if os.environ.get("REQUIRE_POSTGRES"):
+        from django.conf import settings
+
+        engine = settings.DATABASES["default"]["ENGINE"]
+        if "postgresql" not in engine:
+            raise pytest.UsageError(f"REQUIRE_POSTGRES is set but the database engine is {engine}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_answers(django_db_setup, django_db_blocker):  # noqa: ARG001 - fixtures used for ordering
+    """Fail (never skip) when CI asked for PostgreSQL and it does not answer."""
+    if os.environ.get("REQUIRE_POSTGRES"):
+        from django.db import connection
+
+        with django_db_blocker.unblock():
+            assert connection.vendor == "postgresql", "CI's PostgreSQL pass is not running on PostgreSQL"
