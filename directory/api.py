@@ -18,20 +18,23 @@ import json
 import math
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, wraps
 from pathlib import Path
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from directory import oruk
-from directory.models import Provider, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from directory import oruk, search
+from directory.models import Location, Provider, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from lib.geo import bounding_box
 
 #: Page size when a consumer sends no `per_page`. Large enough that a consumer that never pages
 #: (DfE's ingester calls `/services` once) still gets a useful first page; the envelope says how
@@ -59,6 +62,7 @@ DAY_NAMES = {
 TRUE_VALUES = {"true", "1", "yes"}
 FALSE_VALUES = {"false", "0", "no"}
 MAX_AGE = 150
+MAX_PAGE = 1_000_000  # beyond any real directory; keeps OFFSET inside what databases accept
 MAX_PROXIMITY_METRES = 1_000_000
 MAX_SEARCH_LENGTH = 200
 
@@ -305,8 +309,8 @@ class Paging:
 def _paging(q: ApiQuery, *, minimal: bool = False) -> Paging:
     default = MINIMAL_DEFAULT_PER_PAGE if minimal else DEFAULT_PER_PAGE
     cap = MINIMAL_MAX_PER_PAGE if minimal else MAX_PER_PAGE
-    page = q.integer("page", minimum=1)
-    per_page = q.integer("per_page", minimum=1)
+    page = q.integer("page", minimum=1, maximum=MAX_PAGE)
+    per_page = q.integer("per_page", minimum=1)  # any size: capped below, before it reaches SQL
     fmt = q.choice("format", ["json", "ndjson"])
     return Paging(page=page or 1, per_page=min(per_page or default, cap), ndjson=fmt == "ndjson")
 
@@ -416,15 +420,87 @@ def _service_filters(q: ApiQuery) -> ServiceFilters:
     return f
 
 
-def _filtered_services(f: ServiceFilters, q: ApiQuery) -> tuple[QuerySet[Service], int | None]:
-    """The services matching `f`, in a stable order, and their count when already known."""
-    if not f.any():
-        return Service.objects.order_by("name", "pk"), None
-    return _search_engine_services(f, q)
+def _engine_params(f: ServiceFilters, q: ApiQuery) -> search.ServiceSearch:
+    """The API's filters as a public-search query (all statuses: ORUK consumers see status)."""
+    latitude = longitude = None
+    label = ""
+    if f.postcode:
+        place = search.resolve_location(f.postcode)
+        if place is None:
+            q.error("postcode", "is not a postcode we know")
+        else:
+            latitude, longitude, label = place
+    q.check()
+    return search.ServiceSearch(
+        text=f.search or "",
+        latitude=latitude,
+        longitude=longitude,
+        location_label=label,
+        proximity_m=f.proximity,
+        minimum_age=f.minimum_age,
+        maximum_age=f.maximum_age,
+        taxonomy_terms=(f.taxonomy_term_id,) if f.taxonomy_term_id else (),
+        taxonomies=(f.taxonomy_id,) if f.taxonomy_id else (),
+        provider=f.organization_id,
+        days=tuple(f.days or ()),
+        start_time=f.start_time,
+        end_time=f.end_time,
+        # ORUK: "modified on or after"; the search filter is strictly after.
+        modified_after=f.modified_after - dt.timedelta(microseconds=1) if f.modified_after else None,
+        statuses=tuple(Service.Status.values),
+        sort="relevance",  # best keyword match first; nearest first with a postcode; else by name
+        with_facets=False,
+        correct_spelling=False,  # a machine asked for exactly this
+    )
 
 
-def _search_engine_services(f: ServiceFilters, q: ApiQuery) -> tuple[QuerySet[Service], int | None]:
-    raise NotImplementedError  # wired to directory.search once it lands
+def _engine_page(params: search.ServiceSearch, paging: Paging) -> tuple[list[search.SearchHit], int]:
+    """One API page of hits, in the search engine's order, through `search_services`.
+
+    The engine's pages hold at most `search.MAX_PER_PAGE`; an API page may be larger, so it is
+    assembled from the few engine pages that cover it (a bounded number of queries per page).
+    """
+    size = search.MAX_PER_PAGE
+    start = (paging.page - 1) * paging.per_page
+    end = start + paging.per_page
+    hits: list[search.SearchHit] = []
+    engine_page = start // size + 1
+    while True:
+        results = search.search_services(replace(params, page=engine_page, per_page=size))
+        offset = (engine_page - 1) * size
+        hits += [hit for i, hit in enumerate(results.hits) if start <= offset + i < end]
+        if offset + size >= min(end, results.total):
+            return hits, results.total
+        engine_page += 1
+
+
+def _matching_entries(params: search.ServiceSearch) -> QuerySet[Any]:
+    """Every search entry matching `params`, unordered, as a subquery (NDJSON, minimal lists and
+    /service_at_locations need the whole set, not a page).
+
+    Thin adapter over the search module's own filter builders, so the semantics stay the same;
+    directory.search should expose this publicly (see the API's report).
+    """
+    qs = search._base_queryset(params)
+    for condition in search._facet_filters(params, search._load_terms()).values():
+        qs = qs.filter(condition)
+    return qs
+
+
+def _where_matching(qs: QuerySet[Any], params: search.ServiceSearch, column: str) -> QuerySet[Any]:
+    """`qs` narrowed to rows whose `column` is a matching service's id.
+
+    The engine's keyword conditions name `directory_searchentry` literally, so the entries query is
+    compiled on its own and embedded as SQL rather than as a Django subquery (which re-aliases tables).
+    """
+    sql, sql_params = _matching_entries(params).values("service_id").query.sql_with_params()
+    quote = connection.ops.quote_name
+    condition = RawSQL(  # noqa: S611 - SQL compiled by Django, values are parameters
+        f"{quote(qs.model._meta.db_table)}.{quote(column)} IN ({sql})",
+        sql_params,
+        output_field=BooleanField(),
+    )
+    return qs.filter(condition)
 
 
 # --- endpoints -----------------------------------------------------------------------------
@@ -452,17 +528,23 @@ def service_list(request: HttpRequest) -> HttpResponse:
     paging = _paging(q, minimal=minimal)
     filters = _service_filters(q)
     q.check()
-    services, total = _filtered_services(filters, q)
+    serialise: Callable[[Any], dict[str, Any]]
     if minimal:
-        serialise: Callable[[Any], dict[str, Any]] = oruk.service_minimal
-        services = services.only("public_id", "updated_at")
-    elif full:
-        serialise = oruk.service_full
-        services = services.select_related("provider__parent").prefetch_related(*oruk.service_prefetch())
+        serialise = oruk.service_minimal
+        services = Service.objects.only("public_id", "updated_at")
     else:
-        serialise = oruk.service
-        services = services.select_related("provider__parent")
-    return _list_response(services, paging, serialise, total=total)
+        serialise = oruk.service_full if full else oruk.service
+        services = oruk.service_queryset(full=full)
+    if not filters.any():
+        return _list_response(services.order_by("name", "pk"), paging, serialise)
+    params = _engine_params(filters, q)
+    if minimal or paging.ndjson:
+        matching = _where_matching(services, params, "id")
+        return _list_response(matching.order_by("name", "pk"), paging, serialise)
+    hits, total = _engine_page(params, paging)
+    by_pk = services.in_bulk([hit.service_id for hit in hits])
+    contents = [serialise(by_pk[hit.service_id]) for hit in hits if hit.service_id in by_pk]
+    return _json(page_envelope(total=total, paging=paging, contents=contents))
 
 
 @oruk_endpoint
@@ -582,10 +664,31 @@ def service_at_location_list(request: HttpRequest) -> HttpResponse:
     q.check()
     qs = oruk.service_at_location_queryset(full=full).order_by("service__name", "service_id", "pk")
     if filters.any():
-        services, _total = _filtered_services(filters, q)
-        qs = qs.filter(service__in=services.values("pk"))
+        params = _engine_params(filters, q)
+        qs = _where_matching(qs, params, "service_id")
+        if params.has_location and params.proximity_m is not None:
+            # Only the places within reach, not every place of a service that has one within reach.
+            assert params.latitude is not None and params.longitude is not None
+            qs = qs.filter(
+                location__in=_locations_within(params.latitude, params.longitude, params.proximity_m)
+            )
     serialise = oruk.service_at_location_full if full else oruk.service_at_location
     return _list_response(qs, paging, serialise)
+
+
+def _locations_within(latitude: float, longitude: float, metres: float) -> QuerySet[Location]:
+    box = bounding_box(latitude, longitude, metres)
+    return (
+        Location.objects.filter(
+            latitude__gte=box.min_latitude,
+            latitude__lte=box.max_latitude,
+            longitude__gte=box.min_longitude,
+            longitude__lte=box.max_longitude,
+        )
+        .annotate(distance=search._haversine(latitude, longitude))
+        .filter(distance__lte=metres)
+        .values("pk")
+    )
 
 
 @oruk_endpoint
