@@ -15,6 +15,9 @@ from django.forms.boundfield import BoundField
 
 def component_for(bound: BoundField) -> str:
     widget = bound.field.widget
+    custom = getattr(widget, "nhsuk_component", None)  # for example core.date_input
+    if custom:
+        return str(custom)
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
@@ -65,6 +68,18 @@ def field_params(bound: BoundField, **overrides: Any) -> dict[str, Any]:
     error = _error(bound)
     if error:
         params["errorMessage"] = error
+    if hasattr(widget, "nhsuk_params"):  # a widget that builds its own component (core.date_input)
+        params = widget.nhsuk_params(
+            bound,
+            label=label_text,
+            hint=hint,
+            error=error,
+            label_classes=label_classes,
+            is_page_heading=is_page_heading,
+        )
+        params.update(overrides)
+        params["_kind"] = kind
+        return params
 
     if kind in {"checkboxes", "radios"}:
         selected = set(_as_strings(bound.value()))
@@ -115,7 +130,9 @@ def field_params(bound: BoundField, **overrides: Any) -> dict[str, Any]:
         if classes:
             params["classes"] = classes
     if attributes:
-        params["attributes"] = {k: v for k, v in attributes.items() if k not in {"rows", "cols", "autocomplete"}}
+        params["attributes"] = {
+            k: v for k, v in attributes.items() if k not in {"rows", "cols", "autocomplete"}
+        }
     params.update(overrides)
     params["_kind"] = kind
     return params

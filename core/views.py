@@ -10,7 +10,10 @@ from django.views.decorators.cache import never_cache
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """The front door of the Local Offer directory (its search and browse links come from there)."""
+    from directory.views_public import home_context  # the directory owns what the home page offers
+
+    return render(request, "core/home.html", home_context(request))
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
