@@ -14,6 +14,11 @@ def _item(text: str, viewname: str, request: HttpRequest) -> dict[str, Any] | No
     except NoReverseMatch:
         return None
     current = request.path == href or (href != "/" and request.path.startswith(href))
+    if viewname == "directory:shortlist" and request.GET.getlist("s"):
+        # The shortlist lives in the URL (directory/views_public.py): keep it in the header link too.
+        from urllib.parse import urlencode
+
+        href += "?" + urlencode([("s", s) for s in request.GET.getlist("s")[:50]])
     return {"text": text, "href": href, "current": current}
 
 

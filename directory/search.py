@@ -186,6 +186,9 @@ class SearchResults:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     suggestion: str | None = None  # "Did you mean ..." (the whole corrected text)
     corrected_from: str | None = None  # the text typed, when results are for `suggestion` instead
+    # {"needs": 14, ...}: how many services the search finds without each chosen filter group
+    # ("age", "needs", "categories", "cost", "delivery", "days")
+    total_without: dict[str, int] = field(default_factory=dict)
 
     @property
     def service_ids(self) -> list[int]:
@@ -746,6 +749,13 @@ def _run(params: ServiceSearch, terms: _Terms) -> SearchResults:
                 key = f"{group}_{index}"
                 aggregates[key] = Count("pk", filter=others & condition)
                 facet_keys[group].append((key, value, label, parent))
+    # And the total with each chosen filter taken away, for "remove this filter" suggestions.
+    for name in filters:
+        rest = Q()
+        for other, q in filters.items():
+            if other != name:
+                rest &= q
+        aggregates[f"without_{name}"] = Count("pk", filter=rest) if len(filters) > 1 else Count("pk")
     counts = base.aggregate(**aggregates)
     total = counts["total"]
 
@@ -772,7 +782,8 @@ def _run(params: ServiceSearch, terms: _Terms) -> SearchResults:
                 offset : offset + params.per_page
             ]
             hits = [SearchHit(sid, dist) for sid, dist in rows]
-    return SearchResults(search=params, total=total, hits=hits, facets=facets)
+    without = {name: counts[f"without_{name}"] for name in filters}
+    return SearchResults(search=params, total=total, hits=hits, facets=facets, total_without=without)
 
 
 # --- Building the index ----------------------------------------------------------------------

@@ -1,0 +1,119 @@
+"""Forms for the public directory: the search (GET, every state in the URL) and "report a problem"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from directory.models import ProblemReport
+from directory.search import DAY_NAMES, DAYS, DELIVERY
+
+DISTANCE_CHOICES = [
+    ("1", "Within 1 mile"),
+    ("3", "Within 3 miles"),
+    ("5", "Within 5 miles"),
+    ("10", "Within 10 miles"),
+    ("25", "Within 25 miles"),
+    ("50", "Within 50 miles"),
+]
+DEFAULT_DISTANCE = "10"
+SORT_CHOICES = [("relevance", "Best match"), ("distance", "Distance"), ("name", "Name (A to Z)")]
+COST_CHOICES = [("", "Free or paid"), ("free", "Free"), ("paid", "Paid for")]
+MAX_AGE = 25
+
+
+class SearchForm(forms.Form):
+    """Keywords, a place, and the filters. Unknown or bad values are dropped, never an error page:
+    a shared link with a stale filter still shows results."""
+
+    q = forms.CharField(
+        label="What are you looking for?",
+        help_text="For example, speech therapy, autism or short breaks",
+        required=False,
+        max_length=200,
+    )
+    location = forms.CharField(
+        label="Postcode or place",
+        help_text="For example, NS1 2AB or Northtown",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "spellcheck": "false"}),
+    )
+    distance = forms.ChoiceField(label="Distance", choices=DISTANCE_CHOICES, required=False)
+    age = forms.IntegerField(
+        label="Age of the child or young person",
+        help_text="In years, from 0 to 25",
+        required=False,
+        min_value=0,
+        max_value=MAX_AGE,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    need = forms.MultipleChoiceField(
+        label="Needs", required=False, widget=forms.CheckboxSelectMultiple, choices=[]
+    )
+    category = forms.MultipleChoiceField(
+        label="Type of service", required=False, widget=forms.CheckboxSelectMultiple, choices=[]
+    )
+    cost = forms.ChoiceField(label="Cost", required=False, widget=forms.RadioSelect, choices=COST_CHOICES)
+    delivery = forms.MultipleChoiceField(
+        label="How it is delivered",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(value, label) for value, (_, label) in DELIVERY.items()],
+    )
+    day = forms.MultipleChoiceField(
+        label="Open on",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(day, DAY_NAMES[day]) for day in DAYS],
+    )
+    sort = forms.ChoiceField(label="Sort by", choices=SORT_CHOICES, required=False)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+    def __init__(
+        self, *args: Any, needs: list[tuple[str, str]], categories: list[tuple[str, str]], **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["need"].choices = needs
+        self.fields["category"].choices = categories
+
+    def cleaned_or_default(self) -> dict[str, Any]:
+        """The valid values; a field with a bad value counts as not given (and says so in errors)."""
+        self.is_valid()
+        data = dict(getattr(self, "cleaned_data", {}))
+        for name in self.errors:
+            data[name] = self.fields[name].initial if name in self.fields else None
+        for name in ("need", "category", "delivery", "day"):
+            if not data.get(name):
+                # Keep the values that are valid even if one in the list is not.
+                valid = {str(value) for value, _ in self.fields[name].choices}
+                data[name] = [v for v in self.data.getlist(name) if v in valid] if self.is_bound else []
+        return data
+
+
+class ProblemReportForm(forms.Form):
+    topic = forms.ChoiceField(
+        label="What is the problem?",
+        widget=forms.RadioSelect,
+        choices=ProblemReport.Topic.choices,
+        error_messages={"required": "Select what the problem is"},
+    )
+    details = forms.CharField(
+        label="Tell us more",
+        help_text="For example, the new phone number or the date the service closed. "
+        "Do not include personal information about a child.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "Enter details of the problem",
+            "max_length": "Details must be 2,000 characters or fewer",
+        },
+    )
+    email = forms.EmailField(
+        label="Your email address (optional)",
+        help_text="Only if you would like us to reply",
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
+    )

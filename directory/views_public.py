@@ -1,0 +1,763 @@
+"""The public Local Offer: search, A to Z, service pages, the shortlist and "report a problem".
+
+Who may see these pages: anyone, without signing in. Only services that are active or temporarily
+closed are shown; any other service is a 404. Every state of a page is in its URL (GET parameters),
+including the shortlist (`s`, one per service), which every link on these pages carries along, so
+nothing is kept on the server or in cookies and every page works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from directory.forms_public import DEFAULT_DISTANCE, DISTANCE_CHOICES, ProblemReportForm, SearchForm
+from directory.models import (
+    Location,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from directory.search import (
+    DAY_NAMES,
+    DELIVERY,
+    PUBLIC_STATUSES,
+    SearchResults,
+    ServiceSearch,
+    letter_counts,
+    resolve_location,
+    search_services,
+    services_by_letter,
+)
+from directory.search_text import ages_in_words, opening_times
+from directory.services_public import record_problem_report
+from lib.geo import describe_distance, haversine_m, miles_to_metres
+
+PER_PAGE = 10
+A_TO_Z_PER_PAGE = 50
+MAX_SHORTLIST = 50
+LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+OTHER_LETTER = "0-9"  # services whose names start with a digit or symbol (stored as "#")
+PROBLEM_REPORTS_PER_HOUR = 5
+
+
+# --- The shortlist and links that keep it ---------------------------------------------------------
+
+
+def shortlist_ids(request: HttpRequest) -> list[str]:
+    """The shortlisted services' public ids from the URL (valid UUIDs, in order, no repeats)."""
+    ids: list[str] = []
+    for value in request.GET.getlist("s"):
+        try:
+            text = str(uuid.UUID(value))
+        except ValueError:
+            continue
+        if text not in ids:
+            ids.append(text)
+    return ids[:MAX_SHORTLIST]
+
+
+def link(path: str, params: Iterable[tuple[str, Any]] = (), shortlist: Iterable[str] = ()) -> str:
+    """A URL to `path` with these query parameters and the shortlist carried along."""
+    pairs = [(k, v) for k, v in params if v not in (None, "")]
+    pairs += [("s", s) for s in shortlist]
+    return f"{path}?{urlencode(pairs)}" if pairs else path
+
+
+def _pairs(query: QueryDict, *, drop: Iterable[str] = ()) -> list[tuple[str, str]]:
+    dropped = set(drop)
+    return [(k, v) for k, values in query.lists() if k not in dropped for v in values if v != ""]
+
+
+def _shortlist_context(request: HttpRequest) -> dict[str, Any]:
+    ids = shortlist_ids(request)
+    return {
+        "shortlist": ids,
+        "shortlist_url": link(reverse("directory:shortlist"), shortlist=ids),
+        "home_url": link(reverse("core:home"), shortlist=ids),
+        "search_url": link(reverse("directory:search"), shortlist=ids),
+        "a_to_z_url": link(reverse("directory:a-to-z"), shortlist=ids),
+        "tel_href": tel_href,
+    }
+
+
+def _toggle_links(request: HttpRequest, public_id: str, ids: list[str]) -> dict[str, str]:
+    """Links to this same page with the service added to, or removed from, the shortlist."""
+    base = _pairs(request.GET, drop={"s", "added", "removed"})
+    add = [*ids, public_id] if public_id not in ids else ids
+    remove = [i for i in ids if i != public_id]
+    return {
+        "add": link(request.path, [*base, ("added", public_id)], add) + f"#service-{public_id}",
+        "remove": link(request.path, [*base, ("removed", public_id)], remove) + f"#service-{public_id}",
+    }
+
+
+def _shortlist_message(request: HttpRequest, names: dict[str, str]) -> str:
+    added, removed = request.GET.get("added", ""), request.GET.get("removed", "")
+    if added in names and added in shortlist_ids(request):
+        return f"{names[added]} added to your shortlist"
+    if removed in names and removed not in shortlist_ids(request):
+        return f"{names[removed]} removed from your shortlist"
+    return ""
+
+
+# --- Home (rendered by core.views.home) ------------------------------------------------------------
+
+
+def home_context(request: HttpRequest) -> dict[str, Any]:
+    """What the home page needs to browse by need and type of service. Anyone may see it."""
+    ids = shortlist_ids(request)
+    terms = list(
+        TaxonomyTerm.objects.filter(
+            taxonomy__vocabulary__in=[Taxonomy.Vocabulary.NEEDS, Taxonomy.Vocabulary.CATEGORIES],
+            parent__isnull=True,
+        )
+        .order_by("position")
+        .values_list("taxonomy__vocabulary", "code", "name")
+    )
+    search = reverse("directory:search")
+
+    def browse(vocabulary: str, param: str) -> list[dict[str, str]]:
+        return [
+            {"text": name, "href": link(search, [(param, code)], ids)}
+            for vocab, code, name in terms
+            if vocab == vocabulary
+        ]
+
+    return {
+        **_shortlist_context(request),
+        "browse_needs": browse(Taxonomy.Vocabulary.NEEDS, "need"),
+        "browse_categories": browse(Taxonomy.Vocabulary.CATEGORIES, "category"),
+        "search_form": _search_form(None, []),
+    }
+
+
+# --- Search ----------------------------------------------------------------------------------
+
+
+def _term_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]], dict[str, str]]:
+    rows = list(
+        TaxonomyTerm.objects.filter(
+            taxonomy__vocabulary__in=[Taxonomy.Vocabulary.NEEDS, Taxonomy.Vocabulary.CATEGORIES]
+        )
+        .order_by("position")
+        .values_list("taxonomy__vocabulary", "code", "name", "parent_id")
+    )
+    needs = [(code, name) for vocab, code, name, _ in rows if vocab == Taxonomy.Vocabulary.NEEDS]
+    categories = [(code, name) for vocab, code, name, _ in rows if vocab == Taxonomy.Vocabulary.CATEGORIES]
+    top = {code for vocab, code, _, parent in rows if vocab == Taxonomy.Vocabulary.CATEGORIES and not parent}
+    return needs, categories, {code: "top" for code in top}
+
+
+def _search_form(data: QueryDict | None, needs: list[tuple[str, str]], categories: Any = ()) -> SearchForm:
+    return SearchForm(data, needs=needs, categories=list(categories))
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Search results with filters, counts, sorting and pagination. Anyone may see it."""
+    needs, categories, top_level = _term_choices()
+    bound = bool(request.GET.keys() - {"s", "added", "removed"})
+    form = _search_form(request.GET if bound else None, needs, categories)
+    data = form.cleaned_or_default() if bound else {}
+    ids = shortlist_ids(request)
+
+    text = data.get("q") or ""
+    location_text = (data.get("location") or "").strip()
+    place = resolve_location(location_text) if location_text else None
+    if location_text and not place:
+        form.add_error(
+            "location", f"We could not find {location_text}. Check the postcode, or enter a town or village"
+        )
+    distance = data.get("distance") or DEFAULT_DISTANCE
+    age = data.get("age")
+    cost = data.get("cost") or ""
+    params = ServiceSearch(
+        text=text,
+        latitude=place[0] if place else None,
+        longitude=place[1] if place else None,
+        location_label=place[2] if place else "",
+        proximity_m=miles_to_metres(float(distance)) if place else None,
+        minimum_age=age,
+        maximum_age=age,
+        needs=tuple(data.get("need") or ()),
+        categories=tuple(data.get("category") or ()),
+        is_free={"free": True, "paid": False}.get(cost),
+        delivery=tuple(data.get("delivery") or ()),
+        days=tuple(data.get("day") or ()),
+        sort=data.get("sort") or ("distance" if place and not text else "relevance"),
+        page=data.get("page") or 1,
+        per_page=PER_PAGE,
+    )
+    results = search_services(params)
+    _label_choices(form, results, top_level)
+
+    services = _services_in_order(results.service_ids)
+    current = _pairs(request.GET, drop={"s", "added", "removed"})
+    location_param = [("location", place[2])] if place else []
+    items = []
+    for service in services:
+        pid = str(service.public_id)
+        distance_m = results.distances.get(service.pk)
+        items.append(
+            {
+                "service": service,
+                "href": link(reverse("directory:service", args=[pid]), location_param, ids),
+                "ages": ages_in_words(service.minimum_age, service.maximum_age),
+                "distance": describe_distance(distance_m) if distance_m is not None else "",
+                "shortlisted": pid in ids,
+                "toggle": _toggle_links(request, pid, ids),
+            }
+        )
+    path = request.path
+    context = {
+        **_shortlist_context(request),
+        "form": form,
+        "page_has_errors": bool(form.errors),
+        "results": results,
+        "items": items,
+        "place": place,
+        "distance_text": dict(DISTANCE_CHOICES).get(distance, ""),
+        "chosen": _chosen_filters(path, current, ids, results, place, needs, categories),
+        "sort_links": _sort_links(path, current, ids, results, place),
+        "pages": _pagination(path, current, ids, results),
+        "suggestions": _widen_suggestions(path, current, ids, results, place, distance),
+        "hidden_shortlist": ids,
+        "shortlist_message": _shortlist_message(request, {str(s.public_id): s.name for s in services}),
+        "filters_open": bool(
+            params.needs or params.categories or params.delivery or params.days or cost or age is not None
+        ),
+    }
+    return render(request, "directory/public/search.html", context)
+
+
+def _services_in_order(ids: list[int]) -> list[Service]:
+    by_id = {s.pk: s for s in Service.objects.filter(pk__in=ids).select_related("provider")}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _label_choices(form: SearchForm, results: SearchResults, top_level: dict[str, str]) -> None:
+    """Checkbox labels with the number of services each choice would find."""
+    for field, group in (
+        ("need", "needs"),
+        ("category", "categories"),
+        ("delivery", "delivery"),
+        ("day", "days"),
+    ):
+        values = results.facets.get(group, [])
+        if field == "category":
+            values = [v for v in values if v.value in top_level or v.selected]
+        form.fields[field].choices = [(v.value, f"{v.label} ({v.count})") for v in values]
+    cost = {v.value: v.count for v in results.facets.get("cost", [])}
+    form.fields["cost"].choices = [
+        ("", "Free or paid"),
+        ("free", f"Free ({cost.get('free', 0)})"),
+        ("paid", f"Paid for ({cost.get('paid', 0)})"),
+    ]
+
+
+def _chosen_filters(
+    path: str,
+    current: list[tuple[str, str]],
+    ids: list[str],
+    results: SearchResults,
+    place: tuple[float, float, str] | None,
+    needs: list[tuple[str, str]],
+    categories: list[tuple[str, str]],
+) -> list[dict[str, str]]:
+    """Each chosen filter with a link that removes it (and goes back to page 1)."""
+    params = results.search
+    names = {**dict(needs), **dict(categories)}
+    chosen: list[tuple[str, str, str]] = []  # (text, param, value)
+    if params.text or results.corrected_from:
+        chosen.append((f"Keywords: {results.corrected_from or params.text}", "q", ""))
+    if place:
+        chosen.append((f"Near {place[2]}", "location", ""))
+    if params.minimum_age is not None:
+        chosen.append((f"Age {params.minimum_age}", "age", ""))
+    for code in params.needs:
+        chosen.append((names.get(code, code), "need", code))
+    for code in params.categories:
+        chosen.append((names.get(code, code), "category", code))
+    if params.is_free is not None:
+        chosen.append(("Free" if params.is_free else "Paid for", "cost", ""))
+    for value in params.delivery:
+        chosen.append((DELIVERY[value][1], "delivery", value))
+    for day in params.days:
+        chosen.append((f"Open on {DAY_NAMES[day]}", "day", day))
+    out = []
+    for text, param, value in chosen:
+        drop = {param, "page"} | ({"distance"} if param == "location" else set())
+        kept = [(k, v) for k, v in current if k not in drop or (value and k == param and v != value)]
+        out.append({"text": text, "href": link(path, kept, ids)})
+    return out
+
+
+def _sort_links(
+    path: str,
+    current: list[tuple[str, str]],
+    ids: list[str],
+    results: SearchResults,
+    place: tuple[float, float, str] | None,
+) -> list[dict[str, Any]]:
+    options = [("relevance", "Best match")] if results.search.text else []
+    if place:
+        options.append(("distance", "Distance"))
+    options.append(("name", "Name (A to Z)"))
+    if len(options) < 2:
+        return []
+    base = [(k, v) for k, v in current if k not in {"sort", "page"}]
+    return [
+        {
+            "text": label,
+            "href": link(path, [*base, ("sort", value)], ids),
+            "current": results.search.sort == value,
+        }
+        for value, label in options
+    ]
+
+
+def _pagination(
+    path: str, current: list[tuple[str, str]], ids: list[str], results: SearchResults
+) -> dict[str, Any] | None:
+    pages, page = results.num_pages, results.page
+    if pages <= 1:
+        return None
+    base = [(k, v) for k, v in current if k != "page"]
+
+    def href(number: int) -> str:
+        return link(path, [*base, ("page", str(number))] if number > 1 else base, ids)
+
+    wanted = sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
+    items: list[dict[str, Any]] = []
+    previous = 0
+    for number in wanted:
+        if number - previous > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": number, "href": href(number), "current": number == page})
+        previous = number
+    params: dict[str, Any] = {"items": items}
+    if page > 1:
+        params["previous"] = {"href": href(page - 1)}
+    if page < pages:
+        params["next"] = {"href": href(page + 1)}
+    return params
+
+
+FILTER_PARAMS = {
+    "age": ("age", "the age"),
+    "needs": ("need", "the needs"),
+    "categories": ("category", "the type of service"),
+    "cost": ("cost", "the cost"),
+    "delivery": ("delivery", "how it is delivered"),
+    "days": ("day", "the days"),
+}
+
+
+def _widen_suggestions(
+    path: str,
+    current: list[tuple[str, str]],
+    ids: list[str],
+    results: SearchResults,
+    place: tuple[float, float, str] | None,
+    distance: str,
+) -> list[dict[str, str]]:
+    """Ways to find more when a search finds little: spelling, fewer filters, further away."""
+    if results.total >= 3:
+        return []
+    suggestions = []
+    if results.suggestion and not results.corrected_from:
+        kept = [(k, v) for k, v in current if k not in {"q", "page"}]
+        suggestions.append(
+            {
+                "text": f"Did you mean {results.suggestion}?",
+                "href": link(path, [("q", results.suggestion), *kept], ids),
+            }
+        )
+    for group, count in results.total_without.items():
+        if count > results.total:
+            param, words = FILTER_PARAMS[group]
+            kept = [(k, v) for k, v in current if k not in {param, "page"}]
+            suggestions.append(
+                {
+                    "text": f"Remove the filter for {words} ({count} {'service' if count == 1 else 'services'})",
+                    "href": link(path, kept, ids),
+                }
+            )
+    if place:
+        choices = [value for value, _ in DISTANCE_CHOICES]
+        index = choices.index(distance) if distance in choices else len(choices) - 1
+        if index + 1 < len(choices):
+            wider = choices[index + 1]
+            kept = [(k, v) for k, v in current if k not in {"distance", "page"}]
+            suggestions.append(
+                {
+                    "text": f"Search within {wider} miles of {place[2]}",
+                    "href": link(path, [*kept, ("distance", wider)], ids),
+                }
+            )
+    if results.search.text:
+        kept = [(k, v) for k, v in current if k not in {"q", "page"}]
+        suggestions.append({"text": "Search without keywords", "href": link(path, kept, ids)})
+    return suggestions
+
+
+# --- A to Z ----------------------------------------------------------------------------------
+
+
+def a_to_z(request: HttpRequest, letter: str | None = None) -> HttpResponse:
+    """Services by first letter of their name. Anyone may see it."""
+    ids = shortlist_ids(request)
+    counts = letter_counts()
+    if letter is not None:
+        letter = letter.upper()
+        if letter != OTHER_LETTER and letter not in LETTERS:
+            raise Http404
+    stored = "#" if letter == OTHER_LETTER else letter
+    letters = [
+        {
+            "text": text,
+            "label": "Names starting with a number or symbol" if text == OTHER_LETTER else text,
+            "count": counts.get("#" if text == OTHER_LETTER else text, 0),
+            "href": link(reverse("directory:a-to-z-letter", args=[text]), shortlist=ids),
+            "current": text == letter,
+        }
+        for text in [*LETTERS, OTHER_LETTER]
+    ]
+    items: list[dict[str, Any]] = []
+    pagination = None
+    if stored:
+        page = _int(request.GET.get("page"), 1)
+        service_ids = services_by_letter(stored, page=page, per_page=A_TO_Z_PER_PAGE)
+        for service in _services_in_order(service_ids):
+            pid = str(service.public_id)
+            items.append(
+                {
+                    "service": service,
+                    "href": link(reverse("directory:service", args=[pid]), shortlist=ids),
+                    "shortlisted": pid in ids,
+                    "toggle": _toggle_links(request, pid, ids),
+                }
+            )
+        total = counts.get(stored, 0)
+        pages = max(1, -(-total // A_TO_Z_PER_PAGE))
+        if pages > 1:
+            path = request.path
+
+            def href(n: int) -> str:
+                return link(path, [("page", str(n))] if n > 1 else [], ids)
+
+            pagination = {
+                "items": [{"number": n, "href": href(n), "current": n == page} for n in range(1, pages + 1)],
+                **({"previous": {"href": href(page - 1)}} if page > 1 else {}),
+                **({"next": {"href": href(page + 1)}} if page < pages else {}),
+            }
+    context = {
+        **_shortlist_context(request),
+        "letters": letters,
+        "letter": letter,
+        "letter_label": "a number or symbol" if letter == OTHER_LETTER else letter,
+        "items": items,
+        "pages": pagination,
+        "total": sum(counts.values()),
+        "shortlist_message": _shortlist_message(
+            request, {str(i["service"].public_id): i["service"].name for i in items}
+        ),
+    }
+    return render(request, "directory/public/a_to_z.html", context)
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return max(1, int(value or default))
+    except ValueError:
+        return default
+
+
+# --- Service page ----------------------------------------------------------------------------
+
+
+def get_public_service(public_id: uuid.UUID | str, *, detail: bool = False) -> Service:
+    """The published service with this public id, or 404 (drafts, inactive and closed ones too)."""
+    qs = Service.objects.filter(status__in=PUBLIC_STATUSES).select_related("provider")
+    if detail:
+        qs = qs.prefetch_related(
+            "phones",
+            "contacts__phones",
+            "schedules",
+            "cost_options",
+            "languages",
+            Prefetch(
+                "service_at_locations",
+                queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
+                    "location__addresses", "location__accessibility", "schedules"
+                ),
+            ),
+            "attributes__taxonomy_term__taxonomy",
+        )
+    try:
+        return qs.get(public_id=public_id)
+    except Service.DoesNotExist as exc:
+        raise Http404("No such service") from exc
+
+
+def review_is_stale(last_reviewed: dt.date | None, today: dt.date | None = None) -> bool:
+    """True when the record was last reviewed more than DIRECTORY_REVIEW_MONTHS ago (or never)."""
+    if last_reviewed is None:
+        return True
+    today = today or timezone.localdate()
+    months = settings.DIRECTORY_REVIEW_MONTHS
+    year, month = divmod(today.month - 1 - months, 12)
+    year += today.year
+    month += 1
+    day = min(
+        today.day,
+        [
+            31,
+            29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ][month - 1],
+    )
+    return last_reviewed < dt.date(year, month, day)
+
+
+def service(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """A service's page. Anyone may see it (published services only)."""
+    record = get_public_service(public_id, detail=True)
+    ids = shortlist_ids(request)
+    pid = str(record.public_id)
+    location_text = request.GET.get("location", "")[:100]
+    place = resolve_location(location_text) if location_text else None
+
+    locations = []
+    all_schedules = list(record.schedules.all())
+    accessibility: list[str] = []
+    for sal in record.service_at_locations.all():
+        location: Location = sal.location
+        address = next(iter(location.addresses.all()), None)
+        distance = None
+        if place and location.latitude is not None and location.longitude is not None:
+            distance = haversine_m(place[0], place[1], location.latitude, location.longitude)
+        facilities = [a.description for a in location.accessibility.all()]
+        accessibility.extend(f for f in facilities if f not in accessibility)
+        all_schedules.extend(sal.schedules.all())
+        locations.append(
+            {
+                "location": location,
+                "address": address,
+                "lines": [
+                    x
+                    for x in (
+                        address.address_1,
+                        address.address_2,
+                        address.city,
+                        address.state_province,
+                        address.postal_code,
+                    )
+                    if x
+                ]
+                if address
+                else [],
+                "distance": describe_distance(distance) if distance is not None else "",
+                "distance_m": distance,
+                "accessibility": facilities,
+                "virtual": location.location_type == Location.LocationType.VIRTUAL,
+            }
+        )
+    if place:
+        locations.sort(key=lambda x: (x["distance_m"] is None, x["distance_m"] or 0))
+    terms: dict[str, list[str]] = {}
+    for attribute in record.attributes.all():
+        term = attribute.taxonomy_term
+        terms.setdefault(term.taxonomy.vocabulary, []).append(term.name)
+    phones = list(record.phones.all())
+    contacts = list(record.contacts.all())
+    for contact in contacts:
+        phones.extend(p for p in contact.phones.all() if p not in phones)
+    toggle = _toggle_links(request, pid, ids)
+    report_href = link(reverse("directory:report-problem", args=[pid]), shortlist=ids)
+    context = {
+        **_shortlist_context(request),
+        "service": record,
+        "ages": ages_in_words(record.minimum_age, record.maximum_age),
+        "needs": terms.get(Taxonomy.Vocabulary.NEEDS, []),
+        "categories": terms.get(Taxonomy.Vocabulary.CATEGORIES, []),
+        "delivery": terms.get(Taxonomy.Vocabulary.DELIVERY, []),
+        "accessibility": accessibility
+        + [t for t in terms.get(Taxonomy.Vocabulary.ACCESSIBILITY, []) if t not in accessibility],
+        "opening_times": opening_times(all_schedules),
+        "locations": locations,
+        "place": place,
+        "phones": phones,
+        "contacts": contacts,
+        "cost_options": list(record.cost_options.all()),
+        "languages": [language.name for language in record.languages.all()],
+        "temporarily_closed": record.status == Service.Status.TEMPORARILY_CLOSED,
+        "stale": review_is_stale(record.last_reviewed),
+        "review_months": settings.DIRECTORY_REVIEW_MONTHS,
+        "shortlisted": pid in ids,
+        "toggle": toggle,
+        "report_href": report_href,
+        "shortlist_message": _shortlist_message(request, {pid: record.name}),
+    }
+    return render(request, "directory/public/service.html", context)
+
+
+def tel_href(number: str) -> str:
+    """'01632 960 001' -> 'tel:+441632960001'."""
+    digits = "".join(c for c in number if c.isdigit() or c == "+")
+    if digits.startswith("0"):
+        digits = "+44" + digits[1:]
+    return f"tel:{digits}"
+
+
+# --- Shortlist -------------------------------------------------------------------------------
+
+
+def shortlist(request: HttpRequest) -> HttpResponse:
+    """The services someone has shortlisted, from the ids in the URL. Anyone may see it."""
+    ids = shortlist_ids(request)
+    records = {
+        str(s.public_id): s
+        for s in Service.objects.filter(public_id__in=ids, status__in=PUBLIC_STATUSES)
+        .select_related("provider")
+        .prefetch_related(
+            "phones",
+            "contacts__phones",
+            Prefetch(
+                "service_at_locations",
+                queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
+                    "location__addresses"
+                ),
+            ),
+        )
+    }
+    items = []
+    for pid in ids:
+        record = records.get(pid)
+        if record is None:
+            continue
+        phones = list(record.phones.all())
+        for contact in record.contacts.all():
+            phones.extend(contact.phones.all())
+        addresses = []
+        for sal in record.service_at_locations.all():
+            for address in sal.location.addresses.all():
+                addresses.append(
+                    ", ".join(x for x in (address.address_1, address.city, address.postal_code) if x)
+                )
+        remaining = [i for i in ids if i != pid]
+        items.append(
+            {
+                "service": record,
+                "href": link(reverse("directory:service", args=[pid]), shortlist=ids),
+                "phones": phones,
+                "addresses": addresses,
+                "emails": [e for e in [record.email, *[c.email for c in record.contacts.all()]] if e],
+                "remove": link(request.path, [("removed", pid)], remaining),
+                "ages": ages_in_words(record.minimum_age, record.maximum_age),
+            }
+        )
+    valid_ids = [str(i["service"].public_id) for i in items]
+    share_url = request.build_absolute_uri(link(request.path, shortlist=valid_ids))
+    removed = request.GET.get("removed", "")
+    message = ""
+    if removed and removed not in ids:
+        name = Service.objects.filter(public_id=_uuid_or_none(removed)).values_list("name", flat=True).first()
+        message = f"{name} removed from your shortlist" if name else ""
+    context = {
+        **_shortlist_context(request),
+        "items": items,
+        "share_url": share_url,
+        "shortlist_message": message,
+    }
+    return render(request, "directory/public/shortlist.html", context)
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+# --- Report a problem ------------------------------------------------------------------------
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def report_problem(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Tell the directory's editors that a service's page is wrong. Anyone may use it; lightly
+    rate-limited per IP address so it is not worth spamming."""
+    record = get_public_service(public_id)
+    ids = shortlist_ids(request)
+    pid = str(record.public_id)
+    limited = False
+    if request.method == "POST":
+        form = ProblemReportForm(request.POST)
+        key = f"directory:problem-reports:{_client_ip(request)}"
+        if form.is_valid():
+            sent = cache.get(key, 0)
+            if sent >= PROBLEM_REPORTS_PER_HOUR:
+                limited = True
+                form.add_error(None, "You have sent a lot of reports in the last hour. Try again later")
+            else:
+                record_problem_report(
+                    service=record,
+                    topic=form.cleaned_data["topic"],
+                    details=form.cleaned_data["details"],
+                    reporter_email=form.cleaned_data["email"],
+                )
+                if not cache.add(key, 1, 60 * 60):
+                    try:
+                        cache.incr(key)
+                    except ValueError:
+                        cache.set(key, 1, 60 * 60)
+                return HttpResponseRedirect(
+                    link(reverse("directory:report-problem-sent", args=[pid]), shortlist=ids)
+                )
+    else:
+        form = ProblemReportForm()
+    context = {
+        **_shortlist_context(request),
+        "service": record,
+        "service_href": link(reverse("directory:service", args=[pid]), shortlist=ids),
+        "form": form,
+        "form_action": link(request.path, shortlist=ids),
+        "page_has_errors": bool(form.errors),
+    }
+    return render(request, "directory/public/report_problem.html", context, status=429 if limited else 200)
+
+
+def report_problem_sent(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Confirmation that a problem report was sent. Anyone may see it."""
+    record = get_public_service(public_id)
+    ids = shortlist_ids(request)
+    context = {
+        **_shortlist_context(request),
+        "service": record,
+        "service_href": link(reverse("directory:service", args=[str(record.public_id)]), shortlist=ids),
+    }
+    return render(request, "directory/public/report_problem_sent.html", context)
