@@ -397,6 +397,19 @@ def _stamp_history(service: Service) -> None:
         record.save(update_fields=["related_values"])
 
 
+def _stamp_base(service: Service, version: int) -> None:
+    """Before a change: give the newest history row the values it stands for, if nobody did.
+
+    Records created outside these functions (imports, demo data) have unstamped history rows; the
+    first change through here stamps the state it starts from, so its diff is exact.
+    """
+    record = service.history.order_by("-history_id").first()  # type: ignore[attr-defined]
+    if record is not None and not record.related_values:
+        values = service_values(service)
+        record.related_values = {"_version": version, **{key: values[key] for key in RELATED_FIELDS}}
+        record.save(update_fields=["related_values"])
+
+
 def _reindex(service_ids: list[int]) -> None:
     """Bring the public search index up to date, inside the same transaction as the change.
 
@@ -505,6 +518,7 @@ def update_service(
     """
     with transaction.atomic():
         fresh = _claim_version(service, expected_version)
+        _stamp_base(fresh, expected_version)
         before = service_values(fresh)
         _apply_values(fresh, data)
         changed = sorted(changed_keys(before, {**before, **data}), key=_order)
@@ -542,6 +556,7 @@ def archive_service(*, service: Service, by: User, reason: str = "Archived") -> 
     """Take a service out of the public Local Offer (status inactive); its record and history stay."""
     with transaction.atomic():
         fresh = Service.objects.select_for_update().get(pk=service.pk)
+        _stamp_base(fresh, fresh.version)
         fresh.status = Service.Status.INACTIVE
         fresh.version += 1
         _save_with_history(fresh, by=by, reason=reason, update_fields=["status"])
@@ -553,6 +568,7 @@ def mark_reviewed(*, service: Service, by: User) -> Service:
     """Someone confirms the details are still correct: last reviewed becomes today, version moves on."""
     with transaction.atomic():
         fresh = Service.objects.select_for_update().get(pk=service.pk)
+        _stamp_base(fresh, fresh.version)
         fresh.last_reviewed = timezone.localdate()
         fresh.reviewed_by_email = by.email
         fresh.version += 1

@@ -24,3 +24,27 @@ urlpatterns += [
         name="report-problem-sent",
     ),
 ]
+
+# --- Editor pages under /manage/ (directory/views_editor.py; who may see each: its docstring) ---
+from directory import views_editor as editor  # noqa: E402
+
+urlpatterns += [
+    path("manage/", editor.home, name="editor-home"),
+    path("manage/services/", editor.service_list, name="editor-services"),
+    path("manage/services/new/", editor.service_create, name="editor-service-create"),
+    path("manage/services/<uuid:public_id>/", editor.service_edit, name="editor-service"),
+    path("manage/services/<uuid:public_id>/history/", editor.service_history, name="editor-service-history"),
+    path("manage/services/<uuid:public_id>/reviewed/", editor.service_mark_reviewed, name="editor-service-reviewed"),
+    path("manage/services/<uuid:public_id>/archive/", editor.service_archive, name="editor-service-archive"),
+    path("manage/proposals/", editor.proposal_list, name="editor-proposals"),
+    path("manage/proposals/<uuid:public_id>/", editor.proposal_detail, name="editor-proposal"),
+    path("manage/proposals/<uuid:public_id>/approve/", editor.proposal_approve, name="editor-proposal-approve"),
+    path("manage/proposals/<uuid:public_id>/reject/", editor.proposal_reject, name="editor-proposal-reject"),
+    path("manage/proposals/<uuid:public_id>/withdraw/", editor.proposal_withdraw, name="editor-proposal-withdraw"),
+    path("manage/due-for-review/", editor.stale_list, name="editor-stale"),
+    path("manage/problems/", editor.problem_list, name="editor-problems"),
+    path("manage/problems/<uuid:public_id>/", editor.problem_detail, name="editor-problem"),
+    path("manage/import/", editor.import_page, name="editor-import"),
+    path("manage/export/", editor.export_page, name="editor-export"),
+    path("manage/export/<slug:kind>/", editor.export_download, name="editor-export-download"),
+]

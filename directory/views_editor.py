@@ -1,0 +1,706 @@
+"""Editor pages under /manage/: keeping the Local Offer's records right and fresh.
+
+Who may see them: signed-in staff with the Local Offer editor (directory_editor) or service provider
+editor (provider_editor) role; anyone else signed in gets a 403, and anyone signed out is sent to
+sign in. What each person sees is scoped by directory.access (outside your reach is a 404). Each view
+parses, authorises, calls one service function and renders or redirects.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from directory import access, services
+from directory.forms_editor import (
+    CLOSED_REPORT_STATUSES,
+    PROBLEM_STATUS_FILTERS,
+    ApproveForm,
+    ImportForm,
+    NewServiceProviderForm,
+    ProposalNoteForm,
+    RejectForm,
+    ResolveReportForm,
+    ServiceForm,
+    ServiceSearchForm,
+)
+from directory.models import ChangeProposal, ProblemReport, Provider, Service
+
+PAGE_SIZE = 25
+LIVE_STATUSES = [Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED]
+
+View = Callable[..., HttpResponse]
+
+
+def editor_page(view: View) -> View:
+    """Signed in (else redirect to sign in) and holding an editor role (else 403)."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        access.require_editor(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def directory_editor_page(view: View) -> View:
+    """Signed in and a Local Offer (directory) editor; provider editors get a 403."""
+
+    @editor_page
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not access.is_directory_editor(request.user):
+            raise PermissionDenied("Only Local Offer editors may use this page.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _stale_filter() -> Q:
+    return Q(last_reviewed__lt=services.review_cutoff()) | Q(last_reviewed__isnull=True)
+
+
+def _page(request: HttpRequest, queryset: QuerySet[Any] | list[Any]) -> Any:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _pagination(request: HttpRequest, page: Any) -> dict[str, Any] | None:
+    """Parameters for the NHS.UK pagination macro, keeping the other query parameters."""
+    if page.paginator.num_pages <= 1:
+        return None
+
+    def href(number: int) -> str:
+        params = request.GET.copy()
+        params["page"] = str(number)
+        return f"?{params.urlencode()}"
+
+    params: dict[str, Any] = {}
+    if page.has_previous():
+        params["previous"] = {
+            "href": href(page.previous_page_number()),
+            "labelText": f"Page {page.number - 1}",
+        }
+    if page.has_next():
+        params["next"] = {"href": href(page.next_page_number()), "labelText": f"Page {page.number + 1}"}
+    return params
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+        return candidate
+    return fallback
+
+
+def _public_service_url(service: Service) -> str:
+    for name in ("directory:service", "directory:service-detail"):
+        try:
+            return reverse(name, args=[service.public_id])
+        except Exception:  # noqa: S112 - the public page may not exist yet
+            continue
+    return ""
+
+
+# --- Home -------------------------------------------------------------------------------------
+
+
+@editor_page
+def home(request: HttpRequest) -> HttpResponse:
+    """The editor's starting point. Who may see it: directory editors and provider editors (their own scope)."""
+    user = request.user
+    scope = access.services_editable_by(user)
+    is_editor = access.is_directory_editor(user)
+    proposals = access.proposals_visible_to(user).filter(status=ChangeProposal.Status.PENDING)
+    context = {
+        "is_editor": is_editor,
+        "service_count": scope.count(),
+        "stale_count": scope.filter(_stale_filter(), status__in=LIVE_STATUSES).count(),
+        "proposal_count": proposals.count(),
+        "my_proposal_count": proposals.filter(proposed_by=user).count(),
+        "report_count": (
+            access.problem_reports_visible_to(user).filter(status=ProblemReport.Status.NEW).count()
+            if is_editor
+            else 0
+        ),
+        "areas": list(access.editor_areas(user)),
+        "providers": list(access.providers_for_provider_editor(user)),
+    }
+    return render(request, "directory/editor/home.html", context)
+
+
+# --- Services ---------------------------------------------------------------------------------
+
+
+@editor_page
+def service_list(request: HttpRequest) -> HttpResponse:
+    """Services this person manages, searchable, with a "due for review" filter. Who: editors, in scope."""
+    form = ServiceSearchForm(request.GET or None)
+    queryset = access.services_editable_by(request.user).select_related("provider")
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        if query:
+            queryset = queryset.filter(Q(name__icontains=query) | Q(provider__name__icontains=query))
+        if form.cleaned_data["stale"]:
+            queryset = queryset.filter(_stale_filter(), status__in=LIVE_STATUSES)
+    page = _page(request, queryset.order_by("name", "pk"))
+    cutoff = services.review_cutoff()
+    return render(
+        request,
+        "directory/editor/service_list.html",
+        {
+            "form": form,
+            "page": page,
+            "pager": _pagination(request, page),
+            "cutoff": cutoff,
+            "can_create": access.is_directory_editor(request.user)
+            or access.providers_for_provider_editor(request.user).exists(),
+        },
+    )
+
+
+def _service_form(
+    request: HttpRequest, service: Service, direct: bool, data: Any = None, **kw: Any
+) -> ServiceForm:
+    values = services.service_values(service)
+    return ServiceForm(data, initial=ServiceForm.initial_from_values(values), with_areas=direct, **kw)
+
+
+@editor_page
+def service_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Edit a service (directory editors, in their area) or propose a change (provider editors, their services)."""
+    service = access.get_service_for_editor(request.user, public_id)
+    direct = access.can_edit_directly(request.user, service)
+    form = _service_form(request, service, direct, request.POST or None)
+    note_form = ProposalNoteForm(request.POST or None) if not direct else None
+    conflict: services.ConcurrentEdit | None = None
+    version = service.version
+    if request.method == "POST":
+        try:
+            opened_version = int(request.POST.get("version", ""))
+        except ValueError:
+            opened_version = 0
+        version = opened_version
+        if form.is_valid() and (note_form is None or note_form.is_valid()):
+            if direct:
+                try:
+                    services.update_service(
+                        service=service, data=form.values(), by=request.user, expected_version=opened_version
+                    )
+                except services.ConcurrentEdit as exc:
+                    conflict = exc
+                    version = exc.current_version
+                    form = _merged_form(form, exc)
+                else:
+                    messages.success(request, f"Your changes to {service.name} are saved and published.")
+                    return redirect("directory:editor-service", public_id=service.public_id)
+            else:
+                assert note_form is not None
+                proposal = services.propose_change(
+                    service=service,
+                    provider=service.provider,
+                    data=form.values(),
+                    by=request.user,
+                    note=note_form.cleaned_data["note"],
+                )
+                messages.success(request, "Your change has been sent to the Local Offer team to check.")
+                return redirect("directory:editor-proposal", public_id=proposal.public_id)
+    pending = access.proposals_visible_to(request.user).filter(
+        service=service, status=ChangeProposal.Status.PENDING
+    )
+    return render(
+        request,
+        "directory/editor/service_edit.html",
+        {
+            "service": service,
+            "form": form,
+            "note_form": note_form,
+            "direct": direct,
+            "version": version,
+            "conflict": conflict,
+            "pending": list(pending.select_related("proposed_by")),
+            "is_stale": service.last_reviewed is None or service.last_reviewed < services.review_cutoff(),
+            "public_url": _public_service_url(service),
+            "page_has_errors": bool(conflict) or (form.is_bound and bool(form.errors)),
+        },
+    )
+
+
+def _merged_form(form: ServiceForm, conflict: services.ConcurrentEdit) -> ServiceForm:
+    """After a conflict: keep what this editor changed, and take the other person's changes elsewhere.
+
+    Fields this editor left alone (their value equals what they opened) take the current values, so
+    submitting again loses nobody's work; fields both changed keep this editor's value, flagged.
+    """
+    mine = form.values()
+    base = conflict.base_values
+    current = conflict.current_values
+    merged = dict(mine)
+    if base is not None:
+        base_n = services._normalise(base)
+        mine_n = services._normalise(mine)
+        for key in mine:
+            if key in base_n and mine_n.get(key) == base_n.get(key):
+                merged[key] = current.get(key)
+    both = {
+        row.key
+        for row in conflict.their_changes
+        if base is not None and merged.get(row.key) != current.get(row.key)
+    }
+    for row in conflict.their_changes:
+        row.conflict = row.key in both
+    return ServiceForm(initial=ServiceForm.initial_from_values(merged), with_areas="areas" in form.fields)
+
+
+@editor_page
+def service_create(request: HttpRequest) -> HttpResponse:
+    """Add a service. Directory editors publish it; provider editors propose it for their own providers."""
+    is_editor = access.is_directory_editor(request.user)
+    providers = (
+        Provider.objects.order_by("name") if is_editor else access.providers_for_provider_editor(request.user)
+    )
+    if not is_editor and not providers.exists():
+        raise PermissionDenied("You are not an editor for any provider.")
+    provider_form = NewServiceProviderForm(request.POST or None, providers=providers)
+    form = ServiceForm(
+        request.POST or None, with_areas=is_editor, initial={"status": "active", "is_free": "yes"}
+    )
+    note_form = ProposalNoteForm(request.POST or None) if not is_editor else None
+    if request.method == "POST":
+        valid = [provider_form.is_valid(), form.is_valid(), note_form is None or note_form.is_valid()]
+        if all(valid):
+            provider = provider_form.cleaned_data["provider"]
+            if is_editor:
+                service = services.create_service(provider=provider, data=form.values(), by=request.user)
+                messages.success(request, f"{service.name} is added to the Local Offer.")
+                return redirect("directory:editor-service", public_id=service.public_id)
+            assert note_form is not None
+            proposal = services.propose_change(
+                service=None,
+                provider=provider,
+                data=form.values(),
+                by=request.user,
+                note=note_form.cleaned_data["note"],
+            )
+            messages.success(request, "Your new service has been sent to the Local Offer team to check.")
+            return redirect("directory:editor-proposal", public_id=proposal.public_id)
+    return render(
+        request,
+        "directory/editor/service_create.html",
+        {
+            "form": form,
+            "provider_form": provider_form,
+            "note_form": note_form,
+            "is_editor": is_editor,
+            "page_has_errors": request.method == "POST",
+        },
+    )
+
+
+@editor_page
+def service_history(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Every change to a service: who, when and what changed. Who: editors who can reach the service."""
+    service = access.get_service_for_editor(request.user, public_id)
+    records = list(service.history.select_related("history_user").order_by("-history_id")[:200])  # type: ignore[attr-defined]
+    entries = []
+    for index, record in enumerate(records):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        entries.append({"record": record, "rows": _history_rows(record, previous) if previous else []})
+    return render(
+        request,
+        "directory/editor/service_history.html",
+        {"service": service, "entries": entries, "truncated": len(records) == 200},
+    )
+
+
+HISTORY_SKIP = {"updated_at", "created_at", "version", "id", "public_id"}
+
+
+def _history_rows(record: Any, previous: Any) -> list[services.ChangeRow]:
+    """Field-level changes between two history rows: simple-history's diff plus the related values."""
+    delta = record.diff_against(previous, excluded_fields=HISTORY_SKIP)
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for change in delta.changes:
+        key = "provider" if change.field == "provider" else change.field
+        old[key], new[key] = change.old, change.new
+    if "provider" in old:
+        names = dict(
+            Provider.objects.filter(pk__in=[old["provider"], new["provider"]]).values_list("pk", "name")
+        )
+        old["provider"], new["provider"] = names.get(old["provider"], ""), names.get(new["provider"], "")
+    before, after = previous.related_values or {}, record.related_values or {}
+    for key in services.RELATED_FIELDS:
+        if key in before and key in after and before[key] != after[key]:
+            old[key], new[key] = before[key], after[key]
+    order = [*services.EDITABLE_FIELDS, *sorted(k for k in new if k not in services.EDITABLE_FIELDS)]
+    return services.diff_values(old, new, keys=[k for k in order if k in new], only_changed=True)
+
+
+@editor_page
+@require_POST
+def service_mark_reviewed(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Confirm a service's details are still correct. Who: directory editors and its provider's editors."""
+    service = access.get_service_for_editor(request.user, public_id)
+    services.mark_reviewed(service=service, by=request.user)
+    messages.success(request, f"{service.name} is marked as reviewed today.")
+    return redirect(_safe_next(request, reverse("directory:editor-service", args=[service.public_id])))
+
+
+@editor_page
+@require_POST
+def service_archive(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Take a service out of the Local Offer. Who: directory editors, for services in their area."""
+    service = access.get_service_for_editor(request.user, public_id, write=True)
+    services.archive_service(service=service, by=request.user)
+    messages.success(request, f"{service.name} is archived: it no longer appears in the Local Offer.")
+    return redirect("directory:editor-service", public_id=service.public_id)
+
+
+# --- Proposals ------------------------------------------------------------------------------
+
+
+@editor_page
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    """Proposed changes. Who: directory editors (to decide) and provider editors (their providers' proposals)."""
+    status = request.GET.get("status", ChangeProposal.Status.PENDING)
+    if status not in ChangeProposal.Status.values:
+        status = ChangeProposal.Status.PENDING
+    queryset = (
+        access.proposals_visible_to(request.user)
+        .filter(status=status)
+        .select_related("service", "provider", "proposed_by")
+        .order_by("created_at" if status == ChangeProposal.Status.PENDING else "-created_at")
+    )
+    page = _page(request, queryset)
+    return render(
+        request,
+        "directory/editor/proposal_list.html",
+        {
+            "page": page,
+            "pager": _pagination(request, page),
+            "status": status,
+            "statuses": ChangeProposal.Status.choices,
+        },
+    )
+
+
+def _proposal_context(request: HttpRequest, proposal: ChangeProposal, **forms: Any) -> dict[str, Any]:
+    current = services.service_values(proposal.service) if proposal.service else services.empty_values()
+    changed = services.proposed_changes(proposal)
+    conflicts = (
+        services.proposal_conflicts(proposal) if proposal.status == ChangeProposal.Status.PENDING else set()
+    )
+    proposed = {key: (proposal.data[key] if key in changed else current.get(key)) for key in proposal.data}
+    keys = [k for k in services.EDITABLE_FIELDS if k in proposal.data]
+    if proposal.status == ChangeProposal.Status.PENDING:
+        rows = services.diff_values(current, proposed, keys=keys, conflicts=conflicts)
+    else:  # decided: show what the provider asked for against what they started from
+        rows = services.diff_values(proposal.base_data or services.empty_values(), proposal.data, keys=keys)
+    can_decide = proposal.status == ChangeProposal.Status.PENDING and access.can_decide_proposals(
+        request.user
+    )
+    if can_decide:
+        try:
+            access.get_proposal_for_user(request.user, proposal.public_id, write=True)
+        except Http404:
+            can_decide = False
+    return {
+        "proposal": proposal,
+        "rows": rows,
+        "changed_count": sum(1 for r in rows if r.changed),
+        "conflicts": [r for r in rows if r.conflict],
+        "service_moved_on": proposal.service is not None
+        and proposal.service.version != proposal.base_version,
+        "can_decide": can_decide,
+        "can_withdraw": access.can_withdraw(request.user, proposal),
+        "approve_form": forms.get("approve_form") or ApproveForm(),
+        "reject_form": forms.get("reject_form") or RejectForm(),
+        "page_has_errors": any(f is not None and f.is_bound and f.errors for f in forms.values()),
+    }
+
+
+@editor_page
+def proposal_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """One proposal with a field-by-field diff. Who: directory editors in scope and the provider's editors."""
+    proposal = access.get_proposal_for_user(request.user, public_id)
+    return render(request, "directory/editor/proposal_detail.html", _proposal_context(request, proposal))
+
+
+@editor_page
+@require_POST
+def proposal_approve(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Approve and publish a proposal. Who: directory editors for the service's area (others: 404)."""
+    proposal = access.get_proposal_for_user(request.user, public_id, write=True)
+    form = ApproveForm(request.POST)
+    if proposal.status != ChangeProposal.Status.PENDING:
+        messages.info(request, "This proposal has already been decided.")
+        return redirect("directory:editor-proposal", public_id=proposal.public_id)
+    if not form.is_valid():  # pragma: no cover - the note is optional
+        return render(
+            request,
+            "directory/editor/proposal_detail.html",
+            _proposal_context(request, proposal, approve_form=form),
+        )
+    service = services.approve_proposal(proposal=proposal, by=request.user, note=form.cleaned_data["note"])
+    messages.success(request, f"The change to {service.name} is approved and published.")
+    return redirect("directory:editor-proposals")
+
+
+@editor_page
+@require_POST
+def proposal_reject(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Reject a proposal with a reason. Who: directory editors for the service's area (others: 404)."""
+    proposal = access.get_proposal_for_user(request.user, public_id, write=True)
+    form = RejectForm(request.POST)
+    if proposal.status != ChangeProposal.Status.PENDING:
+        messages.info(request, "This proposal has already been decided.")
+        return redirect("directory:editor-proposal", public_id=proposal.public_id)
+    if not form.is_valid():
+        return render(
+            request,
+            "directory/editor/proposal_detail.html",
+            _proposal_context(request, proposal, reject_form=form),
+        )
+    services.reject_proposal(proposal=proposal, by=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, "The change is not approved. The provider has been told why.")
+    return redirect("directory:editor-proposals")
+
+
+@editor_page
+@require_POST
+def proposal_withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Withdraw a pending proposal. Who: its proposer or another editor at the same provider."""
+    proposal = access.get_proposal_for_user(request.user, public_id)
+    if not access.can_withdraw(request.user, proposal):
+        raise Http404("No such proposal")
+    services.withdraw_proposal(proposal=proposal, by=request.user)
+    messages.success(request, "Your proposal is withdrawn.")
+    return redirect("directory:editor-proposals")
+
+
+# --- Freshness ------------------------------------------------------------------------------
+
+
+@editor_page
+def stale_list(request: HttpRequest) -> HttpResponse:
+    """Records due for review, oldest first. Who: directory editors and provider editors (their scope)."""
+    queryset = (
+        access.services_editable_by(request.user)
+        .filter(_stale_filter(), status__in=LIVE_STATUSES)
+        .select_related("provider")
+        .annotate(reminders_sent=Count("review_reminders", filter=Q(review_reminders__sent_at__isnull=False)))
+        .order_by(F("last_reviewed").asc(nulls_first=True), "name", "pk")
+    )
+    page = _page(request, queryset)
+    return render(
+        request,
+        "directory/editor/stale_list.html",
+        {
+            "page": page,
+            "pager": _pagination(request, page),
+            "cutoff": services.review_cutoff(),
+            "months": services.settings.DIRECTORY_REVIEW_MONTHS,
+        },
+    )
+
+
+# --- Problem reports ------------------------------------------------------------------------
+
+
+@directory_editor_page
+def problem_list(request: HttpRequest) -> HttpResponse:
+    """Problems the public reported about services. Who: directory editors, for services in their area."""
+    show = request.GET.get("status", "new")
+    if show not in dict(PROBLEM_STATUS_FILTERS):
+        show = "new"
+    queryset = access.problem_reports_visible_to(request.user).select_related("service", "service__provider")
+    counts = {
+        "new": queryset.filter(status=ProblemReport.Status.NEW).count(),
+        "in_progress": queryset.filter(status=ProblemReport.Status.IN_PROGRESS).count(),
+        "closed": queryset.filter(status__in=CLOSED_REPORT_STATUSES).count(),
+    }
+    if show == "closed":
+        queryset = queryset.filter(status__in=CLOSED_REPORT_STATUSES).order_by("-handled_at", "-created_at")
+    else:
+        queryset = queryset.filter(status=show).order_by("created_at")
+    page = _page(request, queryset)
+    return render(
+        request,
+        "directory/editor/problem_list.html",
+        {
+            "page": page,
+            "pager": _pagination(request, page),
+            "show": show,
+            "filters": PROBLEM_STATUS_FILTERS,
+            "counts": counts,
+        },
+    )
+
+
+@directory_editor_page
+def problem_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """One problem report, with the resolve form. Who: directory editors for the service's area."""
+    report = access.get_problem_report_for_user(request.user, public_id, write=True)
+    form = ResolveReportForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("action") == "start":
+            services.start_problem_report(report=report, by=request.user)
+            messages.success(request, "The report is marked as in progress.")
+            return redirect("directory:editor-problem", public_id=report.public_id)
+        if form.is_valid():
+            services.resolve_problem_report(
+                report=report,
+                by=request.user,
+                response=form.cleaned_data["response"],
+                dismissed=form.cleaned_data["outcome"] == "dismissed",
+            )
+            messages.success(request, "The report is closed.")
+            return redirect("directory:editor-problems")
+    return render(
+        request,
+        "directory/editor/problem_detail.html",
+        {
+            "report": report,
+            "form": form,
+            "is_open": report.status in (ProblemReport.Status.NEW, ProblemReport.Status.IN_PROGRESS),
+            "page_has_errors": form.is_bound and bool(form.errors),
+        },
+    )
+
+
+# --- Import and export ----------------------------------------------------------------------
+
+
+def _import_errors(result: Any) -> list[dict[str, Any]]:
+    """Each bad row as {"line", "reason"}, whatever shape the importer's errors take."""
+    rows = []
+    for error in getattr(result, "errors", None) or []:
+        if isinstance(error, dict):
+            line, reason = (
+                error.get("line"),
+                error.get("reason") or error.get("message") or error.get("error"),
+            )
+            field_name = error.get("field")
+        elif isinstance(error, tuple | list):
+            line, reason, field_name = error[0], error[-1], None
+        else:
+            line = getattr(error, "line", None) or getattr(error, "row", None)
+            reason = getattr(error, "reason", None) or getattr(error, "message", None) or str(error)
+            field_name = getattr(error, "field", None)
+        rows.append({"line": line, "reason": str(reason), "field": field_name or ""})
+    return rows
+
+
+@directory_editor_page
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Upload services from the CSV template or ORUK JSON. Who: directory editors.
+
+    Nothing is saved when any row fails; every bad row is listed with its line and reason.
+    """
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result: Any = None
+    errors: list[dict[str, Any]] = []
+    importer_missing = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            from directory import importing
+        except ImportError:
+            importing = None  # type: ignore[assignment]
+        name = "import_csv" if form.cleaned_data["format"] == "csv" else "import_oruk_json"
+        function = getattr(importing, name, None) if importing else None
+        if function is None:
+            importer_missing = True
+        else:
+            upload = form.cleaned_data["file"]
+            result = function(upload, user=request.user, dry_run=form.cleaned_data["dry_run"])
+            errors = _import_errors(result)
+    return render(
+        request,
+        "directory/editor/import.html",
+        {
+            "form": form,
+            "result": result,
+            "errors": errors,
+            "summary": _import_summary(result) if result is not None and not errors else None,
+            "dry_run": form.is_bound and form.is_valid() and form.cleaned_data["dry_run"],
+            "importer_missing": importer_missing,
+            "page_has_errors": (form.is_bound and bool(form.errors)) or bool(errors),
+        },
+    )
+
+
+def _import_summary(result: Any) -> list[tuple[str, Any]]:
+    rows = []
+    for attribute, label in [
+        ("created", "Services added"),
+        ("updated", "Services updated"),
+        ("unchanged", "Services unchanged"),
+        ("providers_created", "Providers added"),
+        ("rows", "Rows read"),
+        ("total", "Rows read"),
+    ]:
+        value = getattr(result, attribute, None)
+        if isinstance(value, list | tuple | set):
+            value = len(value)
+        if value is not None and label not in {r[0] for r in rows}:
+            rows.append((label, value))
+    return rows
+
+
+EXPORTS = {
+    "csv": ("services.csv", "text/csv; charset=utf-8", ["export_csv", "export_services_csv"]),
+    "oruk": ("services-oruk.json", "application/json", ["export_oruk_json", "export_json"]),
+}
+
+
+@directory_editor_page
+def export_page(request: HttpRequest) -> HttpResponse:
+    """Download the whole directory as CSV or ORUK JSON. Who: directory editors."""
+    return render(request, "directory/editor/export.html", {"available": _exporter_available()})
+
+
+def _exporter(kind: str) -> Callable[..., Any] | None:
+    try:
+        from directory import exporting
+    except ImportError:
+        return None
+    for name in EXPORTS[kind][2]:
+        function = getattr(exporting, name, None)
+        if function is not None:
+            return function
+    return None
+
+
+def _exporter_available() -> bool:
+    return _exporter("csv") is not None or _exporter("oruk") is not None
+
+
+@directory_editor_page
+def export_download(request: HttpRequest, kind: str) -> HttpResponse:
+    """The export file itself. Who: directory editors."""
+    if kind not in EXPORTS:
+        raise Http404("No such export")
+    function = _exporter(kind)
+    if function is None:
+        raise Http404("This export is not available yet")
+    filename, content_type, _ = EXPORTS[kind]
+    response = HttpResponse(content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    output = function(response)
+    if isinstance(output, str | bytes):
+        response.content = output
+    return response
