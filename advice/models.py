@@ -16,6 +16,7 @@ for optimistic locking. Access: `AdviceRequest.objects.visible_to(user)` and
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, Role
 from children.models import ChildOrYoungPerson
+from lib import clocks
 
 LA_ROLES = (Role.LA_CASEWORKER,)
 PROVIDER_ROLES = (Role.PROVIDER_CLINICIAN, Role.PROVIDER_TEAM_MANAGER)
@@ -221,6 +223,60 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
 
     def open(self) -> AssignmentQuerySet:
         return self.filter(status__in=Assignment.OPEN_STATUSES)
+
+    # Dashboard lists. Each is one SQL filter on stored dates, so it costs the same at any size.
+
+    def due_between(self, start: dt.date, end: dt.date) -> AssignmentQuerySet:
+        """Still with the team and due in [start, end] (for "due this week")."""
+        return self.open().filter(due_on__gte=start, due_on__lte=end)
+
+    def at_risk(self, today: dt.date, days: int = clocks.DEFAULT_AT_RISK_DAYS) -> AssignmentQuerySet:
+        """Still with the team and due within `days` (today included): lib.clocks.is_at_risk in SQL."""
+        return self.due_between(today, today + dt.timedelta(days=days))
+
+    def overdue(self, today: dt.date) -> AssignmentQuerySet:
+        """Still with the team after the reg 8 due date (exceptions do not move it)."""
+        return self.open().filter(due_on__lt=today)
+
+    def awaiting_quality_check(self) -> AssignmentQuerySet:
+        return self.filter(status=Assignment.Status.ADVICE_SUBMITTED)
+
+    def with_exception_flag(self) -> AssignmentQuerySet:
+        """Annotate `has_exception`: a reg 8(2) exception is recorded beside the deadline."""
+        return self.annotate(
+            has_exception=models.Exists(TimeLimitException.objects.filter(assignment=models.OuterRef("pk")))
+        )
+
+    def returned_between(self, start: dt.date, end: dt.date) -> AssignmentQuerySet:
+        """Advice (or a nil return) that reached the LA in [start, end]."""
+        return self.filter(returned_on__gte=start, returned_on__lte=end)
+
+    def timeliness_summary(self, start: dt.date, end: dt.date) -> dict[str, Any]:
+        """KPI H1 for advice returned in [start, end], in one query: how many returned, on time
+        (returned_on <= due_on, reg 8(1)), late, late with a reg 8(2) exception, cases with an
+        exception; the share on time including every case, and the share on time among cases without
+        an exception (exception cases left out, as DfE reports the 20 weeks both ways)."""
+        on_time = models.Q(returned_on__lte=models.F("due_on"))
+        late = models.Q(returned_on__gt=models.F("due_on"))
+        figures = (
+            self.returned_between(start, end)
+            .with_exception_flag()
+            .aggregate(
+                returned=models.Count("pk"),
+                on_time=models.Count("pk", filter=on_time),
+                late=models.Count("pk", filter=late & models.Q(has_exception=False)),
+                late_with_exception=models.Count("pk", filter=late & models.Q(has_exception=True)),
+                with_exception=models.Count("pk", filter=models.Q(has_exception=True)),
+                on_time_without_exception=models.Count("pk", filter=on_time & models.Q(has_exception=False)),
+            )
+        )
+        returned = figures["returned"]
+        without_exceptions = returned - figures["with_exception"]
+        figures["share_on_time"] = figures["on_time"] / returned if returned else None
+        figures["share_on_time_excluding_exceptions"] = (
+            figures["on_time_without_exception"] / without_exceptions if without_exceptions else None
+        )
+        return figures
 
 
 class Assignment(models.Model):
