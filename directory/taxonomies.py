@@ -14,6 +14,7 @@ Rules for editing this file:
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -24,6 +25,14 @@ from directory.models import Taxonomy, TaxonomyTerm
 Vocabulary = Taxonomy.Vocabulary
 
 MAX_POSITION = 62  # positions are bits of a signed 64-bit integer
+
+# Built-in taxonomies and terms get the same UUID in every installation, so an ORUK consumer (or an
+# export moved between systems) sees the same taxonomy_term_id for "autism" everywhere.
+ID_NAMESPACE = uuid.UUID("6f1d2c3e-8a47-5b1e-9c0d-5e4d0a11e7a2")
+
+
+def stable_id(*parts: str) -> uuid.UUID:
+    return uuid.uuid5(ID_NAMESPACE, ":".join(parts))
 
 
 @dataclass(frozen=True)
@@ -784,6 +793,7 @@ def ensure_taxonomies() -> dict[str, dict[str, TaxonomyTerm]]:
         taxonomy = Taxonomy.objects.filter(vocabulary=vocab.vocabulary).first()
         if taxonomy is None:
             taxonomy = Taxonomy.objects.create(
+                public_id=stable_id(vocab.vocabulary),
                 vocabulary=vocab.vocabulary, name=vocab.name, description=vocab.description, version="1"
             )
         elif (taxonomy.name, taxonomy.description) != (vocab.name, vocab.description):
@@ -796,6 +806,7 @@ def ensure_taxonomies() -> dict[str, dict[str, TaxonomyTerm]]:
             term = existing.get(spec.code)
             if term is None:
                 term = TaxonomyTerm.objects.create(
+                    public_id=stable_id(vocab.vocabulary, spec.code),
                     taxonomy=taxonomy,
                     code=spec.code,
                     name=spec.name,
