@@ -1,1 +1,186 @@
+"""Background jobs for the directory: review reminders to providers.
 
+`manage.py worker` runs every PERIODIC_JOBS entry on its interval. The reminder job is safe to run
+as often as you like, on as many workers as you like, and across restarts:
+
+1. it records a ReviewReminder row for each live service that is overdue for review (last reviewed
+   more than settings.DIRECTORY_REVIEW_MONTHS ago, or never) or due within REMINDER_NOTICE_DAYS; the
+   row is unique per service, kind and review cycle (the last_reviewed date it is about), so making
+   the rows twice makes nothing new;
+2. it claims unsent rows with a conditional UPDATE ... WHERE sent_at IS NULL and a claim token, so a
+   row is claimed by exactly one worker, and only the worker that claimed it sends it;
+3. it sends one e-mail per provider, listing all of that provider's services in the batch, to the
+   provider's editors (members with the provider_editor role in Provider.account) or, if it has
+   none, the provider's own e-mail address. Each e-mail links to the records to confirm or update.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Membership, Role
+from directory.models import Provider, ReviewReminder, Service
+from directory.services import review_cutoff
+
+logger = logging.getLogger(__name__)
+
+REMINDER_NOTICE_DAYS = 30
+NEVER_REVIEWED_CYCLE = dt.date(1970, 1, 1)  # the cycle of a record that has never been reviewed
+LIVE_STATUSES = [Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED]
+
+
+def _cycle(service: Service) -> dt.date:
+    return service.last_reviewed or NEVER_REVIEWED_CYCLE
+
+
+def create_review_reminders(*, today: dt.date | None = None) -> int:
+    """Record the reminders that are due (idempotent). Returns how many new rows were made."""
+    today = today or timezone.localdate()
+    overdue_before = review_cutoff(today)
+    due_soon_before = review_cutoff(today + dt.timedelta(days=REMINDER_NOTICE_DAYS))
+    candidates = (
+        Service.objects.filter(status__in=LIVE_STATUSES)
+        .filter(Q(last_reviewed__lt=due_soon_before) | Q(last_reviewed__isnull=True))
+        .values_list("pk", "last_reviewed")
+    )
+    now = timezone.now()
+    rows = []
+    for pk, last_reviewed in candidates.iterator(chunk_size=2000):
+        overdue = last_reviewed is None or last_reviewed < overdue_before
+        rows.append(
+            ReviewReminder(
+                service_id=pk,
+                kind=ReviewReminder.Kind.OVERDUE if overdue else ReviewReminder.Kind.DUE_SOON,
+                cycle=last_reviewed or NEVER_REVIEWED_CYCLE,
+                due_at=now,
+            )
+        )
+    if not rows:
+        return 0
+    before = ReviewReminder.objects.count()
+    try:
+        ReviewReminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    except IntegrityError:  # pragma: no cover - ignore_conflicts covers both engines
+        logger.exception("Could not record review reminders")
+    return ReviewReminder.objects.count() - before
+
+
+def provider_recipients(provider: Provider) -> list[str]:
+    """Who hears about a provider's records: its provider editors, else its own e-mail address."""
+    emails: list[str] = []
+    if provider.account_id:
+        emails = list(
+            Membership.objects.filter(
+                organisation_id=provider.account_id,
+                role=Role.PROVIDER_EDITOR,
+                is_active=True,
+                user__is_active=True,
+                organisation__is_active=True,
+            )
+            .order_by("user__email")
+            .values_list("user__email", flat=True)
+            .distinct()
+        )
+    if not emails and provider.email:
+        emails = [provider.email]
+    if not emails and provider.account_id and provider.account and provider.account.email:
+        emails = [provider.account.email]
+    return emails
+
+
+def _drop_obsolete() -> None:
+    """Unsent reminders about a cycle that has ended (the record was reviewed, or closed) are dropped."""
+    unsent = ReviewReminder.objects.filter(sent_at__isnull=True)
+    unsent.exclude(service__status__in=LIVE_STATUSES).delete()
+    unsent.filter(service__last_reviewed__isnull=False).exclude(cycle=F("service__last_reviewed")).delete()
+    unsent.filter(service__last_reviewed__isnull=True).exclude(cycle=NEVER_REVIEWED_CYCLE).delete()
+
+
+def _email_body(provider: Provider, reminders: list[ReviewReminder]) -> str:
+    months = settings.DIRECTORY_REVIEW_MONTHS
+    lines = [
+        f"Hello {provider.name},",
+        "",
+        f"Families rely on the Local Offer being right. Each service's details must be checked at least every "
+        f"{months} months. Please check these records: if they are still correct, confirm them; if not, update them.",
+        "",
+    ]
+    for reminder in sorted(reminders, key=lambda r: (r.service.name, r.pk)):
+        service = reminder.service
+        if reminder.kind == ReviewReminder.Kind.OVERDUE:
+            when = (
+                f"last checked on {service.last_reviewed:%d %B %Y}: overdue"
+                if service.last_reviewed
+                else "never checked: overdue"
+            )
+        else:
+            when = f"last checked on {service.last_reviewed:%d %B %Y}: due within {REMINDER_NOTICE_DAYS} days"
+        link = settings.SITE_URL + reverse("directory:editor-service", args=[service.public_id])
+        lines += [f"- {service.name} ({when})", f"  {link}", ""]
+    lines += ["Sign in to confirm or update each record.", "", settings.SERVICE_NAME]
+    return "\n".join(lines)
+
+
+def send_review_reminders(*, today: dt.date | None = None) -> int:
+    """Record due reminders and send each exactly once, one e-mail per provider. Returns e-mails sent."""
+    create_review_reminders(today=today)
+    _drop_obsolete()
+    now = timezone.now()
+    pending = (
+        ReviewReminder.objects.filter(sent_at__isnull=True, due_at__lte=now)
+        .select_related("service__provider__account")
+        .order_by("service__provider_id", "pk")
+    )
+    by_provider: dict[int, list[ReviewReminder]] = defaultdict(list)
+    for reminder in pending[:5000]:
+        by_provider[reminder.service.provider_id].append(reminder)
+    sent = 0
+    for reminders in by_provider.values():
+        provider = reminders[0].service.provider
+        recipients = provider_recipients(provider)
+        if not recipients:
+            logger.warning("Provider %s has no one to remind about reviews", provider.pk)
+            continue
+        # Claim: only rows still unsent become ours; another worker's claim makes ours smaller.
+        token = f"claim:{secrets.token_hex(8)}"
+        with transaction.atomic():
+            claimed = ReviewReminder.objects.filter(
+                pk__in=[r.pk for r in reminders], sent_at__isnull=True
+            ).update(sent_at=now, recipients=token)
+        if not claimed:
+            continue
+        mine_ids = set(ReviewReminder.objects.filter(recipients=token).values_list("pk", flat=True))
+        mine = [r for r in reminders if r.pk in mine_ids]
+        subject = (
+            f"Please check {len(mine)} Local Offer record{'s' if len(mine) != 1 else ''} for {provider.name}"
+        )
+        try:
+            send_mail(
+                subject,
+                _email_body(provider, mine),
+                settings.DEFAULT_FROM_EMAIL,
+                recipients,
+                fail_silently=False,
+            )
+        except Exception:
+            # Not sent: release the claim so the next run tries again.
+            logger.exception("Review reminder to provider %s failed", provider.pk)
+            ReviewReminder.objects.filter(recipients=token).update(sent_at=None, recipients="")
+            continue
+        ReviewReminder.objects.filter(recipients=token).update(recipients=", ".join(recipients))
+        sent += 1
+    return sent
+
+
+# The worker calls each job with no arguments, every interval (seconds).
+PERIODIC_JOBS = [("directory-review-reminders", 3600, send_review_reminders)]
