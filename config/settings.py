@@ -90,7 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
+    "accounts.admin_apps.StaffAdminConfig",  # django.contrib.admin, for 2FA-verified staff only
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
