@@ -64,3 +64,40 @@ def test_timeliness_including_and_excluding_exceptions():
 def test_empty_period():
     figures = Assignment.objects.timeliness_summary(dt.date(2020, 1, 1), dt.date(2020, 1, 31))
     assert figures["returned"] == 0 and figures["share_on_time"] is None
+
+
+def test_periods():
+    from advice.dashboard import periods
+
+    month, quarter, year = periods(dt.date(2026, 2, 14))
+    assert (month.start, quarter.start, year.start) == (
+        dt.date(2026, 2, 1),
+        dt.date(2026, 1, 1),
+        dt.date(2025, 4, 1),
+    )
+    _, quarter, year = periods(dt.date(2026, 11, 23))
+    assert (quarter.start, year.start) == (dt.date(2026, 10, 1), dt.date(2026, 4, 1))
+
+
+def test_dashboard_is_scoped_and_flat(django_assert_max_num_queries):
+    from advice.dashboard import dco_dashboard
+
+    world = make_world()
+    mine = _assignment(world, TODAY - dt.timedelta(days=45))  # overdue
+    elsewhere_request = make_request(world, la=world.other_la, received=TODAY - dt.timedelta(days=45))
+    from advice.services import triage_and_route
+
+    # The other area's request is overdue with the same team, but this DCO must not count it.
+    triage_and_route(
+        user=world.other_dco,
+        advice_request=elsewhere_request,
+        expected_version=1,
+        teams=[world.team],
+        received_on=TODAY - dt.timedelta(days=45),
+    )
+    user = type(world.dco).objects.get(pk=world.dco.pk)
+    with django_assert_max_num_queries(14):
+        board = dco_dashboard(user, TODAY)
+    assert board["lists"]["overdue"]["count"] == 1
+    assert board["lists"]["overdue"]["first_page"] == [mine]
+    assert set(board["timeliness"]) == {"month", "quarter", "year"}
