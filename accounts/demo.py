@@ -157,12 +157,10 @@ def _person(spec: DemoPerson, password_hash: str) -> User:
     user = User.objects.filter(email__iexact=spec.email).first()
     if user is None:
         user = User(email=spec.email)
-    user.first_name, user.last_name, user.is_demo, user.is_active = (
-        spec.first_name,
-        spec.last_name,
-        True,
-        True,
-    )
+    user.first_name, user.last_name = spec.first_name, spec.last_name
+    user.is_demo = user.is_active = True
+    # The demo system administrator manages accounts in the Django admin.
+    user.is_staff = user.is_superuser = spec.role == Role.SYSTEM_ADMIN
     user.password = password_hash  # hashed once for all demo people (Argon2 is slow on purpose)
     user.save()
     for code in spec.organisations:

@@ -130,3 +130,8 @@ def test_the_management_commands_print_the_credentials(capsys):
     demo.load()
     call_command("demo_credentials")
     assert "dco@example.org" in capsys.readouterr().out
+
+
+def test_only_the_demo_system_administrator_can_use_the_django_admin():
+    demo.load()
+    assert list(User.objects.filter(is_staff=True).values_list("email", flat=True)) == ["admin@example.org"]
