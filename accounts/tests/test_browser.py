@@ -1,0 +1,132 @@
+# ruff: noqa: F811 - the browser fixtures are imported from tests/browser/conftest.py
+"""Sign-in, password reset and the access log in real Chromium, checked with axe-core (WCAG 2.2 AA)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+
+from accounts.testing import member, totp_device
+from audit.services import record_access
+from tests.browser.conftest import assert_accessible, browser, browser_sign_in, page  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def check(page) -> None:
+    assert page.locator("h1").count() == 1
+    assert_accessible(page)
+
+
+def test_sign_in_journey_pages_are_accessible(page):
+    user = member("dco", email="browser.dco@example.org")
+    totp_device(user)
+    page.goto("/accounts/sign-in/")
+    check(page)
+    page.get_by_role("button", name="Continue").click()  # empty form: error summary
+    assert page.title().startswith("Error:")
+    check(page)
+    page.get_by_label("Email address").fill("browser.dco@example.org")
+    page.get_by_label("Password", exact=True).fill("correct horse battery staple")
+    page.get_by_role("button", name="Continue").click()
+    check(page)  # security code
+    page.get_by_label("Security code").fill("000000")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.title().startswith("Error:")
+    check(page)
+
+
+def test_authenticator_set_up_page_is_accessible(page):
+    member("dco", email="new.person@example.org")
+    page.goto("/accounts/sign-in/")
+    page.get_by_label("Email address").fill("new.person@example.org")
+    page.get_by_label("Password", exact=True).fill("correct horse battery staple")
+    page.get_by_role("button", name="Continue").click()
+    assert "Set up security codes" in page.locator("h1").inner_text()
+    check(page)
+
+
+def test_password_reset_journey_is_accessible(page):
+    member("dco", email="forgetful@example.org")
+    page.goto("/accounts/sign-in/")
+    page.get_by_role("link", name="Forgotten your password?").click()
+    check(page)
+    page.get_by_label("Email address").fill("forgetful@example.org")
+    page.get_by_role("button", name="Send the link").click()
+    check(page)
+    link = re.findall(r"https?://\S+", mail.outbox[0].body)[0]
+    page.goto(link)
+    check(page)
+    page.get_by_label("New password", exact=True).fill("short")
+    page.get_by_label("Confirm new password").fill("short")
+    page.get_by_role("button", name="Save new password").click()
+    assert page.title().startswith("Error:")
+    check(page)
+    page.get_by_label("New password", exact=True).fill("seven lazy otters swim")
+    page.get_by_label("Confirm new password").fill("seven lazy otters swim")
+    page.get_by_role("button", name="Save new password").click()
+    assert "Your password has changed" in page.locator("h1").inner_text()
+    check(page)
+
+
+def test_locked_out_and_signed_out_pages_are_accessible(page):
+    user = member("dco", email="locked@example.org")
+    totp_device(user)
+    for _ in range(5):
+        page.goto("/accounts/sign-in/")
+        page.get_by_label("Email address").fill("locked@example.org")
+        page.get_by_label("Password", exact=True).fill("wrong password")
+        page.get_by_role("button", name="Continue").click()
+    assert "Sign-in is locked" in page.locator("h1").inner_text()
+    check(page)
+
+    other = member("dco", email="leaver@example.org")
+    totp_device(other)
+    browser_sign_in(page, "leaver@example.org")
+    page.goto("/accounts/sign-out/")
+    check(page)
+    page.get_by_role("main").get_by_role("button", name="Sign out").click()
+    assert "You have signed out" in page.locator("h1").inner_text()
+    check(page)
+
+
+def test_oidc_pages_are_accessible(page):
+    from accounts.tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, ISSUER
+
+    with override_settings(
+        OIDC_ISSUER=ISSUER, OIDC_RP_CLIENT_ID=CLIENT_ID, OIDC_RP_CLIENT_SECRET=CLIENT_SECRET
+    ):
+        page.goto("/accounts/sign-in/")
+        assert page.get_by_role("button", name="Sign in with your organisation's account").count() == 1
+        check(page)
+        page.goto("/accounts/oidc/callback/?code=abc&state=unknown")  # no sign-in was started here
+        assert "Sign-in did not work" in page.locator("h1").inner_text()
+        check(page)
+
+
+def test_access_log_pages_are_accessible(page):
+    reader = member("system_admin", email="log.reader@example.org")
+    totp_device(reader)
+    viewer = member("provider_clinician", email="log.viewer@example.org")
+    from children.testing import ChildFactory
+
+    child = ChildFactory()
+    for _ in range(60):
+        record_access(user=viewer, action="view", obj=child)
+    browser_sign_in(page, "log.reader@example.org")
+    page.goto("/audit/")
+    check(page)
+    page.get_by_label("What they did").select_option("view")
+    page.get_by_role("button", name="Search").click()
+    assert "entries" in page.locator("main").inner_text()
+    check(page)
+    page.get_by_label("Child or young person").fill("12")
+    page.get_by_role("button", name="Search").click()
+    assert page.title().startswith("Error:")
+    check(page)
+    page.goto(f"/audit/child/{child.public_id}/")
+    assert "log.viewer@example.org" in page.locator("main").inner_text()
+    check(page)
