@@ -197,7 +197,7 @@ def service_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         if form.is_valid() and (note_form is None or note_form.is_valid()):
             if direct:
                 try:
-                    services.update_service(
+                    service = services.update_service(
                         service=service, data=form.values(), by=request.user, expected_version=opened_version
                     )
                 except services.ConcurrentEdit as exc:

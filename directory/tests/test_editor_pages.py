@@ -316,6 +316,8 @@ def test_problem_report_queue_and_resolve(client, world, django_capture_on_commi
     html = one_h1(client.get(reverse("directory:editor-problems")))
     assert "The phone number is wrong" in html
     url = reverse("directory:editor-problem", args=[report.public_id])
+    detail = one_h1(client.get(url))
+    assert f'<a href="{reverse("directory:editor-service", args=[world.service.public_id])}">' in detail
     html = one_h1(client.post(url, {"outcome": "resolved", "response": ""}))
     assert "Say what was done about the report" in html
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,0 +1,112 @@
+"""The editor pages in real Chromium: signed in through the two-step form, zero axe violations."""
+
+import datetime as dt
+
+import pytest
+
+from accounts.testing import totp_device
+from directory import services
+from directory.tests.editor_personas import make_world
+from tests.browser.conftest import assert_accessible, browser_sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def world():
+    world = make_world()
+    totp_device(world.editor)
+    totp_device(world.provider_editor)
+    world.other_provider_service.last_reviewed = dt.date(2020, 1, 1)
+    world.other_provider_service.save()
+    services.record_problem_report(
+        service=world.service, topic="out_of_date", details="The phone number is wrong"
+    )
+    return world
+
+
+def check(page, path):
+    page.goto(path)
+    assert page.locator("h1").count() == 1, page.url
+    assert_accessible(page)
+
+
+def test_editor_pages_are_accessible(page, world):
+    browser_sign_in(page, world.editor.email)
+    service = world.service
+    proposal = services.propose_change(
+        service=service,
+        provider=world.provider,
+        data={**services.service_values(service), "name": "Speech drop-in for under 5s", "needs": ["autism"]},
+        by=world.provider_editor,
+        note="New name",
+    )
+    services.update_service(
+        service=service,
+        data={"alert": "Closed at Christmas"},
+        by=world.editor,
+        expected_version=service.version,
+    )
+    for path in [
+        "/manage/",
+        "/manage/services/",
+        "/manage/services/?q=speech&stale=on",
+        f"/manage/services/{service.public_id}/",
+        "/manage/services/new/",
+        f"/manage/proposals/{proposal.public_id}/",
+        "/manage/proposals/",
+        f"/manage/services/{service.public_id}/history/",
+        "/manage/due-for-review/",
+        "/manage/problems/",
+        f"/manage/problems/{service.problem_reports.get().public_id}/",
+        "/manage/import/",
+        "/manage/export/",
+    ]:
+        check(page, path)
+
+
+def test_edit_with_errors_then_fixed(page, world):
+    browser_sign_in(page, world.editor.email)
+    page.goto(f"/manage/services/{world.service.public_id}/")
+    page.get_by_label("Service name").fill("")
+    page.get_by_label("Monday opens at").fill("9am")
+    page.get_by_role("button", name="Save and publish").click()
+    assert page.title().startswith("Error: ")
+    assert page.get_by_text("There is a problem").is_visible()
+    assert page.get_by_label("Monday opens at").input_value() == "9am"
+    assert_accessible(page)
+    page.get_by_label("Service name").fill("Speech drop-in")
+    page.get_by_label("Monday opens at").fill("09:00")
+    page.get_by_label("Monday closes at").fill("12:00")
+    page.get_by_role("button", name="Save and publish").click()
+    assert page.get_by_text("Your changes to Speech drop-in are saved and published.").is_visible()
+    page.goto(f"/manage/services/{world.service.public_id}/history/")
+    assert page.get_by_text("Monday 09:00 to 12:00").first.is_visible()
+    assert_accessible(page)
+
+
+def test_provider_proposes_and_editor_approves(page, world):
+    browser_sign_in(page, world.provider_editor.email)
+    page.goto(f"/manage/services/{world.service.public_id}/")
+    assert page.locator("h1").inner_text().startswith("Propose a change")
+    page.get_by_label("Service name").fill("Speech drop-in for under 5s")
+    page.get_by_role("button", name="Send the change for approval").click()
+    assert page.get_by_text("Current and proposed values").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Sign out").click()
+    browser_sign_in(page, world.editor.email)
+    page.goto("/manage/proposals/")
+    page.get_by_role("link", name="Speech and language drop-in").click()
+    assert page.get_by_role("cell", name="Speech drop-in for under 5s").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Approve and publish").click()
+    world.service.refresh_from_db()
+    assert world.service.name == "Speech drop-in for under 5s"
+
+
+def test_stale_list_mark_as_reviewed(page, world):
+    browser_sign_in(page, world.editor.email)
+    page.goto("/manage/due-for-review/")
+    page.get_by_role("button", name="Mark as reviewed Another provider's club").click()
+    assert page.get_by_text("is marked as reviewed today").is_visible()
+    assert_accessible(page)
