@@ -8,6 +8,9 @@ from ../shared/oruk: if that folder is missing these tests fail, they do not ski
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ from directory.tests.conformance.data import build_directory
 from directory.tests.conformance.validate import (
     Validator,
     load_registry,
+    main,
     schema_errors,
     schema_validator,
 )
@@ -68,19 +72,44 @@ def test_the_port_rejects_what_the_official_validator_rejects(field, value):
     assert schema_errors(schema_validator(registry, "service.json"), body)
 
 
+def load_demo_data() -> str:
+    """The demo Local Offer (directory.demo, about 480 services), or factory-built data until it exists."""
+    try:
+        from directory import demo
+    except ImportError:
+        demo = None
+    if demo is not None and hasattr(demo, "load"):
+        return demo.load()
+    build_directory(300)
+    return "300 factory-built services (directory.demo not available)"
+
+
 @pytest.mark.django_db(transaction=True)
-def test_live_feed_passes_the_conformance_suite(live_server, monkeypatch):
-    build_directory(240)
-    monkeypatch.setattr(
-        api, "DEFAULT_PER_PAGE", 50
-    )  # 240 services: 5 pages, so first, middle and last differ
+def test_live_demo_feed_passes_the_conformance_suite(live_server):
+    print(load_demo_data())
+    body_pages = (
+        Validator(live_server.url + "/api/v3", spec_dir=SPEC_DIR).get("/services").body["total_pages"]
+    )
+    assert body_pages >= 3, "the default page size must give at least 3 pages (first, middle, last)"
+    report = Validator(live_server.url + "/api/v3", spec_dir=SPEC_DIR, feature_services=10, seed=11).run()
+    print(report.summary())
+    assert report.errors == [], report.summary()
+    assert report.warnings == [], report.summary()
+    assert report.feature_checks >= 10 * 6
+    assert len(report.timings["/services/{id}"]) == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_live_feed_with_every_field_passes_the_conformance_suite(live_server, monkeypatch):
+    """Factory data that uses every ORUK field (identifiers, parents, funding, phone languages...)."""
+    build_directory(120)
+    monkeypatch.setattr(api, "DEFAULT_PER_PAGE", 25)  # 5 pages: first, middle and last differ
     validator = Validator(live_server.url + "/api/v3", spec_dir=SPEC_DIR, feature_services=6, seed=7)
     report = validator.run()
     print(report.summary())
     assert report.errors == [], report.summary()
     assert report.warnings == [], report.summary()
     assert report.feature_checks >= 6 * 8
-    # first, middle and last pages of each list and up to 10 details each were fetched
     assert len(report.timings["/services/{id}"]) == 10
 
 
@@ -90,6 +119,8 @@ def test_the_suite_catches_a_broken_feed(live_server, monkeypatch):
     build_directory(12)
     from directory import oruk
 
+    assert main([live_server.url + "/api/v3", "--per-page-cap", "1000"]) == 0
+
     real_clean = oruk._clean
     monkeypatch.setattr(oruk, "_clean", lambda record: {**dict.fromkeys(record), **real_clean(record)})
     real_cors = api._cors
@@ -98,3 +129,18 @@ def test_the_suite_catches_a_broken_feed(live_server, monkeypatch):
     codes = {f.code for f in report.errors}
     assert {"SCHEMA_VALIDATION", "NULL_VALUE", "CORS_HEADER_MISSING"} <= codes
     assert real_cors is not None
+    assert main([live_server.url + "/api/v3"]) == 1
+
+
+def test_the_validator_runs_as_a_command_without_django():
+    """`python -m directory.tests.conformance.validate <base_url>` works against any feed."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(
+        [sys.executable, "-m", "directory.tests.conformance.validate", "--help"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and "base_url" in done.stdout
