@@ -166,3 +166,16 @@ def test_archive_takes_the_service_out(world):
 def test_review_cutoff_is_twelve_months_back():
     assert services.review_cutoff(dt.date(2026, 11, 23)) == dt.date(2025, 11, 23)
     assert services.review_cutoff(dt.date(2024, 2, 29)) == dt.date(2023, 2, 28)
+
+
+def test_an_edit_updates_the_public_search_index(world):
+    from directory.models import SearchEntry
+
+    services.update_service(
+        service=world.service,
+        data={"name": "Zebra club"},
+        by=world.editor,
+        expected_version=world.service.version,
+    )
+    entry = SearchEntry.objects.get(service=world.service)
+    assert "Zebra club" in entry.document
