@@ -299,7 +299,7 @@ def _assignment_out(assignment: Assignment) -> dict[str, Any]:
         "received_on": assignment.received_on,
         "due_on": assignment.due_on,
         "returned_on": assignment.returned_on,
-        "has_exception": bool(assignment.exceptions.all()),
+        "has_exception": assignment.has_exception,
         "not_known_reason": assignment.not_known_reason
         if assignment.status == Assignment.Status.NOT_KNOWN
         else "",

@@ -336,6 +336,7 @@ def load(stdout: TextIO | None = None, seed: int = 2026, **options: Any) -> str:
             due = clocks.health_advice_due(routed_on)
             assignment = Assignment.objects.create(
                 advice_request=advice_request,
+                local_authority_id=advice_request.local_authority_id,
                 team=team,
                 received_on=routed_on,
                 due_on=due,
@@ -373,6 +374,7 @@ def load(stdout: TextIO | None = None, seed: int = 2026, **options: Any) -> str:
                 if start <= today and clocks.check_health_exception(
                     code=kind, received_by_health=routed_on, start=start, end=end
                 ):
+                    assignment.has_exception = True
                     TimeLimitException.objects.create(
                         assignment=assignment,
                         code=kind,

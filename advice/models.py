@@ -216,10 +216,10 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
         reach = reach_for(user)
         if reach.is_empty:
             return self.none()
-        return self.filter(
-            models.Q(team_id__in=reach.team_ids)
-            | models.Q(advice_request__local_authority_id__in=reach.la_ids | reach.dco_area_ids)
-        )
+        condition = models.Q(local_authority_id__in=reach.la_ids | reach.dco_area_ids)
+        if reach.team_ids:
+            condition |= models.Q(team_id__in=reach.team_ids)
+        return self.filter(condition)
 
     def open(self) -> AssignmentQuerySet:
         return self.filter(status__in=Assignment.OPEN_STATUSES)
@@ -241,12 +241,6 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def awaiting_quality_check(self) -> AssignmentQuerySet:
         return self.filter(status=Assignment.Status.ADVICE_SUBMITTED)
 
-    def with_exception_flag(self) -> AssignmentQuerySet:
-        """Annotate `has_exception`: a reg 8(2) exception is recorded beside the deadline."""
-        return self.annotate(
-            has_exception=models.Exists(TimeLimitException.objects.filter(assignment=models.OuterRef("pk")))
-        )
-
     def returned_between(self, start: dt.date, end: dt.date) -> AssignmentQuerySet:
         """Advice (or a nil return) that reached the LA in [start, end]."""
         return self.filter(returned_on__gte=start, returned_on__lte=end)
@@ -258,17 +252,13 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
         an exception (exception cases left out, as DfE reports the 20 weeks both ways)."""
         on_time = models.Q(returned_on__lte=models.F("due_on"))
         late = models.Q(returned_on__gt=models.F("due_on"))
-        figures = (
-            self.returned_between(start, end)
-            .with_exception_flag()
-            .aggregate(
-                returned=models.Count("pk"),
-                on_time=models.Count("pk", filter=on_time),
-                late=models.Count("pk", filter=late & models.Q(has_exception=False)),
-                late_with_exception=models.Count("pk", filter=late & models.Q(has_exception=True)),
-                with_exception=models.Count("pk", filter=models.Q(has_exception=True)),
-                on_time_without_exception=models.Count("pk", filter=on_time & models.Q(has_exception=False)),
-            )
+        figures = self.returned_between(start, end).aggregate(
+            returned=models.Count("pk"),
+            on_time=models.Count("pk", filter=on_time),
+            late=models.Count("pk", filter=late & models.Q(has_exception=False)),
+            late_with_exception=models.Count("pk", filter=late & models.Q(has_exception=True)),
+            with_exception=models.Count("pk", filter=models.Q(has_exception=True)),
+            on_time_without_exception=models.Count("pk", filter=on_time & models.Q(has_exception=False)),
         )
         returned = figures["returned"]
         without_exceptions = returned - figures["with_exception"]
@@ -301,6 +291,11 @@ class Assignment(models.Model):
         related_name="advice_assignments",
         limit_choices_to={"kind": "provider_team"},
     )
+    # Copied from the request when routed (a request never changes LA), so scoping and dashboard
+    # figures need no join at national scale.
+    local_authority = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": "la"}
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ROUTED)
     received_on = models.DateField(help_text="The day this team received the request (reg 8(1))")
     due_on = models.DateField(help_text="reg 8(1): 6 weeks from received_on; never moved by an exception")
@@ -319,6 +314,9 @@ class Assignment(models.Model):
         blank=True,
         help_text="The day the advice (or the nil return) went to the LA: reg 8 timeliness",
     )
+    # True once a reg 8(2) exception is recorded (set only by advice.services.record_exception), so the
+    # timeliness figures are an index-only count. The exception rows themselves stay the record.
+    has_exception = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
@@ -331,8 +329,14 @@ class Assignment(models.Model):
         ]
         indexes = [
             models.Index(fields=["team", "status", "due_on"]),
-            models.Index(fields=["status", "due_on"]),
-            models.Index(fields=["returned_on"]),
+            models.Index(fields=["local_authority", "status", "due_on"]),
+            models.Index(
+                fields=["local_authority", "returned_on", "due_on", "has_exception"],
+                name="assignment_timeliness_idx",
+            ),
+            models.Index(
+                fields=["team", "returned_on", "due_on", "has_exception"], name="assignment_team_timely_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -501,6 +501,7 @@ def triage_and_route(
             continue
         assignment = Assignment.objects.create(
             advice_request=advice_request,
+            local_authority_id=advice_request.local_authority_id,
             team=team,
             received_on=received_on,
             due_on=clocks.health_advice_due(received_on),
@@ -954,6 +955,8 @@ def record_exception(
         approved_by=approved_by,
         recorded_by=user,
     )
+    Assignment.objects.filter(pk=assignment.pk).update(has_exception=True)
+    assignment.has_exception = True
     AdviceRequest.objects.filter(pk=assignment.advice_request_id).update(updated_at=timezone.now())
     audit(
         user=user,

@@ -1,0 +1,392 @@
+"""Advice casework at scale: the DCO dashboard reads and the LA API list, by size and engine.
+
+`python -m bench.advice_casework --sizes 10000,500000 --engines sqlite,postgresql`
+
+For each engine and size: a fresh database (SQLite file under var/bench/, PostgreSQL database
+`bench_casework`), `generate(size)` (requests received over the last three years across the two demo
+LAs, 1-2 team assignments each, every state, about 3% with a reg 8(2) exception), then N timed calls
+in-process (server time, no network):
+
+- dashboard:            advice.dashboard.dco_dashboard(dco, today): 4 lists (count + first 25) and
+                        timeliness for month, quarter and year (what the DCO dashboard page renders)
+- API list:             GET /api/casework/v1/requests?page_size=50 (Django test Client, bearer token)
+- API list filtered:    ... &status=routed&updated_since=<30 days ago>
+- API list deep page:   ... &page=200
+
+Each (engine, size) runs in its own process. Results go to stdout and to
+bench/results/advice-<engines>-<sizes>.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR_BENCH = ROOT / "var" / "bench"
+RESULTS = ROOT / "bench" / "results"
+PG_BASE = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+PG_NAME = "bench_casework"
+BATCH = 5000
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sizes", default="10000", help="comma-separated numbers of advice requests")
+    parser.add_argument("--engines", default="sqlite,postgresql", help="sqlite, postgresql or both")
+    parser.add_argument("--requests", type=int, default=100, help="timed calls per scenario")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse a database already holding `size` requests"
+    )
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.child:
+        engine, size = args.child.split(":")
+        print(json.dumps(_run_child(engine, int(size), args), default=str))
+        return 0
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    rows = []
+    for engine in engines:
+        for size in sizes:
+            print(f"[bench advice] {engine} {size:,} requests ...", file=sys.stderr, flush=True)
+            env = {**os.environ, **_environment(engine, size, reuse=args.reuse)}
+            command = [
+                sys.executable,
+                "-m",
+                "bench.advice_casework",
+                "--child",
+                f"{engine}:{size}",
+                "--requests",
+                str(args.requests),
+                "--seed",
+                str(args.seed),
+            ]
+            if args.reuse:
+                command.append("--reuse")
+            done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+            if done.returncode != 0:
+                print(done.stderr[-4000:], file=sys.stderr)
+                return done.returncode
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            rows.append(result)
+            print(_table([result]), file=sys.stderr, flush=True)
+    report = _report(rows, args)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"advice-{'-'.join(engines)}-{'-'.join(str(s) for s in sizes)}.md"
+    out.write_text(report)
+    print(report)
+    print(f"written to {out.relative_to(ROOT)}", file=sys.stderr)
+    return 0
+
+
+def _environment(engine: str, size: int, *, reuse: bool) -> dict[str, str]:
+    env = {"DEMO_MODE": "true", "DEBUG": "false", "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost"}
+    if engine == "sqlite":
+        VAR_BENCH.mkdir(parents=True, exist_ok=True)
+        path = VAR_BENCH / f"advice-{size}.sqlite3"
+        if not reuse:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{path}"
+    elif engine == "postgresql":
+        if not reuse:
+            subprocess.run(
+                ["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", PG_NAME], check=True
+            )
+            subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", PG_NAME], check=True)
+        env["DATABASE_URL"] = f"{PG_BASE}/{PG_NAME}"
+    else:
+        raise SystemExit(f"unknown engine {engine}")
+    return env
+
+
+def generate(size: int, seed: int = 2026) -> dict[str, float]:
+    """`size` advice requests with children, assessments, assignments, exceptions and some advice,
+    written with bulk_create in batches (no audit rows, no e-mails, no reminders)."""
+    from django.utils import timezone
+
+    from accounts.models import Membership, Organisation, Role, User
+    from advice.demo import TEAMS, demo_organisations
+    from advice.models import AdviceRequest, Assignment, EHCNeedsAssessment, HealthAdvice, TimeLimitException
+    from children.demo import FAMILY_NAMES, GIVEN_NAMES
+    from children.models import ChildOrYoungPerson
+    from lib import clocks
+
+    rng = random.Random(seed)
+    orgs = demo_organisations()
+    las = [orgs["E10000099"], orgs["E09000099"]]
+    teams = [orgs[code] for code in TEAMS]
+    approver, _ = User.objects.get_or_create(email="bench-dco@example.org")
+    Membership.objects.get_or_create(user=approver, organisation=orgs["DCO-DEMO"], role=Role.DCO)
+    today = timezone.localdate()
+    now = timezone.now()
+    started = time.perf_counter()
+    done = 0
+    while done < size:
+        n = min(BATCH, size - done)
+        children = ChildOrYoungPerson.objects.bulk_create(
+            [
+                ChildOrYoungPerson(
+                    given_name=rng.choice(GIVEN_NAMES),
+                    family_name=rng.choice(FAMILY_NAMES),
+                    date_of_birth=today - dt.timedelta(days=rng.randrange(400, 8000)),
+                    local_authority=las[0] if rng.random() < 0.6 else las[1],
+                )
+                for _ in range(n)
+            ]
+        )
+        received = [today - dt.timedelta(days=int(rng.triangular(0, 3 * 365, 0))) for _ in range(n)]
+        assessments = EHCNeedsAssessment.objects.bulk_create(
+            [
+                EHCNeedsAssessment(
+                    child=child,
+                    local_authority_id=child.local_authority_id,
+                    request_received_on=day - dt.timedelta(days=30),
+                    clock_start_type="s36_request",
+                    clock_start_date=day - dt.timedelta(days=30),
+                    decision_due=clocks.decision_to_assess_due(day - dt.timedelta(days=30)),
+                    no_plan_notice_due=clocks.no_plan_notice_due(day - dt.timedelta(days=30)),
+                    final_plan_due=clocks.final_plan_due(day - dt.timedelta(days=30)),
+                )
+                for child, day in zip(children, received, strict=True)
+            ]
+        )
+        plans = []  # (request, [(team, status, returned_on)])
+        requests = []
+        for i, (assessment, day) in enumerate(zip(assessments, received, strict=True)):
+            age = (today - day).days
+            chosen = rng.sample(teams, k=rng.choice([1, 1, 2]))
+            team_plans = []
+            for team in chosen:
+                due = clocks.health_advice_due(day)
+                if age > 60 or (age > 20 and rng.random() < 0.4):
+                    status = "not_known" if rng.random() < 0.06 else "released"
+                    returned = min(today, day + dt.timedelta(days=int(rng.triangular(10, 70, 35))))
+                else:
+                    status = rng.choice(
+                        ["routed", "accepted", "accepted", "advice_submitted", "rework_requested"]
+                    )
+                    returned = None
+                team_plans.append((team, status, returned, due))
+            statuses = [s for _, s, _, _ in team_plans]
+            from advice.services import request_status_from
+
+            status = request_status_from(statuses, "submitted") if age > 2 else "submitted"
+            returns = [r for _, _, r, _ in team_plans if r]
+            changed = max(returns) if returns and status == "complete" else day
+            requests.append(
+                AdviceRequest(
+                    reference=f"HB{done + i:09d}",
+                    assessment=assessment,
+                    child_id=assessment.child_id,
+                    local_authority_id=assessment.local_authority_id,
+                    questions="Health needs, outcomes, provision?",
+                    sent_on=day,
+                    received_by_health=day,
+                    due_on=clocks.health_advice_due(day),
+                    status=status,
+                    completed_on=changed if status == "complete" else None,
+                    created_at=timezone.make_aware(dt.datetime.combine(day, dt.time(9))),
+                    updated_at=timezone.make_aware(dt.datetime.combine(changed, dt.time(17))),
+                )
+            )
+            plans.append(team_plans if status != "submitted" else [])
+        requests = AdviceRequest.objects.bulk_create(requests)
+        assignments = []
+        for advice_request, team_plans in zip(requests, plans, strict=True):
+            for team, status, returned, due in team_plans:
+                assignments.append(
+                    Assignment(
+                        advice_request=advice_request,
+                        local_authority_id=advice_request.local_authority_id,
+                        team=team,
+                        status=status,
+                        received_on=advice_request.received_by_health,
+                        due_on=due,
+                        returned_on=returned,
+                        submitted_on=returned,
+                        routed_at=now,
+                        not_known_reason="Not known; assessment offered." if status == "not_known" else "",
+                    )
+                )
+        assignments = Assignment.objects.bulk_create(assignments)
+        exceptions = []
+        advice = []
+        for assignment in assignments:
+            if assignment.returned_on and assignment.returned_on > assignment.due_on and rng.random() < 0.2:
+                assignment.has_exception = True
+                exceptions.append(
+                    TimeLimitException(
+                        assignment=assignment,
+                        code="missed_appointment",
+                        start_on=assignment.received_on + dt.timedelta(days=10),
+                        reason="Not brought to clinic",
+                        approved_by=approver,
+                    )
+                )
+            if assignment.status == "released" and (today - assignment.returned_on).days < 120:
+                advice.append(
+                    HealthAdvice(
+                        assignment=assignment,
+                        revision=1,
+                        needs=[{"description": "Language needs", "relates_to_sen": True}],
+                        outcomes=[{"outcome": "Asks for help in class", "by_when": "Next review"}],
+                        provision=[
+                            {
+                                "what": "Therapy",
+                                "who": "Therapist",
+                                "how_often": "Weekly",
+                                "how_long": "1 year",
+                                "where": "School",
+                                "section": "F",
+                                "commissioned": True,
+                            }
+                        ],
+                        author_name="A. Clinician",
+                        author_profession="Therapist",
+                        author_registration_number="HC123456",
+                        advice_date=assignment.returned_on,
+                    )
+                )
+        TimeLimitException.objects.bulk_create(exceptions)
+        Assignment.objects.filter(pk__in=[e.assignment.pk for e in exceptions]).update(has_exception=True)
+        HealthAdvice.objects.bulk_create(advice)
+        done += n
+        print(f"  generated {done:,}", file=sys.stderr, flush=True)
+    assert Organisation.objects.filter(code="DCO-DEMO").exists()
+    return {"generate_s": round(time.perf_counter() - started, 1)}
+
+
+def _percentiles(timings: list[float]) -> dict[str, float]:
+    timings = sorted(timings)
+    return {
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 1),
+        "max_ms": round(timings[-1], 1),
+    }
+
+
+def _run_child(engine: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from accounts.models import ApiToken, Organisation, User
+    from advice.dashboard import dco_dashboard
+    from advice.models import AdviceRequest
+
+    call_command("migrate", verbosity=0)
+    info: dict[str, Any] = {"engine": engine, "size": size, "generate_s": 0.0}
+    if not (args.reuse and AdviceRequest.objects.count() == size):
+        if AdviceRequest.objects.exists():
+            raise SystemExit("the bench database already has requests; run without --reuse")
+        info.update(generate(size, args.seed))
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    la = Organisation.objects.get(code="E10000099")
+    ApiToken.objects.filter(name="bench").delete()
+    _, raw = ApiToken.issue(organisation=la, name="bench")
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    today = timezone.localdate()
+    since = (timezone.now() - dt.timedelta(days=30)).isoformat()
+    counter = {"n": 0}
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        counter["n"] += 1
+        return execute(sql, params, many, context)
+
+    def dashboard() -> None:
+        user = User.objects.get(email="bench-dco@example.org")  # fresh: reach is worked out each time
+        board = dco_dashboard(user, today)
+        assert board["lists"]["overdue"]["count"] >= 0
+
+    def api(params: dict[str, Any]) -> Any:
+        def call() -> None:
+            response = client.get("/api/casework/v1/requests", params)
+            if response.status_code != 200:
+                raise SystemExit(f"API {params}: HTTP {response.status_code} {response.content[:300]!r}")
+
+        return call
+
+    scenarios = {
+        "dashboard (DCO, both LAs)": dashboard,
+        "API list, page 1": api({"page_size": 50}),
+        "API list, status + updated_since": api(
+            {"page_size": 50, "status": "routed", "updated_since": since}
+        ),
+        "API list, page 200": api({"page_size": 50, "page": 200}),
+    }
+    info["scenarios"] = {}
+    with connection.execute_wrapper(count):
+        for name, call in scenarios.items():
+            for _ in range(5):
+                call()
+            timings, queries = [], []
+            for _ in range(args.requests):
+                counter["n"] = 0
+                started = time.perf_counter()
+                call()
+                timings.append((time.perf_counter() - started) * 1000)
+                queries.append(counter["n"])
+            info["scenarios"][name] = {
+                **_percentiles(timings),
+                "queries_min": min(queries),
+                "queries_max": max(queries),
+            }
+    return info
+
+
+def _table(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        "| engine | requests | scenario | p50 ms | p95 ms | max ms | queries |",
+        "|---|---:|---|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        for name, s in row["scenarios"].items():
+            q = (
+                str(s["queries_min"])
+                if s["queries_min"] == s["queries_max"]
+                else f"{s['queries_min']}-{s['queries_max']}"
+            )
+            lines.append(
+                f"| {row['engine']} | {row['size']:,} | {name} | {s['p50_ms']} | {s['p95_ms']} | {s['max_ms']} | {q} |"
+            )
+    return "\n".join(lines)
+
+
+def _report(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
+    import platform
+
+    setup = "\n".join(f"| {r['engine']} | {r['size']:,} | {r['generate_s']} |" for r in rows)
+    return (
+        f"# Advice casework benchmark\n\n"
+        f"`python -m bench.advice_casework --sizes {args.sizes} --engines {args.engines} --requests {args.requests}` "
+        f"on {platform.node()} ({os.cpu_count()} CPUs, shared), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n"
+        f"Server time per call in-process after 5 warm-up calls. The dashboard row times the read function the "
+        f"page calls (`advice.dashboard.dco_dashboard`), not template rendering; the API rows go through "
+        f"Django's test Client (middleware, token check, audit row, JSON).\n\n"
+        f"{_table(rows)}\n\n| engine | requests | generate s |\n|---|---:|---:|\n{setup}\n"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="python -m bench.advice_casework", description=__doc__)
+    add_arguments(parser)
+    sys.exit(main(parser.parse_args()))
