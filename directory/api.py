@@ -28,6 +28,7 @@ from django.db import connection
 from django.db.models import BooleanField, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -115,17 +116,18 @@ def _not_found(what: str, value: str) -> Problem:
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 
 
-def _cors(response: HttpResponse) -> HttpResponse:
+def _cors(response: HttpResponseBase) -> HttpResponseBase:
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-def oruk_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def oruk_endpoint(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Open, read-only, CORS everywhere, problems as RFC 9457 documents."""
 
     @csrf_exempt
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response: HttpResponseBase
         if request.method == "OPTIONS":
             response = HttpResponse(status=204)
             response["Allow"] = ALLOWED_METHODS
@@ -341,7 +343,7 @@ def _list_response(
     serialise: Callable[[Any], dict[str, Any]],
     *,
     total: int | None = None,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """One page of `qs` in the envelope, or every record as NDJSON with `format=ndjson`."""
     if paging.ndjson:
         return _ndjson(qs, serialise)
@@ -507,7 +509,7 @@ def _where_matching(qs: QuerySet[Any], params: search.ServiceSearch, column: str
 
 
 @oruk_endpoint
-def api_details(request: HttpRequest) -> HttpResponse:
+def api_details(request: HttpRequest) -> HttpResponseBase:
     """`GET /`: which standard this API implements and where its OpenAPI document is. Everyone."""
     return _json(
         {
@@ -520,7 +522,7 @@ def api_details(request: HttpRequest) -> HttpResponse:
 
 
 @oruk_endpoint
-def service_list(request: HttpRequest) -> HttpResponse:
+def service_list(request: HttpRequest) -> HttpResponseBase:
     """`GET /services`: services, filtered and paginated. Everyone."""
     q = ApiQuery(request.GET)
     full = q.boolean("full")
@@ -548,7 +550,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 
 @oruk_endpoint
-def service_detail(request: HttpRequest, id: str) -> HttpResponse:
+def service_detail(request: HttpRequest, id: str) -> HttpResponseBase:
     """`GET /services/{id}`: one fully nested service. Everyone."""
     public_id = _path_uuid(id)
     svc = oruk.service_queryset(full=True).filter(public_id=public_id).first()
@@ -558,7 +560,7 @@ def service_detail(request: HttpRequest, id: str) -> HttpResponse:
 
 
 @oruk_endpoint
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: HttpRequest) -> HttpResponseBase:
     """`GET /organizations`: organisations that provide services. Everyone."""
     q = ApiQuery(request.GET)
     search = q.text("search")
@@ -582,7 +584,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @oruk_endpoint
-def organization_detail(request: HttpRequest, id: str) -> HttpResponse:
+def organization_detail(request: HttpRequest, id: str) -> HttpResponseBase:
     """`GET /organizations/{id}`: one organisation with its services. Everyone."""
     public_id = _path_uuid(id)
     q = ApiQuery(request.GET)
@@ -596,7 +598,7 @@ def organization_detail(request: HttpRequest, id: str) -> HttpResponse:
 
 
 @oruk_endpoint
-def taxonomy_list(request: HttpRequest) -> HttpResponse:
+def taxonomy_list(request: HttpRequest) -> HttpResponseBase:
     """`GET /taxonomies`: the vocabularies services are tagged with. Everyone."""
     q = ApiQuery(request.GET)
     search = q.text("search")
@@ -609,7 +611,7 @@ def taxonomy_list(request: HttpRequest) -> HttpResponse:
 
 
 @oruk_endpoint
-def taxonomy_detail(request: HttpRequest, id: str) -> HttpResponse:
+def taxonomy_detail(request: HttpRequest, id: str) -> HttpResponseBase:
     """`GET /taxonomies/{id}`: one taxonomy with its terms. Everyone."""
     public_id = _path_uuid(id)
     tax = Taxonomy.objects.filter(public_id=public_id).first()
@@ -620,7 +622,7 @@ def taxonomy_detail(request: HttpRequest, id: str) -> HttpResponse:
 
 
 @oruk_endpoint
-def taxonomy_term_list(request: HttpRequest) -> HttpResponse:
+def taxonomy_term_list(request: HttpRequest) -> HttpResponseBase:
     """`GET /taxonomy_terms`: terms of every taxonomy, filterable. Everyone."""
     q = ApiQuery(request.GET)
     search = q.text("search")
@@ -645,7 +647,7 @@ def taxonomy_term_list(request: HttpRequest) -> HttpResponse:
 
 
 @oruk_endpoint
-def taxonomy_term_detail(request: HttpRequest, id: str) -> HttpResponse:
+def taxonomy_term_detail(request: HttpRequest, id: str) -> HttpResponseBase:
     """`GET /taxonomy_terms/{id}`: one taxonomy term. Everyone."""
     public_id = _path_uuid(id)
     term = oruk.taxonomy_term_queryset().filter(public_id=public_id).first()
@@ -655,7 +657,7 @@ def taxonomy_term_detail(request: HttpRequest, id: str) -> HttpResponse:
 
 
 @oruk_endpoint
-def service_at_location_list(request: HttpRequest) -> HttpResponse:
+def service_at_location_list(request: HttpRequest) -> HttpResponseBase:
     """`GET /service_at_locations`: where each service is offered, filtered like /services. Everyone."""
     q = ApiQuery(request.GET)
     full = q.boolean("full")
@@ -676,7 +678,7 @@ def service_at_location_list(request: HttpRequest) -> HttpResponse:
     return _list_response(qs, paging, serialise)
 
 
-def _locations_within(latitude: float, longitude: float, metres: float) -> QuerySet[Location]:
+def _locations_within(latitude: float, longitude: float, metres: float) -> QuerySet[Any]:
     box = bounding_box(latitude, longitude, metres)
     return (
         Location.objects.filter(
@@ -692,7 +694,7 @@ def _locations_within(latitude: float, longitude: float, metres: float) -> Query
 
 
 @oruk_endpoint
-def service_at_location_detail(request: HttpRequest, id: str) -> HttpResponse:
+def service_at_location_detail(request: HttpRequest, id: str) -> HttpResponseBase:
     """`GET /service_at_locations/{id}`: one service at a location, fully nested. Everyone."""
     public_id = _path_uuid(id)
     sal = oruk.service_at_location_queryset(full=True).filter(public_id=public_id).first()
@@ -708,7 +710,7 @@ def _openapi_template() -> dict[str, Any]:
 
 
 @oruk_endpoint
-def openapi_document(request: HttpRequest) -> HttpResponse:
+def openapi_document(request: HttpRequest) -> HttpResponseBase:
     """`GET /openapi.json`: the OpenAPI 3.1 description of this API, for this server. Everyone."""
     document = dict(_openapi_template())
     document["servers"] = [
@@ -721,12 +723,12 @@ def openapi_document(request: HttpRequest) -> HttpResponse:
 
 
 @oruk_endpoint
-def unknown_endpoint(request: HttpRequest, rest: str = "") -> HttpResponse:
+def unknown_endpoint(request: HttpRequest, rest: str = "") -> HttpResponseBase:
     """Anything else under /api/v3/: a 404 problem document rather than an HTML page."""
     raise Problem(404, "Not found", "There is no such endpoint in this API.", slug="endpoints")
 
 
-def api_docs(request: HttpRequest) -> HttpResponse:
+def api_docs(request: HttpRequest) -> HttpResponseBase:
     """The human page "Open data: ORUK API": what the endpoints and parameters mean. Everyone."""
     base = request.build_absolute_uri(reverse("oruk:api-details"))
     example = Service.objects.order_by("name", "pk").select_related("provider").first()

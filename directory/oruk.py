@@ -448,7 +448,7 @@ def service_full(svc: Service, *, include_organization: bool = True, include_loc
         schedule(
             s,
             service_id=sid,
-            service_at_location_id=s.service_at_location.public_id if s.service_at_location_id else None,
+            service_at_location_id=s.service_at_location.public_id if s.service_at_location else None,
         )
         for s in svc.schedules.all()
     ]

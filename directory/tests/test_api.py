@@ -474,10 +474,11 @@ def test_docs_page(client, directory):
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count("<h1") == 1 and "Open data: ORUK API" in html
-    assert f"/api/v3/services/{Service.objects.order_by('name', 'pk').first().public_id}" in html
-    assert (
-        f"/api/v3/service_at_locations/{ServiceAtLocation.objects.order_by('pk').first().public_id}" in html
-    )
+    first_service = Service.objects.order_by("name", "pk").first()
+    first_sal = ServiceAtLocation.objects.order_by("pk").first()
+    assert first_service and first_sal
+    assert f"/api/v3/services/{first_service.public_id}" in html
+    assert f"/api/v3/service_at_locations/{first_sal.public_id}" in html
 
 
 def _openapi_errors(document):
@@ -492,7 +493,7 @@ def _openapi_errors(document):
         return json.loads((SPEC_DIR / "schema" / uri.removeprefix(prefix)).read_text())
 
     class Validator(OpenAPIV31SpecValidator):
-        resolver_handlers = {**default_handlers, "https": local, "http": local}
+        resolver_handlers = {**default_handlers, "https": local, "http": local}  # type: ignore[dict-item]
 
     return [str(error)[:200] for error in Validator(document).iter_errors()]
 
@@ -503,5 +504,7 @@ def test_openapi_document_is_valid_openapi_3_1(client):
 
 def test_oruk_canonical_openapi_document_is_not_which_is_why_we_clean_it():
     original = json.loads((SPEC_DIR / "openapi.json").read_text())
-    original["openapi"] = "3.1.0"  # it says 3.0.0 but uses 3.1 features; even as 3.1 its operations are invalid
+    original["openapi"] = (
+        "3.1.0"  # it says 3.0.0 but uses 3.1 features; even as 3.1 its operations are invalid
+    )
     assert _openapi_errors(original)
