@@ -7,12 +7,12 @@ the same form serves a direct edit, a provider's proposal and a new service.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
 from accounts.models import Organisation
-from directory.models import ProblemReport, Provider, Service, Taxonomy, TaxonomyTerm
+from directory.models import ProblemReport, Provider, Service, TaxonomyTerm
 from directory.services import DAYS, TERM_FIELDS
 
 COST_ROWS = 3
@@ -116,9 +116,8 @@ class ServiceForm(forms.Form):
 
     def __init__(self, *args: Any, with_areas: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["needs"].choices = _terms(Taxonomy.Vocabulary.NEEDS)
-        self.fields["categories"].choices = _terms(Taxonomy.Vocabulary.CATEGORIES)
-        self.fields["delivery"].choices = _terms(Taxonomy.Vocabulary.DELIVERY)
+        for key, vocabulary in TERM_FIELDS.items():
+            cast(forms.ChoiceField, self.fields[key]).choices = _terms(vocabulary)
         for day, day_name in DAYS:
             self.fields[f"{day.lower()}_opens"] = TimeText(label=f"{day_name} opens at", required=False)
             self.fields[f"{day.lower()}_closes"] = TimeText(label=f"{day_name} closes at", required=False)
@@ -135,7 +134,7 @@ class ServiceForm(forms.Form):
                 widget=forms.TextInput(attrs={"class": "nhsuk-input--width-5", "inputmode": "decimal"}),
             )
         if with_areas:
-            self.fields["areas"].choices = [
+            cast(forms.ChoiceField, self.fields["areas"]).choices = [
                 (str(pid), name)
                 for pid, name in Organisation.objects.filter(
                     kind=Organisation.Kind.LOCAL_AUTHORITY, is_active=True
@@ -146,7 +145,7 @@ class ServiceForm(forms.Form):
         # A service that is neither active nor temporarily closed keeps its status as a choice.
         current = self.initial.get("status")
         if current and current not in dict(EDITABLE_STATUSES):
-            self.fields["status"].choices = [
+            cast(forms.ChoiceField, self.fields["status"]).choices = [
                 *EDITABLE_STATUSES,
                 (current, str(Service.Status(current).label)),
             ]
@@ -178,7 +177,7 @@ class ServiceForm(forms.Form):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         low, high = data.get("minimum_age"), data.get("maximum_age")
         if low is not None and high is not None and low > high:
             self.add_error("maximum_age", "The oldest age must be the same as or more than the youngest age")
@@ -258,8 +257,9 @@ class NewServiceProviderForm(forms.Form):
 
     def __init__(self, *args: Any, providers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = providers
-        self.fields["provider"].to_field_name = "public_id"
+        field = cast(forms.ModelChoiceField, self.fields["provider"])
+        field.queryset = providers
+        field.to_field_name = "public_id"
 
 
 class RejectForm(forms.Form):

@@ -316,7 +316,7 @@ def _apply_values(service: Service, values: dict[str, Any]) -> None:
             elif name == "is_free":
                 value = bool(value)
             elif value is None:
-                value = Service._meta.get_field(name).get_default() if name in {"referral", "status"} else ""
+                value = {"referral": Service.Referral.EITHER, "status": Service.Status.ACTIVE}.get(name, "")
             setattr(service, name, value)
     if "phone" in values:
         number = (values["phone"] or "").strip()
@@ -390,7 +390,7 @@ def _save_with_history(
 
 def _stamp_history(service: Service) -> None:
     """Put the related values (and the version) on the service's newest history row."""
-    record = service.history.order_by("-history_id").first()  # type: ignore[attr-defined]
+    record = service.history.order_by("-history_id").first()
     if record is not None:
         values = service_values(service)
         record.related_values = {"_version": service.version, **{key: values[key] for key in RELATED_FIELDS}}
@@ -403,7 +403,7 @@ def _stamp_base(service: Service, version: int) -> None:
     Records created outside these functions (imports, demo data) have unstamped history rows; the
     first change through here stamps the state it starts from, so its diff is exact.
     """
-    record = service.history.order_by("-history_id").first()  # type: ignore[attr-defined]
+    record = service.history.order_by("-history_id").first()
     if record is not None and not record.related_values:
         values = service_values(service)
         record.related_values = {"_version": version, **{key: values[key] for key in RELATED_FIELDS}}
@@ -472,7 +472,7 @@ def values_at_version(service: Service, version: int) -> dict[str, Any] | None:
     elsewhere (an import, the demo data) has an unstamped first row: then the state just before the
     first later stamped row is used, and related values missing from it count as unchanged.
     """
-    records = list(service.history.order_by("-history_id")[:200])  # type: ignore[attr-defined]
+    records = list(service.history.order_by("-history_id")[:200])
     base = None
     for index, record in enumerate(records):
         stamped = (record.related_values or {}).get("_version")
@@ -652,7 +652,7 @@ def approve_proposal(*, proposal: ChangeProposal, by: User, note: str = "") -> S
             locked.service = service
         else:
             keys = proposed_changes(locked)
-            current = Service.objects.get(pk=locked.service_id)
+            current = Service.objects.get(pk=locked.service.pk)
             service = update_service(
                 service=current,
                 data={k: v for k, v in locked.data.items() if k in keys},

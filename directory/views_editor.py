@@ -9,9 +9,10 @@ parses, authorises, calls one service function and renders or redirects.
 from __future__ import annotations
 
 import functools
+import importlib
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +25,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from directory import access, services
 from directory.forms_editor import (
     CLOSED_REPORT_STATUSES,
@@ -68,6 +70,11 @@ def directory_editor_page(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every view here is behind login_required)."""
+    return cast(User, request.user)
 
 
 def _stale_filter() -> Q:
@@ -130,7 +137,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "service_count": scope.count(),
         "stale_count": scope.filter(_stale_filter(), status__in=LIVE_STATUSES).count(),
         "proposal_count": proposals.count(),
-        "my_proposal_count": proposals.filter(proposed_by=user).count(),
+        "my_proposal_count": proposals.filter(proposed_by=_user(request)).count(),
         "report_count": (
             access.problem_reports_visible_to(user).filter(status=ProblemReport.Status.NEW).count()
             if is_editor
@@ -198,7 +205,10 @@ def service_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             if direct:
                 try:
                     service = services.update_service(
-                        service=service, data=form.values(), by=request.user, expected_version=opened_version
+                        service=service,
+                        data=form.values(),
+                        by=_user(request),
+                        expected_version=opened_version,
                     )
                 except services.ConcurrentEdit as exc:
                     conflict = exc
@@ -213,7 +223,7 @@ def service_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                     service=service,
                     provider=service.provider,
                     data=form.values(),
-                    by=request.user,
+                    by=_user(request),
                     note=note_form.cleaned_data["note"],
                 )
                 messages.success(request, "Your change has been sent to the Local Offer team to check.")
@@ -284,7 +294,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
         if all(valid):
             provider = provider_form.cleaned_data["provider"]
             if is_editor:
-                service = services.create_service(provider=provider, data=form.values(), by=request.user)
+                service = services.create_service(provider=provider, data=form.values(), by=_user(request))
                 messages.success(request, f"{service.name} is added to the Local Offer.")
                 return redirect("directory:editor-service", public_id=service.public_id)
             assert note_form is not None
@@ -292,7 +302,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
                 service=None,
                 provider=provider,
                 data=form.values(),
-                by=request.user,
+                by=_user(request),
                 note=note_form.cleaned_data["note"],
             )
             messages.success(request, "Your new service has been sent to the Local Offer team to check.")
@@ -314,7 +324,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
 def service_history(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Every change to a service: who, when and what changed. Who: editors who can reach the service."""
     service = access.get_service_for_editor(request.user, public_id)
-    records = list(service.history.select_related("history_user").order_by("-history_id")[:200])  # type: ignore[attr-defined]
+    records = list(service.history.select_related("history_user").order_by("-history_id")[:200])
     entries = []
     for index, record in enumerate(records):
         previous = records[index + 1] if index + 1 < len(records) else None
@@ -355,7 +365,7 @@ def _history_rows(record: Any, previous: Any) -> list[services.ChangeRow]:
 def service_mark_reviewed(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Confirm a service's details are still correct. Who: directory editors and its provider's editors."""
     service = access.get_service_for_editor(request.user, public_id)
-    services.mark_reviewed(service=service, by=request.user)
+    services.mark_reviewed(service=service, by=_user(request))
     messages.success(request, f"{service.name} is marked as reviewed today.")
     return redirect(_safe_next(request, reverse("directory:editor-service", args=[service.public_id])))
 
@@ -365,7 +375,7 @@ def service_mark_reviewed(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
 def service_archive(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Take a service out of the Local Offer. Who: directory editors, for services in their area."""
     service = access.get_service_for_editor(request.user, public_id, write=True)
-    services.archive_service(service=service, by=request.user)
+    services.archive_service(service=service, by=_user(request))
     messages.success(request, f"{service.name} is archived: it no longer appears in the Local Offer.")
     return redirect("directory:editor-service", public_id=service.public_id)
 
@@ -455,7 +465,7 @@ def proposal_approve(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
             "directory/editor/proposal_detail.html",
             _proposal_context(request, proposal, approve_form=form),
         )
-    service = services.approve_proposal(proposal=proposal, by=request.user, note=form.cleaned_data["note"])
+    service = services.approve_proposal(proposal=proposal, by=_user(request), note=form.cleaned_data["note"])
     messages.success(request, f"The change to {service.name} is approved and published.")
     return redirect("directory:editor-proposals")
 
@@ -475,7 +485,7 @@ def proposal_reject(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "directory/editor/proposal_detail.html",
             _proposal_context(request, proposal, reject_form=form),
         )
-    services.reject_proposal(proposal=proposal, by=request.user, reason=form.cleaned_data["reason"])
+    services.reject_proposal(proposal=proposal, by=_user(request), reason=form.cleaned_data["reason"])
     messages.success(request, "The change is not approved. The provider has been told why.")
     return redirect("directory:editor-proposals")
 
@@ -487,7 +497,7 @@ def proposal_withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     proposal = access.get_proposal_for_user(request.user, public_id)
     if not access.can_withdraw(request.user, proposal):
         raise Http404("No such proposal")
-    services.withdraw_proposal(proposal=proposal, by=request.user)
+    services.withdraw_proposal(proposal=proposal, by=_user(request))
     messages.success(request, "Your proposal is withdrawn.")
     return redirect("directory:editor-proposals")
 
@@ -558,13 +568,13 @@ def problem_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = ResolveReportForm(request.POST or None)
     if request.method == "POST":
         if request.POST.get("action") == "start":
-            services.start_problem_report(report=report, by=request.user)
+            services.start_problem_report(report=report, by=_user(request))
             messages.success(request, "The report is marked as in progress.")
             return redirect("directory:editor-problem", public_id=report.public_id)
         if form.is_valid():
             services.resolve_problem_report(
                 report=report,
-                by=request.user,
+                by=_user(request),
                 response=form.cleaned_data["response"],
                 dismissed=form.cleaned_data["outcome"] == "dismissed",
             )
@@ -616,12 +626,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
     errors: list[dict[str, Any]] = []
     importer_missing = False
     if request.method == "POST" and form.is_valid():
-        try:
-            from directory import importing
-        except ImportError:
-            importing = None  # type: ignore[assignment]
         name = "import_csv" if form.cleaned_data["format"] == "csv" else "import_oruk_json"
-        function = getattr(importing, name, None) if importing else None
+        function = getattr(_optional_module("directory.importing"), name, None)
         if function is None:
             importer_missing = True
         else:
@@ -644,7 +650,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 def _import_summary(result: Any) -> list[tuple[str, Any]]:
-    rows = []
+    rows: list[tuple[str, Any]] = []
     for attribute, label in [
         ("created", "Services added"),
         ("updated", "Services updated"),
@@ -673,10 +679,17 @@ def export_page(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/editor/export.html", {"available": _exporter_available()})
 
 
-def _exporter(kind: str) -> Callable[..., Any] | None:
+def _optional_module(name: str) -> Any:
+    """A module another area is writing (the importer, the exporter), or None until it exists."""
     try:
-        from directory import exporting
+        return importlib.import_module(name)
     except ImportError:
+        return None
+
+
+def _exporter(kind: str) -> Callable[..., Any] | None:
+    exporting = _optional_module("directory.exporting")
+    if exporting is None:
         return None
     for name in EXPORTS[kind][2]:
         function = getattr(exporting, name, None)
