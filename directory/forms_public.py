@@ -19,7 +19,7 @@ DISTANCE_CHOICES = [
 ]
 DEFAULT_DISTANCE = "10"
 SORT_CHOICES = [("relevance", "Best match"), ("distance", "Distance"), ("name", "Name (A to Z)")]
-COST_CHOICES = [("", "Free or paid"), ("free", "Free"), ("paid", "Paid for")]
+COST_CHOICES = [("any", "Free or paid"), ("free", "Free"), ("paid", "Paid for")]
 MAX_AGE = 25
 
 

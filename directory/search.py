@@ -39,15 +39,15 @@ from django.db.models import (
     BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
@@ -66,7 +66,7 @@ from directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from lib.geo import EARTH_RADIUS_M, bounding_box
+from lib.geo import bounding_box, degree_lengths_m
 
 PUBLIC_STATUSES: tuple[str, ...] = (Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED)
 DAYS: tuple[str, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -444,9 +444,9 @@ class PostgresEngine(SearchEngine):
         rows = (
             qs.annotate(rank=rank)
             .order_by("-rank", "name_sort", "service_id")
-            .values_list("service_id", _distance_column(qs))[offset : offset + limit]
+            .values_list("service_id", flat=True)[offset : offset + limit]
         )
-        return [SearchHit(sid, dist) for sid, dist in rows]
+        return [SearchHit(sid) for sid in rows]
 
     def spelling_candidates(self, word: str) -> list[tuple[str, int]]:
         with connection.cursor() as cursor:
@@ -481,17 +481,15 @@ class SQLiteEngine(SearchEngine):
         )
 
     def ranked_page(self, qs: QuerySet[SearchEntry], text: str, offset: int, limit: int) -> list[SearchHit]:
-        inner_sql, inner_params = qs.values(
-            "service_id", "name_sort", distance=_distance_column(qs)
-        ).query.sql_with_params()
+        inner_sql, inner_params = qs.values("service_id", "name_sort").query.sql_with_params()
         sql = (
-            f"SELECT q.service_id, q.distance FROM {self.TABLE} f JOIN ({inner_sql}) q "  # noqa: S608
+            f"SELECT q.service_id FROM {self.TABLE} f JOIN ({inner_sql}) q "  # noqa: S608
             f"ON q.service_id = f.rowid WHERE {self.TABLE} MATCH %s "
             f"ORDER BY bm25({self.TABLE}, 10.0, 1.0), q.name_sort, q.service_id LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*inner_params, self._fts_query(text), limit, offset])
-            return [SearchHit(sid, dist) for sid, dist in cursor.fetchall()]
+            return [SearchHit(sid) for (sid,) in cursor.fetchall()]
 
     def spelling_candidates(self, word: str) -> list[tuple[str, int]]:
         return _candidates_by_length(word)
@@ -609,22 +607,73 @@ def _mask(codes: Iterable[str], vocabulary: dict[str, tuple[int, str, str]]) -> 
     return mask
 
 
-def _has_bits(field_name: str, mask: int) -> Q:
-    return Q(GreaterThan(F(field_name).bitand(mask), 0)) if mask else Q(pk__in=[])
-
-
-def _haversine(latitude: float, longitude: float) -> Any:
-    lat1, lat2 = math.radians(latitude), Radians(F("latitude"))
-    half_dlat = (Radians(F("latitude")) - lat1) / 2
-    half_dlng = (Radians(F("longitude")) - math.radians(longitude)) / 2
-    a = Power(Sin(half_dlat), 2) + math.cos(lat1) * Cos(lat2) * Power(Sin(half_dlng), 2)
-    return 2 * EARTH_RADIUS_M * ASin(Sqrt(a))
-
-
-def _distance_column(qs: QuerySet[SearchEntry]) -> Any:
-    return (
-        F("distance") if "distance" in qs.query.annotations else RawSQL("NULL", [], output_field=FloatField())
+def _box_q(latitude: float, longitude: float, radius_m: float) -> Q:
+    box = bounding_box(latitude, longitude, radius_m)
+    return Q(
+        latitude__gte=box.min_latitude,
+        latitude__lte=box.max_latitude,
+        longitude__gte=box.min_longitude,
+        longitude__lte=box.max_longitude,
     )
+
+
+def _d2_expression(latitude: float, longitude: float) -> Any:
+    """Squared local distance in square metres (lib.geo.local_distance_m): arithmetic only, so
+    both engines compute it natively for every candidate row."""
+    per_lat, per_lng = degree_lengths_m(latitude)
+    dy = (F("latitude") - latitude) * per_lat
+    dx = (F("longitude") - longitude) * per_lng
+    return ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField())
+
+
+def _d2_sql(alias: str, latitude: float, longitude: float) -> Cond:
+    per_lat, per_lng = degree_lengths_m(latitude)
+    dy = f"(({alias}.latitude - %s) * %s)"
+    dx = f"(({alias}.longitude - %s) * %s)"
+    return f"({dy} * {dy} + {dx} * {dx})", [latitude, per_lat] * 2 + [longitude, per_lng] * 2
+
+
+_FAR = 1e18  # sorts services without a location last on both engines
+
+
+def _nearest_page(
+    qs: QuerySet[SearchEntry], params: ServiceSearch, offset: int, limit: int
+) -> list[SearchHit]:
+    """A page of entries, nearest first, by each service's nearest location (one grouped query)."""
+    assert params.latitude is not None and params.longitude is not None
+    inner_sql, inner_params = qs.values("service_id", "name_sort").query.sql_with_params()
+    d2, d2_params = _d2_sql("l", params.latitude, params.longitude)
+    box_sql, box_params = "", []
+    if params.proximity_m is not None:
+        box = bounding_box(params.latitude, params.longitude, params.proximity_m)
+        box_sql = " AND l.latitude BETWEEN %s AND %s AND l.longitude BETWEEN %s AND %s"
+        box_params = [box.min_latitude, box.max_latitude, box.min_longitude, box.max_longitude]
+    sql = (
+        f"SELECT e.service_id, COALESCE(MIN({d2}), %s) AS d2 FROM ({inner_sql}) e "  # noqa: S608
+        f"LEFT JOIN directory_searchlocation l ON l.service_id = e.service_id{box_sql} "
+        f"GROUP BY e.service_id, e.name_sort ORDER BY 2, e.name_sort, e.service_id LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*d2_params, _FAR, *inner_params, *box_params, limit, offset])
+        rows = cursor.fetchall()
+    return [SearchHit(sid, math.sqrt(d) if d < _FAR else None) for sid, d in rows]
+
+
+def _with_distances(hits: list[SearchHit], params: ServiceSearch) -> list[SearchHit]:
+    """The hits with the distance to each service's nearest location (one query for the page)."""
+    if not hits or not params.has_location:
+        return hits
+    assert params.latitude is not None and params.longitude is not None
+    nearest = dict(
+        SearchLocation.objects.filter(service_id__in=[h.service_id for h in hits])
+        .values("service_id")
+        .annotate(d2=Min(_d2_expression(params.latitude, params.longitude)))
+        .values_list("service_id", "d2")
+    )
+    return [
+        SearchHit(h.service_id, math.sqrt(nearest[h.service_id]) if h.service_id in nearest else None)
+        for h in hits
+    ]
 
 
 def _base_queryset(params: ServiceSearch) -> QuerySet[SearchEntry]:
@@ -634,25 +683,15 @@ def _base_queryset(params: ServiceSearch) -> QuerySet[SearchEntry]:
         condition = engine().match(params.text)
         if condition is not None:
             qs = qs.filter(condition)
-    if params.has_location:
+    if params.has_location and params.proximity_m is not None:
         assert params.latitude is not None and params.longitude is not None
-        locations = SearchLocation.objects.filter(service_id=OuterRef("service_id"))
-        if params.proximity_m is not None:
-            box = bounding_box(params.latitude, params.longitude, params.proximity_m)
-            in_box = Q(
-                latitude__gte=box.min_latitude,
-                latitude__lte=box.max_latitude,
-                longitude__gte=box.min_longitude,
-                longitude__lte=box.max_longitude,
-            )
-            locations = locations.filter(in_box)
-            qs = qs.filter(service_id__in=SearchLocation.objects.filter(in_box).values("service_id"))
-        nearest = (
-            locations.annotate(d=_haversine(params.latitude, params.longitude)).order_by("d").values("d")[:1]
+        near = (
+            SearchLocation.objects.filter(_box_q(params.latitude, params.longitude, params.proximity_m))
+            .alias(d2=_d2_expression(params.latitude, params.longitude))
+            .filter(d2__lte=params.proximity_m**2)
+            .values("service_id")
         )
-        qs = qs.annotate(distance=Subquery(nearest, output_field=FloatField()))
-        if params.proximity_m is not None:
-            qs = qs.filter(distance__lte=params.proximity_m)
+        qs = qs.filter(service_id__in=near)
     if params.taxonomy_terms or params.taxonomies:
         attributes = Attribute.objects.filter(service_id=OuterRef("service_id"))
         if params.taxonomy_terms:
@@ -681,43 +720,74 @@ def _base_queryset(params: ServiceSearch) -> QuerySet[SearchEntry]:
     return qs
 
 
-def _facet_filters(params: ServiceSearch, terms: _Terms) -> dict[str, Q]:
-    """The faceted filters, one Q per filter group."""
-    filters: dict[str, Q] = {}
-    if params.minimum_age is not None:
-        filters["age"] = Q(maximum_age__gte=params.minimum_age)
-    if params.maximum_age is not None:
-        filters["age"] = filters.get("age", Q()) & Q(minimum_age__lte=params.maximum_age)
+Cond = tuple[str, list[Any]]  # a condition on the facet columns of alias "b", in SQL, with params
+
+
+def _bits(column: str, mask: int) -> tuple[Q, Cond]:
+    if not mask:
+        return Q(pk__in=[]), ("1 = 0", [])
+    return Q(GreaterThan(F(column).bitand(mask), 0)), (f"(b.{column} & %s) <> 0", [mask])
+
+
+def _flag(column: str, value: bool) -> tuple[Q, Cond]:
+    return Q(**{column: value}), (f"b.{column} = %s", [value])
+
+
+def _all(conds: Iterable[Cond]) -> Cond:
+    conds = list(conds)
+    if not conds:
+        return "1 = 1", []
+    return " AND ".join(f"({sql})" for sql, _ in conds), [p for _, params in conds for p in params]
+
+
+def _facet_filters(params: ServiceSearch, terms: _Terms) -> dict[str, tuple[Q, Cond]]:
+    """The faceted filters, one per filter group, as a Q (for the page) and as SQL (for the counts)."""
+    filters: dict[str, tuple[Q, Cond]] = {}
+    if params.minimum_age is not None or params.maximum_age is not None:
+        q, sql, args = Q(), [], []
+        if params.minimum_age is not None:
+            q &= Q(maximum_age__gte=params.minimum_age)
+            sql.append("b.maximum_age >= %s")
+            args.append(params.minimum_age)
+        if params.maximum_age is not None:
+            q &= Q(minimum_age__lte=params.maximum_age)
+            sql.append("b.minimum_age <= %s")
+            args.append(params.maximum_age)
+        filters["age"] = (q, (" AND ".join(sql), args))
     if params.needs:
-        filters["needs"] = _has_bits("needs_mask", _mask(params.needs, terms.needs))
+        filters["needs"] = _bits("needs_mask", _mask(params.needs, terms.needs))
     if params.categories:
-        filters["categories"] = _has_bits("categories_mask", _mask(params.categories, terms.categories))
+        filters["categories"] = _bits("categories_mask", _mask(params.categories, terms.categories))
     if params.is_free is not None:
-        filters["cost"] = Q(is_free=params.is_free)
+        filters["cost"] = _flag("is_free", params.is_free)
     if params.delivery:
         q = Q()
         for value in params.delivery:
             q |= Q(**{DELIVERY[value][0]: True})
-        filters["delivery"] = q
+        columns = [DELIVERY[value][0] for value in params.delivery]
+        filters["delivery"] = (q, (" OR ".join(f"b.{c} = %s" for c in columns), [True] * len(columns)))
     if params.days:
-        filters["days"] = _has_bits("days_mask", sum(1 << DAYS.index(d) for d in params.days))
+        filters["days"] = _bits("days_mask", sum(1 << DAYS.index(d) for d in params.days))
     return filters
 
 
-def _facet_values(terms: _Terms) -> dict[str, list[tuple[str, str, Q, str]]]:
+def _facet_values(terms: _Terms) -> dict[str, list[tuple[str, str, Cond, str]]]:
     """Every filter value someone can choose: {group: [(value, label, condition, parent)]}."""
     return {
         "needs": [
-            (code, name, _has_bits("needs_mask", 1 << bit), parent)
+            (code, name, _bits("needs_mask", 1 << bit)[1], parent)
             for code, (bit, name, parent) in terms.needs.items()
         ],
         "categories": [
-            (code, name, _has_bits("categories_mask", 1 << bit), parent)
+            (code, name, _bits("categories_mask", 1 << bit)[1], parent)
             for code, (bit, name, parent) in terms.categories.items()
         ],
-        "cost": [("free", "Free", Q(is_free=True), ""), ("paid", "Paid for", Q(is_free=False), "")],
-        "delivery": [(v, label, Q(**{f: True}), "") for v, (f, label) in DELIVERY.items()],
-        "days": [(day, DAY_NAMES[day], _has_bits("days_mask", 1 << i), "") for i, day in enumerate(DAYS)],
+        "cost": [
+            ("free", "Free", _flag("is_free", True)[1], ""),
+            ("paid", "Paid for", _flag("is_free", False)[1], ""),
+        ],
+        "delivery": [(v, label, _flag(f, True)[1], "") for v, (f, label) in DELIVERY.items()],
+        "days": [(day, DAY_NAMES[day], _bits("days_mask", 1 << i)[1], "") for i, day in enumerate(DAYS)],
     }
 
 
@@ -727,36 +797,57 @@ def _selected(params: ServiceSearch, group: str) -> set[str]:
     return set(getattr(params, group))
 
 
+FACET_COLUMNS = (
+    "service_id",
+    "minimum_age",
+    "maximum_age",
+    "needs_mask",
+    "categories_mask",
+    "is_free",
+    "in_person",
+    "online",
+    "by_phone",
+    "days_mask",
+)
+
+
 def _run(params: ServiceSearch, terms: _Terms) -> SearchResults:
     base = _base_queryset(params)
     filters = _facet_filters(params, terms)
     everything = Q()
-    for q in filters.values():
+    for q, _ in filters.values():
         everything &= q
 
-    # One aggregate: the total, and for each filter value the count with that value chosen instead
-    # of the rest of its group (so the numbers say what choosing it would give).
-    aggregates: dict[str, Count] = {"total": Count("pk", filter=everything) if filters else Count("pk")}
+    # One aggregate query: the total; for each filter value, the count with that value chosen
+    # instead of the rest of its group (so the numbers say what choosing it would give); and the
+    # total without each chosen filter (for "remove this filter" suggestions). Written as SQL over
+    # the filtered entries because building ~100 conditional aggregates through the ORM costs more
+    # than running them.
+    def others(group: str) -> Cond:
+        return _all(cond for name, (_, cond) in filters.items() if name != group)
+
+    columns: list[tuple[str, Cond]] = [("total", _all(cond for _, cond in filters.values()))]
     facet_keys: dict[str, list[tuple[str, str, str, str]]] = {}
     if params.with_facets:
         for group, values in _facet_values(terms).items():
-            others = Q()
-            for name, q in filters.items():
-                if name != group:
-                    others &= q
+            rest = others(group)
             facet_keys[group] = []
             for index, (value, label, condition, parent) in enumerate(values):
                 key = f"{group}_{index}"
-                aggregates[key] = Count("pk", filter=others & condition)
+                columns.append((key, _all([rest, condition])))
                 facet_keys[group].append((key, value, label, parent))
-    # And the total with each chosen filter taken away, for "remove this filter" suggestions.
     for name in filters:
-        rest = Q()
-        for other, q in filters.items():
-            if other != name:
-                rest &= q
-        aggregates[f"without_{name}"] = Count("pk", filter=rest) if len(filters) > 1 else Count("pk")
-    counts = base.aggregate(**aggregates)
+        columns.append((f"without_{name}", others(name)))
+    select = ", ".join(f"SUM(CASE WHEN {sql} THEN 1 ELSE 0 END)" for _, (sql, _) in columns)
+    select_params = [p for _, (_, args) in columns for p in args]
+    inner_sql, inner_params = base.values(*FACET_COLUMNS).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {select} FROM ({inner_sql}) b",  # noqa: S608 - built from constants; values are params
+            [*select_params, *inner_params],
+        )
+        row = cursor.fetchone()
+    counts = {key: int(value or 0) for (key, _), value in zip(columns, row, strict=True)}
     total = counts["total"]
 
     facets: dict[str, list[FacetValue]] = {}
@@ -772,16 +863,16 @@ def _run(params: ServiceSearch, terms: _Terms) -> SearchResults:
     if total and offset < total:
         page_qs = base.filter(everything) if filters else base
         if params.sort == "relevance" and params.text and engine().match(params.text) is not None:
-            hits = engine().ranked_page(page_qs, params.text, offset, params.per_page)
+            hits = _with_distances(
+                engine().ranked_page(page_qs, params.text, offset, params.per_page), params
+            )
+        elif params.has_location and params.sort in ("distance", "relevance"):
+            hits = _nearest_page(page_qs, params, offset, params.per_page)
         else:
-            if params.sort == "distance" or (params.sort == "relevance" and params.has_location):
-                order: list[Any] = [F("distance").asc(nulls_last=True), "name_sort", "service_id"]
-            else:
-                order = ["name_sort", "service_id"]
-            rows = page_qs.order_by(*order).values_list("service_id", _distance_column(page_qs))[
+            rows = page_qs.order_by("name_sort", "service_id").values_list("service_id", flat=True)[
                 offset : offset + params.per_page
             ]
-            hits = [SearchHit(sid, dist) for sid, dist in rows]
+            hits = _with_distances([SearchHit(sid) for sid in rows], params)
     without = {name: counts[f"without_{name}"] for name in filters}
     return SearchResults(search=params, total=total, hits=hits, facets=facets, total_without=without)
 

@@ -43,7 +43,7 @@ from directory.search import (
 )
 from directory.search_text import ages_in_words, opening_times
 from directory.services_public import record_problem_report
-from lib.geo import describe_distance, haversine_m, miles_to_metres
+from lib.geo import describe_distance, local_distance_m, miles_to_metres
 
 PER_PAGE = 10
 A_TO_Z_PER_PAGE = 50
@@ -201,7 +201,7 @@ def search(request: HttpRequest) -> HttpResponse:
         per_page=PER_PAGE,
     )
     results = search_services(params)
-    _label_choices(form, results, top_level)
+    facet_items = _facet_items(form, results, top_level)
 
     services = _services_in_order(results.service_ids)
     current = _pairs(request.GET, drop={"s", "added", "removed"})
@@ -224,6 +224,7 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {
         **_shortlist_context(request),
         "form": form,
+        "facet_items": facet_items,
         "page_has_errors": bool(form.errors),
         "results": results,
         "items": items,
@@ -236,7 +237,12 @@ def search(request: HttpRequest) -> HttpResponse:
         "hidden_shortlist": ids,
         "shortlist_message": _shortlist_message(request, {str(s.public_id): s.name for s in services}),
         "filters_open": bool(
-            params.needs or params.categories or params.delivery or params.days or cost or age is not None
+            params.needs
+            or params.categories
+            or params.delivery
+            or params.days
+            or params.is_free is not None
+            or age is not None
         ),
     }
     return render(request, "directory/public/search.html", context)
@@ -247,24 +253,30 @@ def _services_in_order(ids: list[int]) -> list[Service]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def _label_choices(form: SearchForm, results: SearchResults, top_level: dict[str, str]) -> None:
-    """Checkbox labels with the number of services each choice would find."""
-    for field, group in (
+def _facet_items(
+    form: SearchForm, results: SearchResults, top_level: dict[str, str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Checkbox items with the number of services each choice would find; cost radios likewise."""
+    items: dict[str, list[dict[str, Any]]] = {}
+    for name, group in (
         ("need", "needs"),
         ("category", "categories"),
         ("delivery", "delivery"),
         ("day", "days"),
     ):
         values = results.facets.get(group, [])
-        if field == "category":
+        if name == "category":
             values = [v for v in values if v.value in top_level or v.selected]
-        form.fields[field].choices = [(v.value, f"{v.label} ({v.count})") for v in values]
+        items[name] = [
+            {"value": v.value, "text": f"{v.label} ({v.count})", "selected": v.selected} for v in values
+        ]
     cost = {v.value: v.count for v in results.facets.get("cost", [])}
     form.fields["cost"].choices = [
-        ("", "Free or paid"),
+        ("any", "Free or paid"),
         ("free", f"Free ({cost.get('free', 0)})"),
         ("paid", f"Paid for ({cost.get('paid', 0)})"),
     ]
+    return items
 
 
 def _chosen_filters(
@@ -557,7 +569,7 @@ def service(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         address = next(iter(location.addresses.all()), None)
         distance = None
         if place and location.latitude is not None and location.longitude is not None:
-            distance = haversine_m(place[0], place[1], location.latitude, location.longitude)
+            distance = local_distance_m(place[0], place[1], location.latitude, location.longitude)
         facilities = [a.description for a in location.accessibility.all()]
         accessibility.extend(f for f in facilities if f not in accessibility)
         all_schedules.extend(sal.schedules.all())

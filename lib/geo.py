@@ -64,3 +64,20 @@ def describe_distance(metres: float) -> str:
     else:
         text = f"{round(miles)}"
     return f"{text} mile" if text == "1" else f"{text} miles"
+
+
+def degree_lengths_m(latitude: float) -> tuple[float, float]:
+    """(metres per degree of latitude, metres per degree of longitude) at this latitude (WGS84 series)."""
+    phi = math.radians(latitude)
+    per_lat = 111_132.92 - 559.82 * math.cos(2 * phi) + 1.175 * math.cos(4 * phi) - 0.0023 * math.cos(6 * phi)
+    per_lng = 111_412.84 * math.cos(phi) - 93.5 * math.cos(3 * phi) + 0.118 * math.cos(5 * phi)
+    return per_lat, per_lng
+
+
+def local_distance_m(lat0: float, lng0: float, lat: float, lng: float) -> float:
+    """Distance from (lat0, lng0) on a flat map drawn at lat0: within 0.5% of the great-circle
+    distance up to 100 km in Britain, and only arithmetic, so a database can compute it for every
+    candidate row without trigonometry (see directory/search.py). Use this wherever a distance is
+    shown next to search results, so the numbers agree with the order."""
+    per_lat, per_lng = degree_lengths_m(lat0)
+    return math.hypot((lat - lat0) * per_lat, (lng - lng0) * per_lng)

@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench BENCH_ARGS="<name> ..."` or `python -m bench <name> ...` (see README.md)."""

@@ -1,0 +1,248 @@
+"""Public directory search latency: server time p50/p95 and queries per request, by size and engine.
+
+For each engine and size: a fresh database (SQLite file under var/bench/, PostgreSQL database
+`bench`), `directory.demo.generate(size, seed)`, a timed full `reindex_services()`, then N requests
+per scenario through Django's test Client in-process (server time only, no network):
+
+- keyword:          /services/?q=<keywords>
+- keyword+filters:  /services/?q=<keywords>&age=<age>&need=<need>&cost=free
+- postcode:         /services/?location=<postcode>&distance=10  (sorted by distance)
+
+Each (engine, size) runs in its own process (Django is configured once per process). Results go to
+stdout and to bench/results/search-<engines>-<sizes>.md as a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR_BENCH = ROOT / "var" / "bench"
+RESULTS = ROOT / "bench" / "results"
+PG_BASE = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+PG_NAME = "bench"
+KEYWORDS = [
+    "speech therapy",
+    "autism",
+    "short breaks",
+    "swimming",
+    "parent support group",
+    "occupational therapy",
+    "mental health",
+    "dyslexia",
+    "holiday club",
+    "wheelchair",
+    "hearing",
+    "sleep",
+]
+NEEDS = ["autism", "adhd", "speech-language-communication", "social-emotional-mental-health", "hearing"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated numbers of services")
+    parser.add_argument("--engines", default="sqlite,postgresql", help="sqlite, postgresql or both")
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per scenario")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse a database already holding `size` services"
+    )
+    parser.add_argument("--child", help=argparse.SUPPRESS)  # "<engine>:<size>", run inside the child process
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.child:
+        engine, size = args.child.split(":")
+        print(json.dumps(_run_child(engine, int(size), args)))
+        return 0
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    rows: list[dict[str, Any]] = []
+    for engine in engines:
+        for size in sizes:
+            print(f"[bench search] {engine} {size:,} services ...", file=sys.stderr, flush=True)
+            env = {**os.environ, **_environment(engine, size, reuse=args.reuse)}
+            command = [
+                sys.executable,
+                "-m",
+                "bench",
+                "search",
+                "--child",
+                f"{engine}:{size}",
+                "--requests",
+                str(args.requests),
+                "--seed",
+                str(args.seed),
+            ]
+            done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+            if done.returncode != 0:
+                print(done.stderr[-4000:], file=sys.stderr)
+                return done.returncode
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            rows.append(result)
+            print(_table([result]), file=sys.stderr, flush=True)
+    report = _report(rows, args)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"search-{'-'.join(engines)}-{'-'.join(str(s) for s in sizes)}.md"
+    out.write_text(report)
+    print(report)
+    print(f"written to {out.relative_to(ROOT)}", file=sys.stderr)
+    return 0
+
+
+def _environment(engine: str, size: int, *, reuse: bool) -> dict[str, str]:
+    env = {"DEMO_MODE": "true", "DEBUG": "false", "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost"}
+    if engine == "sqlite":
+        VAR_BENCH.mkdir(parents=True, exist_ok=True)
+        path = VAR_BENCH / f"search-{size}.sqlite3"
+        if not reuse:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{path}"
+    elif engine == "postgresql":
+        if not reuse:
+            subprocess.run(
+                ["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", PG_NAME], check=True
+            )
+            subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", PG_NAME], check=True)
+        env["DATABASE_URL"] = f"{PG_BASE}/{PG_NAME}"
+    else:
+        raise SystemExit(f"unknown engine {engine}")
+    return env
+
+
+def _run_child(engine: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from directory.models import Postcode, Service
+    from directory.search import reindex_services
+
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    # Static file URLs without the collectstatic manifest: the bench measures search, not assets.
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    override_settings(STORAGES=storages).enable()
+    call_command("migrate", verbosity=0)
+    generate_s = reindex_s = 0.0
+    if not (args.reuse and Service.objects.count() == size):
+        if Service.objects.exists():
+            raise SystemExit("the bench database already has services; run without --reuse")
+        from directory import demo
+
+        started = time.perf_counter()
+        demo.generate(size, args.seed, reindex=False)
+        generate_s = time.perf_counter() - started
+        started = time.perf_counter()
+        reindex_services()
+        reindex_s = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give a live database
+
+    rng = random.Random(args.seed)
+    postcodes = list(Postcode.objects.order_by("key").values_list("postcode", flat=True)[:2000])
+    scenarios = {
+        "keyword": lambda: {"q": rng.choice(KEYWORDS)},
+        "keyword + filters": lambda: {
+            "q": rng.choice(KEYWORDS),
+            "age": str(rng.randint(0, 18)),
+            "need": rng.choice(NEEDS),
+            "cost": "free",
+        },
+        "postcode within 10 miles": lambda: {"location": rng.choice(postcodes), "distance": "10"},
+    }
+    client = Client()
+    counter = {"n": 0}
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        counter["n"] += 1
+        return execute(sql, params, many, context)
+
+    result: dict[str, Any] = {
+        "engine": engine,
+        "size": size,
+        "services": Service.objects.count(),
+        "generate_s": round(generate_s, 1),
+        "reindex_s": round(reindex_s, 1),
+        "scenarios": {},
+    }
+    with connection.execute_wrapper(count):
+        for name, make in scenarios.items():
+            for _ in range(10):  # warm up caches and connections
+                client.get("/services/", make())
+            timings: list[float] = []
+            queries: list[int] = []
+            totals: list[int] = []
+            for _ in range(args.requests):
+                params = make()
+                counter["n"] = 0
+                started = time.perf_counter()
+                response = client.get("/services/", params)
+                timings.append((time.perf_counter() - started) * 1000)
+                queries.append(counter["n"])
+                if response.status_code != 200:
+                    raise SystemExit(f"{name}: HTTP {response.status_code} for {params}")
+                totals.append(response.context["results"].total if response.context else -1)
+            timings.sort()
+            result["scenarios"][name] = {
+                "p50_ms": round(statistics.median(timings), 1),
+                "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 1),
+                "max_ms": round(timings[-1], 1),
+                "queries_min": min(queries),
+                "queries_max": max(queries),
+                "median_results": int(statistics.median(totals)) if totals else 0,
+            }
+    return result
+
+
+def _table(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        "| engine | services | scenario | p50 ms | p95 ms | max ms | queries/request | median results |",
+        "|---|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        for name, s in row["scenarios"].items():
+            queries = (
+                str(s["queries_min"])
+                if s["queries_min"] == s["queries_max"]
+                else f"{s['queries_min']}-{s['queries_max']}"
+            )
+            lines.append(
+                f"| {row['engine']} | {row['size']:,} | {name} | {s['p50_ms']} | {s['p95_ms']} | {s['max_ms']} "
+                f"| {queries} | {s['median_results']:,} |"
+            )
+    return "\n".join(lines)
+
+
+def _report(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
+    import platform
+
+    setup = "\n".join(
+        f"| {r['engine']} | {r['size']:,} | {r['generate_s']} | {r['reindex_s']} |" for r in rows
+    )
+    return (
+        f"# Search benchmark\n\n"
+        f"`python -m bench search --sizes {args.sizes} --engines {args.engines} --requests {args.requests}` "
+        f"on {platform.node()} ({os.cpu_count()} CPUs), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n"
+        f"Server time per request through Django's test Client (middleware, search, template), "
+        f"{args.requests} requests per scenario after 10 warm-up requests.\n\n"
+        f"{_table(rows)}\n\n"
+        f"| engine | services | generate s | full reindex s |\n|---|---:|---:|---:|\n{setup}\n"
+    )
