@@ -25,7 +25,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
-from django.db.models import BooleanField, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, FloatField, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -35,7 +35,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from directory import oruk, search
 from directory.models import Location, Provider, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
-from lib.geo import bounding_box
+from lib.geo import bounding_box, degree_lengths_m
 
 #: Page size when a consumer sends no `per_page`. Large enough that a consumer that never pages
 #: (DfE's ingester calls `/services` once) still gets a useful first page; the envelope says how
@@ -477,15 +477,19 @@ def _engine_page(params: search.ServiceSearch, paging: Paging) -> tuple[list[sea
 
 
 def _matching_entries(params: search.ServiceSearch) -> QuerySet[Any]:
-    """Every search entry matching `params`, unordered, as a subquery (NDJSON, minimal lists and
+    """Every search entry matching `params`, unordered (NDJSON, minimal lists and
     /service_at_locations need the whole set, not a page).
 
-    Thin adapter over the search module's own filter builders, so the semantics stay the same;
-    directory.search should expose this publicly (see the API's report).
+    Uses `search.matching_entries(params)` when the search module offers it; until then, a thin
+    adapter over the module's own filter builders (`_base_queryset` + `_facet_filters`, exactly as
+    its `_run` combines them), so the API and the public search keep one set of semantics.
     """
+    public = getattr(search, "matching_entries", None)
+    if public is not None:
+        return public(params)  # type: ignore[no-any-return]
     qs = search._base_queryset(params)
     for condition in search._facet_filters(params, search._load_terms()).values():
-        qs = qs.filter(condition)
+        qs = qs.filter(condition[0] if isinstance(condition, tuple) else condition)
     return qs
 
 
@@ -679,7 +683,11 @@ def service_at_location_list(request: HttpRequest) -> HttpResponseBase:
 
 
 def _locations_within(latitude: float, longitude: float, metres: float) -> QuerySet[Any]:
+    """Locations within `metres` (bounding box, then the local flat-earth distance of lib.geo)."""
     box = bounding_box(latitude, longitude, metres)
+    per_lat, per_lng = degree_lengths_m(latitude)
+    dy = (F("latitude") - latitude) * per_lat
+    dx = (F("longitude") - longitude) * per_lng
     return (
         Location.objects.filter(
             latitude__gte=box.min_latitude,
@@ -687,8 +695,8 @@ def _locations_within(latitude: float, longitude: float, metres: float) -> Query
             longitude__gte=box.min_longitude,
             longitude__lte=box.max_longitude,
         )
-        .annotate(distance=search._haversine(latitude, longitude))
-        .filter(distance__lte=metres)
+        .alias(d2=ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField()))
+        .filter(d2__lte=metres**2)
         .values("pk")
     )
 
