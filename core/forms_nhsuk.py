@@ -82,6 +82,9 @@ def field_params(bound: BoundField, **overrides: Any) -> dict[str, Any]:
         return params
 
     if kind in {"checkboxes", "radios"}:
+        # The group's wrapper must not take the first input's id, or that input's label (and the
+        # error summary link) would point at the wrapper instead.
+        params.pop("id", None)
         selected = set(_as_strings(bound.value()))
         legend_classes = label_classes or "nhsuk-fieldset__legend--s"
         params["idPrefix"] = bound.auto_id
