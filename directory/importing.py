@@ -186,6 +186,11 @@ class LocationData:
     postal_code: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    url: str = ""
+    transportation: str = ""
+    external_identifier: str = ""
+    external_identifier_type: str = ""
+    phones: list[dict[str, Any]] = field(default_factory=list)
     accessibility: list[TaxonomyTerm] = field(default_factory=list)
     accessibility_text: list[tuple[str, str]] = field(default_factory=list)  # (description, details)
 
@@ -834,6 +839,15 @@ def _oruk_location(r: _Reader, path: str, loc: dict[str, Any], lookups: _Lookups
         location_type=location_type,
         latitude=r.number(f"{path}/latitude", loc.get("latitude")),
         longitude=r.number(f"{path}/longitude", loc.get("longitude")),
+        url=r.url(f"{path}/url", loc.get("url")),
+        transportation=r.text(f"{path}/transportation", loc.get("transportation")),
+        external_identifier=r.text(
+            f"{path}/external_identifier", loc.get("external_identifier"), max_length=50
+        ),
+        external_identifier_type=r.text(
+            f"{path}/external_identifier_type", loc.get("external_identifier_type"), max_length=20
+        ),
+        phones=[_phone(r, f"{path}/phones/{i}", p) for i, p in enumerate(_list(r, loc, "phones"))],
     )
     if data.latitude is not None and not -90 <= data.latitude <= 90:
         r.error(f"{path}/latitude", "is not a latitude")
@@ -1133,6 +1147,9 @@ def _location(data: LocationData, provider: Provider) -> Location:
     location.name = data.name or location.name
     location.description = data.description or location.description
     location.location_type = data.location_type
+    for name in ("url", "transportation", "external_identifier", "external_identifier_type"):
+        if getattr(data, name):
+            setattr(location, name, getattr(data, name))
     if latitude is not None:
         location.latitude, location.longitude = latitude, longitude
     location.updated_at = timezone.now()
@@ -1148,6 +1165,10 @@ def _location(data: LocationData, provider: Provider) -> Location:
             postal_code=data.postal_code,
             address_type=data.location_type,
         )
+    if data.phones:
+        location.phones.all().delete()
+        for ph in data.phones:
+            Phone.objects.create(location=location, **_with_id(ph))
     if data.accessibility or data.accessibility_text:
         location.accessibility.all().delete()
         location.attributes.filter(

@@ -794,7 +794,10 @@ def ensure_taxonomies() -> dict[str, dict[str, TaxonomyTerm]]:
         if taxonomy is None:
             taxonomy = Taxonomy.objects.create(
                 public_id=stable_id(vocab.vocabulary),
-                vocabulary=vocab.vocabulary, name=vocab.name, description=vocab.description, version="1"
+                vocabulary=vocab.vocabulary,
+                name=vocab.name,
+                description=vocab.description,
+                version="1",
             )
         elif (taxonomy.name, taxonomy.description) != (vocab.name, vocab.description):
             taxonomy.name, taxonomy.description, taxonomy.updated_at = vocab.name, vocab.description, now
