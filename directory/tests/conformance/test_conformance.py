@@ -145,3 +145,12 @@ def test_the_validator_runs_as_a_command_without_django():
         timeout=60,
     )
     assert done.returncode == 0 and "base_url" in done.stdout
+
+
+def test_served_openapi_document_is_the_cleaned_oruk_document():
+    """directory/static/directory/openapi.json is what clean_openapi makes of ORUK's (regenerate with
+    `python -m directory.tests.conformance.clean_openapi`)."""
+    from directory.tests.conformance.clean_openapi import TARGET, clean, render
+
+    source = json.loads((SPEC_DIR / "openapi.json").read_text())
+    assert TARGET.read_text(encoding="utf-8") == render(clean(source))
