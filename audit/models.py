@@ -38,13 +38,15 @@ class Action(models.TextChoices):
     ACCOUNT = "account", "Account changed"
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("Audit events cannot be changed")
 
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit events cannot be deleted")
 
+
+class AuditEventQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user: User | Any) -> AuditEventQuerySet:
         """The events this person may search.
 
@@ -112,3 +114,35 @@ class AuditEvent(models.Model):
         return ", ".join(
             sorted({str(labels.get(o.get("role", ""), o.get("role", ""))) for o in self.organisations})
         )
+
+
+class AuditSeal(models.Model):
+    """A link in a hash chain over the access log, so that a changed or removed event is detectable.
+
+    Each seal covers the events with ids in (first_event_id - 1 .. last_event_id], in id order, and hashes
+    them together with the previous seal's hash. `audit.services.verify_seals` recomputes the chain.
+    Made by a periodic job a few minutes behind the newest events (see audit.tasks).
+    """
+
+    sealed_at = models.DateTimeField(default=timezone.now)
+    first_event_id = models.BigIntegerField()
+    last_event_id = models.BigIntegerField()
+    event_count = models.PositiveIntegerField()
+    previous_hash = models.CharField(max_length=64, unique=True)  # one successor per seal: no forks
+    hash = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_event_id"]
+
+    def __str__(self) -> str:
+        return f"events {self.first_event_id}-{self.last_event_id}: {self.hash[:12]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnlyError("Audit seals cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit seals cannot be deleted")

@@ -10,15 +10,20 @@ view is logged before its page is returned.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import ipaddress
+import json
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
-from audit.models import Action, AuditEvent
+from audit.models import Action, AuditEvent, AuditSeal
 
 CHILD_MODEL_LABEL = "children.ChildOrYoungPerson"
 
@@ -130,3 +135,92 @@ def record_sign_in_failure(*, email: str, request: HttpRequest | None, detail: s
         path=request.path[:300] if request is not None else "",
         detail=detail,
     )
+
+
+# Tamper evidence: a hash chain over the log ---------------------------------------------------------
+
+GENESIS_HASH = "0" * 64
+SEAL_DELAY = dt.timedelta(minutes=5)  # stay behind events whose transactions may not have committed yet
+
+
+def event_fingerprint(event: AuditEvent) -> bytes:
+    """The canonical bytes of one event: everything recorded, in a fixed order."""
+    fields = [
+        event.pk,
+        event.at.astimezone(dt.UTC).isoformat(),
+        event.user_id,
+        event.user_email,
+        event.organisations,
+        event.action,
+        event.object_type,
+        event.object_id,
+        str(event.child_public_id or ""),
+        event.ip_address or "",
+        event.user_agent,
+        event.path,
+        event.detail,
+    ]
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _chain(previous_hash: str, events: Iterable[AuditEvent]) -> tuple[str, int]:
+    digest = hashlib.sha256(previous_hash.encode())
+    count = 0
+    for event in events:
+        digest.update(hashlib.sha256(event_fingerprint(event)).digest())
+        count += 1
+    return digest.hexdigest(), count
+
+
+def seal_events(*, now: dt.datetime | None = None, batch: int = 10_000) -> AuditSeal | None:
+    """Seal the next run of events (in id order, older than SEAL_DELAY) onto the hash chain.
+
+    Returns the new seal, or None when there is nothing to seal or another worker sealed first (the
+    unique previous_hash stops the chain from forking).
+    """
+    cutoff = (now or timezone.now()) - SEAL_DELAY
+    last = AuditSeal.objects.order_by("-last_event_id").first()
+    start_id = last.last_event_id if last else 0
+    previous_hash = last.hash if last else GENESIS_HASH
+    events: list[AuditEvent] = []
+    for event in AuditEvent.objects.filter(pk__gt=start_id).order_by("pk")[:batch]:
+        if event.at >= cutoff:
+            break  # a prefix by id only: later events wait for the next run
+        events.append(event)
+    if not events:
+        return None
+    digest, count = _chain(previous_hash, events)
+    try:
+        with transaction.atomic():
+            return AuditSeal.objects.create(
+                first_event_id=events[0].pk,
+                last_event_id=events[-1].pk,
+                event_count=count,
+                previous_hash=previous_hash,
+                hash=digest,
+            )
+    except IntegrityError:
+        return None
+
+
+def verify_seals() -> list[str]:
+    """Recompute the chain; returns the problems found (empty when the sealed log is intact)."""
+    problems: list[str] = []
+    previous_hash = GENESIS_HASH
+    previous_last = 0
+    for seal in AuditSeal.objects.order_by("last_event_id"):
+        if seal.previous_hash != previous_hash:
+            problems.append(
+                f"Seal {seal.pk} does not follow the seal before it: a seal is missing or altered"
+            )
+        events = AuditEvent.objects.filter(pk__gt=previous_last, pk__lte=seal.last_event_id).order_by("pk")
+        digest, count = _chain(seal.previous_hash, events.iterator(chunk_size=2000))
+        if count != seal.event_count:
+            problems.append(
+                f"Events {previous_last + 1}-{seal.last_event_id}: {count} found, {seal.event_count} sealed "
+                "(events removed or added)"
+            )
+        elif digest != seal.hash:
+            problems.append(f"Events {previous_last + 1}-{seal.last_event_id}: an event has been altered")
+        previous_hash, previous_last = seal.hash, seal.last_event_id
+    return problems
