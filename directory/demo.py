@@ -238,7 +238,9 @@ def _schedules(kind: str, rng: random.Random, modes: tuple[str, ...]) -> list[di
         end = (dt.datetime.combine(dt.date(2000, 1, 1), _t(start)) + dt.timedelta(minutes=90)).strftime(
             "%H:%M"
         )
-        row = dict(byday=day, opens_at=start, closes_at=end, attending_type=in_person or attending.ONLINE)
+        row: dict[str, Any] = dict(
+            byday=day, opens_at=start, closes_at=end, attending_type=in_person or attending.ONLINE
+        )
         if rng.random() < 0.3:
             row.update(interval=2, description=f"Every other {DAY_WORDS[day]}")
         rows = [row]
@@ -872,7 +874,7 @@ def _geography(rng: random.Random) -> Geography:
         spread = 0.03 if area is NORTHSHIRE else 0.012
         for town in area.towns:
             seen: set[str] = set()
-            points = []
+            points: list[PostcodePoint] = []
             while len(points) < POSTCODES_PER_DISTRICT:
                 code = f"{town.district} {rng.randint(1, 9)}{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}"
                 if code in seen:
@@ -975,9 +977,9 @@ class _Batch:
 
     def flush(self) -> None:
         # Parents through bulk_create (which gives them primary keys), children through _fast_insert.
-        for parents in (self.providers, self.locations, self.services):
-            if parents:
-                type(parents[0]).objects.bulk_create(parents, batch_size=1000)
+        Provider.objects.bulk_create(self.providers, batch_size=1000)
+        Location.objects.bulk_create(self.locations, batch_size=1000)
+        Service.objects.bulk_create(self.services, batch_size=1000)
         for model, rows in (
             (Address, self.addresses),
             (Accessibility, self.accessibility),
@@ -1022,9 +1024,9 @@ def _shape(model: type[models.Model]) -> _Shape:
         for i, f in enumerate(fields):
             index[f.attname] = index[f.name] = i
         defaults = [None if f.has_default() and callable(f.default) else f.get_default() for f in fields]
-        names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        names = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
         placeholders = ", ".join(["%s"] * len(fields))
-        table = connection.ops.quote_name(model._meta.db_table)
+        table = connection.ops.quote_name(str(model._meta.db_table))
         shape = _Shape(
             fields=fields,
             index=index,
@@ -1509,7 +1511,7 @@ class _Generator:
         return self.summary
 
 
-class _Default(dict):  # type: ignore[type-arg]
+class _Default(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 

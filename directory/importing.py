@@ -22,7 +22,7 @@ import io
 import json
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -339,7 +339,7 @@ class _Reader:
             self.error(column, f"'{value}' is not a number")
             return None
 
-    def choice(self, column: str, value: Any, choices: dict[str, str], default: str) -> str:
+    def choice(self, column: str, value: Any, choices: Mapping[str, str], default: str) -> str:
         text = self.text(column, value)
         if not text:
             return default
@@ -419,7 +419,7 @@ class _Lookups:
         return found
 
 
-_VOCAB_WORDS = {
+_VOCAB_WORDS: dict[str, str] = {
     Taxonomy.Vocabulary.NEEDS: "need",
     Taxonomy.Vocabulary.CATEGORIES: "category",
     Taxonomy.Vocabulary.DELIVERY: "way of delivering a service (in person, online, phone)",
@@ -770,9 +770,12 @@ def _read_oruk_service(
         if term is not None and term not in data.terms:
             data.terms.append(term)
         elif term is None and not r.failed:
-            name = (attr.get("taxonomy_term") or {}).get("name") or attr.get("taxonomy_term_id")
+            nested_term = attr.get("taxonomy_term")
+            label = (nested_term.get("name") if isinstance(nested_term, dict) else None) or attr.get(
+                "taxonomy_term_id"
+            )
             result.warnings.append(
-                f"record {number}: taxonomy term '{name}' is not in this directory; left out"
+                f"record {number}: taxonomy term '{label}' is not in this directory; left out"
             )
     # Where and when.
     sal_ids: dict[str, int] = {}
@@ -806,7 +809,8 @@ def _phone(r: _Reader, path: str, ph: dict[str, Any]) -> dict[str, str]:
 
 
 def _oruk_term(r: _Reader, path: str, attr: dict[str, Any], lookups: _Lookups) -> TaxonomyTerm | None:
-    nested = attr.get("taxonomy_term") if isinstance(attr.get("taxonomy_term"), dict) else {}
+    value = attr.get("taxonomy_term")
+    nested: dict[str, Any] = value if isinstance(value, dict) else {}
     term_id = r.uuid(f"{path}/taxonomy_term_id", attr.get("taxonomy_term_id") or nested.get("id"))
     if term_id and term_id in lookups.terms_by_id:
         return lookups.terms_by_id[term_id]
