@@ -145,6 +145,7 @@ def home(request: HttpRequest) -> HttpResponse:
         ),
         "areas": list(access.editor_areas(user)),
         "providers": list(access.providers_for_provider_editor(user)),
+        "months": services.settings.DIRECTORY_REVIEW_MONTHS,
     }
     return render(request, "directory/editor/home.html", context)
 

@@ -110,3 +110,47 @@ def test_stale_list_mark_as_reviewed(page, world):
     page.get_by_role("button", name="Mark as reviewed Another provider's club").click()
     assert page.get_by_text("is marked as reviewed today").is_visible()
     assert_accessible(page)
+
+
+def test_second_writer_sees_the_other_changes(page, world):
+    browser_sign_in(page, world.editor.email)
+    page.goto(f"/manage/services/{world.service.public_id}/")
+    # Someone else saves while the form is open.
+    services.update_service(
+        service=world.service,
+        data={"alert": "Closed on Friday"},
+        by=world.other_editor,
+        expected_version=world.service.version,
+    )
+    page.get_by_label("Service name").fill("My new name")
+    page.get_by_role("button", name="Save and publish").click()
+    assert page.get_by_text("Someone else changed this service since you opened it").first.is_visible()
+    assert page.get_by_role("cell", name="Closed on Friday").first.is_visible()
+    assert page.get_by_label("Service name").input_value() == "My new name"
+    assert_accessible(page)
+    page.get_by_role("button", name="Save and publish").click()
+    world.service.refresh_from_db()
+    assert world.service.name == "My new name"
+    assert world.service.alert == "Closed on Friday"
+
+
+def test_import_with_row_errors_is_accessible(page, world, monkeypatch, tmp_path):
+    import sys
+    import types
+
+    class Result:
+        created = 0
+        errors = [{"line": 4, "field": "name", "reason": "Enter a service name"}]
+
+    module = types.ModuleType("directory.importing")
+    module.import_csv = lambda file, *, user=None, dry_run=False: Result()
+    module.import_oruk_json = module.import_csv
+    monkeypatch.setitem(sys.modules, "directory.importing", module)
+    upload = tmp_path / "services.csv"
+    upload.write_text("name\n\n")
+    browser_sign_in(page, world.editor.email)
+    page.goto("/manage/import/")
+    page.locator("input[type=file]").set_input_files(str(upload))
+    page.get_by_role("button", name="Upload and check").click()
+    assert page.get_by_text("Line 4: Enter a service name").is_visible()
+    assert_accessible(page)
