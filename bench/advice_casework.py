@@ -382,6 +382,8 @@ def _report(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         f"Server time per call in-process after 5 warm-up calls. The dashboard row times the read function the "
         f"page calls (`advice.dashboard.dco_dashboard`), not template rendering; the API rows go through "
         f"Django's test Client (middleware, token check, audit row, JSON).\n\n"
+        f"Load average when the report was written: {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
+        f"(other work shares the machine; figures are noisy).\n\n"
         f"{_table(rows)}\n\n| engine | requests | generate s |\n|---|---:|---:|\n{setup}\n"
     )
 
