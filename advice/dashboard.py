@@ -13,7 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from advice.models import Assignment
+from django.db.models import Count, F, Q, QuerySet
+
+from advice.models import AdviceRequest, Assignment, reach_for
 from lib import clocks
 
 LISTS = ("due_this_week", "at_risk", "overdue", "awaiting_quality_check")
@@ -70,3 +72,194 @@ def dco_dashboard(user: Any, today: dt.date, *, page_size: int = 25) -> dict[str
             **scoped.timeliness_summary(period.start, period.end),
         }
     return result
+
+
+# --- the dashboard page: one list at a time, filtered and sorted in SQL; figures in one query each ---
+
+AT_RISK_DAYS = clocks.DEFAULT_AT_RISK_DAYS
+
+
+@dataclass(frozen=True)
+class WorkList:
+    slug: str
+    key: str  # the name in dashboard_lists()
+    title: str
+    description: str
+
+
+WORK_LISTS: dict[str, WorkList] = {
+    item.slug: item
+    for item in (
+        WorkList(
+            "due-this-week", "due_this_week", "Due this week", "With a team and due between today and Sunday."
+        ),
+        WorkList(
+            "at-risk",
+            "at_risk",
+            "At risk",
+            f"With a team and due in the next {AT_RISK_DAYS} days (today included).",
+        ),
+        WorkList("overdue", "overdue", "Overdue", "With a team and past the 6-week due date."),
+        WorkList(
+            "quality-check",
+            "awaiting_quality_check",
+            "Awaiting quality check",
+            "Advice submitted by a team, waiting for the DCO.",
+        ),
+    )
+}
+
+SORTS = {
+    "due": ("due_on", "advice_request__reference"),
+    "-due": ("-due_on", "advice_request__reference"),
+    "received": ("received_on", "advice_request__reference"),
+    "-received": ("-received_on", "advice_request__reference"),
+    "reference": ("advice_request__reference", "team__name"),
+}
+
+
+def _condition(key: str, today: dt.date) -> Q:
+    """The same rules as the QuerySet methods behind dashboard_lists(), as Q objects for one aggregate."""
+    open_ = Q(status__in=Assignment.OPEN_STATUSES)
+    if key == "due_this_week":
+        return open_ & Q(due_on__gte=today, due_on__lte=today + dt.timedelta(days=6 - today.weekday()))
+    if key == "at_risk":
+        return open_ & Q(due_on__gte=today, due_on__lte=today + dt.timedelta(days=AT_RISK_DAYS))
+    if key == "overdue":
+        return open_ & Q(due_on__lt=today)
+    if key == "awaiting_quality_check":
+        return Q(status=Assignment.Status.ADVICE_SUBMITTED)
+    raise KeyError(key)
+
+
+def dco_scope(user: Any) -> QuerySet[Assignment]:
+    """What the DCO dashboard counts: visible assignments on requests from the LAs in the user's DCO
+    areas (a DCO who is also a clinician does not see their team's other areas here)."""
+    return Assignment.objects.visible_to(user).filter(local_authority_id__in=reach_for(user).dco_area_ids)
+
+
+def work_list(
+    user: Any,
+    slug: str,
+    *,
+    today: dt.date,
+    la: str = "",
+    team: str = "",
+    status: str = "",
+    sort: str = "due",
+) -> QuerySet[Assignment]:
+    """One dashboard list, filtered (LA, team, status by public id / value) and sorted in SQL."""
+    rows = dco_scope(user).filter(_condition(WORK_LISTS[slug].key, today))
+    if la:
+        rows = rows.filter(local_authority__public_id=la)
+    if team:
+        rows = rows.filter(team__public_id=team)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.select_related("advice_request", "local_authority", "advice_request__child", "team").order_by(
+        *SORTS.get(sort, SORTS["due"])
+    )
+
+
+def list_counts(user: Any, *, today: dt.date) -> dict[str, int]:
+    """How many rows each list has, keyed by slug (one query)."""
+    figures = dco_scope(user).aggregate(
+        **{item.key: Count("pk", filter=_condition(item.key, today)) for item in WORK_LISTS.values()}
+    )
+    return {slug: figures[item.key] for slug, item in WORK_LISTS.items()}
+
+
+def awaiting_triage(user: Any) -> QuerySet[AdviceRequest]:
+    return AdviceRequest.objects.visible_to(user).filter(
+        local_authority_id__in=reach_for(user).dco_area_ids, status=AdviceRequest.Status.SUBMITTED
+    )
+
+
+PERIOD_NAMES = {"month": "This month", "quarter": "This quarter", "year": "This financial year"}
+
+
+@dataclass(frozen=True)
+class Share:
+    returned: int
+    on_time: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.on_time / self.returned) if self.returned else None
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    period: str
+    name: str
+    since: dt.date
+    including: Share
+    excluding: Share
+
+    @property
+    def exception_cases(self) -> int:
+        return self.including.returned - self.excluding.returned
+
+
+def timeliness(user: Any, *, today: dt.date) -> list[Timeliness]:
+    """KPI H1 for this month, quarter and financial year in ONE query (Assignment.timeliness_summary
+    does one period per query): on time is returned_on <= due_on (lib.clocks.returned_on_time);
+    "excluding" leaves out cases with a reg 8(2) exception (the stored `has_exception` flag), from
+    both the count and the on-time count."""
+    spans = periods(today)
+    on_time = Q(returned_on__lte=F("due_on"))
+    no_exception = Q(has_exception=False)
+    aggregates: dict[str, Any] = {}
+    for span in spans:
+        inside = Q(returned_on__gte=span.start, returned_on__lte=span.end)
+        aggregates[f"{span.name}_all"] = Count("pk", filter=inside)
+        aggregates[f"{span.name}_all_on_time"] = Count("pk", filter=inside & on_time)
+        aggregates[f"{span.name}_ex"] = Count("pk", filter=inside & no_exception)
+        aggregates[f"{span.name}_ex_on_time"] = Count("pk", filter=inside & no_exception & on_time)
+    figures = (
+        dco_scope(user)
+        .filter(returned_on__gte=min(s.start for s in spans), returned_on__lte=today)
+        .aggregate(**aggregates)
+    )
+    return [
+        Timeliness(
+            period=span.name,
+            name=PERIOD_NAMES[span.name],
+            since=span.start,
+            including=Share(figures[f"{span.name}_all"], figures[f"{span.name}_all_on_time"]),
+            excluding=Share(figures[f"{span.name}_ex"], figures[f"{span.name}_ex_on_time"]),
+        )
+        for span in spans
+    ]
+
+
+def days_left(due: dt.date, today: dt.date) -> int:
+    return (due - today).days
+
+
+CSV_HEADER = [
+    "reference",
+    "child",
+    "local authority",
+    "team",
+    "status",
+    "received by team",
+    "due (reg 8)",
+    "days left",
+    "returned",
+]
+
+
+def csv_row(assignment: Assignment, today: dt.date) -> list[str]:
+    advice_request = assignment.advice_request
+    return [
+        advice_request.reference,
+        advice_request.child.full_name,
+        assignment.local_authority.name,
+        assignment.team.name,
+        assignment.get_status_display(),
+        assignment.received_on.isoformat(),
+        assignment.due_on.isoformat(),
+        str(days_left(assignment.due_on, today)),
+        assignment.returned_on.isoformat() if assignment.returned_on else "",
+    ]

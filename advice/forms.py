@@ -1,1 +1,556 @@
+"""Forms for the casework pages. They parse and check what people type; the rules that change records
+live in advice.services, whose ValidationErrors are put back on these forms (`add_service_errors`)."""
 
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import Organisation
+from advice.models import QUALITY_CRITERIA, EHCNeedsAssessment, QualityCheck, TimeLimitException
+from core.date_input import DateField
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS = 5
+ALLOWED_EXTENSIONS = {
+    ".pdf": "PDF",
+    ".docx": "Word",
+    ".doc": "Word",
+    ".odt": "OpenDocument text",
+    ".rtf": "rich text",
+    ".txt": "plain text",
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".png": "PNG",
+}
+ATTACHMENT_HINT = (
+    "Optional. Up to 5 files, each no bigger than 10MB: PDF, Word, OpenDocument, rich text, "
+    "plain text, JPEG or PNG. If the page shows an error, choose the files again."
+)
+
+
+class VersionForm(forms.Form):
+    """The version of the record the person saw, for optimistic locking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files at once, each checked for size and type."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Attachments")
+        kwargs.setdefault("help_text", ATTACHMENT_HINT)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > MAX_ATTACHMENTS:
+            raise ValidationError(f"Choose no more than {MAX_ATTACHMENTS} files")
+        for upload in files:
+            name = os.path.basename(getattr(upload, "name", "") or "")
+            extension = os.path.splitext(name)[1].lower()
+            if extension not in ALLOWED_EXTENSIONS:
+                raise ValidationError(
+                    f"{name} must be a PDF, Word, OpenDocument, rich text, plain text, JPEG or PNG file"
+                )
+            if getattr(upload, "size", 0) > MAX_ATTACHMENT_BYTES:
+                raise ValidationError(f"{name} must be smaller than 10MB")
+            if getattr(upload, "size", 0) == 0:
+                raise ValidationError(f"{name} is empty")
+        return files
+
+
+def add_service_errors(
+    form: forms.BaseForm, error: ValidationError, aliases: dict[str, str] | None = None
+) -> None:
+    """Put a service's ValidationError on the form: on the field it names when the form has one,
+    otherwise at the top of the form."""
+    aliases = aliases or {}
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for key, messages in error.message_dict.items():
+        name = aliases.get(key, key)
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+# --- the LA's request ---------------------------------------------------------------------------
+
+
+class AssessmentRequestForm(forms.Form):
+    """The EHC needs assessment and the request for health advice, on one page."""
+
+    request_received_on = DateField(
+        label="When did the local authority receive the request for an EHC needs assessment?",
+        help_text="The day it arrived, not the day it was logged. For example, 4 9 2026",
+    )
+    clock_start_type = forms.ChoiceField(
+        label="What started the 20-week clock?",
+        choices=EHCNeedsAssessment.ClockStart.choices,
+        initial=EHCNeedsAssessment.ClockStart.S36_REQUEST,
+        widget=forms.RadioSelect,
+        help_text=(
+            "The time limits in regulations 4, 5, 10 and 13 run either from the day the LA received a "
+            "request under section 36(1) of the Children and Families Act 2014 (from a parent, a young "
+            "person or a school), or from the day the LA became responsible for the child under section "
+            "24 (when the child was brought to its attention, for example by a section 23 notification)."
+        ),
+    )
+    clock_start_date = DateField(
+        label="Clock start date (if different)",
+        required=False,
+        help_text="Leave blank if the clock started on the day the request was received.",
+    )
+    decision_to_assess_on = DateField(
+        label="When did the local authority decide to assess? (optional)",
+        required=False,
+        help_text="Regulation 5: within 6 weeks of the clock start.",
+    )
+    la_reference = forms.CharField(
+        label="Your reference (optional)",
+        required=False,
+        max_length=50,
+        help_text="Your case-management system's reference, so you can find it again.",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    questions = forms.CharField(
+        label="What would you like health to advise on?",
+        help_text="The questions for health. Include the parents' or young person's concerns.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+        error_messages={"required": "Say what you would like health to advise on"},
+    )
+    known_health_involvement = forms.CharField(
+        label="Known health involvement (optional)",
+        required=False,
+        help_text="Services and professionals you know are involved, for example community paediatrics.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+    attachments = AttachmentsField()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        received = data.get("request_received_on")
+        today = timezone.localdate()
+        if received and received > today:
+            self.add_error(
+                "request_received_on", "The date the request was received must be today or in the past"
+            )
+        start = data.get("clock_start_date") or received
+        decided = data.get("decision_to_assess_on")
+        if start and decided and decided < start:
+            self.add_error("decision_to_assess_on", "The decision to assess cannot be before the clock start")
+        return data
+
+
+# --- the DCO routes it --------------------------------------------------------------------------
+
+
+class RouteForm(VersionForm):
+    """Choose provider teams (one group of checkboxes per trust), the day they receive it, and notes."""
+
+    received_on = DateField(
+        label="Date the teams receive it",
+        help_text=(
+            "Each team's 6 weeks (regulation 8) start on this day. Usually today. "
+            "To give teams different dates, route them one at a time."
+        ),
+    )
+    triage_notes = forms.CharField(
+        label="Triage notes (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Seen by the DCO service and the teams.",
+        max_length=5000,
+    )
+
+    def __init__(
+        self, *args: Any, teams: Iterable[Organisation] = (), already: Sequence[int] = (), **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].initial = timezone.localdate()
+        groups: dict[str, list[Organisation]] = {}
+        trust_names: dict[str, str] = {}
+        for team in teams:
+            key = str(team.parent_id or 0)
+            groups.setdefault(key, []).append(team)
+            trust_names[key] = team.parent.name if team.parent_id and team.parent else "Other teams"
+        self.team_field_names: list[str] = []
+        self.teams_by_pk = {str(t.pk): t for group in groups.values() for t in group}
+        for key in sorted(groups, key=lambda k: trust_names[k]):
+            name = f"teams_{key}"
+            self.fields[name] = forms.MultipleChoiceField(
+                label=trust_names[key],
+                required=False,
+                choices=[
+                    (str(t.pk), f"{t.name} (already routed)" if t.pk in already else t.name)
+                    for t in groups[key]
+                ],
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.team_field_names.append(name)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = [pk for name in self.team_field_names for pk in data.get(name, [])]
+        if not chosen and self.team_field_names:
+            self.add_error(self.team_field_names[0], "Choose at least one provider team")
+        received = data.get("received_on")
+        if received and received > timezone.localdate():
+            self.add_error("received_on", "The date the teams receive it must be today or in the past")
+        data["teams"] = [self.teams_by_pk[pk] for pk in chosen]
+        return data
+
+
+# --- the team answers ---------------------------------------------------------------------------
+
+
+class NotKnownForm(VersionForm):
+    reason = forms.CharField(
+        label="Why is the child not known to your service, and what did you do?",
+        help_text=(
+            "For example: no referral received; a health assessment was offered on 3 March. "
+            "The LA receives this as your response (a nil return)."
+        ),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        error_messages={"required": "Explain why, and what was done"},
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 10:
+            raise ValidationError("Explain why, and what was done (for example a health assessment offered)")
+        return reason
+
+
+class ExceptionForm(forms.Form):
+    """A reg 8(2) exception: recorded beside the deadline, never moving it."""
+
+    code = forms.ChoiceField(
+        label="Which circumstance applies?",
+        choices=TimeLimitException.Code.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the circumstance that applies"},
+    )
+    start_on = DateField(
+        label="When did it start?",
+        help_text="For a missed appointment, the date of the appointment. It must fall within the 6 weeks.",
+    )
+    end_on = DateField(
+        label="When did it end? (optional unless the child was absent)",
+        required=False,
+        help_text="An absence must cover at least 4 weeks of the 6-week period.",
+    )
+    reason = forms.CharField(
+        label="Why did this make meeting the 6 weeks impractical?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": "Explain why the circumstance made the 6 weeks impractical"},
+    )
+    approved_by = forms.ModelChoiceField(
+        label="Who approved it?",
+        queryset=None,
+        empty_label="Choose the approver",
+        help_text="The area's DCO or the team's manager.",
+        error_messages={"required": "Choose who approved the exception"},
+    )
+
+    def __init__(self, *args: Any, approvers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["approved_by"].queryset = approvers
+        self.fields["approved_by"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.email} ({u.email})"
+        )
+
+
+class AdviceForm(VersionForm):
+    """Structured advice (statutory.md 5.3): the text parts and who gave it; the rows are formsets."""
+
+    views_and_aspirations = forms.CharField(
+        label="The child's and family's views and aspirations",
+        required=False,
+        help_text="And how you found them out (quality checklist Q3).",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    strengths = forms.CharField(
+        label="Strengths and what the child can do",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    preparing_for_adulthood = forms.CharField(
+        label="Preparing for adulthood (Year 9 and above)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    related_plans = forms.CharField(
+        label="Related plans (optional)",
+        required=False,
+        help_text="Individual healthcare plan, continuing care, looked-after child health assessment.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    author_name = forms.CharField(
+        label="Name",
+        max_length=200,
+        error_messages={"required": "Enter the name of the professional who gave the advice"},
+    )
+    author_profession = forms.CharField(
+        label="Profession",
+        max_length=100,
+        help_text="For example, speech and language therapist",
+        error_messages={"required": "Enter their profession"},
+    )
+    author_registration_body = forms.CharField(
+        label="Registered with (optional)",
+        required=False,
+        max_length=20,
+        help_text="For example, HCPC, NMC or GMC",
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10"}),
+    )
+    author_registration_number = forms.CharField(
+        label="Professional registration number",
+        max_length=30,
+        help_text="Regulation 6(1)(c): the advice must come from a registered health care professional.",
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10", "spellcheck": "false"}),
+        error_messages={"required": "Enter their professional registration number"},
+    )
+    advice_date = DateField(label="Date of the advice")
+    attachments = AttachmentsField()
+
+
+class NeedForm(forms.Form):
+    description = forms.CharField(
+        label="Health need", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    relates_to_sen = forms.BooleanField(
+        label="This need relates to the child's special educational needs (section C)", required=False
+    )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.CharField(
+        label="Outcome",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="Specific and measurable",
+    )
+    by_when = forms.CharField(label="By when (optional)", required=False, max_length=100)
+
+
+PROVISION_LABELS = {
+    "what": "What",
+    "who": "Who provides it",
+    "how_often": "How often",
+    "how_long": "For how long",
+    "where": "Where (optional)",
+}
+
+
+class ProvisionForm(forms.Form):
+    what = forms.CharField(
+        label="What",
+        required=False,
+        max_length=500,
+        help_text="For example, direct speech and language therapy",
+    )
+    who = forms.CharField(
+        label="Who provides it",
+        required=False,
+        max_length=200,
+        help_text="Role and grade, for example speech and language therapist (Band 6)",
+    )
+    how_often = forms.CharField(
+        label="How often", required=False, max_length=200, help_text="For example, weekly, 30 minutes"
+    )
+    how_long = forms.CharField(
+        label="For how long",
+        required=False,
+        max_length=200,
+        help_text="For example, 12 months, reviewed termly",
+    )
+    where = forms.CharField(label="Where (optional)", required=False, max_length=200)
+    section = forms.ChoiceField(
+        label="Which section of the plan?",
+        required=False,
+        choices=[
+            ("F", "Section F: special educational provision (it educates or trains)"),
+            ("G", "Section G: health care provision"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    commissioned = forms.BooleanField(
+        label="Already commissioned (no ICB agreement or funding needed)", required=False, initial=True
+    )
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return not any((data.get(k) or "").strip() for k in ("what", "who", "how_often", "how_long"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.is_blank():
+            return data
+        for key in ("what", "who", "how_often", "how_long"):
+            if not (data.get(key) or "").strip():
+                self.add_error(key, f"Say {PROVISION_LABELS[key].lower()}")
+        if data.get("section") not in ("F", "G"):
+            self.add_error("section", "Choose section F (educates or trains) or section G")
+        return data
+
+
+NeedFormSet = forms.formset_factory(NeedForm, extra=0, max_num=30, absolute_max=30)
+OutcomeFormSet = forms.formset_factory(OutcomeForm, extra=0, max_num=30, absolute_max=30)
+ProvisionFormSet = forms.formset_factory(ProvisionForm, extra=0, max_num=30, absolute_max=30)
+
+ROW_SETS = {"need": NeedFormSet, "outcome": OutcomeFormSet, "provision": ProvisionFormSet}
+BLANK_ROWS = {"need": 2, "outcome": 2, "provision": 2}
+
+
+def typed_values(form: forms.BaseForm) -> dict[str, Any]:
+    """What was typed into a bound form, as initial values for an unbound copy (no errors shown)."""
+    return {
+        name: field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+        for name, field in form.fields.items()
+        if not isinstance(field, forms.FileField)
+    }
+
+
+def row_formsets(
+    data: Any = None, rows: dict[str, list[dict]] | None = None, add: str = ""
+) -> dict[str, Any]:
+    """The three row formsets (needs, outcomes, provision).
+
+    With `data`: bound, for a submission. Without: unbound, starting from `rows` (the latest revision,
+    or what was typed) plus blank rows: two when there are none, else one; after an "Add another"
+    button (`add` is "need", "outcome" or "provision") exactly one more row in that set. The buttons
+    work without JavaScript: the page is sent, and comes back with what was typed and one more row.
+    """
+    rows = rows or {}
+    sets: dict[str, Any] = {}
+    for prefix, cls in ROW_SETS.items():
+        if data is not None:
+            sets[prefix] = cls(data, prefix=prefix)
+            continue
+        initial = rows.get(prefix) or []
+        if add:
+            extra = 1 if prefix == add else (0 if initial else 1)
+        else:
+            extra = BLANK_ROWS[prefix] if not initial else 1
+        formset_cls = forms.formset_factory(cls.form, extra=extra, max_num=30, absolute_max=30)
+        sets[prefix] = formset_cls(initial=initial or None, prefix=prefix)
+    return sets
+
+
+def typed_rows(data: Any) -> dict[str, list[dict]]:
+    """Every row as typed (blank ones too), so "Add another" keeps them all."""
+    result: dict[str, list[dict]] = {}
+    for prefix, cls in ROW_SETS.items():
+        bound = cls(data, prefix=prefix)
+        try:
+            forms_ = bound.forms
+        except ValidationError:
+            forms_ = []
+        result[prefix] = [typed_values(f) for f in forms_]
+    return result
+
+
+# --- the DCO's quality check -------------------------------------------------------------------
+
+
+SCORE_CHOICES = [("2", "2: met"), ("1", "1: partly"), ("0", "0: absent"), ("", "Does not apply")]
+
+
+class QualityCheckForm(VersionForm):
+    decision = forms.ChoiceField(
+        label="What happens next?",
+        choices=[
+            (QualityCheck.Outcome.RELEASE, "Release the advice to the local authority"),
+            (QualityCheck.Outcome.REWORK, "Send it back to the team for rework"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to release the advice or send it back"},
+    )
+    comments = forms.CharField(
+        label="Comments",
+        required=False,
+        help_text="Required when you send it back: tell the team what to change.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, text in QUALITY_CRITERIA.items():
+            self.fields[f"score_{key}"] = forms.ChoiceField(
+                label=f"{key}: {text}",
+                choices=SCORE_CHOICES,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+        # The decision comes last on the page.
+        self.order_fields([f"score_{k}" for k in QUALITY_CRITERIA] + ["comments", "decision", "version"])
+
+    def score_fields(self) -> list[Any]:
+        return [self[f"score_{k}"] for k in QUALITY_CRITERIA]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        scores = {k: data.get(f"score_{k}") for k in QUALITY_CRITERIA}
+        data["scores"] = {k: v for k, v in scores.items() if v not in (None, "")}
+        if not data["scores"]:
+            self.add_error("score_Q1", "Score the advice against at least one criterion")
+        if data.get("decision") == QualityCheck.Outcome.REWORK and not (data.get("comments") or "").strip():
+            self.add_error("comments", "Tell the team what to change")
+        return data
+
+
+# --- lists --------------------------------------------------------------------------------------
+
+
+class ListFilterForm(forms.Form):
+    """Filters and sort order for the dashboard lists (GET)."""
+
+    la = forms.ChoiceField(label="Local authority", required=False)
+    team = forms.ChoiceField(label="Team", required=False)
+    status = forms.ChoiceField(label="Status", required=False)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[
+            ("due", "Due date, soonest first"),
+            ("-due", "Due date, latest first"),
+            ("received", "Date received, oldest first"),
+            ("-received", "Date received, newest first"),
+            ("reference", "Reference"),
+        ],
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        las: Iterable[tuple[str, str]] = (),
+        teams: Iterable[tuple[str, str]] = (),
+        statuses: Iterable[tuple[str, str]] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["la"].choices = [("", "All"), *las]
+        self.fields["team"].choices = [("", "All"), *teams]
+        self.fields["status"].choices = [("", "All"), *statuses]

@@ -1,1 +1,966 @@
+"""The casework pages: thin views that parse a form, fetch through the one access function, call one
+service and render or redirect.
 
+Access: every record is fetched with `get_advice_request_for_user`, `get_assignment_for_user` or a
+`visible_to(user)` list; anything outside reach is a 404. Signed-out people are sent to sign in.
+Every page that shows or exports a child's record writes `audit.services.record_access` (changes
+are audited by the services themselves). Each view's docstring says who may see it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Organisation, Role, User
+from advice import dashboard, services
+from advice.forms import (
+    AdviceForm,
+    AssessmentRequestForm,
+    ExceptionForm,
+    ListFilterForm,
+    NotKnownForm,
+    QualityCheckForm,
+    RouteForm,
+    VersionForm,
+    add_service_errors,
+    row_formsets,
+    typed_rows,
+    typed_values,
+)
+from advice.models import (
+    DCO_ROLES,
+    QUALITY_CRITERIA,
+    AdviceRequest,
+    Assignment,
+    HealthAdvice,
+    QualityCheck,
+    reach_for,
+)
+from audit.services import record_access
+from children.forms import FindChildForm, SameChildForm
+from children.models import ChildOrYoungPerson
+from children.services import find_matches, record_child
+
+PAGE_SIZE = 50
+NEW_CHILD_DETAILS = "advice_new_child_details"  # session: what the caseworker typed about the child
+NEW_CHILD = "advice_new_child"  # session: the child record chosen or created for the new request
+CONCURRENT_MESSAGE = "Someone else changed this request since you opened it"
+
+STATUS_TAG_CLASSES = {
+    AdviceRequest.Status.SUBMITTED: "nhsuk-tag--blue",
+    AdviceRequest.Status.ROUTED: "nhsuk-tag--purple",
+    AdviceRequest.Status.QUALITY_CHECK: "nhsuk-tag--yellow",
+    AdviceRequest.Status.COMPLETE: "nhsuk-tag--green",
+    AdviceRequest.Status.CANCELLED: "nhsuk-tag--grey",
+    Assignment.Status.ACCEPTED: "nhsuk-tag--aqua-green",
+    Assignment.Status.NOT_KNOWN: "nhsuk-tag--grey",
+    Assignment.Status.ADVICE_SUBMITTED: "nhsuk-tag--yellow",
+    Assignment.Status.REWORK_REQUESTED: "nhsuk-tag--orange",
+    Assignment.Status.RELEASED: "nhsuk-tag--green",
+}
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    """Render with the shared context: `page_has_errors` when any form or formset on it has errors."""
+    has_errors = False
+    for value in context.values():
+        if hasattr(value, "is_bound") and value.is_bound:
+            errors = value.errors
+            if isinstance(errors, list):  # a formset
+                has_errors = has_errors or any(errors) or bool(value.non_form_errors())
+            else:
+                has_errors = has_errors or bool(errors)
+    context.setdefault("page_has_errors", has_errors)
+    context.setdefault("today", timezone.localdate())
+    context.setdefault("status_classes", STATUS_TAG_CLASSES)
+    return render(request, template, context, status=status)
+
+
+def _page(request: HttpRequest, rows: Any) -> tuple[Any, dict[str, Any]]:
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    links: dict[str, Any] = {}
+
+    def href(number: int) -> str:
+        params = request.GET.copy()
+        params["page"] = str(number)
+        return f"?{params.urlencode()}"
+
+    if page.has_previous():
+        links["previous"] = {"href": href(page.previous_page_number()), "labelText": "Previous page"}
+    if page.has_next():
+        links["next"] = {"href": href(page.next_page_number()), "labelText": "Next page"}
+    return page, links
+
+
+def _require(condition: bool) -> None:
+    """Outside reach is a 404, so a stranger learns nothing."""
+    if not condition:
+        raise Http404
+
+
+def _view_audit(request: HttpRequest, obj: Any, child: Any, detail: str = "") -> None:
+    record_access(user=request.user, action="view", obj=obj, child=child, request=request, detail=detail)
+
+
+def _safe_cell(value: Any) -> str:
+    """Text for a CSV cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+# --- the LA asks for advice ---------------------------------------------------------------------
+
+
+def _la_organisations(user: Any) -> list[Organisation]:
+    return list(Organisation.objects.filter(pk__in=reach_for(user).la_ids).order_by("name"))
+
+
+@login_required
+@require_GET
+def la_requests(request: HttpRequest) -> HttpResponse:
+    """The LA's requests with status, due dates and released advice.
+    Who may see it: LA SEN caseworkers (their own LAs' requests); anyone else 404."""
+    reach = reach_for(request.user)
+    _require(bool(reach.la_ids))
+    status = request.GET.get("status", "")
+    rows = (
+        AdviceRequest.objects.visible_to(request.user)
+        .filter(local_authority_id__in=reach.la_ids)
+        .select_related("child", "local_authority")
+        .annotate(
+            teams=Count("assignments"),
+            answered=Count(
+                "assignments",
+                filter=Q(assignments__status__in=[Assignment.Status.RELEASED, Assignment.Status.NOT_KNOWN]),
+            ),
+        )
+        .order_by("-received_by_health", "-pk")
+    )
+    if status in AdviceRequest.Status.values:
+        rows = rows.filter(status=status)
+    page, links = _page(request, rows)
+    return _render(
+        request,
+        "advice/la_requests.html",
+        {"page": page, "page_links": links, "status": status, "statuses": AdviceRequest.Status.choices},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest) -> HttpResponse:
+    """Request health advice, step 1: find or record the child.
+    Who may see it: LA SEN caseworkers; anyone else 404."""
+    las = _la_organisations(request.user)
+    _require(bool(las))
+    initial = request.session.get(NEW_CHILD_DETAILS) if request.GET.get("change") else None
+    form = FindChildForm(request.POST or None, initial=initial, local_authorities=las)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        request.session[NEW_CHILD_DETAILS] = {
+            "given_name": data["given_name"],
+            "family_name": data["family_name"],
+            "date_of_birth": data["date_of_birth"].isoformat(),
+            "nhs_number": data["nhs_number"],
+            "school_or_setting_name": data["school_or_setting_name"],
+            "local_authority": data["local_authority"].pk,
+        }
+        matches = find_matches(
+            nhs_number=data["nhs_number"],
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            date_of_birth=data["date_of_birth"],
+        )
+        if matches:
+            return redirect("advice:request-new-match")
+        return _record_child_and_continue(request)
+    return _render(request, "advice/request_new.html", {"form": form})
+
+
+def _details_from_session(request: HttpRequest) -> dict[str, Any]:
+    details = request.session.get(NEW_CHILD_DETAILS)
+    if not details:
+        raise Http404
+    details = dict(details)
+    details["date_of_birth"] = dt.date.fromisoformat(details["date_of_birth"])
+    return details
+
+
+def _record_child_and_continue(request: HttpRequest) -> HttpResponse:
+    details = _details_from_session(request)
+    las = {la.pk: la for la in _la_organisations(request.user)}
+    local_authority = las.get(details.pop("local_authority"))
+    _require(local_authority is not None)
+    child, _ = record_child(user=request.user, local_authority=local_authority, request=request, **details)
+    # The server chose this record (matched or created) for this caseworker's new request.
+    request.session[NEW_CHILD] = {"child": str(child.public_id), "local_authority": local_authority.pk}
+    return redirect("advice:request-new-details")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_new_match(request: HttpRequest) -> HttpResponse:
+    """Request health advice: "Is this the same child?" when a likely match exists.
+    Who may see it: LA SEN caseworkers who have just typed the child's details; anyone else 404.
+    Only what they typed is shown of a record outside their own LA."""
+    _require(bool(_la_organisations(request.user)))
+    details = _details_from_session(request)
+    matches = find_matches(
+        nhs_number=details["nhs_number"],
+        given_name=details["given_name"],
+        family_name=details["family_name"],
+        date_of_birth=details["date_of_birth"],
+    )
+    if not matches:
+        return _record_child_and_continue(request)
+    match = matches[0]
+    own = match.local_authority_id in reach_for(request.user).la_ids
+    form = SameChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["same"] == "yes":
+            return _record_child_and_continue(request)
+        messages.info(
+            request,
+            "Check the child's details. If they are a different child with the same name and date of birth, "
+            "enter their NHS number so the two records can be told apart.",
+        )
+        return redirect(f"{reverse('advice:request-new')}?change=1")
+    _view_audit(request, match, match, detail="possible match shown while requesting advice")
+    return _render(request, "advice/request_match.html", {"form": form, "match": match, "own": own})
+
+
+def _new_request_child(request: HttpRequest) -> tuple[ChildOrYoungPerson, Organisation]:
+    chosen = request.session.get(NEW_CHILD)
+    if not chosen:
+        raise Http404
+    las = {la.pk: la for la in _la_organisations(request.user)}
+    local_authority = las.get(chosen["local_authority"])
+    _require(local_authority is not None)
+    try:
+        # Not a lookup by what the browser sent: the server put this id in the session itself, after
+        # record_child matched or created the record for this caseworker's request.
+        child = ChildOrYoungPerson.objects.select_related("local_authority").get(public_id=chosen["child"])
+    except ChildOrYoungPerson.DoesNotExist as exc:
+        raise Http404 from exc
+    assert local_authority is not None
+    return child, local_authority
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_new_details(request: HttpRequest) -> HttpResponse:
+    """Request health advice, step 2: the EHC needs assessment, the questions and attachments.
+    Who may see it: LA SEN caseworkers with a child chosen in step 1; anyone else 404."""
+    child, local_authority = _new_request_child(request)
+    form = AssessmentRequestForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                assessment = services.record_assessment(
+                    user=request.user,
+                    local_authority=local_authority,
+                    child=child,
+                    request_received_on=data["request_received_on"],
+                    clock_start_type=data["clock_start_type"],
+                    clock_start_date=data["clock_start_date"],
+                    decision_to_assess_on=data["decision_to_assess_on"],
+                    la_reference=data["la_reference"],
+                    request=request,
+                )
+                advice_request = services.submit_request(
+                    user=request.user,
+                    assessment=assessment,
+                    questions=data["questions"],
+                    known_health_involvement=data["known_health_involvement"],
+                    attachments=data["attachments"],
+                    request=request,
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc, {"sent_on": "questions", "received_by_health": "questions"})
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            request.session.pop(NEW_CHILD, None)
+            request.session.pop(NEW_CHILD_DETAILS, None)
+            return redirect("advice:request-sent", advice_request.public_id)
+    if request.method == "GET":
+        _view_audit(request, child, child, detail="requesting advice")
+    return _render(
+        request,
+        "advice/request_details.html",
+        {"form": form, "child": child, "local_authority": local_authority},
+    )
+
+
+@login_required
+@require_GET
+def request_sent(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Confirmation with the reference and the due date.
+    Who may see it: whoever may see the request (the LA, its DCO service, teams it is assigned to)."""
+    advice_request = services.get_advice_request_for_user(request.user, public_id)
+    return _render(request, "advice/request_sent.html", {"advice_request": advice_request})
+
+
+# --- the request page (everyone in reach) and the DCO's routing -----------------------------------
+
+
+def _provider_teams() -> list[Organisation]:
+    return list(
+        Organisation.objects.filter(kind=Organisation.Kind.PROVIDER_TEAM, is_active=True)
+        .select_related("parent")
+        .order_by("parent__name", "name")
+    )
+
+
+def _request_context(request: HttpRequest, advice_request: AdviceRequest) -> dict[str, Any]:
+    reach = reach_for(request.user)
+    is_dco = advice_request.local_authority_id in reach.dco_area_ids
+    is_la = advice_request.local_authority_id in reach.la_ids
+    released = [Assignment.Status.RELEASED, Assignment.Status.NOT_KNOWN]
+    assignments = list(
+        advice_request.assignments.select_related("team", "team__parent")
+        .prefetch_related(
+            Prefetch("advice", queryset=HealthAdvice.objects.order_by("-revision")),
+            "exceptions",
+        )
+        .order_by("team__name")
+    )
+    if not (is_dco or is_la):
+        assignments = [a for a in assignments if a.team_id in reach.team_ids]
+    return {
+        "advice_request": advice_request,
+        "assessment": advice_request.assessment,
+        "child": advice_request.child,
+        "assignments": assignments,
+        "released_statuses": released,
+        "is_dco": is_dco,
+        "is_la": is_la,
+        "attachments": list(advice_request.attachments.all()),
+        "can_route": is_dco
+        and advice_request.status not in (AdviceRequest.Status.CANCELLED, AdviceRequest.Status.COMPLETE),
+        "has_released": any(a.status in released for a in assignments),
+    }
+
+
+def _route_form(advice_request: AdviceRequest, data: Any = None) -> RouteForm:
+    already = list(advice_request.assignments.values_list("team_id", flat=True))
+    return RouteForm(
+        data,
+        initial={"version": advice_request.version},
+        teams=_provider_teams(),
+        already=already,
+    )
+
+
+@login_required
+@require_GET
+def request_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    """One request: the child, the questions, the clocks, each team's progress and released advice;
+    for the DCO, the routing form. Who may see it: the requesting LA's caseworkers, the area's DCO
+    service, and provider teams it is assigned to (who see their own assignment only)."""
+    advice_request = services.get_advice_request_for_user(request.user, public_id)
+    context = _request_context(request, advice_request)
+    if context["can_route"]:
+        context["form"] = _route_form(advice_request)
+    _view_audit(request, advice_request, advice_request.child)
+    return _render(request, "advice/request_detail.html", context)
+
+
+@login_required
+@require_POST
+def request_route(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Route the request to provider teams. Who may use it: the area's DCO service; anyone else 404."""
+    advice_request = services.get_advice_request_for_user(request.user, public_id, write=True)
+    _require(advice_request.local_authority_id in reach_for(request.user).dco_area_ids)
+    form = _route_form(advice_request, request.POST)
+    concurrent = False
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.triage_and_route(
+                user=request.user,
+                advice_request=advice_request,
+                expected_version=data["version"],
+                teams=data["teams"],
+                triage_notes=data["triage_notes"],
+                received_on=data["received_on"],
+                request=request,
+            )
+        except services.ConcurrentUpdate:
+            concurrent = True
+        except services.InvalidTransition as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            add_service_errors(
+                form, exc, {"teams": form.team_field_names[0] if form.team_field_names else ""}
+            )
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            names = ", ".join(a.team.name for a in created) or "no new teams (all were already routed)"
+            messages.success(request, f"{advice_request.reference} routed to {names}.")
+            return redirect("advice:request-detail", advice_request.public_id)
+    advice_request = services.get_advice_request_for_user(request.user, public_id)
+    context = _request_context(request, advice_request)
+    if concurrent:
+        # Keep what they typed; the form now carries the latest version, so sending it again is a
+        # deliberate choice made after seeing the other person's changes.
+        data = request.POST.copy()
+        data["version"] = str(advice_request.version)
+        form = _route_form(advice_request, data)
+        form.is_valid()
+        context["concurrent"] = CONCURRENT_MESSAGE
+    context["form"] = form
+    context["can_route"] = True
+    return _render(request, "advice/request_detail.html", context, status=409 if concurrent else 200)
+
+
+@login_required
+@require_GET
+def request_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The released advice as a PDF. Who may see it: the requesting LA's caseworkers and the area's DCO
+    service; anyone else 404. Only released advice and nil returns are included."""
+    from advice.pdf import released_advice_pdf
+
+    advice_request = services.get_advice_request_for_user(request.user, public_id)
+    reach = reach_for(request.user)
+    _require(advice_request.local_authority_id in (reach.la_ids | reach.dco_area_ids))
+    context = _request_context(request, advice_request)
+    released = [a for a in context["assignments"] if a.status in context["released_statuses"]]
+    _require(bool(released))
+    content = released_advice_pdf(advice_request, released)
+    record_access(
+        user=request.user,
+        action="export",
+        obj=advice_request,
+        child=advice_request.child,
+        request=request,
+        detail="released health advice as PDF",
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="health-advice-{advice_request.reference}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- the DCO's queues -----------------------------------------------------------------------------
+
+
+def _require_dco(user: Any) -> None:
+    _require(bool(reach_for(user).dco_area_ids))
+
+
+@login_required
+@require_GET
+def triage_queue(request: HttpRequest) -> HttpResponse:
+    """Requests awaiting triage, oldest first. Who may see it: DCOs and DCO administrators (their areas)."""
+    _require_dco(request.user)
+    rows = (
+        AdviceRequest.objects.visible_to(request.user)
+        .filter(
+            status=AdviceRequest.Status.SUBMITTED, local_authority_id__in=reach_for(request.user).dco_area_ids
+        )
+        .select_related("child", "local_authority")
+        .order_by("due_on", "pk")
+    )
+    page, links = _page(request, rows)
+    return _render(request, "advice/triage.html", {"page": page, "page_links": links})
+
+
+def _filter_form(request: HttpRequest) -> ListFilterForm:
+    reach = reach_for(request.user)
+    las = (
+        Organisation.objects.filter(pk__in=reach.dco_area_ids)
+        .order_by("name")
+        .values_list("public_id", "name")
+    )
+    teams = (
+        Organisation.objects.filter(kind=Organisation.Kind.PROVIDER_TEAM, is_active=True)
+        .order_by("name")
+        .values_list("public_id", "name")
+    )
+    return ListFilterForm(
+        request.GET,
+        las=[(str(pk), name) for pk, name in las],
+        teams=[(str(pk), name) for pk, name in teams],
+        statuses=Assignment.Status.choices,
+    )
+
+
+def _list_rows(request: HttpRequest, slug: str, today: dt.date) -> tuple[Any, ListFilterForm]:
+    form = _filter_form(request)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = dashboard.work_list(
+        request.user,
+        slug,
+        today=today,
+        la=data.get("la", ""),
+        team=data.get("team", ""),
+        status=data.get("status", ""),
+        sort=data.get("sort") or "due",
+    )
+    return rows, form
+
+
+@login_required
+@require_GET
+def dco_dashboard(request: HttpRequest) -> HttpResponse:
+    """The DCO dashboard: figures, and one work list (filterable, sortable, exportable).
+    Who may see it: DCOs and DCO administrators (their areas' requests); anyone else 404."""
+    _require_dco(request.user)
+    today = timezone.localdate()
+    slug = request.GET.get("list", "overdue")
+    if slug not in dashboard.WORK_LISTS:
+        slug = "overdue"
+    rows, form = _list_rows(request, slug, today)
+    page, links = _page(request, rows)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("list", None)
+    return _render(
+        request,
+        "advice/dashboard.html",
+        {
+            "counts": dashboard.list_counts(request.user, today=today),
+            "triage_count": dashboard.awaiting_triage(request.user).count(),
+            "timeliness": dashboard.timeliness(request.user, today=today),
+            "lists": dashboard.WORK_LISTS,
+            "current": dashboard.WORK_LISTS[slug],
+            "form": form,
+            "page": page,
+            "page_links": links,
+            "filter_query": query.urlencode(),
+            "page_has_errors": False,
+        },
+    )
+
+
+@login_required
+@require_GET
+def dco_dashboard_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    """One dashboard list as CSV, with the same filters; the export is audited.
+    Who may see it: DCOs and DCO administrators; anyone else 404."""
+    _require_dco(request.user)
+    _require(slug in dashboard.WORK_LISTS)
+    today = timezone.localdate()
+    rows, form = _list_rows(request, slug, today)
+    filters = {k: v for k, v in request.GET.items() if k in form.fields and v}
+    record_access(
+        user=request.user,
+        action="export",
+        obj=None,
+        request=request,
+        detail=f"DCO dashboard list '{dashboard.WORK_LISTS[slug].title}' as CSV ({rows.count()} rows; filters: {urlencode(filters) or 'none'})",
+    )
+
+    def lines() -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        yield writer.writerow(dashboard.CSV_HEADER)
+        for assignment in rows.iterator(chunk_size=2000):
+            yield writer.writerow([_safe_cell(v) for v in dashboard.csv_row(assignment, today)])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-{today:%Y-%m-%d}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- the provider team ----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def team_inbox(request: HttpRequest) -> HttpResponse:
+    """Requests assigned to the user's teams, still-open ones first by due date.
+    Who may see it: provider clinicians and team managers (their teams); anyone else 404."""
+    reach = reach_for(request.user)
+    _require(bool(reach.team_ids))
+    show = request.GET.get("show", "open")
+    rows = (
+        Assignment.objects.visible_to(request.user)
+        .filter(team_id__in=reach.team_ids)
+        .select_related("advice_request", "advice_request__child", "advice_request__local_authority", "team")
+    )
+    if show == "open":
+        rows = rows.filter(status__in=Assignment.OPEN_STATUSES)
+    rows = rows.order_by("due_on", "pk")
+    page, links = _page(request, rows)
+    return _render(request, "advice/team_inbox.html", {"page": page, "page_links": links, "show": show})
+
+
+def _assignment_context(request: HttpRequest, assignment: Assignment) -> dict[str, Any]:
+    reach = reach_for(request.user)
+    is_team = assignment.team_id in reach.team_ids
+    is_dco = assignment.advice_request.local_authority_id in reach.dco_area_ids
+    advice = list(assignment.advice.order_by("-revision").prefetch_related("attachments"))
+    checks = list(assignment.quality_checks.select_related("checked_by").order_by("-checked_at"))
+    shows_advice = is_team or is_dco or assignment.status == Assignment.Status.RELEASED
+    return {
+        "assignment": assignment,
+        "advice_request": assignment.advice_request,
+        "child": assignment.advice_request.child,
+        "assessment": assignment.advice_request.assessment,
+        "advice": advice[0] if advice and shows_advice else None,
+        "revisions": len(advice),
+        "checks": checks if (is_team or is_dco) else [],
+        "exceptions": list(assignment.exceptions.select_related("approved_by")),
+        "is_team": is_team,
+        "is_dco": is_dco,
+        "days_left": dashboard.days_left(assignment.due_on, timezone.localdate()),
+        "attachments": list(assignment.advice_request.attachments.all()),
+        "criteria": QUALITY_CRITERIA,
+        "version_form": VersionForm(initial={"version": assignment.version}),
+    }
+
+
+@login_required
+@require_GET
+def assignment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    """One team's part of a request: the clock, the advice and what can be done next.
+    Who may see it: the team (clinicians, managers), the area's DCO service and the requesting LA
+    (which sees advice only once released); anyone else 404."""
+    assignment = services.get_assignment_for_user(request.user, public_id)
+    context = _assignment_context(request, assignment)
+    _view_audit(request, assignment, assignment.advice_request.child)
+    return _render(request, "advice/assignment_detail.html", context)
+
+
+def _team_assignment(request: HttpRequest, public_id: str) -> Assignment:
+    assignment = services.get_assignment_for_user(request.user, public_id, write=True)
+    _require(assignment.team_id in reach_for(request.user).team_ids)
+    return assignment
+
+
+@login_required
+@require_POST
+def assignment_accept(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The team accepts the request. Who may use it: the team's clinicians and managers; else 404."""
+    assignment = _team_assignment(request, public_id)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return redirect("advice:assignment-detail", assignment.public_id)
+    try:
+        services.accept_assignment(
+            user=request.user,
+            assignment=assignment,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        )
+    except services.ConcurrentUpdate:
+        fresh = services.get_assignment_for_user(request.user, public_id)
+        context = _assignment_context(request, fresh)
+        context["concurrent"] = CONCURRENT_MESSAGE
+        return _render(request, "advice/assignment_detail.html", context, status=409)
+    except services.InvalidTransition as exc:
+        messages.error(request, str(exc))
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    else:
+        messages.success(request, f"You accepted {assignment.advice_request.reference}.")
+    return redirect("advice:assignment-detail", assignment.public_id)
+
+
+def _concurrent(context: dict[str, Any], form: Any, assignment: Assignment) -> dict[str, Any]:
+    """After a ConcurrentUpdate: keep what they typed, show the latest state, carry the new version."""
+    data = form.data.copy()
+    data["version"] = str(assignment.version)
+    context["concurrent"] = CONCURRENT_MESSAGE
+    return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_not_known(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The team says the child is not known to the service (a nil return, with what was done).
+    Who may use it: the team's clinicians and managers; anyone else 404."""
+    assignment = _team_assignment(request, public_id)
+    form = NotKnownForm(request.POST or None, initial={"version": assignment.version})
+    status = 200
+    context = _assignment_context(request, assignment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decline_not_known(
+                user=request.user,
+                assignment=assignment,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except services.ConcurrentUpdate:
+            assignment = services.get_assignment_for_user(request.user, public_id)
+            context = _assignment_context(request, assignment)
+            form = NotKnownForm(_concurrent(context, form, assignment))
+            form.is_valid()
+            status = 409
+        except services.InvalidTransition as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(
+                request, "You told the DCO service and the LA the child is not known to your service."
+            )
+            return redirect("advice:assignment-detail", assignment.public_id)
+    context["form"] = form
+    return _render(request, "advice/not_known.html", context, status=status)
+
+
+def _approvers(assignment: Assignment) -> Any:
+    """Who may approve a reg 8(2) exception: the area's DCOs and the team's managers."""
+    dco_services = Organisation.objects.filter(
+        kind=Organisation.Kind.DCO_SERVICE, areas=assignment.advice_request.local_authority_id
+    )
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(
+                memberships__organisation__in=dco_services,
+                memberships__role__in=DCO_ROLES,
+                memberships__is_active=True,
+            )
+            | Q(
+                memberships__organisation_id=assignment.team_id,
+                memberships__role=Role.PROVIDER_TEAM_MANAGER,
+                memberships__is_active=True,
+            )
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_exception(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Record a reg 8(2) exception beside the deadline (the due date does not move).
+    Who may use it: the team's clinicians and managers and the area's DCO service; anyone else 404."""
+    assignment = services.get_assignment_for_user(request.user, public_id, write=True)
+    form = ExceptionForm(request.POST or None, approvers=_approvers(assignment))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_exception(
+                user=request.user,
+                assignment=assignment,
+                code=data["code"],
+                start_on=data["start_on"],
+                end_on=data["end_on"],
+                reason=data["reason"],
+                approved_by=data["approved_by"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(
+                request,
+                f"Exception recorded. The advice is still due on {assignment.due_on.day} {assignment.due_on:%B %Y}.",
+            )
+            return redirect("advice:assignment-detail", assignment.public_id)
+    context = _assignment_context(request, assignment)
+    context["form"] = form
+    return _render(request, "advice/exception.html", context)
+
+
+NEED_KEYS = ("description", "relates_to_sen")
+OUTCOME_KEYS = ("outcome", "by_when")
+PROVISION_KEYS = ("what", "who", "how_often", "how_long", "where", "section", "commissioned")
+
+
+def _rows(formset: Any, keys: tuple[str, ...], first: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The filled-in rows of a formset (a row with none of `first` filled in is left out)."""
+    rows = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None) or {}
+        if any(str(data.get(k) or "").strip() for k in first):
+            rows.append({k: data.get(k) for k in keys})
+    return rows
+
+
+def _advice_initial(assignment: Assignment) -> tuple[dict[str, Any], dict[str, list[dict]]]:
+    """Start from the latest revision (after rework), or blank with today's date."""
+    latest = assignment.advice.order_by("-revision").first()
+    initial: dict[str, Any] = {"version": assignment.version, "advice_date": timezone.localdate()}
+    rows: dict[str, list[dict]] = {}
+    if latest is not None:
+        for name in AdviceForm.base_fields:
+            if hasattr(latest, name) and name not in ("attachments", "advice_date"):
+                initial[name] = getattr(latest, name)
+        rows = {"need": latest.needs, "outcome": latest.outcomes, "provision": latest.provision}
+    return initial, rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_advice(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Submit structured advice: needs, outcomes, provision rows ("Add another" re-renders with one
+    more row, no JavaScript needed), who gave it, attachments. Who may use it: the team's clinicians
+    and managers; anyone else 404."""
+    assignment = _team_assignment(request, public_id)
+    status = 200
+    context = _assignment_context(request, assignment)
+    if request.method == "POST":
+        add = next((p for p in ("need", "outcome", "provision") if f"add_{p}" in request.POST), "")
+        form = AdviceForm(request.POST, request.FILES)
+        sets = row_formsets(request.POST, add=add)
+        if add:
+            # Adding a row is not a submission: the page comes back as typed, one row longer, no errors.
+            form = AdviceForm(initial=typed_values(form))
+            sets = row_formsets(rows=typed_rows(request.POST), add=add)
+            context.update({"form": form, "sets": sets, "adding": add, "error_forms": []})
+            return _render(request, "advice/advice_form.html", context)
+        valid = form.is_valid() & all(s.is_valid() for s in sets.values())
+        if valid:
+            data = form.cleaned_data
+            try:
+                services.submit_advice(
+                    user=request.user,
+                    assignment=assignment,
+                    expected_version=data["version"],
+                    needs=_rows(sets["need"], NEED_KEYS, ("description",)),
+                    outcomes=_rows(sets["outcome"], OUTCOME_KEYS, ("outcome",)),
+                    provision=_rows(
+                        sets["provision"], PROVISION_KEYS, ("what", "who", "how_often", "how_long")
+                    ),
+                    author_name=data["author_name"],
+                    author_profession=data["author_profession"],
+                    author_registration_number=data["author_registration_number"],
+                    author_registration_body=data["author_registration_body"],
+                    advice_date=data["advice_date"],
+                    views_and_aspirations=data["views_and_aspirations"],
+                    strengths=data["strengths"],
+                    preparing_for_adulthood=data["preparing_for_adulthood"],
+                    related_plans=data["related_plans"],
+                    attachments=data["attachments"],
+                    request=request,
+                )
+            except services.ConcurrentUpdate:
+                assignment = services.get_assignment_for_user(request.user, public_id)
+                context = _assignment_context(request, assignment)
+                form = AdviceForm(_concurrent(context, form, assignment))
+                form.is_valid()
+                status = 409
+            except services.InvalidTransition as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                _advice_service_errors(form, sets, exc)
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            else:
+                messages.success(
+                    request,
+                    f"Advice for {assignment.advice_request.reference} sent to the DCO service for a quality check.",
+                )
+                return redirect("advice:assignment-detail", assignment.public_id)
+    else:
+        initial, rows = _advice_initial(assignment)
+        form = AdviceForm(initial=initial)
+        sets = row_formsets(rows=rows)
+    context.update({"form": form, "sets": sets, "error_forms": _error_forms(form, sets)})
+    return _render(request, "advice/advice_form.html", context, status=status)
+
+
+def _error_forms(form: AdviceForm, sets: dict[str, Any]) -> list[Any]:
+    return [form, *(row for formset in sets.values() for row in formset.forms)]
+
+
+def _advice_service_errors(form: AdviceForm, sets: dict[str, Any], error: ValidationError) -> None:
+    """Service messages for rows ("needs", "outcomes", "provision_2") go on the matching row set."""
+    if not hasattr(error, "error_dict"):
+        add_service_errors(form, error)
+        return
+    for key, messages_ in error.message_dict.items():
+        for message in messages_:
+            if key in form.fields:
+                form.add_error(key, message)
+            elif key.startswith("need"):
+                sets["need"].forms[0].add_error("description", message)
+            elif key.startswith("outcome"):
+                sets["outcome"].forms[0].add_error("outcome", message)
+            elif key.startswith("provision"):
+                form.add_error(None, message)
+            else:
+                form.add_error(None, message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_quality_check(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The DCO scores the advice against the checklist (Q1-Q13) and releases it or sends it back.
+    Who may use it: the area's DCO service; anyone else 404."""
+    assignment = services.get_assignment_for_user(request.user, public_id, write=True)
+    _require(assignment.advice_request.local_authority_id in reach_for(request.user).dco_area_ids)
+    context = _assignment_context(request, assignment)
+    form = QualityCheckForm(request.POST or None, initial={"version": assignment.version})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        act = (
+            services.release_advice
+            if data["decision"] == QualityCheck.Outcome.RELEASE
+            else services.request_rework
+        )
+        try:
+            act(
+                user=request.user,
+                assignment=assignment,
+                expected_version=data["version"],
+                scores=data["scores"],
+                comments=data["comments"],
+                request=request,
+            )
+        except services.ConcurrentUpdate:
+            assignment = services.get_assignment_for_user(request.user, public_id)
+            context = _assignment_context(request, assignment)
+            form = QualityCheckForm(_concurrent(context, form, assignment))
+            form.is_valid()
+            status = 409
+        except services.InvalidTransition as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            add_service_errors(
+                form, exc, {f"{k}": f"score_{k}" for k in QUALITY_CRITERIA} | {"scores": "score_Q1"}
+            )
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            if data["decision"] == QualityCheck.Outcome.RELEASE:
+                messages.success(
+                    request, f"Advice released to {assignment.advice_request.local_authority.name}."
+                )
+            else:
+                messages.success(request, f"Advice sent back to {assignment.team.name} for rework.")
+            return redirect("advice:request-detail", assignment.advice_request.public_id)
+    if request.method == "GET":
+        _view_audit(request, assignment, assignment.advice_request.child, detail="quality check")
+    context["form"] = form
+    return _render(request, "advice/quality_check.html", context, status=status)

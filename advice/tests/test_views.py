@@ -1,0 +1,610 @@
+"""The casework pages, per page and per role: inside reach 200, outside 404, signed out -> sign in;
+forms keep what was typed; the concurrency message; the whole journey through the test client."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from accounts.testing import sign_in
+from advice import services
+from advice.models import AdviceRequest, Assignment, HealthAdvice
+from advice.testing import GOOD_ADVICE, GOOD_SCORES, make_request, make_world, route
+from audit.models import AuditEvent
+from children.models import ChildOrYoungPerson
+from children.testing import ChildFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date.today()
+
+
+def client_for(user) -> Client:
+    return sign_in(Client(), user)
+
+
+def date_fields(name: str, day: dt.date) -> dict[str, str]:
+    return {f"{name}-day": str(day.day), f"{name}-month": str(day.month), f"{name}-year": str(day.year)}
+
+
+@pytest.fixture
+def world():
+    return make_world()
+
+
+@pytest.fixture
+def routed(world):
+    advice_request = make_request(world)
+    (assignment,) = route(world, advice_request, world.team)
+    return advice_request, assignment
+
+
+def submitted(world, assignment):
+    assignment.refresh_from_db()
+    services.submit_advice(
+        user=world.clinician, assignment=assignment, expected_version=assignment.version, **GOOD_ADVICE
+    )
+    assignment.refresh_from_db()
+    return assignment
+
+
+# --- who may see each page ------------------------------------------------------------------------
+
+PERSONAS = [
+    "la_user",
+    "other_la_user",
+    "dco",
+    "dco_admin",
+    "other_dco",
+    "clinician",
+    "manager",
+    "trust_manager",
+    "other_clinician",
+    "sysadmin",
+    "school_staff",
+    "outsider",
+]
+
+# page -> personas that get 200 (everyone else signed in gets 404)
+LIST_PAGES = {
+    "advice:la-requests": {"la_user", "other_la_user"},
+    "advice:request-new": {"la_user", "other_la_user"},
+    "advice:dashboard": {"dco", "dco_admin", "other_dco"},
+    "advice:triage": {"dco", "dco_admin", "other_dco"},
+    "advice:team-inbox": {"clinician", "manager", "trust_manager", "other_clinician"},
+}
+
+
+@pytest.mark.parametrize("name", LIST_PAGES)
+def test_list_pages_by_role(world, name):
+    for persona in PERSONAS:
+        response = client_for(getattr(world, persona)).get(reverse(name))
+        expected = 200 if persona in LIST_PAGES[name] else 404
+        assert response.status_code == expected, (name, persona)
+
+
+RECORD_PAGES = {
+    # name, kind -> personas with 200
+    ("advice:request-detail", "request"): {
+        "la_user",
+        "dco",
+        "dco_admin",
+        "clinician",
+        "manager",
+        "trust_manager",
+    },
+    ("advice:request-sent", "request"): {
+        "la_user",
+        "dco",
+        "dco_admin",
+        "clinician",
+        "manager",
+        "trust_manager",
+    },
+    ("advice:assignment-detail", "assignment"): {
+        "la_user",
+        "dco",
+        "dco_admin",
+        "clinician",
+        "manager",
+        "trust_manager",
+    },
+    ("advice:assignment-not-known", "assignment"): {"clinician", "manager", "trust_manager"},
+    ("advice:assignment-advice", "assignment"): {"clinician", "manager", "trust_manager"},
+    ("advice:assignment-exception", "assignment"): {
+        "dco",
+        "dco_admin",
+        "clinician",
+        "manager",
+        "trust_manager",
+    },
+    ("advice:assignment-quality-check", "assignment"): {"dco", "dco_admin"},
+}
+
+
+@pytest.mark.parametrize(("name", "kind"), RECORD_PAGES)
+def test_record_pages_inside_and_outside_reach(world, routed, name, kind):
+    advice_request, assignment = routed
+    public_id = advice_request.public_id if kind == "request" else assignment.public_id
+    for persona in PERSONAS:
+        response = client_for(getattr(world, persona)).get(reverse(name, args=[public_id]))
+        expected = 200 if persona in RECORD_PAGES[(name, kind)] else 404
+        assert response.status_code == expected, (name, persona)
+
+
+def test_signed_out_people_are_sent_to_sign_in(routed):
+    advice_request, assignment = routed
+    client = Client()
+    urls = [reverse(n) for n in LIST_PAGES] + [
+        reverse("advice:request-detail", args=[advice_request.public_id]),
+        reverse("advice:request-pdf", args=[advice_request.public_id]),
+        reverse("advice:assignment-detail", args=[assignment.public_id]),
+        reverse("advice:assignment-quality-check", args=[assignment.public_id]),
+        reverse("advice:dashboard-csv", args=["overdue"]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/sign-in/" in response["Location"], url
+
+
+def test_viewing_a_request_is_audited(world, routed):
+    advice_request, _ = routed
+    client_for(world.dco).get(reverse("advice:request-detail", args=[advice_request.public_id]))
+    event = AuditEvent.objects.filter(action="view", user=world.dco).latest("pk")
+    assert event.child_public_id == advice_request.child.public_id
+    assert event.object_id == str(advice_request.public_id)
+
+
+# --- 1. the LA requests advice ----------------------------------------------------------------------
+
+
+def test_la_requests_advice_for_a_new_child(world):
+    client = client_for(world.la_user)
+    response = client.post(
+        reverse("advice:request-new"),
+        {
+            "given_name": "Ava",
+            "family_name": "Testchild",
+            **date_fields("date_of_birth", dt.date(2017, 3, 27)),
+            "nhs_number": "999 000 0018",
+            "school_or_setting_name": "Brookfield Primary",
+            "local_authority": world.la.pk,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("advice:request-new-details")
+    child = ChildOrYoungPerson.objects.get(family_name="Testchild")
+    assert child.nhs_number == "9990000018"
+    page = client.get(response["Location"])
+    assert "Ava Testchild" in page.content.decode()
+    response = client.post(
+        reverse("advice:request-new-details"),
+        {
+            **date_fields("request_received_on", TODAY - dt.timedelta(days=20)),
+            "clock_start_type": "s36_request",
+            **date_fields("decision_to_assess_on", TODAY - dt.timedelta(days=2)),
+            "questions": "What are Ava's health needs?",
+            "known_health_involvement": "Community paediatrics",
+            "attachments": SimpleUploadedFile(
+                "parent-views.pdf", b"%PDF-1.4 test", content_type="application/pdf"
+            ),
+        },
+    )
+    advice_request = AdviceRequest.objects.get(child=child)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("advice:request-sent", args=[advice_request.public_id])
+    assert advice_request.due_on == TODAY + dt.timedelta(weeks=6)
+    assert advice_request.attachments.get().name == "parent-views.pdf"
+    assessment = advice_request.assessment
+    assert assessment.clock_start_date == TODAY - dt.timedelta(days=20)
+    assert assessment.final_plan_due == assessment.clock_start_date + dt.timedelta(weeks=20)
+    sent = client.get(response["Location"]).content.decode()
+    assert advice_request.reference in sent and str(advice_request.due_on.year) in sent
+    listing = client.get(reverse("advice:la-requests")).content.decode()
+    assert advice_request.reference in listing and "Awaiting triage" in listing
+
+
+def test_nhs_number_is_checked_and_input_kept(world):
+    response = client_for(world.la_user).post(
+        reverse("advice:request-new"),
+        {
+            "given_name": "Ava",
+            "family_name": "Typedname",
+            **date_fields("date_of_birth", dt.date(2017, 3, 27)),
+            "nhs_number": "999 000 0019",
+            "local_authority": world.la.pk,
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This is not a valid NHS number" in page
+    assert 'value="Typedname"' in page and 'value="27"' in page and 'value="999 000 0019"' in page
+    assert "<title>Error:" in page
+
+
+def test_incomplete_date_has_a_clear_message(world):
+    response = client_for(world.la_user).post(
+        reverse("advice:request-new"),
+        {"given_name": "A", "family_name": "B", "date_of_birth-day": "27", "date_of_birth-year": "2017"},
+    )
+    assert "Date of birth must include a month" in response.content.decode()
+
+
+def test_likely_match_is_offered_before_creating(world):
+    existing = ChildFactory(
+        given_name="Ava", family_name="Matchme", date_of_birth=dt.date(2017, 3, 27), local_authority=world.la
+    )
+    client = client_for(world.la_user)
+    response = client.post(
+        reverse("advice:request-new"),
+        {
+            "given_name": "ava ",
+            "family_name": "MATCHME",
+            **date_fields("date_of_birth", dt.date(2017, 3, 27)),
+            "local_authority": world.la.pk,
+        },
+    )
+    assert response["Location"] == reverse("advice:request-new-match")
+    page = client.get(response["Location"]).content.decode()
+    assert "Is this the same child?" in page
+    response = client.post(reverse("advice:request-new-match"), {"same": "yes"})
+    assert response["Location"] == reverse("advice:request-new-details")
+    assert ChildOrYoungPerson.objects.filter(family_name__iexact="matchme").count() == 1
+    assert client.session["advice_new_child"]["child"] == str(existing.public_id)
+
+
+def test_request_form_keeps_input_on_error(world):
+    client = client_for(world.la_user)
+    client.post(
+        reverse("advice:request-new"),
+        {
+            "given_name": "Ava",
+            "family_name": "Keeper",
+            **date_fields("date_of_birth", dt.date(2017, 3, 27)),
+            "local_authority": world.la.pk,
+        },
+    )
+    response = client.post(
+        reverse("advice:request-new-details"),
+        {
+            **date_fields("request_received_on", TODAY + dt.timedelta(days=3)),
+            "clock_start_type": "s36_request",
+            "questions": "Typed question stays",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "must be today or in the past" in page
+    assert "Typed question stays" in page
+    assert AdviceRequest.objects.count() == 0
+
+
+def test_attachment_type_is_checked(world):
+    client = client_for(world.la_user)
+    client.post(
+        reverse("advice:request-new"),
+        {
+            "given_name": "Ava",
+            "family_name": "Filer",
+            **date_fields("date_of_birth", dt.date(2017, 3, 27)),
+            "local_authority": world.la.pk,
+        },
+    )
+    response = client.post(
+        reverse("advice:request-new-details"),
+        {
+            **date_fields("request_received_on", TODAY),
+            "clock_start_type": "s36_request",
+            "questions": "Q",
+            "attachments": SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream"),
+        },
+    )
+    assert "run.exe must be a PDF" in response.content.decode()
+
+
+# --- 2. the DCO routes it ---------------------------------------------------------------------------
+
+
+def test_dco_routes_to_teams_grouped_by_trust(world):
+    advice_request = make_request(world)
+    client = client_for(world.dco)
+    page = client.get(reverse("advice:request-detail", args=[advice_request.public_id])).content.decode()
+    assert "Test Community Trust" in page and "Final EHC plan (20 weeks)" in page
+    response = client.post(
+        reverse("advice:request-route", args=[advice_request.public_id]),
+        {
+            "version": advice_request.version,
+            f"teams_{world.trust.pk}": [world.team.pk, world.other_team.pk],
+            **date_fields("received_on", TODAY),
+            "triage_notes": "Both teams know the family",
+        },
+    )
+    assert response.status_code == 302
+    assert set(advice_request.assignments.values_list("team_id", flat=True)) == {
+        world.team.pk,
+        world.other_team.pk,
+    }
+    advice_request.refresh_from_db()
+    assert advice_request.status == AdviceRequest.Status.ROUTED
+
+
+def test_routing_needs_a_team_and_keeps_notes(world):
+    advice_request = make_request(world)
+    response = client_for(world.dco).post(
+        reverse("advice:request-route", args=[advice_request.public_id]),
+        {"version": advice_request.version, **date_fields("received_on", TODAY), "triage_notes": "Keep me"},
+    )
+    page = response.content.decode()
+    assert "Choose at least one provider team" in page and "Keep me" in page
+
+
+def test_concurrent_routing_is_told_and_keeps_input(world):
+    advice_request = make_request(world)
+    stale = advice_request.version
+    route(world, advice_request, world.other_team)  # someone else routes it first
+    response = client_for(world.dco_admin).post(
+        reverse("advice:request-route", args=[advice_request.public_id]),
+        {
+            "version": stale,
+            f"teams_{world.trust.pk}": [world.team.pk],
+            **date_fields("received_on", TODAY),
+            "triage_notes": "My careful notes",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else changed this request since you opened it" in page
+    assert "My careful notes" in page
+    assert "Occupational therapy" in page  # their change is shown
+    assert not advice_request.assignments.filter(team=world.team).exists()
+
+
+def test_la_cannot_route(world):
+    advice_request = make_request(world)
+    response = client_for(world.la_user).post(
+        reverse("advice:request-route", args=[advice_request.public_id]),
+        {"version": advice_request.version, f"teams_{world.trust.pk}": [world.team.pk]},
+    )
+    assert response.status_code == 404
+
+
+# --- 3. the team answers ------------------------------------------------------------------------------
+
+
+def test_team_inbox_and_accept(world, routed):
+    advice_request, assignment = routed
+    client = client_for(world.clinician)
+    inbox = client.get(reverse("advice:team-inbox")).content.decode()
+    assert advice_request.reference in inbox and "days left" in inbox
+    response = client.post(
+        reverse("advice:assignment-accept", args=[assignment.public_id]), {"version": assignment.version}
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.ACCEPTED
+
+
+def test_not_known_needs_a_reason(world, routed):
+    _, assignment = routed
+    client = client_for(world.clinician)
+    url = reverse("advice:assignment-not-known", args=[assignment.public_id])
+    page = client.post(url, {"version": assignment.version, "reason": "short"}).content.decode()
+    assert "Explain why" in page and ">short</textarea>" in page
+    response = client.post(
+        url, {"version": assignment.version, "reason": "No referral received; health assessment offered"}
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.NOT_KNOWN and assignment.returned_on == TODAY
+
+
+def advice_post(assignment, **extra):
+    data = {
+        "version": assignment.version,
+        "need-TOTAL_FORMS": "2",
+        "need-INITIAL_FORMS": "0",
+        "need-0-description": "Expressive language difficulty",
+        "need-0-relates_to_sen": "on",
+        "need-1-description": "",
+        "outcome-TOTAL_FORMS": "1",
+        "outcome-INITIAL_FORMS": "0",
+        "outcome-0-outcome": "Asks for help with three-word sentences",
+        "outcome-0-by_when": "July 2027",
+        "provision-TOTAL_FORMS": "2",
+        "provision-INITIAL_FORMS": "0",
+        "provision-0-what": "Direct speech and language therapy",
+        "provision-0-who": "Speech and language therapist (Band 6)",
+        "provision-0-how_often": "Weekly, 30 minutes",
+        "provision-0-how_long": "12 months",
+        "provision-0-where": "School",
+        "provision-0-section": "F",
+        "provision-0-commissioned": "on",
+        "author_name": "Sam Writer",
+        "author_profession": "Speech and language therapist",
+        "author_registration_body": "HCPC",
+        "author_registration_number": "SL012345",
+        **date_fields("advice_date", TODAY),
+    }
+    data.update(extra)
+    return data
+
+
+def test_submit_structured_advice(world, routed):
+    _, assignment = routed
+    client = client_for(world.clinician)
+    url = reverse("advice:assignment-advice", args=[assignment.public_id])
+    assert client.get(url).status_code == 200
+    response = client.post(url, advice_post(assignment))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    advice = HealthAdvice.objects.get(assignment=assignment)
+    assert advice.provision[0]["how_often"] == "Weekly, 30 minutes" and advice.provision[0]["section"] == "F"
+    assert advice.needs == [{"description": "Expressive language difficulty", "relates_to_sen": True}]
+    assert advice.author_registration_number == "SL012345"
+
+
+def test_add_another_row_keeps_what_was_typed(world, routed):
+    _, assignment = routed
+    client = client_for(world.clinician)
+    url = reverse("advice:assignment-advice", args=[assignment.public_id])
+    response = client.post(url, advice_post(assignment, add_provision="1"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Provision 3" in page and "Direct speech and language therapy" in page
+    assert (
+        'name="provision-TOTAL_FORMS" value="3"' in page or 'value="3" name="provision-TOTAL_FORMS"' in page
+    )
+    assert "There is a problem" not in page
+    assert not HealthAdvice.objects.exists()
+
+
+def test_incomplete_provision_is_refused_and_kept(world, routed):
+    _, assignment = routed
+    response = client_for(world.clinician).post(
+        reverse("advice:assignment-advice", args=[assignment.public_id]),
+        advice_post(assignment, **{"provision-0-how_often": "", "provision-0-section": ""}),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Say how often" in page and "Choose section F" in page
+    assert "Direct speech and language therapy" in page and "SL012345" in page
+
+
+def test_concurrent_advice_is_told_and_kept(world, routed):
+    _, assignment = routed
+    stale = assignment.version
+    services.accept_assignment(user=world.manager, assignment=assignment, expected_version=stale)
+    response = client_for(world.clinician).post(
+        reverse("advice:assignment-advice", args=[assignment.public_id]),
+        advice_post(assignment, version=stale),
+    )
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else changed this request since you opened it" in page
+    assert "SL012345" in page and "Accepted" in page
+
+
+def test_record_exception_shows_the_clock_unchanged(world, routed):
+    _, assignment = routed
+    client = client_for(world.clinician)
+    url = reverse("advice:assignment-exception", args=[assignment.public_id])
+    page = client.get(url).content.decode()
+    assert "A waiting list or a school holiday is not an exception" in page
+    bad = client.post(
+        url,
+        {
+            "code": "missed_appointment",
+            **date_fields("start_on", TODAY - dt.timedelta(days=30)),
+            "reason": "Not brought",
+            "approved_by": world.manager.pk,
+        },
+    )
+    assert "must fall within the 6-week period" in bad.content.decode()
+    response = client.post(
+        url,
+        {
+            "code": "missed_appointment",
+            **date_fields("start_on", TODAY),
+            "reason": "Not brought",
+            "approved_by": world.dco.pk,
+        },
+    )
+    assert response.status_code == 302
+    due = assignment.due_on
+    assignment.refresh_from_db()
+    assert assignment.due_on == due and assignment.exceptions.count() == 1
+
+
+# --- 4. quality check and 5. the LA receives it ------------------------------------------------------
+
+
+def test_quality_check_rework_then_release(world, routed):
+    advice_request, assignment = routed
+    assignment = submitted(world, assignment)
+    client = client_for(world.dco)
+    url = reverse("advice:assignment-quality-check", args=[assignment.public_id])
+    page = client.get(url).content.decode()
+    assert "Q13" in page and "Direct speech and language therapy" in page
+    missing = client.post(url, {"version": assignment.version, "score_Q1": "2", "decision": "rework"})
+    assert "Tell the team what to change" in missing.content.decode()
+    response = client.post(
+        url,
+        {
+            "version": assignment.version,
+            "score_Q1": "1",
+            "decision": "rework",
+            "comments": "Quantify provision",
+        },
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.REWORK_REQUESTED
+    assignment = submitted(world, assignment)
+    scores = {f"score_{k}": str(v) for k, v in GOOD_SCORES.items()}
+    response = client.post(url, {"version": assignment.version, "decision": "release", **scores})
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.RELEASED and assignment.returned_on == TODAY
+    la_page = client_for(world.la_user).get(reverse("advice:request-detail", args=[advice_request.public_id]))
+    assert "Released advice" in la_page.content.decode()
+    assert "Weekly, 30 minutes" in la_page.content.decode()
+
+
+def test_la_does_not_see_unreleased_advice(world, routed):
+    advice_request, assignment = routed
+    submitted(world, assignment)
+    la = client_for(world.la_user)
+    assert (
+        "Weekly, 30 minutes"
+        not in la.get(reverse("advice:request-detail", args=[advice_request.public_id])).content.decode()
+    )
+    assert (
+        "Weekly, 30 minutes"
+        not in la.get(reverse("advice:assignment-detail", args=[assignment.public_id])).content.decode()
+    )
+    assert la.get(reverse("advice:request-pdf", args=[advice_request.public_id])).status_code == 404
+
+
+def test_released_advice_pdf_has_real_text(world, routed):
+    import io
+
+    from pypdf import PdfReader
+
+    advice_request, assignment = routed
+    assignment = submitted(world, assignment)
+    services.release_advice(
+        user=world.dco, assignment=assignment, expected_version=assignment.version, scores=GOOD_SCORES
+    )
+    response = client_for(world.la_user).get(reverse("advice:request-pdf", args=[advice_request.public_id]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert advice_request.reference in text
+    assert "Provision required" in text and "Weekly, 30 minutes" in text
+    assert "SL000000" in text and advice_request.child.full_name in text
+    assert reader.metadata.title == f"Health advice {advice_request.reference}"
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+
+    def titles(items):
+        for item in items:
+            yield from titles(item) if isinstance(item, list) else [item.title]
+
+    bookmarks = list(titles(reader.outline))
+    assert bookmarks[:2] == [f"Health advice {advice_request.reference}", "Child or young person"]
+    assert "Provision required" in bookmarks
+    assert AuditEvent.objects.filter(action="export", user=world.la_user).exists()
+
+
+def test_page_titles_have_one_h1(world, routed):
+    advice_request, assignment = routed
+    for user, url in [
+        (world.la_user, reverse("advice:la-requests")),
+        (world.dco, reverse("advice:dashboard")),
+        (world.dco, reverse("advice:request-detail", args=[advice_request.public_id])),
+        (world.clinician, reverse("advice:assignment-detail", args=[assignment.public_id])),
+        (world.clinician, reverse("advice:assignment-advice", args=[assignment.public_id])),
+    ]:
+        page = client_for(user).get(url).content.decode()
+        assert len(re.findall(r"<h1[ >]", page)) == 1, url
