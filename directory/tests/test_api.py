@@ -392,6 +392,11 @@ def test_read_only(client, directory):
         assert "GET" in response["Allow"]
 
 
+def test_head_is_allowed(client, directory):
+    response = client.head(BASE + "/services")
+    assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"
+
+
 def test_trailing_slash_optional(client, directory):
     svc = directory.services[0]
     assert client.get(BASE + "/services/").status_code == 200
