@@ -611,7 +611,7 @@ def _import_errors(result: Any) -> list[dict[str, Any]]:
         else:
             line = getattr(error, "line", None) or getattr(error, "row", None)
             reason = getattr(error, "reason", None) or getattr(error, "message", None) or str(error)
-            field_name = getattr(error, "field", None)
+            field_name = getattr(error, "column", None) or getattr(error, "field", None)
         rows.append({"line": line, "reason": str(reason), "field": field_name or ""})
     return rows
 
@@ -643,6 +643,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             "result": result,
             "errors": errors,
             "summary": _import_summary(result) if result is not None and not errors else None,
+            "warnings": [str(w) for w in getattr(result, "warnings", None) or []],
             "dry_run": form.is_bound and form.is_valid() and form.cleaned_data["dry_run"],
             "importer_missing": importer_missing,
             "page_has_errors": (form.is_bound and bool(form.errors)) or bool(errors),
@@ -671,12 +672,13 @@ def _import_summary(result: Any) -> list[tuple[str, Any]]:
 EXPORTS = {
     "csv": ("services.csv", "text/csv; charset=utf-8", ["export_csv", "export_services_csv"]),
     "oruk": ("services-oruk.json", "application/json", ["export_oruk_json", "export_json"]),
+    "template": ("services-template.csv", "text/csv; charset=utf-8", ["export_csv", "export_services_csv"]),
 }
 
 
 @directory_editor_page
 def export_page(request: HttpRequest) -> HttpResponse:
-    """Download the whole directory as CSV or ORUK JSON. Who: directory editors."""
+    """Download the services an editor looks after as CSV or ORUK JSON. Who: directory editors."""
     return render(request, "directory/editor/export.html", {"available": _exporter_available()})
 
 
@@ -714,7 +716,8 @@ def export_download(request: HttpRequest, kind: str) -> HttpResponse:
     filename, content_type, _ = EXPORTS[kind]
     response = HttpResponse(content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    output = function(response)
-    if isinstance(output, str | bytes):
-        response.content = output
+    # The services this editor looks after (directory.exporting writes them to the response);
+    # the blank template is the CSV export of no services: just the header row.
+    scope = Service.objects.none() if kind == "template" else access.services_editable_by(request.user)
+    function(response, scope)
     return response

@@ -96,3 +96,54 @@ def test_provider_editor_cannot_import(client, world):
     sign_in(client, world.provider_editor)
     assert client.get(reverse("directory:editor-import")).status_code == 403
     assert client.get(reverse("directory:editor-export-download", args=["csv"])).status_code == 403
+
+
+CSV_HEADER_ONLY_BAD = b"name,description\n,No name here\n"
+
+
+def test_real_importer_reports_bad_rows_and_saves_nothing(client, world):
+    from directory.models import Service
+
+    pytest.importorskip("directory.importing")
+    before = Service.objects.count()
+    sign_in(client, world.editor)
+    upload = SimpleUploadedFile("services.csv", CSV_HEADER_ONLY_BAD, content_type="text/csv")
+    response = client.post(reverse("directory:editor-import"), {"format": "csv", "file": upload})
+    html = response.content.decode()
+    assert "nothing was saved" in html
+    assert "Line " in html or "Whole file" in html
+    assert Service.objects.count() == before
+
+
+def test_real_export_downloads_csv_and_oruk_json(client, world):
+    import json
+
+    pytest.importorskip("directory.exporting")
+    sign_in(client, world.editor)
+    response = client.get(reverse("directory:editor-export-download", args=["csv"]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    body = response.content.decode()
+    assert "Speech and language drop-in" in body
+    assert "Southborough swimming" not in body  # another area's service
+    response = client.get(reverse("directory:editor-export-download", args=["oruk"]))
+    records = json.loads(response.content)
+    assert {r["name"] for r in records} == {"Speech and language drop-in", "Another provider's club"}
+
+
+def test_real_importer_round_trips_an_export(client, world):
+    pytest.importorskip("directory.importing")
+    sign_in(client, world.editor)
+    csv_text = client.get(reverse("directory:editor-export-download", args=["csv"])).content
+    upload = SimpleUploadedFile("services.csv", csv_text, content_type="text/csv")
+    html = client.post(
+        reverse("directory:editor-import"), {"format": "csv", "file": upload, "dry_run": "on"}
+    ).content.decode()
+    assert "The file has no problems" in html, html[html.find("<main") :][:3000]
+
+
+def test_blank_template_is_the_header_row(client, world):
+    pytest.importorskip("directory.exporting")
+    sign_in(client, world.editor)
+    body = client.get(reverse("directory:editor-export-download", args=["template"])).content.decode()
+    assert body.count("\n") == 1 and "name" in body
