@@ -90,12 +90,22 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             return begin_second_step(request, user, next_url=request.GET.get("next", ""), method="password")
     context = {
         "form": form,
+        "timed_out": request.method == "GET" and _session_expired(request),
+        "idle_minutes": settings.SESSION_IDLE_MINUTES,
         "page_has_errors": bool(form.errors),
         "oidc_enabled": oidc.is_enabled(),
         "oidc_provider_name": settings.OIDC_PROVIDER_NAME,
         "oidc_start_url": _oidc_start_url(request),
     }
     return render(request, "accounts/sign_in.html", context)
+
+
+def _session_expired(request: HttpRequest) -> bool:
+    """Sent here from a page with a session cookie whose session has ended (idle too long)."""
+    if "next" not in request.GET or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    request.session.get(PENDING_KEY)  # loads the session: an expired one comes back without a key
+    return request.session.session_key is None
 
 
 def _oidc_start_url(request: HttpRequest) -> str:

@@ -73,6 +73,13 @@ def _organisations(user: Any) -> list[dict[str, str]]:
     return cached
 
 
+def _token_organisations(token: Any) -> list[dict[str, str]]:
+    if token is None:
+        return []
+    org = token.organisation
+    return [{"id": str(org.public_id), "name": org.name, "role": "api_token"}]
+
+
 def record_access(
     *,
     user: Any,
@@ -84,7 +91,8 @@ def record_access(
 ) -> AuditEvent:
     """Append one event to the access log and return it.
 
-    user: who did it (a User; None or an anonymous user for failed sign-ins and the public).
+    user: who did it: a User; an accounts.ApiToken for a system calling an API (its organisation is
+        recorded); None or an anonymous user for failed sign-ins and the public.
     action: one of audit.models.Action ("view", "change", "create", "export", ...).
     obj: the record seen or changed (its type and public id are logged), or None.
     child: the child or young person it concerns (a ChildOrYoungPerson, its public id, or None);
@@ -94,7 +102,12 @@ def record_access(
     """
     if action not in Action.values:
         raise ValueError(f"Unknown audit action {action!r}: use one of {', '.join(Action.values)}")
-    person = user if (user is not None and getattr(user, "is_authenticated", False)) else None
+    from accounts.models import ApiToken
+
+    token = user if isinstance(user, ApiToken) else None
+    person = (
+        user if (token is None and user is not None and getattr(user, "is_authenticated", False)) else None
+    )
     object_type = object_id = ""
     if obj is not None:
         object_type = obj._meta.label
@@ -105,8 +118,8 @@ def record_access(
     meta = request.META if request is not None else {}
     return AuditEvent.objects.create(
         user=person,
-        user_email=person.email if person is not None else "",
-        organisations=_organisations(person) if person is not None else [],
+        user_email=person.email if person is not None else (f"API token {token.prefix}" if token else ""),
+        organisations=_organisations(person) if person is not None else _token_organisations(token),
         action=action,
         object_type=object_type,
         object_id=object_id[:64],

@@ -122,6 +122,19 @@ def test_idle_session_longer_than_the_limit_from_sign_in_is_signed_out():
         assert not client.get("/").wsgi_request.user.is_authenticated
 
 
+def test_people_signed_out_for_being_idle_are_told_why():
+    user = member("system_admin")
+    client = sign_in(Client(), user)
+    assert client.get("/audit/").status_code == 200
+    later = timezone.now() + dt.timedelta(minutes=settings.SESSION_IDLE_MINUTES + 1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        response = client.get("/audit/", follow=True)
+    assert response.redirect_chain[0][0].startswith("/accounts/sign-in/?next=/audit/")
+    assert f"had not used SEND Health Hub for {settings.SESSION_IDLE_MINUTES} minutes" in response.text
+    # Someone arriving fresh is not told that.
+    assert "had not used" not in Client().get("/accounts/sign-in/?next=/audit/").text
+
+
 def test_sign_out():
     user = member("dco")
     client = sign_in(Client(), user)

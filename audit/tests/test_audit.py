@@ -69,6 +69,18 @@ def test_record_access_takes_a_child_public_id_and_works_without_request_or_obje
     assert event.child_public_id == child_id and event.user is None and event.ip_address is None
 
 
+def test_a_system_calling_an_api_is_recorded_with_its_organisation():
+    from accounts.models import ApiToken
+
+    la = OrganisationFactory(name="Eastbury Borough Council")
+    token, _ = ApiToken.issue(organisation=la, name="Case system")
+    event = record_access(user=token, action="search", obj=None)
+    assert event.user is None and event.user_email == f"API token {token.prefix}"
+    assert event.organisations == [
+        {"id": str(la.public_id), "name": "Eastbury Borough Council", "role": "api_token"}
+    ]
+
+
 def test_unknown_actions_are_refused():
     with pytest.raises(ValueError, match="Unknown audit action"):
         record_access(user=None, action="peek", obj=None)
