@@ -346,3 +346,27 @@ def test_provider_editor_proposes_a_new_service(client, world):
     assert response.status_code == 302
     assert not Service.objects.filter(name="Brand new club").exists()
     assert ChangeProposal.objects.get().service is None
+
+
+def _every_editor_url():
+    import uuid
+
+    from directory import urls
+
+    for pattern in urls.urlpatterns:
+        name = getattr(pattern, "name", "") or ""
+        if not name.startswith("editor-"):
+            continue
+        kwargs = {}
+        if "public_id" in pattern.pattern.regex.groupindex:
+            kwargs["public_id"] = uuid.uuid4()
+        if "kind" in pattern.pattern.regex.groupindex:
+            kwargs["kind"] = "csv"
+        yield reverse(f"directory:{name}", kwargs=kwargs)
+
+
+@pytest.mark.parametrize("url", list(_every_editor_url()))
+def test_every_editor_url_is_guarded(client, url):
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("accounts:sign-in"))
