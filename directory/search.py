@@ -258,6 +258,21 @@ def search_services(params: ServiceSearch) -> SearchResults:
     return results
 
 
+def matching_entries(params: ServiceSearch) -> QuerySet[SearchEntry]:
+    """Every SearchEntry matching all the filters of `params`, unordered and unpaged (for API lists
+    and exports that need the whole set). Same semantics as `search_services`; no spelling correction.
+
+    The keyword condition names the table `directory_searchentry` literally: to use this inside
+    another query, compile it (`.values("service_id").query.sql_with_params()`) rather than nesting
+    it as a Django subquery, which would re-alias the table.
+    """
+    params = _clean(params)
+    qs = _base_queryset(params)
+    for q, _ in _facet_filters(params, _load_terms()).values():
+        qs = qs.filter(q)
+    return qs
+
+
 def reindex_services(service_ids: Iterable[int] | None = None, *, batch_size: int = 2000) -> int:
     """Rebuild the search rows (SearchEntry, SearchLocation and the engine's full-text index through
     it) for these services, or for every service when `service_ids` is None. Returns how many.

@@ -210,3 +210,13 @@ def test_edit_distance():
     assert search.edit_distance("theraphy", "therapy") == 1
     assert search.edit_distance("abc", "abc") == 0
     assert search.edit_distance("austim", "autism") == 2
+
+
+def test_matching_entries_applies_every_filter():
+    autism = need("autism", 0)
+    ServiceFactory(name="Free autism therapy", is_free=True, terms=[autism])
+    ServiceFactory(name="Paid autism therapy", is_free=False, terms=[autism])
+    ServiceFactory(name="Free swimming", is_free=True)
+    reindex_services()
+    qs = search.matching_entries(ServiceSearch(text="therapy", is_free=True, needs=["autism"]))
+    assert list(qs.values_list("service__name", flat=True)) == ["Free autism therapy"]
