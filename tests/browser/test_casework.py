@@ -1,0 +1,192 @@
+"""The whole casework journey in real Chromium, with zero axe violations on every page of it
+(error states included): the LA asks for advice, the DCO routes it, the clinician answers, the DCO
+checks and releases it, the LA reads it; the dashboard figures change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from accounts.testing import totp_device
+from advice.models import AdviceRequest
+from advice.testing import make_world
+from tests.browser.conftest import assert_accessible, browser_sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def world():
+    world = make_world()
+    for user in (world.la_user, world.dco, world.clinician):
+        totp_device(user)
+    return world
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """A fresh browser context per person (each signs in on their own)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def check(page) -> None:
+    assert page.locator("h1").count() == 1, page.url
+    assert_accessible(page)
+
+
+def fill_date(page, name: str, day: dt.date) -> None:
+    page.locator(f"[name='{name}-day']").fill(str(day.day))
+    page.locator(f"[name='{name}-month']").fill(str(day.month))
+    page.locator(f"[name='{name}-year']").fill(str(day.year))
+
+
+def test_the_whole_journey(world, new_page):
+    today = dt.date.today()
+
+    # 1. The LA caseworker asks for advice.
+    la = new_page()
+    browser_sign_in(la, world.la_user.email)
+    la.goto("/casework/requests/")
+    check(la)
+    la.get_by_role("button", name="Request health advice").click()
+    check(la)
+    la.get_by_role("button", name="Continue").click()  # nothing typed: errors
+    assert la.locator(".nhsuk-error-summary").is_visible()
+    assert la.title().startswith("Error:")
+    check(la)
+    la.get_by_label("Given name").fill("Robin")
+    la.get_by_label("Family name").fill("Journeytest")
+    fill_date(la, "date_of_birth", dt.date(2016, 9, 12))
+    la.get_by_label("NHS number (optional)").fill("999 000 0019")  # wrong check digit
+    la.get_by_role("button", name="Continue").click()
+    assert "This is not a valid NHS number" in la.content()
+    assert la.get_by_label("Family name").input_value() == "Journeytest"
+    check(la)
+    la.get_by_label("NHS number (optional)").fill("999 000 0018")
+    la.get_by_role("button", name="Continue").click()
+    la.wait_for_url(re.compile(r"/casework/requests/new/details/"))
+    check(la)
+    fill_date(la, "request_received_on", today - dt.timedelta(days=21))
+    la.get_by_role("button", name="Send request").click()  # no questions: error, dates kept
+    assert "Say what you would like health to advise on" in la.content()
+    assert la.locator("[name='request_received_on-day']").input_value() == str(
+        (today - dt.timedelta(days=21)).day
+    )
+    check(la)
+    la.get_by_label("What would you like health to advise on?").fill(
+        "Please describe Robin's communication needs and the provision required."
+    )
+    la.get_by_label("Known health involvement (optional)").fill("Speech and language therapy since 2022")
+    la.get_by_role("button", name="Send request").click()
+    la.wait_for_url(re.compile(r"/sent/$"))
+    check(la)
+    advice_request = AdviceRequest.objects.get(child__family_name="Journeytest")
+    assert advice_request.reference in la.content()
+
+    # 2. The DCO sees it on the dashboard and routes it.
+    dco = new_page()
+    browser_sign_in(dco, world.dco.email)
+    dco.goto("/casework/dashboard/")
+    check(dco)
+    before = dco.locator("[data-figure='month-including']").inner_text()
+    dco.goto("/casework/triage/")
+    check(dco)
+    dco.get_by_role("link", name=advice_request.reference).click()
+    check(dco)
+    dco.get_by_role("button", name="Route request").click()  # no team chosen: error
+    assert "Choose at least one provider team" in dco.content()
+    check(dco)
+    dco.get_by_label("Speech and language therapy").check()
+    dco.get_by_label("Triage notes (optional)").fill("Known to SLT; routed to SLT only")
+    dco.get_by_role("button", name="Route request").click()
+    assert "routed to Speech and language therapy" in dco.content()
+    check(dco)
+    assignment = advice_request.assignments.get()
+
+    # 3. The clinician accepts and submits structured advice.
+    clinician = new_page()
+    browser_sign_in(clinician, world.clinician.email)
+    clinician.goto("/casework/inbox/")
+    check(clinician)
+    clinician.get_by_role("link", name=advice_request.reference).click()
+    check(clinician)
+    clinician.get_by_role("button", name="Accept request").click()
+    assert "You accepted" in clinician.content()
+    check(clinician)
+    clinician.get_by_role("link", name="Record a time-limit exception (regulation 8(2))").click()
+    check(clinician)
+    clinician.get_by_role("button", name="Record exception").click()
+    check(clinician)  # the error state
+    clinician.goto(f"/casework/assignments/{assignment.public_id}/advice/")
+    check(clinician)
+    clinician.locator("[name='need-0-description']").fill("Difficulty with expressive language in class")
+    clinician.locator("[name='outcome-0-outcome']").fill("Uses three-word sentences to ask for help")
+    clinician.locator("[name='provision-0-what']").fill("Direct speech and language therapy")
+    clinician.get_by_role("button", name="Add another provision").click()
+    assert (
+        clinician.locator("[name='provision-0-what']").input_value() == "Direct speech and language therapy"
+    )
+    assert clinician.locator("[name='provision-2-what']").count() == 1
+    check(clinician)
+    clinician.locator("[name='provision-0-who']").fill("Speech and language therapist (Band 6)")
+    clinician.locator("[name='provision-0-how_often']").fill("Weekly, 30 minutes")
+    clinician.locator("[name='provision-0-how_long']").fill("12 months, reviewed termly")
+    clinician.locator("#id_provision-0-section").check()  # section F
+    clinician.get_by_label("Name", exact=True).fill("Sam Writer")
+    clinician.get_by_role("button", name="Send advice for quality check").last.click()  # no profession
+    assert "Enter their profession" in clinician.content()
+    assert clinician.locator("[name='provision-0-how_often']").input_value() == "Weekly, 30 minutes"
+    check(clinician)
+    clinician.get_by_label("Profession", exact=True).fill("Speech and language therapist")
+    clinician.get_by_label("Professional registration number").fill("SL012345")
+    clinician.get_by_role("button", name="Send advice for quality check").last.click()
+    assert "sent to the DCO service for a quality check" in clinician.content()
+    check(clinician)
+
+    # 4. The DCO checks it and releases it.
+    dco.goto("/casework/dashboard/?list=quality-check")
+    check(dco)
+    dco.get_by_role("link", name=advice_request.reference).click()
+    check(dco)
+    dco.get_by_role("button", name="Quality-check this advice").click()
+    check(dco)
+    dco.get_by_role("button", name="Save quality check").click()  # nothing scored: error
+    assert "Score the advice against at least one criterion" in dco.content()
+    check(dco)
+    for number in range(1, 13):
+        dco.locator(f"#id_score_Q{number}").check()  # 2: met
+    dco.get_by_label("Release the advice to the local authority").check()
+    dco.get_by_role("button", name="Save quality check").click()
+    assert "Advice released to Testshire Council" in dco.content()
+    check(dco)
+
+    # 5. The LA reads it, as a page and as a PDF.
+    la.goto(f"/casework/requests/{advice_request.public_id}/")
+    assert "Released advice" in la.content() and "Weekly, 30 minutes" in la.content()
+    check(la)
+    pdf = la.request.get(f"/casework/requests/{advice_request.public_id}/advice.pdf")
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    la.goto("/casework/requests/")
+    assert "1 of 1 teams" in la.content()
+    check(la)
+
+    # 6. The dashboard figures changed: one piece of advice returned on time this month.
+    dco.goto("/casework/dashboard/")
+    after = dco.locator("[data-figure='month-including']").inner_text()
+    assert after != before and "100%" in after and "1 of 1" in after
+    check(dco)
+    dco.goto("/casework/dashboard/?list=at-risk&sort=-received")
+    check(dco)
