@@ -48,6 +48,11 @@ class SearchForm(forms.Form):
         min_value=0,
         max_value=MAX_AGE,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Enter the age in whole years, like 4",
+            "min_value": "Enter an age from 0 to 25",
+            "max_value": "Enter an age from 0 to 25",
+        },
     )
     need = forms.MultipleChoiceField(
         label="Needs", required=False, widget=forms.CheckboxSelectMultiple, choices=[]

@@ -252,3 +252,10 @@ def test_query_counts_do_not_grow(client, django_assert_max_num_queries, size):
         client.get(reverse("directory:shortlist"), {"s": ids})
     with django_assert_max_num_queries(14):
         client.get(reverse("directory:service", args=[ids[0]]))
+
+
+def test_bad_age_is_an_error_and_the_search_still_runs(client, directory):
+    response = client.get(reverse("directory:search"), {"age": "30"})
+    body = text_of(response)
+    assert "Enter an age from 0 to 25" in body
+    assert "2 services found" in body
