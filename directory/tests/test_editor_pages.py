@@ -370,3 +370,34 @@ def test_every_editor_url_is_guarded(client, url):
     for response in (client.get(url), client.post(url)):
         assert response.status_code == 302
         assert response.url.startswith(reverse("accounts:sign-in"))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "directory:editor-services",
+        "directory:editor-stale",
+        "directory:editor-proposals",
+        "directory:editor-problems",
+    ],
+)
+def test_list_pages_use_a_constant_number_of_queries(client, world, name, django_assert_max_num_queries):
+    def add(n):
+        for i in range(n):
+            service = ServiceFactory(provider=world.provider, name=f"Extra {i}", last_reviewed=None)
+            service.areas.add(world.area)
+            services.propose_change(
+                service=service, provider=world.provider, data={"name": "X"}, by=world.provider_editor
+            )
+            services.record_problem_report(service=service, topic="other", details="Something")
+
+    sign_in(client, world.editor)
+    add(2)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse(name)).status_code == 200
+    add(15)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(reverse(name)).status_code == 200
