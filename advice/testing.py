@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from accounts.models import Organisation, Role, User
 from accounts.testing import OrganisationFactory, member
@@ -63,20 +63,20 @@ class World:
     outsider: User
 
 
+def _org(**kwargs: Any) -> Organisation:
+    return cast(Organisation, OrganisationFactory(**kwargs))
+
+
 def make_world() -> World:
-    la = OrganisationFactory(kind=Organisation.Kind.LOCAL_AUTHORITY, name="Testshire Council", email="")
-    other_la = OrganisationFactory(kind=Organisation.Kind.LOCAL_AUTHORITY, name="Otherborough Council")
-    dco_service = OrganisationFactory(kind=Organisation.Kind.DCO_SERVICE, name="Test DCO service")
+    la = _org(kind=Organisation.Kind.LOCAL_AUTHORITY, name="Testshire Council", email="")
+    other_la = _org(kind=Organisation.Kind.LOCAL_AUTHORITY, name="Otherborough Council")
+    dco_service = _org(kind=Organisation.Kind.DCO_SERVICE, name="Test DCO service")
     dco_service.areas.add(la)
-    other_dco_service = OrganisationFactory(kind=Organisation.Kind.DCO_SERVICE, name="Other DCO service")
+    other_dco_service = _org(kind=Organisation.Kind.DCO_SERVICE, name="Other DCO service")
     other_dco_service.areas.add(other_la)
-    trust = OrganisationFactory(kind=Organisation.Kind.PROVIDER_TRUST, name="Test Community Trust")
-    team = OrganisationFactory(
-        kind=Organisation.Kind.PROVIDER_TEAM, name="Speech and language therapy", parent=trust
-    )
-    other_team = OrganisationFactory(
-        kind=Organisation.Kind.PROVIDER_TEAM, name="Occupational therapy", parent=trust
-    )
+    trust = _org(kind=Organisation.Kind.PROVIDER_TRUST, name="Test Community Trust")
+    team = _org(kind=Organisation.Kind.PROVIDER_TEAM, name="Speech and language therapy", parent=trust)
+    other_team = _org(kind=Organisation.Kind.PROVIDER_TEAM, name="Occupational therapy", parent=trust)
     manager = member(Role.PROVIDER_TEAM_MANAGER, team)
     trust_manager = member(Role.PROVIDER_TEAM_MANAGER, trust)
     return World(

@@ -236,7 +236,11 @@ def generate(size: int, seed: int = 2026) -> dict[str, float]:
                         approved_by=approver,
                     )
                 )
-            if assignment.status == "released" and (today - assignment.returned_on).days < 120:
+            if (
+                assignment.status == "released"
+                and assignment.returned_on
+                and (today - assignment.returned_on).days < 120
+            ):
                 advice.append(
                     HealthAdvice(
                         assignment=assignment,

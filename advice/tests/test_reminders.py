@@ -77,7 +77,7 @@ def test_no_reminders_once_advice_is_submitted(world):
 
 def test_a_claimed_reminder_is_not_sent_by_a_second_worker(world):
     (assignment,) = route(world, make_request(world), world.team)
-    reminder = Reminder.objects.filter(assignment=assignment, kind="due_soon").first()
+    reminder = Reminder.objects.filter(assignment=assignment, kind="due_soon").earliest("pk")
     now = timezone.now()
     assert tasks.claim(reminder.pk, now) is True
     assert tasks.claim(reminder.pk, now) is False  # the second claimant (another worker) loses

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -35,7 +36,11 @@ def caseworker(la):
 
 
 def _record(caseworker, la, **kwargs):
-    values = {"given_name": "Robin", "family_name": "Testington", "date_of_birth": dt.date(2015, 4, 2)}
+    values: dict[str, Any] = {
+        "given_name": "Robin",
+        "family_name": "Testington",
+        "date_of_birth": dt.date(2015, 4, 2),
+    }
     values.update(kwargs)
     return record_child(user=caseworker, local_authority=la, **values)
 
