@@ -976,10 +976,9 @@ class _Batch:
         self.areas: list[tuple[Service, int]] = []
 
     def flush(self) -> None:
-        # Parents through bulk_create (which gives them primary keys), children through _fast_insert.
-        Provider.objects.bulk_create(self.providers, batch_size=1000)
-        Location.objects.bulk_create(self.locations, batch_size=1000)
-        Service.objects.bulk_create(self.services, batch_size=1000)
+        # Parents first (they get their primary keys back), then the rows that point at them.
+        for parents in (self.providers, self.locations, self.services):
+            _insert_objects(parents)
         for model, rows in (
             (Address, self.addresses),
             (Accessibility, self.accessibility),
@@ -1062,6 +1061,31 @@ def _new(model: type[models.Model], **values: Any) -> list[Any]:
         if row[i] is None:
             row[i] = default()
     return row
+
+
+def _insert_objects(objs: list[Any]) -> None:
+    """INSERT unsaved model instances (each with its own public_id) with executemany, then give
+    them their primary keys by looking the public_ids up: bulk_create without compiling SQL per row."""
+    if not objs:
+        return
+    model = type(objs[0])
+    shape = _shape(model)
+    rows = []
+    for obj in objs:
+        values = obj.__dict__
+        cache = obj._state.fields_cache
+        row = []
+        for f in shape.fields:
+            value = values.get(f.attname)
+            if value is None and f.is_relation and f.name in cache:
+                value = cache[f.name].pk
+            row.append(value)
+        rows.append(row)
+    _fast_insert(model, rows)
+    pks = dict(model.objects.filter(public_id__in=[o.public_id for o in objs]).values_list("public_id", "pk"))
+    for obj in objs:
+        obj.pk = pks[obj.public_id]
+        obj._state.adding = False
 
 
 def _fast_insert(model: type[models.Model], rows: list[list[Any]]) -> None:
