@@ -646,8 +646,14 @@ def approve_proposal(*, proposal: ChangeProposal, by: User, note: str = "") -> S
             raise ValueError("This proposal has already been decided")
         who = locked.proposed_by.get_full_name() or locked.proposed_by.email
         if locked.service is None:
+            data = dict(locked.data)
+            if not data.get("areas"):
+                # A provider does not choose Local Offers: the approving editor's areas list it.
+                from directory.access import editor_areas
+
+                data["areas"] = [str(pid) for pid in editor_areas(by).values_list("public_id", flat=True)]
             service = create_service(
-                provider=locked.provider, data=locked.data, by=by, reason=f"Created from a proposal by {who}"
+                provider=locked.provider, data=data, by=by, reason=f"Created from a proposal by {who}"
             )
             locked.service = service
         else:

@@ -123,6 +123,16 @@ def test_reject_leaves_the_service_unchanged(world):
     assert proposal.status == ChangeProposal.Status.REJECTED
 
 
+def test_new_service_proposal_without_areas_is_listed_in_the_approvers_area(world):
+    data = {**services.empty_values(), "name": "Quiet room", "description": "Calm", "is_free": True}
+    data.pop("areas")
+    proposal = services.propose_change(
+        service=None, provider=world.provider, data=data, by=world.provider_editor
+    )
+    service = services.approve_proposal(proposal=proposal, by=world.editor)
+    assert list(service.areas.all()) == [world.area]
+
+
 def test_new_service_proposal_creates_the_service_on_approval(world):
     data = {
         **services.empty_values(),
