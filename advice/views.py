@@ -124,6 +124,8 @@ def _view_audit(request: HttpRequest, obj: Any, child: Any, detail: str = "") ->
 def _safe_cell(value: Any) -> str:
     """Text for a CSV cell that a spreadsheet will not run as a formula."""
     text = "" if value is None else str(value)
+    if text.lstrip("-").isdigit():  # a number such as days left (-28) is not a formula
+        return text
     return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 

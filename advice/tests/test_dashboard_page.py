@@ -1,0 +1,198 @@
+"""The DCO dashboard page, the team inbox and the LA list: figures, filters, sorting, CSV export (audited),
+and query counts that do not grow with the data (5 requests vs 50)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.testing import sign_in
+from advice.models import AdviceRequest, Assignment
+from advice.testing import make_world
+from audit.models import AuditEvent
+from children.testing import ChildFactory
+from lib import clocks
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date.today()
+
+
+def bulk_requests(world, count: int, *, start: int = 0) -> None:
+    """`count` requests, each routed to one team, in a mix of states (quick: bulk_create)."""
+    from advice.models import EHCNeedsAssessment
+
+    children = ChildFactory.create_batch(count, local_authority=world.la)
+    assessments = EHCNeedsAssessment.objects.bulk_create(
+        EHCNeedsAssessment(
+            child=child,
+            local_authority=world.la,
+            request_received_on=TODAY - dt.timedelta(days=60),
+            clock_start_type="s36_request",
+            clock_start_date=TODAY - dt.timedelta(days=60),
+            decision_due=TODAY,
+            no_plan_notice_due=TODAY + dt.timedelta(days=40),
+            final_plan_due=TODAY + dt.timedelta(days=70),
+        )
+        for child in children
+    )
+    requests = AdviceRequest.objects.bulk_create(
+        AdviceRequest(
+            reference=f"HB{start + i:07d}",
+            assessment=assessment,
+            child=assessment.child,
+            local_authority=world.la,
+            questions="Q",
+            sent_on=TODAY - dt.timedelta(days=70 - (i * 13) % 70),
+            received_by_health=TODAY - dt.timedelta(days=70 - (i * 13) % 70),
+            due_on=clocks.health_advice_due(TODAY - dt.timedelta(days=70 - (i * 13) % 70)),
+            status=AdviceRequest.Status.ROUTED,
+        )
+        for i, assessment in enumerate(assessments)
+    )
+    statuses = ["routed", "accepted", "advice_submitted", "released", "not_known"]
+    rows = []
+    for i, advice_request in enumerate(requests):
+        received = advice_request.received_by_health
+        status = statuses[i % len(statuses)]
+        returned = (
+            received + dt.timedelta(days=30 + (i % 20)) if status in ("released", "not_known") else None
+        )
+        if returned and returned > TODAY:
+            returned = TODAY
+        rows.append(
+            Assignment(
+                advice_request=advice_request,
+                team=world.team if i % 2 else world.other_team,
+                local_authority=world.la,
+                status=status,
+                received_on=received,
+                due_on=clocks.health_advice_due(received),
+                returned_on=returned,
+                has_exception=i % 7 == 0,
+            )
+        )
+    Assignment.objects.bulk_create(rows)
+
+
+def client_for(user) -> Client:
+    return sign_in(Client(), user)
+
+
+def fresh(user) -> User:
+    return User.objects.get(pk=user.pk)  # no cached reach: count every query a real request makes
+
+
+def test_dashboard_query_count_does_not_grow(django_assert_max_num_queries):
+    world = make_world()
+    bulk_requests(world, 5)
+    client = client_for(world.dco)
+    url = reverse("advice:dashboard") + "?list=overdue&sort=reference"
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    bulk_requests(world, 45, start=100)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
+    with django_assert_max_num_queries(18):  # session, user, 2FA, reach, filters, figures, list
+        client.get(reverse("advice:dashboard") + "?list=quality-check")
+
+
+@pytest.mark.parametrize(
+    ("name", "persona"),
+    [("advice:team-inbox", "clinician"), ("advice:la-requests", "la_user"), ("advice:triage", "dco")],
+)
+def test_lists_query_count_does_not_grow(name, persona):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world = make_world()
+    bulk_requests(world, 5)
+    AdviceRequest.objects.filter(pk__in=AdviceRequest.objects.values("pk")[:3]).update(status="submitted")
+    client = client_for(getattr(world, persona))
+    url = reverse(name) + ("?show=all" if persona == "clinician" else "")
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    bulk_requests(world, 45, start=100)
+    AdviceRequest.objects.filter(reference__startswith="HB00001").update(status="submitted")
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small)
+
+
+def test_figures_include_and_exclude_exceptions():
+    world = make_world()
+    bulk_requests(world, 30)
+    from advice.dashboard import timeliness
+
+    figures = {t.period: t for t in timeliness(fresh(world.dco), today=TODAY)}
+    returned = Assignment.objects.filter(returned_on__gte=figures["year"].since, returned_on__lte=TODAY)
+    on_time = [a for a in returned if clocks.returned_on_time(due=a.due_on, returned_on=a.returned_on)]
+    assert figures["year"].including.returned == len(returned)
+    assert figures["year"].including.on_time == len(on_time)
+    without = [a for a in returned if not a.has_exception]
+    assert figures["year"].excluding.returned == len(without)
+    assert figures["year"].excluding.on_time == len([a for a in on_time if not a.has_exception])
+    # The other area's DCO sees none of it.
+    assert all(t.including.returned == 0 for t in timeliness(fresh(world.other_dco), today=TODAY))
+
+
+def test_filters_and_sorting():
+    world = make_world()
+    bulk_requests(world, 20)
+    client = client_for(world.dco)
+    page = client.get(
+        reverse("advice:dashboard"),
+        {"list": "overdue", "team": str(world.team.public_id), "sort": "reference"},
+    ).content.decode()
+    overdue = Assignment.objects.filter(
+        team=world.team, status__in=Assignment.OPEN_STATUSES, due_on__lt=TODAY
+    )
+    references = sorted(overdue.values_list("advice_request__reference", flat=True))
+    assert references, "the data should have overdue rows"
+    positions = [page.index(ref) for ref in references]
+    assert positions == sorted(positions)
+    other = Assignment.objects.filter(
+        team=world.other_team, status__in=Assignment.OPEN_STATUSES, due_on__lt=TODAY
+    )
+    for ref in other.values_list("advice_request__reference", flat=True):
+        assert f">{ref}<" not in page
+
+
+def test_csv_export_content_and_audit():
+    world = make_world()
+    bulk_requests(world, 20)
+    response = client_for(world.dco).get(
+        reverse("advice:dashboard-csv", args=["overdue"]), {"sort": "-due", "status": "routed"}
+    )
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:4] == ["reference", "child", "local authority", "team"]
+    expected = Assignment.objects.filter(status="routed", due_on__lt=TODAY).order_by("-due_on")
+    assert [r[0] for r in rows[1:]] == list(
+        expected.order_by("-due_on", "advice_request__reference").values_list(
+            "advice_request__reference", flat=True
+        )
+    )
+    assert all(r[4] == "Awaiting acceptance" and int(r[7]) < 0 for r in rows[1:])
+    event = AuditEvent.objects.get(action="export", user=world.dco)
+    assert "Overdue" in event.detail and "status=routed" in event.detail
+
+
+def test_csv_export_is_scoped_and_guarded():
+    world = make_world()
+    bulk_requests(world, 10)
+    assert client_for(world.la_user).get(reverse("advice:dashboard-csv", args=["overdue"])).status_code == 404
+    response = client_for(world.other_dco).get(reverse("advice:dashboard-csv", args=["overdue"]))
+    assert b"".join(response.streaming_content).decode().count("\n") == 1  # the header only
+    assert client_for(world.dco).get(reverse("advice:dashboard-csv", args=["nonsense"])).status_code == 404
