@@ -1602,5 +1602,9 @@ def _reindex(stdout: TextIO | None) -> bool:
 
 
 def load(stdout: TextIO | None = None, services: int | None = None, seed: int = 2026, **options: Any) -> str:
-    """Load the demo Local Offer (called by `manage.py load_demo_data`); returns a one-line summary."""
+    """Load the demo Local Offer (called by `manage.py load_demo_data`); returns a one-line summary.
+
+    Does nothing when the directory already has services (the seeded data would collide)."""
+    if is_loaded():
+        return "the directory already has services; demo services not loaded"
     return str(generate(services or DEFAULT_SERVICES, seed, stdout=stdout))

@@ -76,6 +76,20 @@ def _time(value: Any) -> str:
     return value.strftime("%H:%M") if value else ""
 
 
+FORMULA_START = ("=", "@", "\t", "\r", "+", "-")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Stop a cell being run as a formula when the CSV is opened in a spreadsheet (CSV injection):
+    text starting with = @ + - gets a leading apostrophe, which the importer removes again.
+    Phone numbers such as +44 20 7946 0000 and negative numbers are left alone."""
+    if value and value.startswith(FORMULA_START):
+        if value[0] in "+-" and len(value) > 1 and (value[1].isdigit() or value[1] in " ."):
+            return value
+        return "'" + value
+    return value
+
+
 def csv_row(service: Service) -> dict[str, str]:
     """One service as a row of the CSV template (the same columns the importer reads)."""
     attributes = list(service.attributes.all())
@@ -136,7 +150,7 @@ def csv_row(service: Service) -> dict[str, str]:
         "areas": "; ".join(org.code or org.name for org in sorted(service.areas.all(), key=lambda o: o.pk)),
         "last_reviewed": service.last_reviewed.isoformat() if service.last_reviewed else "",
     }
-    return row
+    return {key: spreadsheet_safe(value) for key, value in row.items()}
 
 
 def export_csv(output: IO[str], services: QuerySet[Service] | None = None) -> int:

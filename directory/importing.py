@@ -255,6 +255,8 @@ class _Reader:
                 self.error(column, "should be text")
                 return ""
         value = value.strip()
+        if value[:1] == "'" and value[1:2] in ("=", "@", "+", "-", "\t", "\r"):
+            value = value[1:]  # the apostrophe our CSV export adds against formula injection
         if required and not value:
             self.error(column, "is required")
         if max_length and len(value) > max_length:

@@ -122,3 +122,17 @@ def _debug_diff(a, b, path=""):
             yield from _debug_diff(x, y, f"{path}/{i}")
     elif a != b:
         yield path, a, b
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised_and_import_back(db):
+    import_csv(
+        "name,provider,description,phone\n"
+        '"=HYPERLINK(""https://example.org"")",Safe Provider,@SUM(A1) is not a formula,+44 1632 960000\n'
+    )
+    text = csv_export()
+    assert "'=HYPERLINK" in text and "'@SUM" in text and ",+44 1632 960000," in text
+    result = import_csv(text)
+    assert (result.created, result.updated) == (0, 1)
+    service = Service.objects.get()
+    assert service.name == '=HYPERLINK("https://example.org")'
+    assert service.description == "@SUM(A1) is not a formula"
