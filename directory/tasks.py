@@ -23,8 +23,9 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import DateField, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,40 +40,35 @@ NEVER_REVIEWED_CYCLE = dt.date(1970, 1, 1)  # the cycle of a record that has nev
 LIVE_STATUSES = [Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED]
 
 
-def _cycle(service: Service) -> dt.date:
-    return service.last_reviewed or NEVER_REVIEWED_CYCLE
-
-
 def create_review_reminders(*, today: dt.date | None = None) -> int:
-    """Record the reminders that are due (idempotent). Returns how many new rows were made."""
+    """Record the reminders that are due (idempotent). Returns how many rows it tried to add.
+
+    Services that already have this cycle's reminder of the right kind are left out in SQL, so the
+    hourly run stays cheap however large the directory is; the unique constraint settles any race.
+    """
     today = today or timezone.localdate()
     overdue_before = review_cutoff(today)
     due_soon_before = review_cutoff(today + dt.timedelta(days=REMINDER_NOTICE_DAYS))
-    candidates = (
-        Service.objects.filter(status__in=LIVE_STATUSES)
-        .filter(Q(last_reviewed__lt=due_soon_before) | Q(last_reviewed__isnull=True))
-        .values_list("pk", "last_reviewed")
-    )
+    cycle = Coalesce("last_reviewed", Value(NEVER_REVIEWED_CYCLE), output_field=DateField())
+    live = Service.objects.filter(status__in=LIVE_STATUSES)
+    wanted = {
+        ReviewReminder.Kind.OVERDUE: live.filter(
+            Q(last_reviewed__lt=overdue_before) | Q(last_reviewed__isnull=True)
+        ),
+        ReviewReminder.Kind.DUE_SOON: live.filter(
+            last_reviewed__gte=overdue_before, last_reviewed__lt=due_soon_before
+        ),
+    }
     now = timezone.now()
     rows = []
-    for pk, last_reviewed in candidates.iterator(chunk_size=2000):
-        overdue = last_reviewed is None or last_reviewed < overdue_before
-        rows.append(
-            ReviewReminder(
-                service_id=pk,
-                kind=ReviewReminder.Kind.OVERDUE if overdue else ReviewReminder.Kind.DUE_SOON,
-                cycle=last_reviewed or NEVER_REVIEWED_CYCLE,
-                due_at=now,
-            )
-        )
-    if not rows:
-        return 0
-    before = ReviewReminder.objects.count()
-    try:
+    for kind, queryset in wanted.items():
+        already = ReviewReminder.objects.filter(service=OuterRef("pk"), kind=kind, cycle=OuterRef("cycle"))
+        candidates = queryset.annotate(cycle=cycle).filter(~Exists(already)).values_list("pk", "cycle")
+        for pk, service_cycle in candidates.iterator(chunk_size=2000):
+            rows.append(ReviewReminder(service_id=pk, kind=kind, cycle=service_cycle, due_at=now))
+    if rows:
         ReviewReminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    except IntegrityError:  # pragma: no cover - ignore_conflicts covers both engines
-        logger.exception("Could not record review reminders")
-    return ReviewReminder.objects.count() - before
+    return len(rows)
 
 
 def provider_recipients(provider: Provider) -> list[str]:
