@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import factory
 from django.test import Client
@@ -31,9 +31,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
 
     @factory.post_generation
-    def saved(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def saved(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # obj: the user just made
         if create:
-            self.save()
+            obj.save()
+
+
+def make_user(**kwargs: Any) -> User:
+    """A saved user (typed: UserFactory() itself is typed as the factory)."""
+    return cast(User, UserFactory(**kwargs))
 
 
 def member(role: str, organisation: Organisation | None = None, **user_kwargs: Any) -> User:
@@ -50,8 +55,8 @@ def member(role: str, organisation: Organisation | None = None, **user_kwargs: A
             Role.SCHOOL_STAFF: Organisation.Kind.SCHOOL,
             Role.SYSTEM_ADMIN: Organisation.Kind.INTEGRATED_CARE_BOARD,
         }[Role(role)]
-        organisation = OrganisationFactory(kind=kind)
-    user = UserFactory(**user_kwargs)
+        organisation = cast(Organisation, OrganisationFactory(kind=kind))
+    user = cast(User, UserFactory(**user_kwargs))
     Membership.objects.create(user=user, organisation=organisation, role=role)
     return user
 

@@ -221,21 +221,21 @@ def test_admin_is_open_to_verified_staff_only():
     from django_otp.middleware import OTPMiddleware
 
     from accounts.admin_site import StaffAdminSite
-    from accounts.testing import UserFactory, sign_in
+    from accounts.testing import make_user, sign_in
 
     assert isinstance(admin.site, StaffAdminSite)
-    staff = UserFactory(is_staff=True, is_superuser=True)
+    staff = make_user(is_staff=True, is_superuser=True)
     assert sign_in(Client(), staff).get("/django-admin/").status_code == 200
 
     # Not staff, though signed in with two-factor: not found.
-    other = UserFactory()
+    other = make_user()
     response = sign_in(Client(), other).get("/django-admin/", follow=True)
     assert response.status_code == 404
 
     # Staff whose session has not passed two-factor: the site refuses (the middleware would also sign them out).
-    request = RequestFactory().get("/django-admin/")
+    request: Any = RequestFactory().get("/django-admin/")
     request.user = staff
-    request.session = {}  # type: ignore[assignment]
+    request.session = {}
     OTPMiddleware(lambda r: None)(request)
     assert not request.user.is_verified()
     assert not admin.site.has_permission(request)
