@@ -1132,7 +1132,9 @@ class _Generator:
             return f"07700 900{self.rng.randint(0, 999):03d}"
         return f"{area.phone_prefix}{self.rng.randint(0, 999):03d}"
 
-    def unique(self, names: set[str], name: str, qualifiers: list[str]) -> str:
+    def unique(self, names: set[str], name: str, qualifiers: list[str], *, dash: bool = False) -> str:
+        """The name, or the name with the first qualifier that makes it unique: "X (Elmbury)", or with
+        dash=True "X – Elmbury" (a service's local clinic or group)."""
         if self.size > UNIQUE_NAMES_UP_TO:
             return name
         if name not in names:
@@ -1141,7 +1143,10 @@ class _Generator:
         for qualifier in qualifiers:
             if qualifier in name:
                 continue
-            candidate = f"{name[:-1]}, {qualifier})" if name.endswith(")") else f"{name} ({qualifier})"
+            if dash:
+                candidate = f"{name} – {qualifier}"
+            else:
+                candidate = f"{name[:-1]}, {qualifier})" if name.endswith(")") else f"{name} ({qualifier})"
             if candidate not in names:
                 names.add(candidate)
                 return candidate
@@ -1261,8 +1266,12 @@ class _Generator:
         name = self.fill(
             template.name, town=town.name, area=area.name, provider=provider.name, village=village
         )
-        name = self.unique(self.service_names, name, [town.name, village, "Saturday", "term time", "north",
-                                                      "south"])  # fmt: skip
+        name = self.unique(
+            self.service_names,
+            name,
+            [town.name, village, "Saturday group", "term time", "north", "south"],
+            dash=True,
+        )
         # Ages, costs, review dates.
         minimum_age, maximum_age = template.ages
         paid = rng.random() < template.paid
