@@ -145,6 +145,10 @@ class RowError:
     column: str
     message: str
 
+    @property
+    def reason(self) -> str:
+        return self.message
+
     def __str__(self) -> str:
         where = f"line {self.line}" if self.line else "file"
         return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
