@@ -5,14 +5,17 @@ service (plus one `SearchLocation` row per service location) by `reindex_service
 a fixed number of queries whatever the size of the directory:
 
 1. the needs and categories terms (codes, names, bit positions);
-2. one aggregate over the matching entries: the total and, for every filter value, how many services
-   the search would find with that value chosen (conditional counts over the bitmasks);
+2. one GROUP BY over the matching entries' filterable values (bitmasks, flags, ages), from which
+   Python works out the total and, for every filter value, how many services the search would find
+   with that value chosen;
 3. the page of service ids in order (with the distance to the nearest location when a place is given);
 4. when few services match, the spelling suggestion (one query per unknown word, at most four).
 
 Keyword search uses the engine's full-text search, created by migration 0003:
 - PostgreSQL: a generated, weighted `tsvector` column (`search_vector`: name weight A, the rest B)
-  with a GIN index, English stemming, ranked by `ts_rank_cd`; `pg_trgm` finds spelling suggestions.
+  with a GIN index and English stemming; ranked by `ts_rank_cd` on a small name-only vector
+  (`name_vector`, migration 0004), so names with more of the words come first, then by name;
+  `pg_trgm` finds spelling suggestions. Long columns live in TOAST so the rows stay narrow.
 - SQLite: an FTS5 table (`directory_searchentry_fts`, external content kept in step by triggers)
   with the porter stemmer, ranked by bm25 (name counts ten times the rest); suggestions compare
   the typed word with vocabulary words of a similar length and the same first letter.
@@ -28,7 +31,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from typing import Any
@@ -451,9 +454,15 @@ class PostgresEngine(SearchEngine):
         )
 
     def ranked_page(self, qs: QuerySet[SearchEntry], text: str, offset: int, limit: int) -> list[SearchHit]:
+        # Services whose name has more of the words come first (ranked on the small name-only
+        # vector, which stays in the table row), then the rest by name. Ranking every match on the
+        # full document would read each match's long vector from TOAST: too slow for broad words
+        # in a big directory.
+        words = query_words(text)
+        any_word = " || ".join([self._QUERY] * len(words))
         rank = RawSQL(  # noqa: S611 - constant SQL, the words are parameters
-            f'ts_rank_cd("directory_searchentry"."search_vector", {self._QUERY}, 1)',
-            [" ".join(query_words(text))],
+            f'ts_rank_cd("directory_searchentry"."name_vector", {any_word}, 1)',
+            words,
             output_field=FloatField(),
         )
         rows = (
@@ -735,75 +744,63 @@ def _base_queryset(params: ServiceSearch) -> QuerySet[SearchEntry]:
     return qs
 
 
-Cond = tuple[str, list[Any]]  # a condition on the facet columns of alias "b", in SQL, with params
+Cond = tuple[str, list[Any]]  # an SQL condition with its parameters
+
+# A row of the facet query: one combination of filterable values and how many services have it.
+NEEDS, CATEGORIES, DAYS_MASK, FREE, IN_PERSON, ONLINE, BY_PHONE, MIN_AGE, MAX_AGE, COUNT = range(10)
+FACET_COLUMNS = (
+    "needs_mask",
+    "categories_mask",
+    "days_mask",
+    "is_free",
+    "in_person",
+    "online",
+    "by_phone",
+    "minimum_age",
+    "maximum_age",
+)
+_DELIVERY_INDEX = {"in_person": IN_PERSON, "online": ONLINE, "phone": BY_PHONE}
+Predicate = Callable[[tuple[Any, ...]], bool]
 
 
-def _bits(column: str, mask: int) -> tuple[Q, Cond]:
-    if not mask:
-        return Q(pk__in=[]), ("1 = 0", [])
-    return Q(GreaterThan(F(column).bitand(mask), 0)), (f"(b.{column} & %s) <> 0", [mask])
+def _bits_q(column: str, mask: int) -> Q:
+    return Q(GreaterThan(F(column).bitand(mask), 0)) if mask else Q(pk__in=[])
 
 
-def _flag(column: str, value: bool) -> tuple[Q, Cond]:
-    return Q(**{column: value}), (f"b.{column} = %s", [value])
-
-
-def _all(conds: Iterable[Cond]) -> Cond:
-    conds = list(conds)
-    if not conds:
-        return "1 = 1", []
-    return " AND ".join(f"({sql})" for sql, _ in conds), [p for _, params in conds for p in params]
-
-
-def _facet_filters(params: ServiceSearch, terms: _Terms) -> dict[str, tuple[Q, Cond]]:
-    """The faceted filters, one per filter group, as a Q (for the page) and as SQL (for the counts)."""
-    filters: dict[str, tuple[Q, Cond]] = {}
-    if params.minimum_age is not None or params.maximum_age is not None:
-        q, sql, args = Q(), [], []
-        if params.minimum_age is not None:
-            q &= Q(maximum_age__gte=params.minimum_age)
-            sql.append("b.maximum_age >= %s")
-            args.append(params.minimum_age)
-        if params.maximum_age is not None:
-            q &= Q(minimum_age__lte=params.maximum_age)
-            sql.append("b.minimum_age <= %s")
-            args.append(params.maximum_age)
-        filters["age"] = (q, (" AND ".join(sql), args))
+def _facet_filters(params: ServiceSearch, terms: _Terms) -> dict[str, tuple[Q, Predicate]]:
+    """The faceted filters, one per filter group: a Q (for the page query) and the same rule as a
+    predicate on a facet row (for the counts)."""
+    filters: dict[str, tuple[Q, Predicate]] = {}
+    low, high = params.minimum_age, params.maximum_age
+    if low is not None or high is not None:
+        q = Q()
+        if low is not None:
+            q &= Q(maximum_age__gte=low)
+        if high is not None:
+            q &= Q(minimum_age__lte=high)
+        filters["age"] = (
+            q,
+            lambda r: (low is None or r[MAX_AGE] >= low) and (high is None or r[MIN_AGE] <= high),
+        )
     if params.needs:
-        filters["needs"] = _bits("needs_mask", _mask(params.needs, terms.needs))
+        needs = _mask(params.needs, terms.needs)
+        filters["needs"] = (_bits_q("needs_mask", needs), lambda r: bool(r[NEEDS] & needs))
     if params.categories:
-        filters["categories"] = _bits("categories_mask", _mask(params.categories, terms.categories))
+        cats = _mask(params.categories, terms.categories)
+        filters["categories"] = (_bits_q("categories_mask", cats), lambda r: bool(r[CATEGORIES] & cats))
     if params.is_free is not None:
-        filters["cost"] = _flag("is_free", params.is_free)
+        free = params.is_free
+        filters["cost"] = (Q(is_free=free), lambda r: bool(r[FREE]) == free)
     if params.delivery:
         q = Q()
         for value in params.delivery:
             q |= Q(**{DELIVERY[value][0]: True})
-        columns = [DELIVERY[value][0] for value in params.delivery]
-        filters["delivery"] = (q, (" OR ".join(f"b.{c} = %s" for c in columns), [True] * len(columns)))
+        indexes = [_DELIVERY_INDEX[value] for value in params.delivery]
+        filters["delivery"] = (q, lambda r: any(r[i] for i in indexes))
     if params.days:
-        filters["days"] = _bits("days_mask", sum(1 << DAYS.index(d) for d in params.days))
+        days = sum(1 << DAYS.index(d) for d in params.days)
+        filters["days"] = (_bits_q("days_mask", days), lambda r: bool(r[DAYS_MASK] & days))
     return filters
-
-
-def _facet_values(terms: _Terms) -> dict[str, list[tuple[str, str, Cond, str]]]:
-    """Every filter value someone can choose: {group: [(value, label, condition, parent)]}."""
-    return {
-        "needs": [
-            (code, name, _bits("needs_mask", 1 << bit)[1], parent)
-            for code, (bit, name, parent) in terms.needs.items()
-        ],
-        "categories": [
-            (code, name, _bits("categories_mask", 1 << bit)[1], parent)
-            for code, (bit, name, parent) in terms.categories.items()
-        ],
-        "cost": [
-            ("free", "Free", _flag("is_free", True)[1], ""),
-            ("paid", "Paid for", _flag("is_free", False)[1], ""),
-        ],
-        "delivery": [(v, label, _flag(f, True)[1], "") for v, (f, label) in DELIVERY.items()],
-        "days": [(day, DAY_NAMES[day], _bits("days_mask", 1 << i)[1], "") for i, day in enumerate(DAYS)],
-    }
 
 
 def _selected(params: ServiceSearch, group: str) -> set[str]:
@@ -812,18 +809,60 @@ def _selected(params: ServiceSearch, group: str) -> set[str]:
     return set(getattr(params, group))
 
 
-FACET_COLUMNS = (
-    "service_id",
-    "minimum_age",
-    "maximum_age",
-    "needs_mask",
-    "categories_mask",
-    "is_free",
-    "in_person",
-    "online",
-    "by_phone",
-    "days_mask",
-)
+def _bit_list(mask: int, cache: dict[int, list[int]]) -> list[int]:
+    bits = cache.get(mask)
+    if bits is None:
+        bits = cache[mask] = [i for i in range(63) if mask >> i & 1]
+    return bits
+
+
+def _count(
+    rows: list[tuple[Any, ...]], filters: dict[str, tuple[Q, Predicate]]
+) -> tuple[int, dict[str, Counter[Any]], dict[str, int]]:
+    """From the facet rows: the total; per filter group, the count for each value with that value
+    chosen instead of the rest of its group (what choosing it would give); and the total without
+    each chosen filter (for "remove this filter" suggestions)."""
+    groups = list(filters)
+    predicates = [filters[g][1] for g in groups]
+    total = 0
+    counts: dict[str, Counter[Any]] = {
+        g: Counter() for g in ("needs", "categories", "cost", "delivery", "days")
+    }
+    without: dict[str, int] = dict.fromkeys(groups, 0)
+    bit_cache: dict[int, list[int]] = {}
+    for row in rows:
+        n = row[COUNT]
+        passes = [p(row) for p in predicates]
+        failing = [g for g, ok in zip(groups, passes, strict=True) if not ok]
+        if len(failing) > 1:
+            continue  # fails two filters: no single change of one filter brings it in
+        only = failing[0] if failing else None
+        if only is None:
+            total += n
+            for g in groups:
+                without[g] += n
+        else:
+            without[only] += n
+        # Each facet group counts the rows that pass every *other* group.
+        for group, counter in counts.items():
+            if only is not None and only != group:
+                continue
+            if group == "needs":
+                for bit in _bit_list(row[NEEDS], bit_cache):
+                    counter[bit] += n
+            elif group == "categories":
+                for bit in _bit_list(row[CATEGORIES], bit_cache):
+                    counter[bit] += n
+            elif group == "days":
+                for bit in _bit_list(row[DAYS_MASK], bit_cache):
+                    counter[bit] += n
+            elif group == "cost":
+                counter[bool(row[FREE])] += n
+            else:
+                for value, index in _DELIVERY_INDEX.items():
+                    if row[index]:
+                        counter[value] += n
+    return total, counts, without
 
 
 def _run(params: ServiceSearch, terms: _Terms) -> SearchResults:
@@ -833,44 +872,37 @@ def _run(params: ServiceSearch, terms: _Terms) -> SearchResults:
     for q, _ in filters.values():
         everything &= q
 
-    # One aggregate query: the total; for each filter value, the count with that value chosen
-    # instead of the rest of its group (so the numbers say what choosing it would give); and the
-    # total without each chosen filter (for "remove this filter" suggestions). Written as SQL over
-    # the filtered entries because building ~100 conditional aggregates through the ORM costs more
-    # than running them.
-    def others(group: str) -> Cond:
-        return _all(cond for name, (_, cond) in filters.items() if name != group)
-
-    columns: list[tuple[str, Cond]] = [("total", _all(cond for _, cond in filters.values()))]
-    facet_keys: dict[str, list[tuple[str, str, str, str]]] = {}
-    if params.with_facets:
-        for group, values in _facet_values(terms).items():
-            rest = others(group)
-            facet_keys[group] = []
-            for index, (value, label, condition, parent) in enumerate(values):
-                key = f"{group}_{index}"
-                columns.append((key, _all([rest, condition])))
-                facet_keys[group].append((key, value, label, parent))
-    for name in filters:
-        columns.append((f"without_{name}", others(name)))
-    select = ", ".join(f"SUM(CASE WHEN {sql} THEN 1 ELSE 0 END)" for _, (sql, _) in columns)
-    select_params = [p for _, (_, args) in columns for p in args]
-    inner_sql, inner_params = base.values(*FACET_COLUMNS).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {select} FROM ({inner_sql}) b",  # noqa: S608 - built from constants; values are params
-            [*select_params, *inner_params],
-        )
-        row = cursor.fetchone()
-    counts = {key: int(value or 0) for (key, _), value in zip(columns, row, strict=True)}
-    total = counts["total"]
+    # One query groups the matching entries by their filterable values; the total and every count
+    # come from those rows in Python (a few thousand combinations at most, even at 300,000 services),
+    # instead of ~100 conditional aggregates evaluated on every matching row.
+    if params.with_facets or filters:
+        rows = list(base.values_list(*FACET_COLUMNS).annotate(n=Count("pk")).order_by())
+        total, counts, without = _count(rows, filters)
+    else:
+        total, counts, without = base.count(), {}, {}
 
     facets: dict[str, list[FacetValue]] = {}
-    for group, keys in facet_keys.items():
-        chosen = _selected(params, group)
-        facets[group] = [
-            FacetValue(value=value, label=label, count=counts[key], selected=value in chosen, parent=parent)
-            for key, value, label, parent in keys
+    if params.with_facets:
+        chosen = {group: _selected(params, group) for group in counts}
+        facets["needs"] = [
+            FacetValue(code, name, counts["needs"][bit], code in chosen["needs"], parent)
+            for code, (bit, name, parent) in terms.needs.items()
+        ]
+        facets["categories"] = [
+            FacetValue(code, name, counts["categories"][bit], code in chosen["categories"], parent)
+            for code, (bit, name, parent) in terms.categories.items()
+        ]
+        facets["cost"] = [
+            FacetValue("free", "Free", counts["cost"][True], "free" in chosen["cost"]),
+            FacetValue("paid", "Paid for", counts["cost"][False], "paid" in chosen["cost"]),
+        ]
+        facets["delivery"] = [
+            FacetValue(value, label, counts["delivery"][value], value in chosen["delivery"])
+            for value, (_, label) in DELIVERY.items()
+        ]
+        facets["days"] = [
+            FacetValue(day, DAY_NAMES[day], counts["days"][i], day in chosen["days"])
+            for i, day in enumerate(DAYS)
         ]
 
     hits: list[SearchHit] = []
@@ -884,11 +916,10 @@ def _run(params: ServiceSearch, terms: _Terms) -> SearchResults:
         elif params.has_location and params.sort in ("distance", "relevance"):
             hits = _nearest_page(page_qs, params, offset, params.per_page)
         else:
-            rows = page_qs.order_by("name_sort", "service_id").values_list("service_id", flat=True)[
+            ids = page_qs.order_by("name_sort", "service_id").values_list("service_id", flat=True)[
                 offset : offset + params.per_page
             ]
-            hits = _with_distances([SearchHit(sid) for sid in rows], params)
-    without = {name: counts[f"without_{name}"] for name in filters}
+            hits = _with_distances([SearchHit(sid) for sid in ids], params)
     return SearchResults(search=params, total=total, hits=hits, facets=facets, total_without=without)
 
 
