@@ -264,7 +264,7 @@ class ExceptionForm(forms.Form):
         max_length=5000,
         error_messages={"required": "Explain why the circumstance made the 6 weeks impractical"},
     )
-    approved_by = forms.ModelChoiceField(
+    approved_by: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Who approved it?",
         queryset=None,
         empty_label="Choose the approver",
@@ -274,10 +274,10 @@ class ExceptionForm(forms.Form):
 
     def __init__(self, *args: Any, approvers: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["approved_by"].queryset = approvers
-        self.fields["approved_by"].label_from_instance = lambda u: (
-            f"{u.get_full_name() or u.email} ({u.email})"
-        )
+        approved_by = self.fields["approved_by"]
+        assert isinstance(approved_by, forms.ModelChoiceField)
+        approved_by.queryset = approvers
+        approved_by.label_from_instance = lambda u: f"{u.get_full_name() or u.email} ({u.email})"  # type: ignore[method-assign,assignment]
 
 
 class AdviceForm(VersionForm):
@@ -419,7 +419,7 @@ NeedFormSet = forms.formset_factory(NeedForm, extra=0, max_num=30, absolute_max=
 OutcomeFormSet = forms.formset_factory(OutcomeForm, extra=0, max_num=30, absolute_max=30)
 ProvisionFormSet = forms.formset_factory(ProvisionForm, extra=0, max_num=30, absolute_max=30)
 
-ROW_SETS = {"need": NeedFormSet, "outcome": OutcomeFormSet, "provision": ProvisionFormSet}
+ROW_SETS: dict[str, Any] = {"need": NeedFormSet, "outcome": OutcomeFormSet, "provision": ProvisionFormSet}
 BLANK_ROWS = {"need": 2, "outcome": 2, "provision": 2}
 
 
@@ -551,6 +551,7 @@ class ListFilterForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["la"].choices = [("", "All"), *las]
-        self.fields["team"].choices = [("", "All"), *teams]
-        self.fields["status"].choices = [("", "All"), *statuses]
+        for name, choices in (("la", las), ("team", teams), ("status", statuses)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", "All"), *choices]

@@ -216,7 +216,8 @@ def _record_child_and_continue(request: HttpRequest) -> HttpResponse:
     details = _details_from_session(request)
     las = {la.pk: la for la in _la_organisations(request.user)}
     local_authority = las.get(details.pop("local_authority"))
-    _require(local_authority is not None)
+    if local_authority is None:
+        raise Http404
     child, _ = record_child(user=request.user, local_authority=local_authority, request=request, **details)
     # The server chose this record (matched or created) for this caseworker's new request.
     request.session[NEW_CHILD] = {"child": str(child.public_id), "local_authority": local_authority.pk}
@@ -261,14 +262,14 @@ def _new_request_child(request: HttpRequest) -> tuple[ChildOrYoungPerson, Organi
         raise Http404
     las = {la.pk: la for la in _la_organisations(request.user)}
     local_authority = las.get(chosen["local_authority"])
-    _require(local_authority is not None)
+    if local_authority is None:
+        raise Http404
     try:
         # Not a lookup by what the browser sent: the server put this id in the session itself, after
         # record_child matched or created the record for this caseworker's request.
         child = ChildOrYoungPerson.objects.select_related("local_authority").get(public_id=chosen["child"])
     except ChildOrYoungPerson.DoesNotExist as exc:
         raise Http404 from exc
-    assert local_authority is not None
     return child, local_authority
 
 

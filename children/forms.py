@@ -39,7 +39,9 @@ class FindChildForm(forms.Form):
     def __init__(self, *args: Any, local_authorities: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         las = list(local_authorities or [])
-        self.fields["local_authority"].queryset = Organisation.objects.filter(pk__in=[la.pk for la in las])
+        field = self.fields["local_authority"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organisation.objects.filter(pk__in=[la.pk for la in las])
         self.single_la = len(las) == 1
         if self.single_la:
             self.fields["local_authority"].initial = las[0].pk
