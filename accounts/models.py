@@ -94,7 +94,7 @@ class User(AbstractUser):
     is_demo = models.BooleanField(default=False)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
     objects = AccountManager()  # type: ignore[misc]
 
     class Meta:

@@ -36,6 +36,11 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+def make_organisation(**kwargs: Any) -> Organisation:
+    """A saved organisation (typed)."""
+    return cast(Organisation, OrganisationFactory(**kwargs))
+
+
 def make_user(**kwargs: Any) -> User:
     """A saved user (typed: UserFactory() itself is typed as the factory)."""
     return cast(User, UserFactory(**kwargs))

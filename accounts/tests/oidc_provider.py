@@ -11,6 +11,7 @@ import hashlib
 import json
 import secrets
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +39,7 @@ class FakeResponse:
 
     def raise_for_status(self) -> None:
         if self.status_code >= 400:
-            raise requests.HTTPError(f"{self.status_code} for {self.url}", response=self)  # type: ignore[arg-type]
+            raise requests.HTTPError(f"{self.status_code} for {self.url}", response=self)
 
 
 @dataclass
@@ -165,6 +166,6 @@ class StandInProvider:
         raise AssertionError(f"unexpected POST {url}")
 
     @contextmanager
-    def routes(self):  # type: ignore[no-untyped-def]
+    def routes(self) -> Iterator[StandInProvider]:
         with mock.patch("requests.get", self._get), mock.patch("requests.post", self._post):
             yield self

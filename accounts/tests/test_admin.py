@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accounts.testing import UserFactory, member, sign_in
+from accounts.testing import make_user, member, sign_in
 from audit.services import record_access
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client():
-    return sign_in(Client(), UserFactory(is_staff=True, is_superuser=True))
+    return sign_in(Client(), make_user(is_staff=True, is_superuser=True))
 
 
 def test_staff_can_list_and_edit_people_and_organisations(admin_client):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -12,6 +13,13 @@ from django.test import override_settings
 from accounts.testing import member, totp_device
 from audit.services import record_access
 from tests.browser.conftest import assert_accessible, browser, browser_sign_in, page  # noqa: F401
+
+
+def make_child(**kwargs: Any) -> Any:
+    from children.testing import ChildFactory
+
+    return ChildFactory(**kwargs)
+
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,7 +65,7 @@ def test_password_reset_journey_is_accessible(page):
     page.get_by_label("Email address").fill("forgetful@example.org")
     page.get_by_role("button", name="Send the link").click()
     check(page)
-    link = re.findall(r"https?://\S+", mail.outbox[0].body)[0]
+    link = re.findall(r"https?://\S+", str(mail.outbox[0].body))[0]
     page.goto(link)
     check(page)
     page.get_by_label("New password", exact=True).fill("short")
@@ -111,9 +119,9 @@ def test_access_log_pages_are_accessible(page):
     reader = member("system_admin", email="log.reader@example.org")
     totp_device(reader)
     viewer = member("provider_clinician", email="log.viewer@example.org")
-    from children.testing import ChildFactory
+    from children.testing import ChildFactory as ChildFactory
 
-    child = ChildFactory()
+    child = make_child()
     for _ in range(60):
         record_access(user=viewer, action="view", obj=child)
     browser_sign_in(page, "log.reader@example.org")

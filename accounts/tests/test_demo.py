@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import demo
 from accounts.models import ApiToken, Membership, Organisation, Role, User
@@ -45,9 +46,9 @@ def test_loading_twice_gives_the_same_organisations_people_and_tokens():
 def test_the_organisation_tree():
     demo.load()
     dco = Organisation.objects.get(code="DCO-DEMO")
-    assert (
-        dco.parent.code == "ICB-DEMO" and dco.parent.name == "Northshire and Eastbury Integrated Care Board"
-    )
+    icb = dco.parent
+    assert icb is not None and icb.code == "ICB-DEMO"
+    assert icb.name == "Northshire and Eastbury Integrated Care Board"
     assert set(dco.areas.values_list("code", flat=True)) == {"E10000099", "E09000099"}
     teams = Organisation.objects.filter(parent__code="RX9", kind=Organisation.Kind.PROVIDER_TEAM)
     assert set(teams.values_list("code", flat=True)) == {
@@ -76,7 +77,7 @@ def test_every_role_has_a_demo_person_with_the_shared_authenticator_key():
         "VOL-DEMO",
     }
     for user in User.objects.filter(is_demo=True):
-        devices = list(user.totpdevice_set.all())
+        devices = list(TOTPDevice.objects.filter(user=user))
         assert [(d.key, d.confirmed) for d in devices] == [(DEMO_TOTP_KEY_HEX, True)]
         assert user.email.endswith("@example.org")
 
@@ -86,7 +87,7 @@ def test_a_reviewer_can_sign_in_as_any_demo_person_in_demo_mode():
     client = Client()
     response = sign_in_as(client, "dco@example.org")
     assert response.status_code == 302
-    assert client.get("/").wsgi_request.user.email == "dco@example.org"
+    assert getattr(client.get("/").wsgi_request.user, "email", None) == "dco@example.org"
 
 
 def test_demo_people_are_refused_when_demo_mode_is_off():

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from django_otp.oath import TOTP
 
-from accounts.testing import UserFactory, member, totp_device
+from accounts.testing import make_user, member, totp_device
 from accounts.tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, ISSUER, StandInProvider
 from audit.models import AuditEvent
 
@@ -74,7 +74,7 @@ def test_a_known_verified_address_signs_in_after_the_security_code():
 
 
 def test_a_person_without_an_authenticator_sets_one_up_after_the_provider():
-    UserFactory(email="dco.person@example.org")
+    make_user(email="dco.person@example.org")
     response = through_provider(Client(), StandInProvider())
     assert response["Location"] == "/accounts/sign-in/set-up-security-codes/"
 

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 import uuid
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -15,9 +16,16 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from accounts.models import Organisation
-from accounts.testing import OrganisationFactory, member, sign_in, totp_device
+from accounts.testing import make_organisation, member, sign_in, totp_device
 from audit.models import Action, AppendOnlyError, AuditEvent
 from audit.services import client_ip, record_access
+
+
+def make_child(**kwargs: Any) -> Any:
+    from children.testing import ChildFactory
+
+    return ChildFactory(**kwargs)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +51,7 @@ def request_from(rf, *, remote="192.0.2.1", forwarded=None, agent="Firefox/140")
 
 
 def test_record_access_keeps_who_what_when_where(rf):
-    org = OrganisationFactory(name="Northshire DCO service", kind=Organisation.Kind.DCO_SERVICE)
+    org = make_organisation(name="Northshire DCO service", kind=Organisation.Kind.DCO_SERVICE)
     user = member("dco", org, email="dco.one@example.org")
     child = FakeChild()
     before = timezone.now()
@@ -72,7 +80,7 @@ def test_record_access_takes_a_child_public_id_and_works_without_request_or_obje
 def test_a_system_calling_an_api_is_recorded_with_its_organisation():
     from accounts.models import ApiToken
 
-    la = OrganisationFactory(name="Eastbury Borough Council")
+    la = make_organisation(name="Eastbury Borough Council")
     token, _ = ApiToken.issue(organisation=la, name="Case system")
     event = record_access(user=token, action="search", obj=None)
     assert event.user is None and event.user_email == f"API token {token.prefix}"
@@ -175,7 +183,7 @@ def test_a_lockout_is_logged_once_per_refused_attempt():
 
 @pytest.fixture
 def dco_service():
-    return OrganisationFactory(name="Demo DCO service", kind=Organisation.Kind.DCO_SERVICE)
+    return make_organisation(name="Demo DCO service", kind=Organisation.Kind.DCO_SERVICE)
 
 
 def test_anonymous_people_are_sent_to_sign_in():
@@ -263,7 +271,7 @@ def test_csv_export_has_the_rows_neutralises_formulas_and_is_itself_logged():
     client = sign_in(Client(), reader)
     response = client.get("/audit/export.csv", {"action": "view"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert rows[0][0] == "when (UTC)"
     assert rows[1][1] == "x@example.org" and rows[1][-1].startswith("'=")
     export = AuditEvent.objects.get(action="export")
@@ -291,16 +299,15 @@ def test_who_has_looked_at_a_child_lists_people_and_is_logged():
     assert logged.action == "view" and "who has accessed" in logged.detail
 
     export = client.get(f"/audit/child/{child.public_id}/export.csv")
-    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(export.getvalue().decode())))
     assert len(rows) == 1 + 5  # header, 3 views, the reader's look at the page and this export
     assert AuditEvent.objects.filter(user=reader, action="export", child_public_id=child.public_id).exists()
 
 
 def test_dcos_see_their_areas_children_and_colleagues_but_not_other_peoples_sign_ins(dco_service):
     from children.models import ChildOrYoungPerson
-    from children.testing import ChildFactory
 
-    in_area, elsewhere = ChildFactory(), ChildFactory()
+    in_area, elsewhere = make_child(), make_child()
     dco = member("dco", dco_service)
     colleague = member("dco_admin", dco_service, email="colleague@example.org")
     stranger = member("la_caseworker", email="stranger@example.org")
@@ -324,9 +331,8 @@ def test_dcos_see_their_areas_children_and_colleagues_but_not_other_peoples_sign
 
 
 def test_search_by_nhs_number_finds_the_childs_events():
-    from children.testing import ChildFactory
 
-    child = ChildFactory(nhs_number="9434765919")
+    child = make_child(nhs_number="9434765919")
     record_access(user=member("dco", email="looker@example.org"), action="view", obj=child)
     record_access(user=None, action="view", obj=None, child=FakeChild())
     client = sign_in(Client(), member("system_admin"))

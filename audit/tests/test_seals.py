@@ -44,7 +44,8 @@ def test_the_periodic_job_seals_everything_ready_in_batches():
     with mock.patch("audit.services.SEAL_DELAY", dt.timedelta(0)):
         seal_access_log(batch=2)
     assert list(AuditSeal.objects.values_list("event_count", flat=True)) == [2, 2, 1]
-    assert AuditSeal.objects.last().last_event_id == events[-1].pk
+    last = AuditSeal.objects.last()
+    assert last is not None and last.last_event_id == events[-1].pk
     assert verify_seals() == []
 
 
