@@ -7,8 +7,10 @@ For each engine and size: a fresh database (SQLite file under var/bench/, Postgr
 LAs, 1-2 team assignments each, every state, about 3% with a reg 8(2) exception), then N timed calls
 in-process (server time, no network):
 
-- dashboard:            advice.dashboard.dco_dashboard(dco, today): 4 lists (count + first 25) and
-                        timeliness for month, quarter and year (what the DCO dashboard page renders)
+- dashboard page:       GET /casework/dashboard/ as a signed-in DCO covering both LAs (Django test
+                        Client: middleware, session, lists, counts, H1 figures, template, audit)
+- dashboard reads:      advice.dashboard.dco_dashboard(dco, today): 4 lists (count + first 25) and
+                        timeliness for month, quarter and year, without a page
 - API list:             GET /api/casework/v1/requests?page_size=50 (Django test Client, bearer token)
 - API list filtered:    ... &status=routed&updated_since=<30 days ago>
 - API list deep page:   ... &page=200
@@ -287,15 +289,23 @@ def _run_child(engine: str, size: int, args: argparse.Namespace) -> dict[str, An
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
+    from django.test.utils import override_settings
     from django.utils import timezone
 
     from accounts.models import ApiToken, Organisation, User
     from advice.dashboard import dco_dashboard
     from advice.models import AdviceRequest
 
+    # Static file URLs without the collectstatic manifest: the bench measures casework, not assets.
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    override_settings(STORAGES=storages).enable()
     call_command("migrate", verbosity=0)
     info: dict[str, Any] = {"engine": engine, "size": size, "generate_s": 0.0}
     if not (args.reuse and AdviceRequest.objects.count() == size):
@@ -329,8 +339,18 @@ def _run_child(engine: str, size: int, args: argparse.Namespace) -> dict[str, An
 
         return call
 
+    from accounts.testing import sign_in
+
+    dco_client = sign_in(Client(), User.objects.get(email="bench-dco@example.org"))
+
+    def dashboard_page() -> None:
+        response = dco_client.get("/casework/dashboard/")
+        if response.status_code != 200:
+            raise SystemExit(f"dashboard page: HTTP {response.status_code}")
+
     scenarios = {
-        "dashboard (DCO, both LAs)": dashboard,
+        "dashboard page (DCO, both LAs)": dashboard_page,
+        "dashboard reads (dco_dashboard)": dashboard,
         "API list, page 1": api({"page_size": 50}),
         "API list, status + updated_since": api(
             {"page_size": 50, "status": "routed", "updated_since": since}
