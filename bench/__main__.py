@@ -12,6 +12,7 @@ import sys
 
 BENCHMARKS = {
     "search": "bench.search",  # public directory search (directory/search.py)
+    "advice": "bench.advice_casework",  # DCO dashboard page and reads, LA API list (advice/)
 }
 
 
