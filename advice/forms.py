@@ -12,7 +12,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Organisation
-from advice.models import QUALITY_CRITERIA, EHCNeedsAssessment, QualityCheck, TimeLimitException
+from advice.models import (
+    QUALITY_CRITERIA,
+    AdviceRequest,
+    EHCNeedsAssessment,
+    QualityCheck,
+    TimeLimitException,
+)
 from core.date_input import DateField
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -555,3 +561,13 @@ class ListFilterForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = [("", "All"), *choices]
+
+
+class RequestListForm(forms.Form):
+    """The LA's list of requests: which to show (GET)."""
+
+    status = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[("", "All requests"), *AdviceRequest.Status.choices],
+    )

@@ -36,6 +36,7 @@ from advice.forms import (
     ListFilterForm,
     NotKnownForm,
     QualityCheckForm,
+    RequestListForm,
     RouteForm,
     VersionForm,
     add_service_errors,
@@ -148,7 +149,8 @@ def la_requests(request: HttpRequest) -> HttpResponse:
     Who may see it: LA SEN caseworkers (their own LAs' requests); anyone else 404."""
     reach = reach_for(request.user)
     _require(bool(reach.la_ids))
-    status = request.GET.get("status", "")
+    form = RequestListForm(request.GET)
+    status = form.cleaned_data.get("status", "") if form.is_valid() else ""
     rows = (
         AdviceRequest.objects.visible_to(request.user)
         .filter(local_authority_id__in=reach.la_ids)
@@ -162,13 +164,13 @@ def la_requests(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-received_by_health", "-pk")
     )
-    if status in AdviceRequest.Status.values:
+    if status:
         rows = rows.filter(status=status)
     page, links = _page(request, rows)
     return _render(
         request,
         "advice/la_requests.html",
-        {"page": page, "page_links": links, "status": status, "statuses": AdviceRequest.Status.choices},
+        {"page": page, "page_links": links, "status": status, "form": form, "page_has_errors": False},
     )
 
 
@@ -179,7 +181,10 @@ def request_new(request: HttpRequest) -> HttpResponse:
     Who may see it: LA SEN caseworkers; anyone else 404."""
     las = _la_organisations(request.user)
     _require(bool(las))
-    initial = request.session.get(NEW_CHILD_DETAILS) if request.GET.get("change") else None
+    initial = None
+    if request.GET.get("change") and request.session.get(NEW_CHILD_DETAILS):
+        initial = dict(request.session[NEW_CHILD_DETAILS])
+        initial["date_of_birth"] = dt.date.fromisoformat(initial["date_of_birth"])
     form = FindChildForm(request.POST or None, initial=initial, local_authorities=las)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -608,3 +608,36 @@ def test_page_titles_have_one_h1(world, routed):
     ]:
         page = client_for(user).get(url).content.decode()
         assert len(re.findall(r"<h1[ >]", page)) == 1, url
+
+
+def test_a_different_child_goes_back_with_what_was_typed(world):
+    ChildFactory(
+        given_name="Ava", family_name="Twin", date_of_birth=dt.date(2017, 3, 27), local_authority=world.la
+    )
+    client = client_for(world.la_user)
+    client.post(
+        reverse("advice:request-new"),
+        {
+            "given_name": "Ava",
+            "family_name": "Twin",
+            **date_fields("date_of_birth", dt.date(2017, 3, 27)),
+            "school_or_setting_name": "Typed School",
+            "local_authority": world.la.pk,
+        },
+    )
+    response = client.post(reverse("advice:request-new-match"), {"same": "no"})
+    assert response["Location"] == reverse("advice:request-new") + "?change=1"
+    page = client.get(response["Location"]).content.decode()
+    assert 'value="Twin"' in page and 'value="27"' in page and 'value="2017"' in page
+    assert "enter their NHS number" in page
+    assert ChildOrYoungPerson.objects.filter(family_name="Twin").count() == 1
+
+
+def test_la_list_filters_by_status(world, routed):
+    advice_request, _ = routed
+    waiting = make_request(world)
+    client = client_for(world.la_user)
+    page = client.get(reverse("advice:la-requests"), {"status": "submitted"}).content.decode()
+    assert waiting.reference in page and advice_request.reference not in page
+    other = make_request(world, la=world.other_la)
+    assert other.reference not in client.get(reverse("advice:la-requests")).content.decode()
