@@ -236,3 +236,18 @@ def test_openapi_document(world):
     document = response.json()
     assert {"/api/casework/v1/requests", "/api/casework/v1/requests/{request_id}"} <= set(document["paths"])
     assert "bearer" in json.dumps(document["components"]["securitySchemes"]).lower()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("delete", "/requests", 405),
+        ("put", "/requests/abc", 405),
+        ("get", "/nothing-here", 404),
+        ("get", "/requests/", 404),
+    ],
+)
+def test_wrong_method_or_path_is_a_problem_document(token, method, path, status):
+    response = getattr(_client(token), method)(f"{BASE}{path}")
+    assert response.status_code == status
+    assert response["Content-Type"] == PROBLEM
