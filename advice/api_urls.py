@@ -36,6 +36,7 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
 
 urlpatterns: list[Any] = []
 for pattern in api.urls[0]:
-    pattern.callback = _problem_for_405(pattern.callback)
+    if pattern.callback is not None:
+        pattern.callback = _problem_for_405(pattern.callback)
     urlpatterns.append(pattern)
 urlpatterns.append(re_path(r"^(?P<rest>.*)$", not_found, name="not-found"))
