@@ -220,3 +220,15 @@ def test_matching_entries_applies_every_filter():
     reindex_services()
     qs = search.matching_entries(ServiceSearch(text="therapy", is_free=True, needs=["autism"]))
     assert list(qs.values_list("service__name", flat=True)) == ["Free autism therapy"]
+
+
+def test_full_reindex_keeps_the_keyword_index_in_step():
+    service = ServiceFactory(name="Trampoline club")
+    reindex_services()
+    reindex_services()  # a second full rebuild must not duplicate or lose rows
+    assert search_services(ServiceSearch(text="trampoline")).total == 1
+    service.name = "Climbing club"
+    service.save()
+    reindex_services([service.pk])  # the per-row path still maintains the index afterwards
+    assert search_services(ServiceSearch(text="climbing")).total == 1
+    assert search_services(ServiceSearch(text="trampoline", correct_spelling=False)).total == 0
