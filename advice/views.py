@@ -422,7 +422,10 @@ def request_route(request: HttpRequest, public_id: str) -> HttpResponse:
         except services.ConcurrentUpdate:
             concurrent = True
         except services.InvalidTransition as exc:
-            form.add_error(None, str(exc))
+            if _stale(advice_request, data["version"]):
+                concurrent = True
+            else:
+                form.add_error(None, str(exc))
         except ValidationError as exc:
             add_service_errors(
                 form, exc, {"teams": form.team_field_names[0] if form.team_field_names else ""}
@@ -679,18 +682,28 @@ def assignment_accept(request: HttpRequest, public_id: str) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
             request=request,
         )
-    except services.ConcurrentUpdate:
-        fresh = services.get_assignment_for_user(request.user, public_id)
-        context = _assignment_context(request, fresh)
-        context["concurrent"] = CONCURRENT_MESSAGE
-        return _render(request, "advice/assignment_detail.html", context, status=409)
-    except services.InvalidTransition as exc:
-        messages.error(request, str(exc))
+    except (services.ConcurrentUpdate, services.InvalidTransition) as exc:
+        if isinstance(exc, services.InvalidTransition) and not _stale(
+            assignment, form.cleaned_data["version"]
+        ):
+            messages.error(request, str(exc))
+        else:
+            fresh = services.get_assignment_for_user(request.user, public_id)
+            context = _assignment_context(request, fresh)
+            context["concurrent"] = CONCURRENT_MESSAGE
+            return _render(request, "advice/assignment_detail.html", context, status=409)
     except PermissionDenied as exc:
         raise Http404 from exc
     else:
         messages.success(request, f"You accepted {assignment.advice_request.reference}.")
     return redirect("advice:assignment-detail", assignment.public_id)
+
+
+def _stale(obj: AdviceRequest | Assignment, seen_version: int) -> bool:
+    """Whether someone changed the record since the person loaded the page. A wrong-state refusal
+    (InvalidTransition) on a stale page is shown as a concurrent change, with the latest state."""
+    current = type(obj).objects.filter(pk=obj.pk).values_list("version", flat=True).first()
+    return current != seen_version
 
 
 def _concurrent(context: dict[str, Any], form: Any, assignment: Assignment) -> dict[str, Any]:
@@ -719,14 +732,17 @@ def assignment_not_known(request: HttpRequest, public_id: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 request=request,
             )
-        except services.ConcurrentUpdate:
-            assignment = services.get_assignment_for_user(request.user, public_id)
-            context = _assignment_context(request, assignment)
-            form = NotKnownForm(_concurrent(context, form, assignment))
-            form.is_valid()
-            status = 409
-        except services.InvalidTransition as exc:
-            form.add_error(None, str(exc))
+        except (services.ConcurrentUpdate, services.InvalidTransition) as exc:
+            if isinstance(exc, services.InvalidTransition) and not _stale(
+                assignment, form.cleaned_data["version"]
+            ):
+                form.add_error(None, str(exc))
+            else:
+                assignment = services.get_assignment_for_user(request.user, public_id)
+                context = _assignment_context(request, assignment)
+                form = NotKnownForm(_concurrent(context, form, assignment))
+                form.is_valid()
+                status = 409
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied as exc:
@@ -871,14 +887,17 @@ def assignment_advice(request: HttpRequest, public_id: str) -> HttpResponse:
                     attachments=data["attachments"],
                     request=request,
                 )
-            except services.ConcurrentUpdate:
-                assignment = services.get_assignment_for_user(request.user, public_id)
-                context = _assignment_context(request, assignment)
-                form = AdviceForm(_concurrent(context, form, assignment))
-                form.is_valid()
-                status = 409
-            except services.InvalidTransition as exc:
-                form.add_error(None, str(exc))
+            except (services.ConcurrentUpdate, services.InvalidTransition) as exc:
+                if isinstance(exc, services.InvalidTransition) and not _stale(
+                    assignment, form.cleaned_data["version"]
+                ):
+                    form.add_error(None, str(exc))
+                else:
+                    assignment = services.get_assignment_for_user(request.user, public_id)
+                    context = _assignment_context(request, assignment)
+                    form = AdviceForm(_concurrent(context, form, assignment))
+                    form.is_valid()
+                    status = 409
             except ValidationError as exc:
                 _advice_service_errors(form, sets, exc)
             except PermissionDenied as exc:
@@ -946,14 +965,17 @@ def assignment_quality_check(request: HttpRequest, public_id: str) -> HttpRespon
                 comments=data["comments"],
                 request=request,
             )
-        except services.ConcurrentUpdate:
-            assignment = services.get_assignment_for_user(request.user, public_id)
-            context = _assignment_context(request, assignment)
-            form = QualityCheckForm(_concurrent(context, form, assignment))
-            form.is_valid()
-            status = 409
-        except services.InvalidTransition as exc:
-            form.add_error(None, str(exc))
+        except (services.ConcurrentUpdate, services.InvalidTransition) as exc:
+            if isinstance(exc, services.InvalidTransition) and not _stale(
+                assignment, form.cleaned_data["version"]
+            ):
+                form.add_error(None, str(exc))
+            else:
+                assignment = services.get_assignment_for_user(request.user, public_id)
+                context = _assignment_context(request, assignment)
+                form = QualityCheckForm(_concurrent(context, form, assignment))
+                form.is_valid()
+                status = 409
         except ValidationError as exc:
             add_service_errors(
                 form, exc, {f"{k}": f"score_{k}" for k in QUALITY_CRITERIA} | {"scores": "score_Q1"}

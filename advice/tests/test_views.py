@@ -641,3 +641,20 @@ def test_la_list_filters_by_status(world, routed):
     assert waiting.reference in page and advice_request.reference not in page
     other = make_request(world, la=world.other_la)
     assert other.reference not in client.get(reverse("advice:la-requests")).content.decode()
+
+
+def test_concurrent_quality_check_is_told_and_kept(world, routed):
+    _, assignment = routed
+    assignment = submitted(world, assignment)
+    stale = assignment.version
+    services.release_advice(
+        user=world.dco_admin, assignment=assignment, expected_version=stale, scores=GOOD_SCORES
+    )
+    response = client_for(world.dco).post(
+        reverse("advice:assignment-quality-check", args=[assignment.public_id]),
+        {"version": stale, "score_Q1": "1", "decision": "rework", "comments": "My typed comments"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else changed this request since you opened it" in page
+    assert "My typed comments" in page and "Released to the LA" in page
