@@ -316,7 +316,7 @@ def load(stdout: TextIO | None = None, seed: int = 2026, **options: Any) -> str:
             updated_at=_at(received, 9),
         )
         advice_request.reference = f"HA{advice_request.pk:07d}"
-        if age_days <= 2 and rng.random() < 0.7:
+        if age_days <= 5 and rng.random() < 0.8:
             advice_request.save(update_fields=["reference"])
             counts["awaiting triage"] = counts.get("awaiting triage", 0) + 1
             continue
