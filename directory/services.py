@@ -24,7 +24,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation, Role, User
 from directory.models import (
     Attribute,
     ChangeProposal,
@@ -606,7 +606,33 @@ def propose_change(
             base_version=service.version if service is not None else 0,
             note=note,
         )
+        name = service.name if service is not None else f"a new service, {data.get('name') or 'no name'}"
+        _send_on_commit(
+            f"{provider.name} proposed a change to {name}",
+            f"{by.get_full_name() or by.email} at {provider.name} proposed a change to {name}.\n\n"
+            + (f"Their note: {note}\n\n" if note else "")
+            + "Check the change and approve or reject it:\n"
+            + _link(f"/manage/proposals/{proposal.public_id}/"),
+            _area_editor_emails(service),
+        )
     return proposal
+
+
+def _area_editor_emails(service: Service | None) -> list[str]:
+    """The directory editors of the areas listing a service (none for a new or unlisted service:
+    those wait in every editor's queue)."""
+    if service is None:
+        return []
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__role=Role.DIRECTORY_EDITOR,
+            memberships__organisation__in=service.areas.all(),
+        )
+        .values_list("email", flat=True)
+        .distinct()
+    )
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:

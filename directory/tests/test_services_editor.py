@@ -189,3 +189,16 @@ def test_an_edit_updates_the_public_search_index(world):
     )
     entry = SearchEntry.objects.get(service=world.service)
     assert "Zebra club" in entry.document
+
+
+def test_a_proposal_tells_the_areas_editors(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.propose_change(
+            service=world.service,
+            provider=world.provider,
+            data={"name": "X"},
+            by=world.provider_editor,
+            note="Hi",
+        )
+    assert mail.outbox[-1].to == [world.editor.email]
+    assert "/manage/proposals/" in mail.outbox[-1].body
