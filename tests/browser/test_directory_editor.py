@@ -154,3 +154,31 @@ def test_import_with_row_errors_is_accessible(page, world, monkeypatch, tmp_path
     page.get_by_role("button", name="Upload and check").click()
     assert page.get_by_text("Line 4: Enter a service name").is_visible()
     assert_accessible(page)
+
+
+def test_reminder_link_leads_through_sign_in_to_confirm_the_record(page, world):
+    from django.core import mail
+    from django.utils import timezone
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from directory import tasks
+
+    world.service.last_reviewed = dt.date(2020, 1, 1)
+    world.service.save()
+    tasks.send_review_reminders()
+    message = next(m for m in mail.outbox if world.provider_editor.email in m.to)
+    path = next(line.strip() for line in message.body.splitlines() if "/manage/services/" in line)
+    path = path[path.index("/manage/") :]
+    page.goto(path)
+    page.get_by_label("Email address").fill(world.provider_editor.email)
+    page.get_by_label("Password", exact=True).fill("correct horse battery staple")
+    page.get_by_role("button", name="Continue").click()
+    device = TOTPDevice.objects.get(user=world.provider_editor)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    page.get_by_label("Security code").fill(f"{totp.token():06d}")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Confirm these details are still correct").click()
+    assert page.get_by_text("is marked as reviewed today").is_visible()
+    world.service.refresh_from_db()
+    assert world.service.last_reviewed == timezone.localdate()
