@@ -163,8 +163,15 @@ def work_list(
 
 def list_counts(user: Any, *, today: dt.date) -> dict[str, int]:
     """How many rows each list has, keyed by slug (one query)."""
-    figures = dco_scope(user).aggregate(
-        **{item.key: Count("pk", filter=_condition(item.key, today)) for item in WORK_LISTS.values()}
+    # Only rows that can be in a list (still with a team, or awaiting the DCO): the index on
+    # (local_authority, status, due_on) finds them without reading the years of finished casework.
+    live = [*Assignment.OPEN_STATUSES, Assignment.Status.ADVICE_SUBMITTED]
+    figures = (
+        dco_scope(user)
+        .filter(status__in=live)
+        .aggregate(
+            **{item.key: Count("pk", filter=_condition(item.key, today)) for item in WORK_LISTS.values()}
+        )
     )
     return {slug: figures[item.key] for slug, item in WORK_LISTS.items()}
 
