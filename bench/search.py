@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR_BENCH = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results"
 PG_BASE = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-PG_NAME = "bench"
+PG_NAME = os.environ.get("BENCH_POSTGRES_DB", "bench")
 KEYWORDS = [
     "speech therapy",
     "autism",

@@ -80,8 +80,13 @@ class SearchForm(forms.Form):
         self, *args: Any, needs: list[tuple[str, str]], categories: list[tuple[str, str]], **kwargs: Any
     ):
         super().__init__(*args, **kwargs)
-        self.fields["need"].choices = needs
-        self.fields["category"].choices = categories
+        self.choice_field("need").choices = needs
+        self.choice_field("category").choices = categories
+
+    def choice_field(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
 
     def cleaned_or_default(self) -> dict[str, Any]:
         """The valid values; a field with a bad value counts as not given (and says so in errors)."""
@@ -92,8 +97,9 @@ class SearchForm(forms.Form):
         for name in ("need", "category", "delivery", "day"):
             if not data.get(name):
                 # Keep the values that are valid even if one in the list is not.
-                valid = {str(value) for value, _ in self.fields[name].choices}
-                data[name] = [v for v in self.data.getlist(name) if v in valid] if self.is_bound else []
+                valid = {str(value) for value, _ in self.choice_field(name).choices}  # type: ignore[misc,union-attr]
+                given = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+                data[name] = [v for v in given if v in valid]
         return data
 
 

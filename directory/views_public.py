@@ -271,7 +271,7 @@ def _facet_items(
             {"value": v.value, "text": f"{v.label} ({v.count})", "selected": v.selected} for v in values
         ]
     cost = {v.value: v.count for v in results.facets.get("cost", [])}
-    form.fields["cost"].choices = [
+    form.choice_field("cost").choices = [
         ("any", "Free or paid"),
         ("free", f"Free ({cost.get('free', 0)})"),
         ("paid", f"Paid for ({cost.get('paid', 0)})"),
@@ -690,12 +690,13 @@ def shortlist(request: HttpRequest) -> HttpResponse:
                 "ages": ages_in_words(record.minimum_age, record.maximum_age),
             }
         )
-    valid_ids = [str(i["service"].public_id) for i in items]
+    valid_ids = [str(i["service"].public_id) for i in items]  # type: ignore[attr-defined]
     share_url = request.build_absolute_uri(link(request.path, shortlist=valid_ids))
     removed = request.GET.get("removed", "")
     message = ""
-    if removed and removed not in ids:
-        name = Service.objects.filter(public_id=_uuid_or_none(removed)).values_list("name", flat=True).first()
+    removed_id = _uuid_or_none(removed)
+    if removed_id and str(removed_id) not in ids:
+        name = Service.objects.filter(public_id=removed_id).values_list("name", flat=True).first()
         message = f"{name} removed from your shortlist" if name else ""
     context = {
         **_shortlist_context(request),
