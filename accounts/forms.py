@@ -1,8 +1,11 @@
 """Sign-in forms. Autocomplete attributes let browsers and password managers fill them in (WCAG 3.3.8):
 nothing here blocks pasting or asks people to remember or transcribe anything a machine can fill."""
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.core.cache import cache
 
 from accounts.tasks import send_email
 
@@ -40,6 +43,9 @@ class TokenForm(forms.Form):
         return token
 
 
+RESETS_PER_HOUR = 3
+
+
 class ForgottenPasswordForm(PasswordResetForm):
     """Asks for the e-mail address. The same answer is shown whether or not an account has it."""
 
@@ -48,6 +54,18 @@ class ForgottenPasswordForm(PasswordResetForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
+
+    def get_users(self, email: str) -> Any:
+        """At most RESETS_PER_HOUR e-mails per address per hour, so nobody can flood a mailbox."""
+        key = f"password-reset:{email.strip().lower()}"
+        cache.add(key, 0, 60 * 60)
+        try:
+            sent = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            sent = 1
+        if sent > RESETS_PER_HOUR:
+            return iter(())
+        return super().get_users(email)
 
     def send_mail(
         self,

@@ -10,6 +10,8 @@ import segno
 from django.conf import settings
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -183,6 +185,14 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/sign_out.html")
 
 
+def _looks_like_email(text: str) -> bool:
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
+
+
 def locked_out(
     request: HttpRequest,
     original_response: HttpResponse | None = None,
@@ -190,8 +200,9 @@ def locked_out(
 ) -> HttpResponse:
     """Shown by django-axes after too many failed sign-ins (429 Too Many Requests). Who may see it: anyone."""
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    typed = request.POST.get("username", "")
     record_sign_in_failure(
-        email=request.POST.get("username", ""),
+        email=typed if _looks_like_email(typed) else "",  # never keep a password typed in the wrong box
         request=request,
         detail="Refused: locked after repeated failures",
     )

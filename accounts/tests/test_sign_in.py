@@ -21,6 +21,14 @@ PASSWORD = "correct horse battery staple"
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Password reset limits are counted in the cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def current_code(user) -> str:
     device = totp_device(user)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
@@ -189,6 +197,29 @@ def test_password_reset_answer_is_the_same_whether_or_not_the_address_exists():
     assert main(known) == main(unknown)
     assert "If that email address belongs to an account" in unknown.text
     assert len(mail.outbox) == 1
+
+
+def test_password_reset_emails_are_limited_per_address():
+    make_user(email="flooded@example.org")
+    for _ in range(5):
+        response = Client().post("/accounts/password-reset/", {"email": "flooded@example.org"})
+        assert response.status_code == 302  # the same neutral answer every time
+    assert len(mail.outbox) == 3
+
+
+def test_a_security_code_cannot_be_used_twice():
+    user = member("dco")
+    totp_device(user)
+    code = current_code(user)
+    first = Client()
+    password_step(first, user.email)
+    first.post("/accounts/sign-in/security-code/", {"token": code})
+    assert first.get("/").wsgi_request.user.is_authenticated
+    second = Client()
+    password_step(second, user.email)
+    response = second.post("/accounts/sign-in/security-code/", {"token": code})
+    assert "The security code is not right" in response.text
+    assert not second.get("/").wsgi_request.user.is_authenticated
 
 
 def test_password_reset_rejects_weak_passwords():
