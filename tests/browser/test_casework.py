@@ -115,6 +115,10 @@ def test_the_whole_journey(world, new_page):
     assert "routed to Speech and language therapy" in dco.content()
     check(dco)
     assignment = advice_request.assignments.get()
+    dco.get_by_role(
+        "link", name="Robin Journeytest's record: parents and carers, consent, other requests"
+    ).click()
+    check(dco)
 
     # 3. The clinician accepts and submits structured advice.
     clinician = new_page()
