@@ -121,7 +121,9 @@ class ServiceForm(forms.Form):
         for day, day_name in DAYS:
             self.fields[f"{day.lower()}_opens"] = TimeText(label=f"{day_name} opens at", required=False)
             self.fields[f"{day.lower()}_closes"] = TimeText(label=f"{day_name} closes at", required=False)
-        for n in range(1, COST_ROWS + 1):
+        existing = sum(1 for key in self.initial if key.startswith("cost_") and key.endswith("_option"))
+        self.cost_row_count = max(COST_ROWS, existing + 1)
+        for n in range(1, self.cost_row_count + 1):
             self.fields[f"cost_{n}_option"] = forms.CharField(
                 label=f"Cost {n}: what it is for", required=False, max_length=255
             )
@@ -155,7 +157,9 @@ class ServiceForm(forms.Form):
         return [(name, self[f"{day.lower()}_opens"], self[f"{day.lower()}_closes"]) for day, name in DAYS]
 
     def cost_rows(self) -> list[tuple[int, Any, Any]]:
-        return [(n, self[f"cost_{n}_option"], self[f"cost_{n}_amount"]) for n in range(1, COST_ROWS + 1)]
+        return [
+            (n, self[f"cost_{n}_option"], self[f"cost_{n}_amount"]) for n in range(1, self.cost_row_count + 1)
+        ]
 
     @classmethod
     def initial_from_values(cls, values: dict[str, Any]) -> dict[str, Any]:
@@ -171,7 +175,7 @@ class ServiceForm(forms.Form):
             if hours:
                 initial[f"{day.lower()}_opens"] = dt.time.fromisoformat(hours[0])
                 initial[f"{day.lower()}_closes"] = dt.time.fromisoformat(hours[1])
-        for n, option in enumerate((values.get("cost_options") or [])[:COST_ROWS], start=1):
+        for n, option in enumerate(values.get("cost_options") or [], start=1):
             initial[f"cost_{n}_option"] = option.get("option") or ""
             initial[f"cost_{n}_amount"] = option.get("amount")
         return initial
@@ -189,7 +193,7 @@ class ServiceForm(forms.Form):
                     self.add_error(missing, f"Enter both the opening and closing time for {name}, or neither")
             elif opens and closes and closes <= opens:
                 self.add_error(f"{day.lower()}_closes", f"The closing time for {name} must be after it opens")
-        for n in range(1, COST_ROWS + 1):
+        for n in range(1, self.cost_row_count + 1):
             if data.get(f"cost_{n}_amount") is not None and not data.get(f"cost_{n}_option"):
                 self.add_error(f"cost_{n}_option", f"Say what cost {n} is for, for example 'per session'")
         return data
@@ -234,7 +238,7 @@ class ServiceForm(forms.Form):
                 "option": data.get(f"cost_{n}_option") or "",
                 "amount": None if data.get(f"cost_{n}_amount") is None else f"{data[f'cost_{n}_amount']:.2f}",
             }
-            for n in range(1, COST_ROWS + 1)
+            for n in range(1, self.cost_row_count + 1)
             if data.get(f"cost_{n}_option") or data.get(f"cost_{n}_amount") is not None
         ]
         return values

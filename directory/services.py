@@ -520,8 +520,10 @@ def update_service(
         fresh = _claim_version(service, expected_version)
         _stamp_base(fresh, expected_version)
         before = service_values(fresh)
-        _apply_values(fresh, data)
         changed = sorted(changed_keys(before, {**before, **data}), key=_order)
+        # Only what changed is written, so related rows the form does not show (a schedule's
+        # attending type, a cost option's currency) survive an edit of something else.
+        _apply_values(fresh, {key: data[key] for key in changed if key in data})
         summary = ", ".join(LABELS.get(k, k).lower() for k in changed) or "no fields"
         _save_with_history(fresh, by=by, reason=reason or f"Edited: {summary}")
         _reindex([fresh.pk])

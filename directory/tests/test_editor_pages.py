@@ -401,3 +401,26 @@ def test_list_pages_use_a_constant_number_of_queries(client, world, name, django
     add(15)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_editing_one_field_keeps_details_the_form_does_not_show(client, world):
+    from directory.models import Schedule
+    from directory.testing import CostOptionFactory, ScheduleFactory
+
+    service = world.service
+    ScheduleFactory(service=service, byday="MO", attending_type="online", description="Video call")
+    for n in range(4):
+        CostOptionFactory(service=service, option=f"Option {n}", amount=n + 1)
+    sign_in(client, world.editor)
+    url = reverse("directory:editor-service", args=[service.public_id])
+    page = client.get(url).content.decode()
+    assert 'name="cost_5_option"' in page  # every cost option shown, plus one empty row
+    data = edit_data(service, name="Renamed", mo_opens="09:00", mo_closes="17:00")
+    for n in range(4):
+        data[f"cost_{n + 1}_option"] = f"Option {n}"
+        data[f"cost_{n + 1}_amount"] = f"{n + 1}.00"
+    assert client.post(url, data).status_code == 302
+    service.refresh_from_db()
+    assert service.name == "Renamed"
+    assert service.cost_options.count() == 4
+    assert Schedule.objects.get(service=service).attending_type == "online"
