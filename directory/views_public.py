@@ -169,7 +169,10 @@ def search(request: HttpRequest) -> HttpResponse:
     """Search results with filters, counts, sorting and pagination. Anyone may see it."""
     needs, categories, top_level = _term_choices()
     bound = bool(request.GET.keys() - {"s", "added", "removed"})
-    form = _search_form(request.GET if bound else None, needs, categories)
+    data_in = request.GET.copy()
+    if not data_in.get("distance"):
+        data_in["distance"] = DEFAULT_DISTANCE  # so the select shows the distance used
+    form = _search_form(data_in if bound else None, needs, categories)
     data = form.cleaned_or_default() if bound else {}
     ids = shortlist_ids(request)
 
