@@ -13,8 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 
+from accounts.models import Organisation
 from advice.models import AdviceRequest, Assignment, reach_for
 from lib import clocks
 
@@ -272,3 +274,52 @@ def csv_row(assignment: Assignment, today: dt.date) -> list[str]:
         str(days_left(assignment.due_on, today)),
         assignment.returned_on.isoformat() if assignment.returned_on else "",
     ]
+
+
+# --- figures, cached until the casework changes ------------------------------------------------------
+
+FIGURES_TTL = 600  # seconds; a change to any request in the area also makes a new key at once
+
+
+def last_change(user: Any) -> str:
+    """When any request in the user's DCO areas last changed (one query: one index probe per LA on
+    (local_authority, updated_at)). Every service that changes a request or its assignments sets the
+    request's `updated_at`, so this moves whenever a figure or a count could."""
+    latest = (
+        Organisation.objects.filter(pk__in=reach_for(user).dco_area_ids)
+        .annotate(
+            last=Subquery(
+                AdviceRequest.objects.filter(local_authority_id=OuterRef("pk"))
+                .order_by("-updated_at")
+                .values("updated_at")[:1]
+            )
+        )
+        .aggregate(latest=Max("last"))["latest"]
+    )
+    return latest.isoformat() if latest else "none"
+
+
+@dataclass(frozen=True)
+class Figures:
+    counts: dict[str, int]
+    triage_count: int
+    timeliness: list[Timeliness]
+
+
+def figures(user: Any, *, today: dt.date) -> Figures:
+    """The dashboard's counts and KPI H1 figures. At national scale the H1 aggregate reads every
+    assignment returned this financial year, so the result is cached (Django's cache: per process, or
+    shared through CACHE_URL) under a key made of the areas, the day and `last_change`: a new day or
+    any change to the area's casework gives a new key, so the figures are never staler than the data
+    (edits that bypass the services are picked up within FIGURES_TTL)."""
+    areas = ",".join(str(pk) for pk in sorted(reach_for(user).dco_area_ids))
+    key = f"advice:dashboard:{areas}:{today.isoformat()}:{last_change(user)}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = Figures(
+            counts=list_counts(user, today=today),
+            triage_count=awaiting_triage(user).count(),
+            timeliness=timeliness(user, today=today),
+        )
+        cache.set(key, cached, FIGURES_TTL)
+    return cached

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -97,12 +98,17 @@ def test_dashboard_query_count_does_not_grow(django_assert_max_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    cache.clear()  # measure the figures' queries too, not a cached copy
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     bulk_requests(world, 45, start=100)
+    cache.clear()
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
+    with CaptureQueriesContext(connection) as cached:
+        assert client.get(url).status_code == 200
+    assert len(cached) == len(large) - 3  # counts, triage count and H1 figures came from the cache
     with django_assert_max_num_queries(18):  # session, user, 2FA, reach, filters, figures, list
         client.get(reverse("advice:dashboard") + "?list=quality-check")
 
@@ -196,3 +202,25 @@ def test_csv_export_is_scoped_and_guarded():
     response = client_for(world.other_dco).get(reverse("advice:dashboard-csv", args=["overdue"]))
     assert b"".join(response.streaming_content).decode().count("\n") == 1  # the header only
     assert client_for(world.dco).get(reverse("advice:dashboard-csv", args=["nonsense"])).status_code == 404
+
+
+def test_figures_follow_changes_at_once():
+    """The cached figures are keyed on the area's last change: releasing advice shows immediately."""
+    from advice import services
+    from advice.testing import GOOD_ADVICE, GOOD_SCORES, make_request, route
+
+    world = make_world()
+    client = client_for(world.dco)
+    advice_request = make_request(world)
+    (assignment,) = route(world, advice_request, world.team)
+    first = client.get(reverse("advice:dashboard")).content.decode()
+    assert "None returned" in first
+    services.submit_advice(
+        user=world.clinician, assignment=assignment, expected_version=assignment.version, **GOOD_ADVICE
+    )
+    assignment.refresh_from_db()
+    services.release_advice(
+        user=world.dco, assignment=assignment, expected_version=assignment.version, scores=GOOD_SCORES
+    )
+    page = client.get(reverse("advice:dashboard")).content.decode()
+    assert "100%</strong> (1 of 1)" in page
