@@ -49,7 +49,6 @@ MINIMAL_MAX_PER_PAGE = 10_000
 #: Stream NDJSON in chunks of this many records (constant queries per chunk, flat memory).
 NDJSON_CHUNK = 500
 
-PROBLEM_TYPE_BASE = "https://openreferraluk.org/"  # overridden per problem below: our docs page
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DAY_NAMES = {
     "monday": "MO",
