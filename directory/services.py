@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -132,17 +133,80 @@ def _time_text(value: dt.time | None) -> str:
     return value.strftime("%H:%M") if value else ""
 
 
-def _opening_times(service: Service) -> dict[str, list[str]]:
-    times: dict[str, list[str]] = {}
-    for schedule in service.schedules.all():
-        if schedule.service_at_location_id or schedule.freq != Schedule.Frequency.WEEKLY:
-            continue
+def _weekly_schedules(service: Service) -> list[Schedule]:
+    return list(
+        Schedule.objects.filter(
+            service=service, service_at_location__isnull=True, freq=Schedule.Frequency.WEEKLY
+        ).order_by("pk")
+    )
+
+
+def _main_schedules(schedules: list[Schedule]) -> dict[str, Schedule]:
+    """For each day, the first weekly schedule with hours: the one the opening-times table edits.
+
+    Others (a separate phone line's hours, a note with no hours) are kept as they are.
+    """
+    main: dict[str, Schedule] = {}
+    for schedule in schedules:
         if not schedule.opens_at or not schedule.closes_at:
             continue
         for day in (d.strip() for d in schedule.byday.split(",")):
-            if day in DAY_NAMES and day not in times:
-                times[day] = [_time_text(schedule.opens_at), _time_text(schedule.closes_at)]
-    return {day: times[day] for day, _ in DAYS if day in times}
+            if day in DAY_NAMES:
+                main.setdefault(day, schedule)
+    return main
+
+
+def _opening_times(service: Service) -> dict[str, list[str]]:
+    main = _main_schedules(_weekly_schedules(service))
+    return {
+        day: [_time_text(main[day].opens_at), _time_text(main[day].closes_at)]
+        for day, _ in DAYS
+        if day in main
+    }
+
+
+def _write_opening_times(service: Service, times: dict[str, list[str]]) -> None:
+    """Rewrite the main weekly schedules from a per-day table, keeping everything else about them.
+
+    Each new set of hours copies the attending type, description and notes (and, where it can, the
+    public id) of the schedule that covered its first day; other schedules are rewritten after the
+    main ones, unchanged and with their ids, so they stay secondary.
+    """
+    existing = _weekly_schedules(service)
+    main = _main_schedules(existing)
+    main_ids = {s.pk for s in main.values()}
+    others = [s for s in existing if s.pk not in main_ids]
+    Schedule.objects.filter(pk__in=[s.pk for s in existing]).delete()
+    groups: dict[tuple[str, str], list[str]] = {}
+    for day, _ in DAYS:
+        hours = times.get(day)
+        if hours and hours[0] and hours[1]:
+            groups.setdefault((hours[0], hours[1]), []).append(day)
+    fallback = next(iter(main.values()), None)
+    used: set[Any] = set()
+    for (opens, closes), days in groups.items():
+        template = main.get(days[0]) or fallback
+        public_id = (
+            template.public_id if template is not None and template.public_id not in used else uuid.uuid4()
+        )
+        used.add(public_id)
+        Schedule.objects.create(
+            public_id=public_id,
+            service=service,
+            freq=Schedule.Frequency.WEEKLY,
+            byday=",".join(days),
+            opens_at=dt.time.fromisoformat(opens),
+            closes_at=dt.time.fromisoformat(closes),
+            attending_type=template.attending_type if template else "",
+            description=template.description if template else "",
+            notes=template.notes if template else "",
+            valid_from=template.valid_from if template else None,
+            valid_to=template.valid_to if template else None,
+        )
+    for schedule in others:
+        schedule.pk = None
+        schedule._state.adding = True
+        schedule.save()
 
 
 def service_values(service: Service) -> dict[str, Any]:
@@ -339,22 +403,7 @@ def _apply_values(service: Service, values: dict[str, Any]) -> None:
                 amount_value = None
             CostOption.objects.create(service=service, option=option.get("option") or "", amount=amount_value)
     if "opening_times" in values:
-        Schedule.objects.filter(
-            service=service, service_at_location__isnull=True, freq=Schedule.Frequency.WEEKLY
-        ).delete()
-        groups: dict[tuple[str, str], list[str]] = {}
-        for day, _ in DAYS:
-            hours = (values["opening_times"] or {}).get(day)
-            if hours and hours[0] and hours[1]:
-                groups.setdefault((hours[0], hours[1]), []).append(day)
-        for (opens, closes), days in groups.items():
-            Schedule.objects.create(
-                service=service,
-                freq=Schedule.Frequency.WEEKLY,
-                byday=",".join(days),
-                opens_at=dt.time.fromisoformat(opens),
-                closes_at=dt.time.fromisoformat(closes),
-            )
+        _write_opening_times(service, values["opening_times"] or {})
     for key, vocabulary in TERM_FIELDS.items():
         if key not in values:
             continue

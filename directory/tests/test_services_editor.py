@@ -202,3 +202,37 @@ def test_a_proposal_tells_the_areas_editors(world, django_capture_on_commit_call
         )
     assert mail.outbox[-1].to == [world.editor.email]
     assert "/manage/proposals/" in mail.outbox[-1].body
+
+
+def test_changing_opening_times_keeps_the_phone_line_and_descriptions(world):
+    from directory.models import Schedule
+    from directory.testing import ScheduleFactory
+
+    service = world.service
+    office = ScheduleFactory(
+        service=service, byday="MO,TU,WE,TH,FR", attending_type="in person", description="Appointments only"
+    )
+    phone = ScheduleFactory(
+        service=service,
+        byday="MO,TU,WE,TH,FR",
+        opens_at=dt.time(9, 30),
+        closes_at=dt.time(16, 30),
+        attending_type="phone",
+        description="Phone line",
+    )
+    values = services.service_values(service)
+    assert values["opening_times"]["MO"] == ["09:00", "17:00"]
+    times = dict(values["opening_times"])
+    times["FR"] = ["09:00", "13:00"]
+    services.update_service(
+        service=service, data={"opening_times": times}, by=world.editor, expected_version=service.version
+    )
+    rows = list(Schedule.objects.filter(service=service).order_by("pk"))
+    assert [(r.byday, r.description, r.attending_type) for r in rows] == [
+        ("MO,TU,WE,TH", "Appointments only", "in person"),
+        ("FR", "Appointments only", "in person"),
+        ("MO,TU,WE,TH,FR", "Phone line", "phone"),
+    ]
+    assert rows[0].public_id == office.public_id
+    assert rows[2].public_id == phone.public_id
+    assert services.service_values(service)["opening_times"]["FR"] == ["09:00", "13:00"]
