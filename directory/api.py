@@ -475,30 +475,13 @@ def _engine_page(params: search.ServiceSearch, paging: Paging) -> tuple[list[sea
         engine_page += 1
 
 
-def _matching_entries(params: search.ServiceSearch) -> QuerySet[Any]:
-    """Every search entry matching `params`, unordered (NDJSON, minimal lists and
-    /service_at_locations need the whole set, not a page).
-
-    Uses `search.matching_entries(params)` when the search module offers it; until then, a thin
-    adapter over the module's own filter builders (`_base_queryset` + `_facet_filters`, exactly as
-    its `_run` combines them), so the API and the public search keep one set of semantics.
-    """
-    public = getattr(search, "matching_entries", None)
-    if public is not None:
-        return public(params)  # type: ignore[no-any-return]
-    qs = search._base_queryset(params)
-    for condition in search._facet_filters(params, search._load_terms()).values():
-        qs = qs.filter(condition[0] if isinstance(condition, tuple) else condition)
-    return qs
-
-
 def _where_matching(qs: QuerySet[Any], params: search.ServiceSearch, column: str) -> QuerySet[Any]:
     """`qs` narrowed to rows whose `column` is a matching service's id.
 
     The engine's keyword conditions name `directory_searchentry` literally, so the entries query is
     compiled on its own and embedded as SQL rather than as a Django subquery (which re-aliases tables).
     """
-    sql, sql_params = _matching_entries(params).values("service_id").query.sql_with_params()
+    sql, sql_params = search.matching_entries(params).values("service_id").query.sql_with_params()
     quote = connection.ops.quote_name
     condition = RawSQL(  # noqa: S611 - SQL compiled by Django, values are parameters
         f"{quote(qs.model._meta.db_table)}.{quote(column)} IN ({sql})",
