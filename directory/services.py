@@ -394,14 +394,24 @@ def _apply_values(service: Service, values: dict[str, Any]) -> None:
         elif phone:
             phone.delete()
     if "cost_options" in values:
-        service.cost_options.all().delete()
-        for option in values["cost_options"] or []:
+        # Rows are matched by position, so what the form does not show (currency, dates) is kept.
+        existing = list(service.cost_options.order_by("pk"))
+        wanted = values["cost_options"] or []
+        for index, option in enumerate(wanted):
             amount = option.get("amount")
             try:
                 amount_value = None if amount in (None, "") else Decimal(str(amount))
             except InvalidOperation:
                 amount_value = None
-            CostOption.objects.create(service=service, option=option.get("option") or "", amount=amount_value)
+            if index < len(existing):
+                row = existing[index]
+                row.option, row.amount = option.get("option") or "", amount_value
+                row.save(update_fields=["option", "amount"])
+            else:
+                CostOption.objects.create(
+                    service=service, option=option.get("option") or "", amount=amount_value
+                )
+        CostOption.objects.filter(pk__in=[row.pk for row in existing[len(wanted) :]]).delete()
     if "opening_times" in values:
         _write_opening_times(service, values["opening_times"] or {})
     for key, vocabulary in TERM_FIELDS.items():
