@@ -280,6 +280,7 @@ class Assignment(models.Model):
         ADVICE_SUBMITTED = "advice_submitted", "Advice submitted for quality check"
         REWORK_REQUESTED = "rework_requested", "Rework requested"
         RELEASED = "released", "Released to the LA"
+        CANCELLED = "cancelled", "Cancelled by the LA"
 
     OPEN_STATUSES = (Status.ROUTED, Status.ACCEPTED, Status.REWORK_REQUESTED)
 

@@ -430,12 +430,17 @@ def cancel_request(
         raise InvalidTransition("This request is already finished.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the request is cancelled."})
+    teams = [a.team for a in advice_request.assignments.open().select_related("team")]
     _bump(
         advice_request,
         expected_version,
         status=AdviceRequest.Status.CANCELLED,
         cancelled_reason=reason.strip(),
     )
+    # Work still with a team, or waiting for the DCO, stops: it leaves every list and reminder.
+    advice_request.assignments.filter(
+        status__in=[*Assignment.OPEN_STATUSES, Assignment.Status.ADVICE_SUBMITTED]
+    ).update(status=Assignment.Status.CANCELLED, version=F("version") + 1, updated_at=timezone.now())
     audit(
         user=user,
         action="change",
@@ -444,7 +449,6 @@ def cancel_request(
         request=request,
         detail="cancelled",
     )
-    teams = [a.team for a in advice_request.assignments.open().select_related("team")]
     _mail_on_commit(
         _emails_of(teams, PROVIDER_ROLES),
         f"Health advice request {advice_request.reference} cancelled",

@@ -311,6 +311,9 @@ class TestCancel:
             reason="Assessment withdrawn",
         )
         assert advice_request.status == AdviceRequest.Status.CANCELLED
+        assignment.refresh_from_db()
+        assert assignment.status == Assignment.Status.CANCELLED
+        assert not Assignment.objects.overdue(TODAY + dt.timedelta(weeks=10)).exists()
         with pytest.raises(services.InvalidTransition):
             services.accept_assignment(user=world.clinician, assignment=assignment, expected_version=1)
 
