@@ -146,7 +146,9 @@ POSTCODES_PER_DISTRICT = 44
 
 # accounts organisations that provider records link to, so their provider editors can edit them.
 TRUST = ("RX9", Organisation.Kind.PROVIDER_TRUST, "Northshire Community Health NHS Trust")
-VOLUNTARY = ("NSPCF", Organisation.Kind.VOLUNTARY, "Northshire Parent Carer Forum")
+# Same codes as accounts/demo.py uses, so the demo's provider editors can edit these providers' services.
+VOLUNTARY = ("VOL-DEMO", Organisation.Kind.VOLUNTARY, "Northshire Parent Carer Forum")
+SCHOOL = ("URN-999001", Organisation.Kind.SCHOOL, "Brookfield Primary School")
 
 # --- Words ----------------------------------------------------------------------------------------
 
@@ -828,6 +830,7 @@ def _anchors() -> list[Anchor]:
                "hospital, with children's outpatient clinics.", "health", per_town=True),
         Anchor(e, "Eastbury Royal Hospital NHS Trust", "nhs", NHS_ACUTE, "Eastbury's hospital, with a "
                "children's outpatient department.", "health", per_town=True),
+        Anchor(n, SCHOOL[2], "primary", PRIMARY, "A mainstream primary school.", "self", SCHOOL),
         Anchor(n, "Northshire College", "college", COLLEGE, "A further education college with campuses across "
                "Northshire.", "self"),
         Anchor(e, "Eastbury Sixth Form College", "college", COLLEGE, "A sixth form college with a supported "
@@ -1527,7 +1530,7 @@ class _Generator:
             )
             self.la_ids[area.la_code] = org.pk
             self.accounts[area.la_code] = org.pk
-        for code, kind, name in (TRUST, VOLUNTARY):
+        for code, kind, name in (TRUST, VOLUNTARY, SCHOOL):
             org, _ = Organisation.objects.get_or_create(code=code, kind=kind, defaults={"name": name})
             self.accounts[code] = org.pk
         self.summary.postcodes, self.summary.places = _ensure_places_and_postcodes(self.geo, self.rng)

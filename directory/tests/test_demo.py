@@ -146,8 +146,10 @@ def test_some_providers_are_linked_to_accounts_organisations_for_provider_editor
     trust = Organisation.objects.get(code="RX9")
     assert trust.kind == Organisation.Kind.PROVIDER_TRUST
     assert Provider.objects.get(account=trust).services.count() >= 10
-    forum = Organisation.objects.get(code=demo.VOLUNTARY[0])
+    forum = Organisation.objects.get(code="VOL-DEMO", kind=Organisation.Kind.VOLUNTARY)
     assert Provider.objects.filter(account=forum).exists()
+    school = Organisation.objects.get(code="URN-999001", kind=Organisation.Kind.SCHOOL)
+    assert Provider.objects.get(account=school).services.exists()
 
 
 def test_the_same_seed_gives_the_same_data_and_another_seed_does_not(db):
