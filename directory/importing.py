@@ -30,6 +30,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organisation
@@ -983,11 +984,7 @@ def _finish(records: list[ServiceData], result: ImportResult, *, user: Any) -> I
         return result
     try:
         with transaction.atomic():
-            providers: dict[str, Provider] = {}
-            changed = []
-            for record in records:
-                service = _write(record, existing.get(record.line), providers, user)
-                changed.append(service)
+            changed = _write_all(records, existing, user)
             _reindex([s.pk for s in changed])
     except Exception as exc:  # a database constraint we did not foresee: nothing is kept
         result.errors.append(RowError(0, "", f"Nothing was imported: the database refused a row ({exc})"))
@@ -1046,84 +1043,129 @@ def _provider(record: ServiceData, providers: dict[str, Provider]) -> Provider:
     return provider
 
 
-def _write(
+def _write_all(records: list[ServiceData], existing: dict[int, Service | None], user: Any) -> list[Service]:
+    """Save every service, then replace what hangs off the updated ones and add the new rows in
+    bulk: a fixed number of queries per kind of record rather than dozens per row."""
+    providers: dict[str, Provider] = {}
+    saved = [
+        (record, _save_service(record, existing.get(record.line), providers, user)) for record in records
+    ]
+    _clear_children([service.pk for record, service in saved if existing.get(record.line) is not None])
+    rows = _Children()
+    locations: dict[Any, Location] = {}
+    for record, service in saved:
+        _collect_children(record, service, rows, locations)
+    rows.save()
+    return [service for _, service in saved]
+
+
+def _save_service(
     record: ServiceData, service: Service | None, providers: dict[str, Provider], user: Any
 ) -> Service:
     provider = _provider(record, providers)
     now = timezone.now()
-    fields = dict(record.fields)
     if service is None:
-        service = Service(provider=provider, created_at=now, **fields)
+        service = Service(provider=provider, created_at=now, **record.fields)
         if record.public_id:
             service.public_id = record.public_id
     else:
-        for name, value in fields.items():
+        for name, value in record.fields.items():
             setattr(service, name, value)
         service.provider = provider
         service.version += 1
     service.updated_at = now
     if user is not None and getattr(user, "pk", None):
         service._history_user = user  # type: ignore[attr-defined]
+    service._change_reason = "Imported"  # type: ignore[attr-defined]
     service.save()
-    # Replace what hangs off the service.
-    for related in (service.schedules, service.phones, service.contacts, service.cost_options,
-                    service.languages, service.funding, service.service_areas, service.service_at_locations):  # fmt: skip
-        related.all().delete()
-    Attribute.objects.filter(service=service).delete()
-    sals = []
+    return service
+
+
+def _clear_children(ids: list[int]) -> None:
+    if not ids:
+        return
+    Schedule.objects.filter(Q(service_id__in=ids) | Q(service_at_location__service_id__in=ids)).delete()
+    Phone.objects.filter(Q(service_id__in=ids) | Q(contact__service_id__in=ids)).delete()
+    for model in (Contact, CostOption, Language, Funding, ServiceArea, ServiceAtLocation, Attribute):
+        model.objects.filter(service_id__in=ids).delete()  # type: ignore[attr-defined]
+    Service.areas.through.objects.filter(service_id__in=ids).delete()
+
+
+class _Children:
+    """New rows for the services being written, saved in bulk in dependency order."""
+
+    def __init__(self) -> None:
+        self.sals: list[ServiceAtLocation] = []
+        self.contacts: list[Contact] = []
+        self.rows: dict[type, list[Any]] = {}
+
+    def add(self, obj: Any) -> None:
+        self.rows.setdefault(type(obj), []).append(obj)
+
+    def save(self) -> None:
+        ServiceAtLocation.objects.bulk_create(self.sals, batch_size=500)
+        Contact.objects.bulk_create(self.contacts, batch_size=500)
+        for model, objs in self.rows.items():
+            model.objects.bulk_create(objs, batch_size=500)  # type: ignore[attr-defined]
+
+
+def _collect_children(
+    record: ServiceData, service: Service, rows: _Children, locations: dict[Any, Location]
+) -> None:
+    sals: list[ServiceAtLocation] = []  # one per location in the record, in order (schedules point at them)
     for loc_data in record.locations:
-        location = _location(loc_data, provider)
-        sal, _ = ServiceAtLocation.objects.get_or_create(service=service, location=location)
+        location = _location(loc_data, service.provider, locations)
+        sal = next((s for s in sals if s.location is location), None)
+        if sal is None:
+            sal = ServiceAtLocation(service=service, location=location)
+            rows.sals.append(sal)
         sals.append(sal)
     for sch in record.schedules:
-        Schedule.objects.create(
-            public_id=sch.public_id or uuid.uuid4(),
-            service=service if sch.location_index is None else None,
-            service_at_location=sals[sch.location_index] if sch.location_index is not None else None,
-            freq=sch.freq,
-            interval=sch.interval,
-            byday=sch.byday,
-            bymonthday=sch.bymonthday,
-            opens_at=sch.opens_at,
-            closes_at=sch.closes_at,
-            valid_from=sch.valid_from,
-            valid_to=sch.valid_to,
-            dtstart=sch.dtstart,
-            description=sch.description,
-            attending_type=sch.attending_type,
-            notes=sch.notes,
+        rows.add(
+            Schedule(
+                public_id=sch.public_id or uuid.uuid4(),
+                service=service if sch.location_index is None else None,
+                service_at_location=sals[sch.location_index] if sch.location_index is not None else None,
+                freq=sch.freq,
+                interval=sch.interval,
+                byday=sch.byday,
+                bymonthday=sch.bymonthday,
+                opens_at=sch.opens_at,
+                closes_at=sch.closes_at,
+                valid_from=sch.valid_from,
+                valid_to=sch.valid_to,
+                dtstart=sch.dtstart,
+                description=sch.description,
+                attending_type=sch.attending_type,
+                notes=sch.notes,
+            )
         )
     for ph in record.phones:
-        Phone.objects.create(service=service, **_with_id(ph))
+        rows.add(Phone(service=service, **_with_id(ph)))
     for contact in record.contacts:
-        phones = contact.pop("phones", [])
-        row = Contact.objects.create(service=service, **_with_id(contact))
-        for ph in phones:
-            Phone.objects.create(contact=row, **_with_id(ph))
-        contact["phones"] = phones
+        values = {k: v for k, v in contact.items() if k != "phones"}
+        row = Contact(service=service, **_with_id(values))
+        rows.contacts.append(row)
+        for ph in contact.get("phones", []):
+            rows.add(Phone(contact=row, **_with_id(ph)))
     for cost in record.costs:
-        CostOption.objects.create(service=service, **_with_id(cost))
+        rows.add(CostOption(service=service, **_with_id(cost)))
     for lang in record.languages:
-        Language.objects.create(service=service, **lang)
+        rows.add(Language(service=service, **lang))
     for source in record.funding:
-        Funding.objects.create(service=service, source=source)
-    Attribute.objects.bulk_create(
-        [
-            Attribute(taxonomy_term=t, service=service, link_type=Attribute.LinkType.SERVICE)
-            for t in record.terms
-        ]
-    )
-    service.areas.set(record.areas)
+        rows.add(Funding(service=service, source=source))
+    for term in record.terms:
+        rows.add(Attribute(taxonomy_term=term, service=service, link_type=Attribute.LinkType.SERVICE))
+    through = Service.areas.through
+    for org in dict.fromkeys(record.areas):
+        rows.add(through(service_id=service.pk, organisation_id=org.pk))
     if record.area_names:
         for area in record.area_names:
-            ServiceArea.objects.create(service=service, **area)
+            rows.add(ServiceArea(service=service, **area))
     else:
         for org in record.areas:
-            ServiceArea.objects.create(
-                service=service, name=org.name.removesuffix(" County Council").removesuffix(" Borough Council"),
-                la_code=org.code,
-            )  # fmt: skip
-    return service
+            name = org.name.removesuffix(" County Council").removesuffix(" Borough Council")
+            rows.add(ServiceArea(service=service, name=name, la_code=org.code))
 
 
 def _with_id(values: dict[str, Any]) -> dict[str, Any]:
@@ -1131,7 +1173,23 @@ def _with_id(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _location(data: LocationData, provider: Provider) -> Location:
+def _location(data: LocationData, provider: Provider, cache: dict[Any, Location]) -> Location:
+    """The location a row describes: found by id, or by provider and address, or new; saved once per
+    import however many rows share it."""
+    key: Any = data.public_id or (
+        provider.pk,
+        data.address_1.lower(),
+        data.postal_code.replace(" ", "").lower(),
+    )
+    if data.public_id is None and not data.address_1:
+        key = (provider.pk, data.name, data.latitude, data.longitude, data.location_type)
+    if key in cache:
+        return cache[key]
+    cache[key] = location = _save_location(data, provider)
+    return location
+
+
+def _save_location(data: LocationData, provider: Provider) -> Location:
     location = None
     if data.public_id:
         location = Location.objects.filter(public_id=data.public_id).first()
