@@ -1087,7 +1087,7 @@ def _clear_children(ids: list[int]) -> None:
     Schedule.objects.filter(Q(service_id__in=ids) | Q(service_at_location__service_id__in=ids)).delete()
     Phone.objects.filter(Q(service_id__in=ids) | Q(contact__service_id__in=ids)).delete()
     for model in (Contact, CostOption, Language, Funding, ServiceArea, ServiceAtLocation, Attribute):
-        model.objects.filter(service_id__in=ids).delete()  # type: ignore[attr-defined]
+        model.objects.filter(service_id__in=ids).delete()
     Service.areas.through.objects.filter(service_id__in=ids).delete()
 
 
