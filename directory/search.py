@@ -15,7 +15,7 @@ Keyword search uses the engine's full-text search, created by migration 0003:
 - PostgreSQL: a generated, weighted `tsvector` column (`search_vector`: name weight A, the rest B)
   with a GIN index and English stemming; ranked by `ts_rank_cd` on a small name-only vector
   (`name_vector`, migration 0004), so names with more of the words come first, then by name;
-  `pg_trgm` finds spelling suggestions. Long columns live in TOAST so the rows stay narrow.
+  `pg_trgm` finds spelling suggestions.
 - SQLite: an FTS5 table (`directory_searchentry_fts`, external content kept in step by triggers)
   with the porter stemmer, ranked by bm25 (name counts ten times the rest); suggestions compare
   the typed word with vocabulary words of a similar length and the same first letter.
@@ -465,9 +465,8 @@ class PostgresEngine(SearchEngine):
 
     def ranked_page(self, qs: QuerySet[SearchEntry], text: str, offset: int, limit: int) -> list[SearchHit]:
         # Services whose name has more of the words come first (ranked on the small name-only
-        # vector, which stays in the table row), then the rest by name. Ranking every match on the
-        # full document would read each match's long vector from TOAST: too slow for broad words
-        # in a big directory.
+        # vector), then the rest by name. Ranking every match on the full document vector costs
+        # several times more for broad words in a big directory.
         words = query_words(text)
         any_word = " || ".join([self._QUERY] * len(words))
         rank = RawSQL(  # noqa: S611 - constant SQL, the words are parameters
