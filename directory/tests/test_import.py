@@ -231,3 +231,37 @@ def test_bad_oruk_records_are_reported_by_number_and_path(areas):
     assert Service.objects.count() == 0
     assert not import_oruk_json("{not json").ok
     assert not import_oruk_json({"something": "else"}).ok
+
+
+@pytest.mark.parametrize(
+    ("days", "byday"),
+    [
+        ("Mon-Fri", "MO,TU,WE,TH,FR"),
+        ("weekdays", "MO,TU,WE,TH,FR"),
+        ("Tuesday; Thursday", "TU,TH"),
+        ("sat, sun", "SA,SU"),
+        ("MO,WE", "MO,WE"),
+        ("Monday to Wednesday and Friday", "MO,TU,WE,FR"),
+    ],
+)
+def test_days_are_read_the_way_people_write_them(areas, days, byday):
+    result = import_csv(csv_text({**GOOD, "days": days}))
+    assert result.ok, [str(e) for e in result.errors]
+    assert Service.objects.get().schedules.get().byday == byday
+
+
+@pytest.mark.parametrize(
+    ("cost", "free", "amount"),
+    [
+        ("Free", True, None),
+        ("", True, None),
+        ("£5 per session", False, 5),
+        ("12.50 per term", False, 12.5),
+        ("Paid", False, None),
+    ],
+)
+def test_costs_are_read_as_free_or_a_price(areas, cost, free, amount):
+    assert import_csv(csv_text({**GOOD, "cost": cost})).ok
+    service = Service.objects.get()
+    assert service.is_free is free
+    assert [float(c.amount) for c in service.cost_options.all()] == ([amount] if amount is not None else [])
