@@ -1,10 +1,9 @@
-"""What the DCO dashboard shows, as one read function the page (and the benchmark) calls.
+"""What the DCO dashboard shows: reads only (the caller records the view in the audit log).
 
-Lists: due this week, at risk, overdue, awaiting quality check (each the first page, sorted by due
-date, with its total); figures: the share of advice returned within 6 weeks (SEND Regs reg 8) this
-month, quarter and financial year, including and excluding reg 8(2) exception cases. Everything is
-scoped by `Assignment.objects.visible_to(user)` and filters on stored dates, so the number of queries
-does not grow with the data. Reads only: the caller records the view in the audit log.
+Lists: due this week, at risk, overdue, awaiting quality check; figures: the share of advice returned
+within 6 weeks (SEND Regs reg 8) this month, quarter and financial year, including and excluding
+reg 8(2) exception cases. Everything is scoped to the user's reach and filters on stored dates, so the
+number of queries does not grow with the data.
 """
 
 from __future__ import annotations
@@ -58,22 +57,6 @@ def dashboard_lists(
         "overdue": base.overdue(today),
         "awaiting_quality_check": base.awaiting_quality_check(),
     }
-
-
-def dco_dashboard(user: Any, today: dt.date, *, page_size: int = 25) -> dict[str, Any]:
-    """Everything on the dashboard: each list's total and first page, and the timeliness figures."""
-    lists = dashboard_lists(user, today)
-    result: dict[str, Any] = {"lists": {}, "timeliness": {}}
-    for name, queryset in lists.items():
-        result["lists"][name] = {"count": queryset.count(), "first_page": list(queryset[:page_size])}
-    scoped = Assignment.objects.visible_to(user)
-    for period in periods(today):
-        result["timeliness"][period.name] = {
-            "start": period.start,
-            "end": period.end,
-            **scoped.timeliness_summary(period.start, period.end),
-        }
-    return result
 
 
 # --- the dashboard page: one list at a time, filtered and sorted in SQL; figures in one query each ---

@@ -202,7 +202,7 @@ class AdviceRequest(models.Model):
         indexes = [
             models.Index(fields=["local_authority", "status", "due_on"]),
             models.Index(fields=["status", "due_on"]),
-            models.Index(fields=["local_authority", "updated_at"]),
+            models.Index(fields=["local_authority", "updated_at", "id"], name="advicerequest_la_updated_idx"),
             models.Index(fields=["received_by_health"]),
         ]
 

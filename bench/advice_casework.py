@@ -9,8 +9,6 @@ in-process (server time, no network):
 
 - dashboard page:       GET /casework/dashboard/ as a signed-in DCO covering both LAs (Django test
                         Client: middleware, session, lists, counts, H1 figures, template, audit)
-- dashboard reads:      advice.dashboard.dco_dashboard(dco, today): 4 lists (count + first 25) and
-                        timeliness for month, quarter and year, without a page
 - API list:             GET /api/casework/v1/requests?page_size=50 (Django test Client, bearer token)
 - API list filtered:    ... &status=routed&updated_since=<30 days ago>
 - API list deep page:   ... &page=200
@@ -383,7 +381,6 @@ def _run_child(engine: str, size: int, args: argparse.Namespace) -> dict[str, An
     from django.utils import timezone
 
     from accounts.models import ApiToken, Organisation, User
-    from advice.dashboard import dco_dashboard
     from advice.models import AdviceRequest
 
     # Static file URLs without the collectstatic manifest: the bench measures casework, not assets.
@@ -408,18 +405,12 @@ def _run_child(engine: str, size: int, args: argparse.Namespace) -> dict[str, An
     ApiToken.objects.filter(name="bench").delete()
     _, raw = ApiToken.issue(organisation=la, name="bench")
     client = Client(headers={"Authorization": f"Bearer {raw}"})
-    today = timezone.localdate()
     since = (timezone.now() - dt.timedelta(days=30)).isoformat()
     counter = {"n": 0}
 
     def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         counter["n"] += 1
         return execute(sql, params, many, context)
-
-    def dashboard() -> None:
-        user = User.objects.get(email="bench-dco@example.org")  # fresh: reach is worked out each time
-        board = dco_dashboard(user, today)
-        assert board["lists"]["overdue"]["count"] >= 0
 
     def api(params: dict[str, Any]) -> Any:
         def call() -> None:
@@ -440,7 +431,6 @@ def _run_child(engine: str, size: int, args: argparse.Namespace) -> dict[str, An
 
     scenarios = {
         "dashboard page (DCO, both LAs)": dashboard_page,
-        "dashboard reads (dco_dashboard)": dashboard,
         "API list, page 1": api({"page_size": 50}),
         "API list, status + updated_since": api(
             {"page_size": 50, "status": "routed", "updated_since": since}
@@ -493,9 +483,9 @@ def _report(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         f"# Advice casework benchmark\n\n"
         f"`python -m bench.advice_casework --sizes {args.sizes} --engines {args.engines} --requests {args.requests}` "
         f"on {platform.node()} ({os.cpu_count()} CPUs, shared), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n"
-        f"Server time per call in-process after 5 warm-up calls. The dashboard row times the read function the "
-        f"page calls (`advice.dashboard.dco_dashboard`), not template rendering; the API rows go through "
-        f"Django's test Client (middleware, token check, audit row, JSON).\n\n"
+        f"Server time per call in-process after 5 warm-up calls, through Django's test Client: the "
+        f"dashboard page as a signed-in DCO (session, lists, counts, H1 figures, template, audit row) and the "
+        f"LA API list with a bearer token (token check, audit row, JSON).\n\n"
         f"Load average when the report was written: {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
         f"(other work shares the machine; figures are noisy).\n\n"
         f"{_table(rows)}\n\n| engine | requests | generate s |\n|---|---:|---:|\n{setup}\n"
