@@ -727,7 +727,7 @@ def _read_oruk_service(
                 "valid_to": r.date(f"cost_options/{i}/valid_to", cost.get("valid_to")),
             }
         )
-    f["is_free"] = record.get("x_is_free", free) if isinstance(record.get("x_is_free"), bool) else free
+    f["is_free"] = free  # ORUK has no "free" flag: free unless a cost option has an amount
     for i, ph in enumerate(_list(r, record, "phones")):
         data.phones.append(_phone(r, f"phones/{i}", ph))
     for i, contact in enumerate(_list(r, record, "contacts")):
