@@ -466,7 +466,13 @@ def proposal_approve(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
             "directory/editor/proposal_detail.html",
             _proposal_context(request, proposal, approve_form=form),
         )
-    service = services.approve_proposal(proposal=proposal, by=_user(request), note=form.cleaned_data["note"])
+    try:
+        service = services.approve_proposal(
+            proposal=proposal, by=_user(request), note=form.cleaned_data["note"]
+        )
+    except ValueError:  # someone decided it a moment ago
+        messages.info(request, "This proposal has already been decided.")
+        return redirect("directory:editor-proposal", public_id=proposal.public_id)
     messages.success(request, f"The change to {service.name} is approved and published.")
     return redirect("directory:editor-proposals")
 
@@ -486,7 +492,11 @@ def proposal_reject(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "directory/editor/proposal_detail.html",
             _proposal_context(request, proposal, reject_form=form),
         )
-    services.reject_proposal(proposal=proposal, by=_user(request), reason=form.cleaned_data["reason"])
+    try:
+        services.reject_proposal(proposal=proposal, by=_user(request), reason=form.cleaned_data["reason"])
+    except ValueError:  # someone decided it a moment ago
+        messages.info(request, "This proposal has already been decided.")
+        return redirect("directory:editor-proposal", public_id=proposal.public_id)
     messages.success(request, "The change is not approved. The provider has been told why.")
     return redirect("directory:editor-proposals")
 
@@ -498,7 +508,11 @@ def proposal_withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     proposal = access.get_proposal_for_user(request.user, public_id)
     if not access.can_withdraw(request.user, proposal):
         raise Http404("No such proposal")
-    services.withdraw_proposal(proposal=proposal, by=_user(request))
+    try:
+        services.withdraw_proposal(proposal=proposal, by=_user(request))
+    except ValueError:
+        messages.info(request, "This proposal has already been decided.")
+        return redirect("directory:editor-proposal", public_id=proposal.public_id)
     messages.success(request, "Your proposal is withdrawn.")
     return redirect("directory:editor-proposals")
 

@@ -424,3 +424,24 @@ def test_editing_one_field_keeps_details_the_form_does_not_show(client, world):
     assert service.name == "Renamed"
     assert service.cost_options.count() == 4
     assert Schedule.objects.get(service=service).attending_type == "online"
+
+
+def test_provider_editor_withdraws_and_a_decided_proposal_cannot_be_decided_again(client, world):
+    proposal = services.propose_change(
+        service=world.service, provider=world.provider, data={"name": "X"}, by=world.provider_editor
+    )
+    sign_in(client, world.provider_editor)
+    assert (
+        client.post(reverse("directory:editor-proposal-withdraw", args=[proposal.public_id])).status_code
+        == 302
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == ChangeProposal.Status.WITHDRAWN
+    client.logout()
+    sign_in(client, world.editor)
+    response = client.post(
+        reverse("directory:editor-proposal-approve", args=[proposal.public_id]), follow=True
+    )
+    assert "already been decided" in response.content.decode()
+    world.service.refresh_from_db()
+    assert world.service.name == "Speech and language drop-in"
