@@ -203,6 +203,9 @@ class AdviceRequest(models.Model):
             models.Index(fields=["local_authority", "status", "due_on"]),
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["local_authority", "updated_at", "id"], name="advicerequest_la_updated_idx"),
+            models.Index(
+                fields=["local_authority", "status", "updated_at", "id"], name="request_la_status_upd_idx"
+            ),
             models.Index(fields=["received_by_health"]),
         ]
 
