@@ -116,7 +116,7 @@ def _page_of_ids(request: HttpRequest, rows: Any) -> tuple[Any, dict[str, Any]]:
     """Paginate on the ids alone (sorted and limited without joins, from the indexes), then fetch
     just that page's rows with their related records: fast however many rows match."""
     page, links = _page(request, rows.values_list("pk", flat=True))
-    ids = list(page.object_list)
+    ids = dashboard.page_ids(rows, offset=(page.number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     found = {row.pk: row for row in rows.model.objects.filter(pk__in=ids).select_related(*_related(rows))}
     page.object_list = [found[pk] for pk in ids if pk in found]
     return page, links

@@ -224,3 +224,19 @@ def test_figures_follow_changes_at_once():
     )
     page = client.get(reverse("advice:dashboard")).content.decode()
     assert "100%</strong> (1 of 1)" in page
+
+
+@pytest.mark.parametrize("sort", ["due", "-due", "received", "reference"])
+def test_pages_cover_the_list_exactly_once(sort):
+    from advice.dashboard import page_ids, work_list
+
+    world = make_world()
+    bulk_requests(world, 140)
+    user = fresh(world.dco)
+    rows = work_list(user, "overdue", today=TODAY, sort=sort)
+    expected = list(rows.values_list("pk", flat=True))
+    assert len(expected) > 15
+    paged = [
+        pk for offset in range(0, len(expected) + 10, 10) for pk in page_ids(rows, offset=offset, limit=10)
+    ]
+    assert paged == expected
