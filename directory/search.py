@@ -703,6 +703,25 @@ def _nearest_page(
     return [SearchHit(sid, math.sqrt(d) if d < _FAR else None) for sid, d in rows]
 
 
+def _nearest_first(
+    params: ServiceSearch, everything: Q, qs: QuerySet[SearchEntry], offset: int, limit: int
+) -> list[SearchHit]:
+    """A page nearest first. The page usually lies well inside the search radius, so look in a
+    small circle first and widen (at most three queries, whatever the size of the directory): every
+    service with a location inside radius r is nearer than every service without one, so a full
+    page found inside r is the answer."""
+    if params.proximity_m is not None:
+        radii = [params.proximity_m / 16, params.proximity_m / 4]
+    else:
+        radii = [2_000.0, 20_000.0]
+    for radius in radii:
+        probe = replace(params, proximity_m=radius)
+        hits = _nearest_page(_base_queryset(probe).filter(everything), probe, offset, limit)
+        if len(hits) == limit:
+            return hits
+    return _nearest_page(qs, params, offset, limit)
+
+
 def _with_distances(hits: list[SearchHit], params: ServiceSearch) -> list[SearchHit]:
     """The hits with the distance to each service's nearest location (one query for the page)."""
     if not hits or not params.has_location:
@@ -934,7 +953,7 @@ def _run(params: ServiceSearch, terms: _Terms) -> SearchResults:
                 engine().ranked_page(page_qs, params.text, offset, params.per_page), params
             )
         elif params.has_location and params.sort in ("distance", "relevance"):
-            hits = _nearest_page(page_qs, params, offset, params.per_page)
+            hits = _nearest_first(params, everything, page_qs, offset, params.per_page)
         else:
             ids = page_qs.order_by("name_sort", "service_id").values_list("service_id", flat=True)[
                 offset : offset + params.per_page

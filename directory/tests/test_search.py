@@ -232,3 +232,21 @@ def test_full_reindex_keeps_the_keyword_index_in_step():
     reindex_services([service.pk])  # the per-row path still maintains the index afterwards
     assert search_services(ServiceSearch(text="climbing")).total == 1
     assert search_services(ServiceSearch(text="trampoline", correct_spelling=False)).total == 0
+
+
+def test_nearest_first_pages_agree_with_a_full_sort():
+    # Services at increasing distances; pages must come out in the same order whether the page
+    # lies in the first small circle searched or needs the whole radius.
+    for n in range(30):
+        service = ServiceFactory(name=f"Club {n:02d}")
+        at(service, 52.63 + (n * n) / 4000, -1.13)
+    reindex_services()
+    everything = []
+    for page in (1, 2, 3):
+        results = search_services(
+            ServiceSearch(latitude=52.63, longitude=-1.13, proximity_m=40_000, sort="distance", page=page)
+        )
+        everything += names(results)
+        distances = [h.distance_m for h in results.hits]
+        assert distances == sorted(distances)
+    assert everything == [f"Club {n:02d}" for n in range(30)]
