@@ -20,6 +20,7 @@ urlpatterns = [
     path("requests/<uuid:public_id>/route/", views.request_route, name="request-route"),
     path("requests/<uuid:public_id>/advice.pdf", views.request_pdf, name="request-pdf"),
     path("inbox/", views.team_inbox, name="team-inbox"),
+    path("attachments/<uuid:public_id>/", views.attachment_download, name="attachment"),
     path("assignments/<uuid:public_id>/", views.assignment_detail, name="assignment-detail"),
     path("assignments/<uuid:public_id>/accept/", views.assignment_accept, name="assignment-accept"),
     path("assignments/<uuid:public_id>/not-known/", views.assignment_not_known, name="assignment-not-known"),

@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -49,6 +49,7 @@ from advice.models import (
     QUALITY_CRITERIA,
     AdviceRequest,
     Assignment,
+    Attachment,
     HealthAdvice,
     QualityCheck,
     reach_for,
@@ -1019,3 +1020,47 @@ def assignment_quality_check(request: HttpRequest, public_id: str) -> HttpRespon
         _view_audit(request, assignment, assignment.advice_request.child, detail="quality check")
     context["form"] = form
     return _render(request, "advice/quality_check.html", context, status=status)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, public_id: str) -> FileResponse:
+    """Download a file sent with a request or with advice. Who may see it: a request's files, whoever
+    may see the request (the LA, the area's DCO service, teams it was sent to); an advice file, the
+    team and the DCO service, and the LA once that advice is released. Anyone else 404. Audited."""
+    try:
+        attachment = Attachment.objects.only("pk", "advice_request_id", "advice_id").get(public_id=public_id)
+    except (Attachment.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404 from exc
+    if attachment.advice_request_id:
+        owner = AdviceRequest.objects.only("public_id").get(pk=attachment.advice_request_id)
+        advice_request = services.get_advice_request_for_user(request.user, owner.public_id)
+        child = advice_request.child
+    else:
+        advice = HealthAdvice.objects.select_related("assignment").get(pk=attachment.advice_id)
+        assignment = services.get_assignment_for_user(request.user, advice.assignment.public_id)
+        reach = reach_for(request.user)
+        _require(
+            assignment.team_id in reach.team_ids
+            or assignment.advice_request.local_authority_id in reach.dco_area_ids
+            or assignment.status == Assignment.Status.RELEASED
+        )
+        child = assignment.advice_request.child
+    attachment = Attachment.objects.get(pk=attachment.pk)
+    record_access(
+        user=request.user,
+        action="export",
+        obj=attachment,
+        child=child,
+        request=request,
+        detail=f"downloaded {attachment.name}",
+    )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

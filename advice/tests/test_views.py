@@ -658,3 +658,37 @@ def test_concurrent_quality_check_is_told_and_kept(world, routed):
     assert response.status_code == 409
     assert "Someone else changed this request since you opened it" in page
     assert "My typed comments" in page and "Released to the LA" in page
+
+
+def test_attachments_download_within_reach(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    advice_request = make_request(world)
+    from advice.models import Attachment
+
+    upload = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 parent letter", content_type="application/pdf")
+    attachment = Attachment.objects.create(
+        advice_request=advice_request, file=upload, name="letter.pdf", content_type="application/pdf", size=22
+    )
+    (assignment,) = route(world, advice_request, world.team)
+    url = reverse("advice:attachment", args=[attachment.public_id])
+    response = client_for(world.clinician).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 parent letter"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert AuditEvent.objects.filter(action="export", user=world.clinician).exists()
+    for persona in ("other_clinician", "other_la_user", "other_dco", "sysadmin"):
+        assert client_for(getattr(world, persona)).get(url).status_code == 404, persona
+    assert Client().get(url).status_code == 302
+
+    assignment = submitted(world, assignment)
+    advice = assignment.advice.get()
+    report = Attachment.objects.create(
+        advice=advice, file=SimpleUploadedFile("report.pdf", b"%PDF-1.4 report"), name="report.pdf", size=15
+    )
+    report_url = reverse("advice:attachment", args=[report.public_id])
+    assert client_for(world.la_user).get(report_url).status_code == 404  # not released yet
+    assert client_for(world.dco).get(report_url).status_code == 200
+    services.release_advice(
+        user=world.dco, assignment=assignment, expected_version=assignment.version, scores=GOOD_SCORES
+    )
+    assert client_for(world.la_user).get(report_url).status_code == 200
