@@ -30,13 +30,18 @@ def cookies(request: HttpRequest) -> HttpResponse:
 
 class StyleguideForm(forms.Form):
     name = forms.CharField(label="Full name", help_text="As it appears on official letters")
-    colour = forms.ChoiceField(label="Favourite colour", choices=[("", "Choose"), ("blue", "Blue"), ("green", "Green")])
+    colour = forms.ChoiceField(
+        label="Favourite colour", choices=[("", "Choose"), ("blue", "Blue"), ("green", "Green")]
+    )
     contact = forms.ChoiceField(
-        label="How should we contact you?", widget=forms.RadioSelect,
+        label="How should we contact you?",
+        widget=forms.RadioSelect,
         choices=[("email", "Email"), ("phone", "Phone"), ("post", "Post")],
     )
     needs = forms.MultipleChoiceField(
-        label="Which needs?", required=False, widget=forms.CheckboxSelectMultiple,
+        label="Which needs?",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         choices=[("autism", "Autism"), ("adhd", "ADHD"), ("slcn", "Speech, language and communication")],
     )
     notes = forms.CharField(label="Notes", widget=forms.Textarea, required=False)
@@ -47,7 +52,11 @@ def styleguide(request: HttpRequest) -> HttpResponse:
     form = StyleguideForm(request.GET or None)
     if form.is_bound:
         form.is_valid()
-    return render(request, "core/styleguide.html", {"form": form, "page_has_errors": form.is_bound and bool(form.errors)})
+    return render(
+        request,
+        "core/styleguide.html",
+        {"form": form, "page_has_errors": form.is_bound and bool(form.errors)},
+    )
 
 
 @never_cache

@@ -16,8 +16,12 @@ class Command(BaseCommand):
     help = "Load the synthetic demo data (deterministic: the same every time)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--if-empty", action="store_true", help="Do nothing if demo data is already there")
-        parser.add_argument("--services", type=int, default=None, help="Number of directory services (default 480)")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing if demo data is already there"
+        )
+        parser.add_argument(
+            "--services", type=int, default=None, help="Number of directory services (default 480)"
+        )
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args: Any, if_empty: bool = False, **options: Any) -> None:

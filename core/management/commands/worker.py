@@ -61,8 +61,14 @@ class Command(BaseCommand):
                     except Exception:  # a failing job must not stop the others
                         logger.exception("Periodic job %s failed", name)
             worker = Worker(
-                queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
-                max_tasks=None, worker_id="send-health-hub", excluded_queue_names=[],
+                queue_names=["*"],
+                interval=0,
+                batch=True,
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=None,
+                worker_id="send-health-hub",
+                excluded_queue_names=[],
             )
             worker.run()
             if once:
