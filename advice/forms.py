@@ -501,14 +501,16 @@ class QualityCheckForm(VersionForm):
         max_length=5000,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, hints: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        hints = hints or {}
         for key, text in QUALITY_CRITERIA.items():
             self.fields[f"score_{key}"] = forms.ChoiceField(
                 label=f"{key}: {text}",
                 choices=SCORE_CHOICES,
                 required=False,
                 widget=forms.RadioSelect,
+                help_text=hints.get(key, ""),
             )
         # The decision comes last on the page.
         self.order_fields([f"score_{k}" for k in QUALITY_CRITERIA] + ["comments", "decision", "version"])

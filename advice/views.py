@@ -965,6 +965,49 @@ def _advice_service_errors(form: AdviceForm, sets: dict[str, Any], error: Valida
                 form.add_error(None, message)
 
 
+def quality_hints(
+    assignment: Assignment, advice: HealthAdvice | None, exceptions: list[Any]
+) -> dict[str, str]:
+    """What the record says about each checklist criterion, shown under it, so the DCO checks the
+    advice against the facts without hunting for them."""
+    if advice is None:
+        return {}
+    child = assignment.advice_request.child
+    provision = advice.provision or []
+    sections = [str(p.get("section", "")) for p in provision]
+    submitted = assignment.submitted_on
+    q1 = f"Received {assignment.received_on:%-d %b %Y}, due {assignment.due_on:%-d %b %Y}"
+    if submitted:
+        q1 += f", first submitted {submitted:%-d %b %Y}" + (
+            " (on time)" if submitted <= assignment.due_on else " (after the due date)"
+        )
+    if exceptions:
+        q1 += f"; {len(exceptions)} regulation 8(2) exception recorded"
+    registration = " ".join(
+        p for p in (advice.author_registration_body, advice.author_registration_number) if p
+    )
+    return {
+        "Q1": q1 + ".",
+        "Q2": f"{advice.author_name}, {advice.author_profession}, {registration}; dated {advice.advice_date:%-d %b %Y}.",
+        "Q3": "Views and aspirations given."
+        if advice.views_and_aspirations
+        else "No views or aspirations given.",
+        "Q4": "Strengths given." if advice.strengths else "No strengths given.",
+        "Q5": f"{len(advice.needs)} needs, {sum(1 for n in advice.needs if n.get('relates_to_sen'))} marked as related to SEN.",
+        "Q6": f"{len(advice.outcomes)} outcomes, {sum(1 for o in advice.outcomes if o.get('by_when'))} with a time frame.",
+        "Q7": f"{len(provision)} provision rows, {sum(1 for p in provision if p.get('where'))} saying where.",
+        "Q8": f"Section F: {sections.count('F')}; section G: {sections.count('G')}.",
+        "Q9": f"{sum(1 for p in provision if not p.get('commissioned', True))} rows need ICB agreement or funding.",
+        "Q10": (
+            "Year 9 or above: preparing-for-adulthood content is required."
+            if child.pfa_required()
+            else "Below Year 9: usually does not apply."
+        ),
+        "Q11": "Related plans given." if advice.related_plans else "No related plans given.",
+        "Q13": "Applies to 'not known to service' and nil returns.",
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def assignment_quality_check(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -973,7 +1016,8 @@ def assignment_quality_check(request: HttpRequest, public_id: str) -> HttpRespon
     assignment = services.get_assignment_for_user(request.user, public_id, write=True)
     _require(assignment.advice_request.local_authority_id in reach_for(request.user).dco_area_ids)
     context = _assignment_context(request, assignment)
-    form = QualityCheckForm(request.POST or None, initial={"version": assignment.version})
+    hints = quality_hints(assignment, context["advice"], context["exceptions"])
+    form = QualityCheckForm(request.POST or None, initial={"version": assignment.version}, hints=hints)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -999,7 +1043,7 @@ def assignment_quality_check(request: HttpRequest, public_id: str) -> HttpRespon
             else:
                 assignment = services.get_assignment_for_user(request.user, public_id)
                 context = _assignment_context(request, assignment)
-                form = QualityCheckForm(_concurrent(context, form, assignment))
+                form = QualityCheckForm(_concurrent(context, form, assignment), hints=hints)
                 form.is_valid()
                 status = 409
         except ValidationError as exc:

@@ -527,6 +527,7 @@ def test_quality_check_rework_then_release(world, routed):
     url = reverse("advice:assignment-quality-check", args=[assignment.public_id])
     page = client.get(url).content.decode()
     assert "Q13" in page and "Direct speech and language therapy" in page
+    assert "Section F: 1; section G: 0." in page and "HCPC SL000000" in page  # the facts beside the checklist
     missing = client.post(url, {"version": assignment.version, "score_Q1": "2", "decision": "rework"})
     assert "Tell the team what to change" in missing.content.decode()
     response = client.post(
