@@ -211,16 +211,32 @@ class RouteForm(VersionForm):
                 widget=forms.CheckboxSelectMultiple,
             )
             self.team_field_names.append(name)
+        # Optional: a team that receives it on another day (its own reg 8 clock starts then).
+        self.team_date_names: list[str] = []
+        for key in sorted(groups, key=lambda k: trust_names[k]):
+            for team in groups[key]:
+                name = f"received_on_{team.pk}"
+                self.fields[name] = DateField(label=team.name, required=False)
+                self.team_date_names.append(name)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         chosen = [pk for name in self.team_field_names for pk in data.get(name, [])]
         if not chosen and self.team_field_names:
             self.add_error(self.team_field_names[0], "Choose at least one provider team")
+        today = timezone.localdate()
         received = data.get("received_on")
-        if received and received > timezone.localdate():
+        if received and received > today:
             self.add_error("received_on", "The date the teams receive it must be today or in the past")
         data["teams"] = [self.teams_by_pk[pk] for pk in chosen]
+        data["received_by_team"] = {}
+        for pk in chosen:
+            own = data.get(f"received_on_{pk}")
+            if own and own > today:
+                self.add_error(
+                    f"received_on_{pk}", "The date the team receives it must be today or in the past"
+                )
+            data["received_by_team"][int(pk)] = own or received
         return data
 
 

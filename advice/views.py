@@ -424,6 +424,31 @@ def request_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     return _render(request, "advice/request_detail.html", context)
 
 
+def _route_by_day(
+    request: HttpRequest, advice_request: AdviceRequest, data: dict[str, Any]
+) -> list[Assignment]:
+    """Teams receiving the request on different days are routed in one call per day (each team's
+    reg 8 clock starts on its own day), all in one transaction: all routed, or none."""
+    by_day: dict[dt.date, list[Organisation]] = {}
+    for team in data["teams"]:
+        by_day.setdefault(data["received_by_team"][team.pk], []).append(team)
+    created: list[Assignment] = []
+    with transaction.atomic():
+        version = data["version"]
+        for day in sorted(by_day):
+            created += services.triage_and_route(
+                user=request.user,
+                advice_request=advice_request,
+                expected_version=version,
+                teams=by_day[day],
+                triage_notes=data["triage_notes"],
+                received_on=day,
+                request=request,
+            )
+            version = advice_request.version  # the service moved it on
+    return created
+
+
 @login_required
 @require_POST
 def request_route(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -435,15 +460,7 @@ def request_route(request: HttpRequest, public_id: str) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            created = services.triage_and_route(
-                user=request.user,
-                advice_request=advice_request,
-                expected_version=data["version"],
-                teams=data["teams"],
-                triage_notes=data["triage_notes"],
-                received_on=data["received_on"],
-                request=request,
-            )
+            created = _route_by_day(request, advice_request, data)
         except services.ConcurrentUpdate:
             concurrent = True
         except services.InvalidTransition as exc:

@@ -693,3 +693,37 @@ def test_attachments_download_within_reach(world, settings, tmp_path):
         user=world.dco, assignment=assignment, expected_version=assignment.version, scores=GOOD_SCORES
     )
     assert client_for(world.la_user).get(report_url).status_code == 200
+
+
+def test_each_team_can_receive_it_on_its_own_day(world):
+    advice_request = make_request(world, received=TODAY - dt.timedelta(days=5))
+    earlier = TODAY - dt.timedelta(days=3)
+    response = client_for(world.dco).post(
+        reverse("advice:request-route", args=[advice_request.public_id]),
+        {
+            "version": advice_request.version,
+            f"teams_{world.trust.pk}": [world.team.pk, world.other_team.pk],
+            **date_fields("received_on", TODAY),
+            **date_fields(f"received_on_{world.team.pk}", earlier),
+        },
+    )
+    assert response.status_code == 302
+    by_team = {a.team_id: a for a in advice_request.assignments.all()}
+    assert by_team[world.team.pk].received_on == earlier
+    assert by_team[world.team.pk].due_on == earlier + dt.timedelta(weeks=6)
+    assert by_team[world.other_team.pk].received_on == TODAY
+
+
+def test_a_team_day_before_health_received_it_is_refused_and_nothing_routed(world):
+    advice_request = make_request(world, received=TODAY - dt.timedelta(days=1))
+    response = client_for(world.dco).post(
+        reverse("advice:request-route", args=[advice_request.public_id]),
+        {
+            "version": advice_request.version,
+            f"teams_{world.trust.pk}": [world.team.pk, world.other_team.pk],
+            **date_fields("received_on", TODAY),
+            **date_fields(f"received_on_{world.team.pk}", TODAY - dt.timedelta(days=10)),
+        },
+    )
+    assert "cannot receive it before health did" in response.content.decode()
+    assert not advice_request.assignments.exists()
