@@ -194,3 +194,59 @@ def test_the_whole_journey(world, new_page):
     check(dco)
     dco.goto("/casework/dashboard/?list=at-risk&sort=-received")
     check(dco)
+
+
+def test_the_other_casework_pages(world, new_page):
+    """Pages off the main path: "Is this the same child?", a reg 8(2) exception recorded, a "not known"
+    response (with its error state), and the LA reading that nil return."""
+    from advice.testing import make_request, route
+    from children.testing import ChildFactory
+
+    today = dt.date.today()
+    ChildFactory(
+        given_name="Sam", family_name="Matchtest", date_of_birth=dt.date(2015, 1, 9), local_authority=world.la
+    )
+    la = new_page()
+    browser_sign_in(la, world.la_user.email)
+    la.goto("/casework/requests/new/")
+    la.get_by_label("Given name").fill("Sam")
+    la.get_by_label("Family name").fill("Matchtest")
+    fill_date(la, "date_of_birth", dt.date(2015, 1, 9))
+    la.get_by_role("button", name="Continue").click()
+    la.wait_for_url(re.compile(r"/same-child/$"))
+    check(la)
+    la.get_by_role("button", name="Continue").click()  # nothing chosen: error
+    check(la)
+    la.get_by_label("Yes, use this record").check()
+    la.get_by_role("button", name="Continue").click()
+    la.wait_for_url(re.compile(r"/details/$"))
+    check(la)
+
+    advice_request = make_request(world, received=today - dt.timedelta(days=3))
+    (assignment,) = route(world, advice_request, world.team, received_on=today - dt.timedelta(days=3))
+    clinician = new_page()
+    browser_sign_in(clinician, world.clinician.email)
+    clinician.goto(f"/casework/assignments/{assignment.public_id}/exception/")
+    clinician.get_by_label("Missed appointment (reg 8(2)(c))").check()
+    fill_date(clinician, "start_on", today - dt.timedelta(days=1))
+    clinician.get_by_label("Why did this make meeting the 6 weeks impractical?").fill("Not brought to clinic")
+    clinician.get_by_label("Who approved it?").select_option(
+        label=f"{world.manager.get_full_name()} ({world.manager.email})"
+    )
+    clinician.get_by_role("button", name="Record exception").click()
+    assert "Exception recorded. The advice is still due on" in clinician.content()
+    check(clinician)
+    clinician.get_by_role("link", name="The child is not known to this service").click()
+    check(clinician)
+    clinician.get_by_role("button", name="Send response").click()  # no reason: error
+    check(clinician)
+    clinician.get_by_label("Why is the child not known to your service, and what did you do?").fill(
+        "No referral received; a health assessment was offered."
+    )
+    clinician.get_by_role("button", name="Send response").click()
+    assert "not known to your service" in clinician.content()
+    check(clinician)
+
+    la.goto(f"/casework/requests/{advice_request.public_id}/")
+    assert "Not known to this service." in la.content()
+    check(la)
