@@ -1098,6 +1098,8 @@ def attachment_download(request: HttpRequest, public_id: str) -> FileResponse:
         advice_request = services.get_advice_request_for_user(request.user, owner.public_id)
         child = advice_request.child
     else:
+        if attachment.advice_id is None:  # the database's check constraint makes this impossible
+            raise Http404
         advice = HealthAdvice.objects.select_related("assignment").get(pk=attachment.advice_id)
         assignment = services.get_assignment_for_user(request.user, advice.assignment.public_id)
         reach = reach_for(request.user)
