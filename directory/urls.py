@@ -34,13 +34,23 @@ urlpatterns += [
     path("manage/services/new/", editor.service_create, name="editor-service-create"),
     path("manage/services/<uuid:public_id>/", editor.service_edit, name="editor-service"),
     path("manage/services/<uuid:public_id>/history/", editor.service_history, name="editor-service-history"),
-    path("manage/services/<uuid:public_id>/reviewed/", editor.service_mark_reviewed, name="editor-service-reviewed"),
+    path(
+        "manage/services/<uuid:public_id>/reviewed/",
+        editor.service_mark_reviewed,
+        name="editor-service-reviewed",
+    ),
     path("manage/services/<uuid:public_id>/archive/", editor.service_archive, name="editor-service-archive"),
     path("manage/proposals/", editor.proposal_list, name="editor-proposals"),
     path("manage/proposals/<uuid:public_id>/", editor.proposal_detail, name="editor-proposal"),
-    path("manage/proposals/<uuid:public_id>/approve/", editor.proposal_approve, name="editor-proposal-approve"),
+    path(
+        "manage/proposals/<uuid:public_id>/approve/", editor.proposal_approve, name="editor-proposal-approve"
+    ),
     path("manage/proposals/<uuid:public_id>/reject/", editor.proposal_reject, name="editor-proposal-reject"),
-    path("manage/proposals/<uuid:public_id>/withdraw/", editor.proposal_withdraw, name="editor-proposal-withdraw"),
+    path(
+        "manage/proposals/<uuid:public_id>/withdraw/",
+        editor.proposal_withdraw,
+        name="editor-proposal-withdraw",
+    ),
     path("manage/due-for-review/", editor.stale_list, name="editor-stale"),
     path("manage/problems/", editor.problem_list, name="editor-problems"),
     path("manage/problems/<uuid:public_id>/", editor.problem_detail, name="editor-problem"),
