@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the browser fixtures are imported from tests/browser/conftest.py
 """Sign-in, password reset and the access log in real Chromium, checked with axe-core (WCAG 2.2 AA)."""
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from django.test import override_settings
 
 from accounts.testing import member, totp_device
 from audit.services import record_access
-from tests.browser.conftest import assert_accessible, browser, browser_sign_in, page  # noqa: F401
+from tests.browser.conftest import assert_accessible, browser_sign_in
 
 
 def make_child(**kwargs: Any) -> Any:

@@ -1,4 +1,7 @@
-"""Real Chromium (Debian's package) driven by Playwright, with axe-core for accessibility.
+"""Helpers for browser tests: axe-core checks and the real two-step sign-in.
+
+The `browser` and `page` fixtures live in the root conftest.py so every app's browser tests share
+one Chromium. Real Chromium (Debian's package) driven by Playwright, with axe-core for accessibility.
 
 Playwright never downloads a browser here: it launches /usr/bin/chromium (or $CHROMIUM). In CI a
 missing Chromium fails the run; .ci/run installs it first.
@@ -8,40 +11,10 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Any, live_server: Any) -> Iterator[Any]:
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
@@ -55,7 +28,8 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 def assert_accessible(page: Any) -> None:
     violations = axe_violations(page)
     summary = "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}" for v in violations
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
     )
     assert not violations, f"axe-core found {len(violations)} violations on {page.url}:\n{summary}"
 
