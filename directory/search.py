@@ -27,6 +27,8 @@ is found for the age range 4 to 6; a service with no minimum or maximum age is o
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import math
 import re
 import unicodedata
@@ -37,6 +39,7 @@ from datetime import datetime, time
 from typing import Any
 from uuid import UUID
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
@@ -609,23 +612,80 @@ class _Terms:
     # {code: (bit, name, parent code)} per vocabulary, in display order
     needs: dict[str, tuple[int, str, str]]
     categories: dict[str, tuple[int, str, str]]
+    # The search rows' version stamp (PostgreSQL, migration 0006), read in the same query; None
+    # when there is none, and then nothing is cached.
+    version: int | None = None
 
 
 def _load_terms() -> _Terms:
     needs: dict[str, tuple[int, str, str]] = {}
     categories: dict[str, tuple[int, str, str]] = {}
-    rows = (
-        TaxonomyTerm.objects.filter(
-            taxonomy__vocabulary__in=[Taxonomy.Vocabulary.NEEDS, Taxonomy.Vocabulary.CATEGORIES],
-            position__lte=62,
+    rows = TaxonomyTerm.objects.filter(
+        taxonomy__vocabulary__in=[Taxonomy.Vocabulary.NEEDS, Taxonomy.Vocabulary.CATEGORIES],
+        position__lte=62,
+    ).order_by("taxonomy__vocabulary", "position")
+    columns = ["taxonomy__vocabulary", "code", "position", "name", "parent__code"]
+    if connection.vendor == "postgresql":
+        rows = rows.annotate(
+            search_version=RawSQL("SELECT version FROM directory_searchversion WHERE id = 1", [])
         )
-        .order_by("taxonomy__vocabulary", "position")
-        .values_list("taxonomy__vocabulary", "code", "position", "name", "parent__code")
-    )
-    for vocabulary, code, position, name, parent in rows:
+        columns.append("search_version")
+    version: int | None = None
+    for vocabulary, code, position, name, parent, *stamp in rows.values_list(*columns):
         target = needs if vocabulary == Taxonomy.Vocabulary.NEEDS else categories
         target[code] = (position, name, parent or "")
-    return _Terms(needs, categories)
+        version = stamp[0] if stamp else None
+    return _Terms(needs, categories, version)
+
+
+# --- Exact result cache (PostgreSQL) ---------------------------------------------------------
+#
+# Counting every match of a broad keyword at 300,000 services costs 100-500 ms however narrow the
+# rows (ADR 0011), so the grouped facet rows and each page of hits are cached, keyed by the search
+# rows' version stamp: a trigger (migration 0006) stores a never-reused sequence number whenever
+# directory_searchentry or directory_searchlocation changes, in the same transaction, and every
+# search reads it with the terms. A cached value is therefore only ever served for the exact data it
+# was computed from; nothing is approximate or stale. Searches that also read other tables (API
+# filters by taxonomy term, provider, modification time or opening hours) and the API's lists
+# (`with_facets=False`) are never cached.
+
+CACHE_SECONDS = 3600
+RESULT_CACHE = True  # the benchmark turns it off to time the uncached search
+_MISSING = object()
+
+
+def _cacheable(params: ServiceSearch, terms: _Terms) -> bool:
+    # Only the public pages' searches (with the counts per filter value): the ORUK API's lists are
+    # paged by machines through the whole set, so caching them would only fill the cache.
+    return (
+        terms.version is not None
+        and params.with_facets
+        and not params.taxonomy_terms
+        and not params.taxonomies
+        and not params.provider
+        and params.modified_after is None
+        and params.start_time is None
+        and params.end_time is None
+    )
+
+
+def _cached(terms: _Terms, use: bool, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """compute(), or the value it returned for the same key under the same search-rows version."""
+    if not use or not RESULT_CACHE:
+        return compute()
+    digest = hashlib.sha256(
+        repr((connection.settings_dict["NAME"], terms.version, terms.needs, terms.categories, key)).encode()
+    ).hexdigest()
+    cache_key = f"directory.search:{digest}"
+    try:
+        value = cache.get(cache_key, _MISSING)
+    except Exception:  # noqa: BLE001 - a cache outage must not break search
+        value = _MISSING
+    if value is _MISSING:
+        value = compute()
+        with contextlib.suppress(Exception):  # a cache outage must not break search
+            cache.set(cache_key, value, CACHE_SECONDS)
+    return value
 
 
 def _clean(params: ServiceSearch) -> ServiceSearch:
@@ -914,11 +974,20 @@ def _run(params: ServiceSearch, terms: _Terms) -> SearchResults:
     # One query groups the matching entries by their filterable values; the total and every count
     # come from those rows in Python (a few thousand combinations at most, even at 300,000 services),
     # instead of ~100 conditional aggregates evaluated on every matching row.
+    use_cache = _cacheable(params, terms)
+    # The grouped rows depend only on the base query (keywords, place, statuses), so every
+    # combination of filters on the same search shares them.
+    base_key = (params.text, params.latitude, params.longitude, params.proximity_m, tuple(params.statuses))
     if params.with_facets or filters:
-        rows = list(base.values_list(*FACET_COLUMNS).annotate(n=Count("pk")).order_by())
+        rows = _cached(
+            terms,
+            use_cache,
+            ("facets", *base_key),
+            lambda: list(base.values_list(*FACET_COLUMNS).annotate(n=Count("pk")).order_by()),
+        )
         total, counts, without = _count(rows, filters)
     else:
-        total, counts, without = base.count(), {}, {}
+        total, counts, without = _cached(terms, use_cache, ("count", *base_key), base.count), {}, {}
 
     facets: dict[str, list[FacetValue]] = {}
     if params.with_facets:
@@ -947,19 +1016,30 @@ def _run(params: ServiceSearch, terms: _Terms) -> SearchResults:
     hits: list[SearchHit] = []
     offset = (params.page - 1) * params.per_page
     if total and offset < total:
-        page_qs = base.filter(everything) if filters else base
-        if params.sort == "relevance" and params.text and engine().match(params.text) is not None:
-            hits = _with_distances(
-                engine().ranked_page(page_qs, params.text, offset, params.per_page), params
-            )
-        elif params.has_location and params.sort in ("distance", "relevance"):
-            hits = _nearest_first(params, everything, page_qs, offset, params.per_page)
-        else:
-            ids = page_qs.order_by("name_sort", "service_id").values_list("service_id", flat=True)[
-                offset : offset + params.per_page
-            ]
-            hits = _with_distances([SearchHit(sid) for sid in ids], params)
+        page_key = replace(params, with_facets=True, correct_spelling=True)
+        hits = _cached(
+            terms, use_cache, ("page", page_key), lambda: _page(params, base, filters, everything, offset)
+        )
     return SearchResults(search=params, total=total, hits=hits, facets=facets, total_without=without)
+
+
+def _page(
+    params: ServiceSearch,
+    base: QuerySet[SearchEntry],
+    filters: dict[str, tuple[Q, Predicate]],
+    everything: Q,
+    offset: int,
+) -> list[SearchHit]:
+    """The page of hits in order (with distances when a place is given)."""
+    page_qs = base.filter(everything) if filters else base
+    if params.sort == "relevance" and params.text and engine().match(params.text) is not None:
+        return _with_distances(engine().ranked_page(page_qs, params.text, offset, params.per_page), params)
+    if params.has_location and params.sort in ("distance", "relevance"):
+        return _nearest_first(params, everything, page_qs, offset, params.per_page)
+    ids = page_qs.order_by("name_sort", "service_id").values_list("service_id", flat=True)[
+        offset : offset + params.per_page
+    ]
+    return _with_distances([SearchHit(sid) for sid in ids], params)
 
 
 # --- Building the index ----------------------------------------------------------------------

@@ -1,0 +1,59 @@
+"""Search results cached on PostgreSQL are only ever served for the data they were computed from."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from directory.models import Service, Taxonomy
+from directory.search import ServiceSearch, reindex_services, search_services
+from directory.testing import ServiceFactory, TaxonomyFactory, TaxonomyTermFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _a_need_term():
+    # The version stamp is read with the terms, so caching needs at least one term.
+    TaxonomyTermFactory(
+        taxonomy=TaxonomyFactory(vocabulary=Taxonomy.Vocabulary.NEEDS), code="autism", position=1
+    )
+
+
+def test_a_new_service_appears_in_a_repeated_search_and_its_count():
+    ServiceFactory(name="Autism support group")
+    reindex_services()
+    first = search_services(ServiceSearch(text="autism"))
+    assert first.total == 1
+    assert search_services(ServiceSearch(text="autism")).service_ids == first.service_ids
+
+    second = ServiceFactory(name="Autism swimming")
+    reindex_services([second.pk])
+
+    again = search_services(ServiceSearch(text="autism"))
+    assert again.total == 2
+    assert second.pk in again.service_ids
+
+
+def test_a_deleted_service_leaves_a_repeated_search():
+    gone = ServiceFactory(name="Autism drop-in")
+    ServiceFactory(name="Autism support group")
+    reindex_services()
+    assert search_services(ServiceSearch(text="autism")).total == 2
+
+    Service.objects.filter(pk=gone.pk).delete()  # the search row goes by cascade, without a reindex
+
+    again = search_services(ServiceSearch(text="autism"))
+    assert again.total == 1
+    assert gone.pk not in again.service_ids
+
+
+def test_a_repeated_search_on_postgresql_reads_only_the_terms(django_assert_num_queries):
+    if connection.vendor != "postgresql":
+        pytest.skip("the result cache is PostgreSQL only")
+    for name in ("Autism support group", "Autism swimming", "Autism drop-in"):
+        ServiceFactory(name=name)
+    reindex_services()
+    search_services(ServiceSearch(text="autism"))
+    with django_assert_num_queries(1):  # more than SUGGEST_BELOW results: no spelling suggestion
+        assert search_services(ServiceSearch(text="autism")).total == 3
