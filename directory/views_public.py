@@ -688,7 +688,9 @@ def shortlist(request: HttpRequest) -> HttpResponse:
                 "href": link(reverse("directory:service", args=[pid]), shortlist=ids),
                 "phones": phones,
                 "addresses": addresses,
-                "emails": [e for e in [record.email, *[c.email for c in record.contacts.all()]] if e],
+                "emails": list(
+                    dict.fromkeys(e for e in [record.email, *[c.email for c in record.contacts.all()]] if e)
+                ),
                 "remove": link(request.path, [("removed", pid)], remaining),
                 "ages": ages_in_words(record.minimum_age, record.maximum_age),
             }
