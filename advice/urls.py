@@ -19,6 +19,13 @@ urlpatterns = [
     path("requests/<uuid:public_id>/sent/", views.request_sent, name="request-sent"),
     path("requests/<uuid:public_id>/route/", views.request_route, name="request-route"),
     path("requests/<uuid:public_id>/advice.pdf", views.request_pdf, name="request-pdf"),
+    path("requests/<uuid:public_id>/cancel/", views.request_cancel, name="request-cancel"),
+    path("requests/<uuid:public_id>/clock-start/", views.request_clock, name="request-clock"),
+    path(
+        "requests/<uuid:public_id>/clock-start/changed/",
+        views.request_clock_changed,
+        name="request-clock-changed",
+    ),
     path("inbox/", views.team_inbox, name="team-inbox"),
     path("attachments/<uuid:public_id>/", views.attachment_download, name="attachment"),
     path("assignments/<uuid:public_id>/", views.assignment_detail, name="assignment-detail"),

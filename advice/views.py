@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,6 +51,7 @@ from advice.models import (
     AdviceRequest,
     Assignment,
     Attachment,
+    EHCNeedsAssessment,
     HealthAdvice,
     QualityCheck,
     reach_for,
@@ -58,6 +60,7 @@ from audit.services import record_access
 from children.forms import FindChildForm, SameChildForm
 from children.models import ChildOrYoungPerson
 from children.services import find_matches, record_child
+from core.date_input import DateField
 
 PAGE_SIZE = 50
 NEW_CHILD_DETAILS = "advice_new_child_details"  # session: what the caseworker typed about the child
@@ -1127,3 +1130,158 @@ def attachment_download(request: HttpRequest, public_id: str) -> FileResponse:
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- the LA amends its request: cancel it, or correct the assessment's clock start ---------------
+
+
+class CancelRequestForm(VersionForm):
+    reason = forms.CharField(
+        label="Why is the request cancelled?",
+        help_text="For example, the LA decided not to assess. The teams asked for advice are told it is cancelled.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Say why the request is cancelled"},
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Say why the request is cancelled")
+        return reason
+
+
+class ClockStartForm(forms.Form):
+    clock_start_type = forms.ChoiceField(
+        label="What started the 20-week clock?",
+        choices=EHCNeedsAssessment.ClockStart.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what started the 20-week clock"},
+    )
+    clock_start_date = DateField(label="Clock start date", help_text="For example, 4 9 2026")
+    reason = forms.CharField(
+        label="Why is the clock start changing?",
+        help_text="For example, the request was received earlier than first recorded.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        error_messages={"required": "Say why the clock start is changing"},
+    )
+
+    def clean_clock_start_date(self) -> dt.date:
+        value = self.cleaned_data["clock_start_date"]
+        if value > timezone.localdate():
+            raise ValidationError("The clock start date must be today or in the past")
+        return value
+
+
+def _la_request(request: HttpRequest, public_id: str) -> AdviceRequest:
+    """The request, for its own LA's caseworkers only (the DCO service may change it but these two
+    amendments are the LA's); anyone else 404."""
+    advice_request = services.get_advice_request_for_user(request.user, public_id, write=True)
+    _require(advice_request.local_authority_id in reach_for(request.user).la_ids)
+    return advice_request
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The LA cancels its request (reason required; the teams are told). Who may use it: the
+    requesting LA's caseworkers; anyone else 404. A stale page is told someone else changed it."""
+    advice_request = _la_request(request, public_id)
+    if advice_request.status in (AdviceRequest.Status.COMPLETE, AdviceRequest.Status.CANCELLED):
+        messages.error(request, "This request is already finished, so it cannot be cancelled.")
+        return redirect("advice:request-detail", advice_request.public_id)
+    form = CancelRequestForm(request.POST or None, initial={"version": advice_request.version})
+    status = 200
+    context = _request_context(request, advice_request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_request(
+                user=request.user,
+                advice_request=advice_request,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except (services.ConcurrentUpdate, services.InvalidTransition) as exc:
+            if isinstance(exc, services.InvalidTransition) and not _stale(
+                advice_request, form.cleaned_data["version"]
+            ):
+                form.add_error(None, str(exc))
+            else:
+                advice_request = services.get_advice_request_for_user(request.user, public_id)
+                context = _request_context(request, advice_request)
+                data = form.data.copy()
+                data["version"] = str(advice_request.version)
+                context["concurrent"] = CONCURRENT_MESSAGE
+                form = CancelRequestForm(data)
+                form.is_valid()
+                status = 409
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, f"{advice_request.reference} was cancelled. The teams asked were told.")
+            return redirect("advice:request-detail", advice_request.public_id)
+    if request.method == "GET":
+        _view_audit(request, advice_request, advice_request.child, "cancel form")
+    context["form"] = form
+    return _render(request, "advice/request_cancel.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_clock(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The LA corrects what started the EHC needs assessment's 20-week clock, and when; its 6, 16 and
+    20-week dates are recomputed. Who may use it: the requesting LA's caseworkers; anyone else 404."""
+    advice_request = _la_request(request, public_id)
+    assessment = advice_request.assessment
+    form = ClockStartForm(
+        request.POST or None,
+        initial={
+            "clock_start_type": assessment.clock_start_type,
+            "clock_start_date": assessment.clock_start_date,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.change_assessment_clock(
+                    user=request.user,
+                    assessment=assessment,
+                    clock_start_type=data["clock_start_type"],
+                    clock_start_date=data["clock_start_date"],
+                    request=request,
+                )
+                # The service takes no reason; the reason is kept in the access log beside its event.
+                record_access(
+                    user=request.user,
+                    action="change",
+                    obj=assessment,
+                    child=advice_request.child,
+                    request=request,
+                    detail=f"clock start reason: {data['reason'].strip()}",
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            return redirect("advice:request-clock-changed", advice_request.public_id)
+    if request.method == "GET":
+        _view_audit(request, assessment, advice_request.child, "clock start form")
+    context = _request_context(request, advice_request)
+    context["form"] = form
+    return _render(request, "advice/request_clock.html", context)
+
+
+@login_required
+@require_GET
+def request_clock_changed(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Confirmation after the clock start changed, with the recomputed LA 6, 16 and 20-week dates.
+    Who may see it: the requesting LA's caseworkers; anyone else 404."""
+    advice_request = _la_request(request, public_id)
+    _view_audit(request, advice_request.assessment, advice_request.child, "clock start changed")
+    return _render(request, "advice/request_clock_changed.html", _request_context(request, advice_request))

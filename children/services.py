@@ -280,11 +280,34 @@ def record_consent(
 
 @transaction.atomic
 def withdraw_consent(
-    *, user: User | Any, consent: ConsentToShare, reason: str = "", request: HttpRequest | None = None
+    *,
+    user: User | Any,
+    consent: ConsentToShare,
+    reason: str = "",
+    withdrawn_on: dt.date | None = None,
+    request: HttpRequest | None = None,
 ) -> ConsentToShare:
-    """Mark consent withdrawn (kept, never deleted). Withdrawing twice changes nothing."""
+    """Mark consent withdrawn (kept, never deleted). Withdrawing twice changes nothing.
+
+    `withdrawn_on` is the day the person withdrew it (default today): not in the future and not
+    before the consent was given. A past day is stored as the start of that day."""
+    today = timezone.localdate()
+    day = withdrawn_on or today
+    if day > today:
+        raise ValidationError(
+            {"withdrawn_on": "The date consent was withdrawn must be today or in the past."}
+        )
+    if day < consent.given_on:
+        raise ValidationError(
+            {"withdrawn_on": "The date consent was withdrawn must be on or after the day it was given."}
+        )
+    when = (
+        timezone.now()
+        if day == today
+        else timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
+    )
     updated = ConsentToShare.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(
-        withdrawn_at=timezone.now(), withdrawal_reason=reason.strip()
+        withdrawn_at=when, withdrawal_reason=reason.strip()
     )
     consent.refresh_from_db()
     if updated:
@@ -297,3 +320,98 @@ def withdraw_consent(
             detail="consent withdrawn",
         )
     return consent
+
+
+@transaction.atomic
+def update_parent_carer(
+    *, user: User | Any, carer: ParentCarer, request: HttpRequest | None = None, **changes: Any
+) -> ParentCarer:
+    """Change a parent or carer's details. The preferred way to make contact must still have its
+    details. Audited with the names of the fields changed (never their values)."""
+    allowed = {
+        "name",
+        "relationship",
+        "email",
+        "phone",
+        "address",
+        "preferred_contact",
+        "has_parental_responsibility",
+        "communication_needs",
+    }
+    unknown = set(changes) - allowed
+    if unknown:
+        raise TypeError(f"cannot change {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        if isinstance(value, str):
+            changes[name] = normalise_name(value) if name == "name" else value.strip()
+    after = {name: changes.get(name, getattr(carer, name)) for name in allowed}
+    needs = {
+        "email": after["email"],
+        "phone": after["phone"],
+        "text": after["phone"],
+        "post": after["address"],
+    }
+    if not needs.get(after["preferred_contact"], ""):
+        raise ValidationError(
+            {"preferred_contact": "Give the details for the preferred way to make contact."}
+        )
+    changed = [name for name, value in changes.items() if getattr(carer, name) != value]
+    for name in changed:
+        setattr(carer, name, changes[name])
+    if changed:
+        carer.save(update_fields=changed)
+        audit(
+            user=user,
+            action="change",
+            obj=carer,
+            child=carer.child,
+            request=request,
+            detail="parent or carer changed: " + ", ".join(changed),
+        )
+    return carer
+
+
+@transaction.atomic
+def remove_parent_carer(*, user: User | Any, carer: ParentCarer, request: HttpRequest | None = None) -> None:
+    """Remove a parent or carer from the child's record. Refused (ValidationError) while a consent
+    they gave is on the record, current or withdrawn: who gave consent is kept for as long as the
+    consent is."""
+    if carer.consents.exists():
+        raise ValidationError(
+            f"{carer.name} gave consent to share that is kept on the record, so they cannot be removed."
+        )
+    child = carer.child
+    audit(
+        user=user, action="change", obj=carer, child=child, request=request, detail="parent or carer removed"
+    )
+    carer.delete()
+
+
+def other_records_for(
+    *,
+    child: ChildOrYoungPerson,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date,
+    nhs_number: str = "",
+) -> list[ChildOrYoungPerson]:
+    """Other records that `find_matches` says are the same child as `child` would be with these
+    details: changing a record must not make it a second record of someone already recorded."""
+    return [
+        match
+        for match in find_matches(
+            nhs_number=nhs_number, given_name=given_name, family_name=family_name, date_of_birth=date_of_birth
+        )
+        if match.pk != child.pk
+    ]
+
+
+def only_parent_consent(child: ChildOrYoungPerson, on: dt.date | None = None) -> bool:
+    """True when a young person (over compulsory school age, CFA 2014 s83(2)) has current consent to
+    share only from a parent or carer: from then on the decision is the young person's own
+    (statutory.md 9.1), so their consent should be sought."""
+    on = on or timezone.localdate()
+    if not child.is_young_person(on):
+        return False
+    givers = {c.given_by for c in child.consents.all() if c.is_active}
+    return bool(givers) and givers == {ConsentToShare.GivenBy.PARENT_CARER}

@@ -1,17 +1,46 @@
 """A child or young person's record: details, parents and carers, consent to share, and the advice
 requests the viewer can see. Fetched only through `children.services.get_child_for_user` (404 outside
-reach); every view is written to the access log."""
+reach); every view is written to the access log, and every change is audited by its service.
+
+Who may change a record (`get_child_for_user(..., write=True)`): the caseworkers of the child's LA
+and the DCO service of that LA's area. Everyone else who may see it (provider teams the child's
+requests were sent to) reads it only: the change pages answer them 404.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import apps
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.services import record_access
+from children import services
+from children.forms import (
+    ChildDetailsForm,
+    ConsentForm,
+    ParentCarerForm,
+    WithdrawConsentForm,
+    add_service_errors,
+)
+from children.models import ChildOrYoungPerson, ConsentToShare, ParentCarer
 from children.services import get_child_for_user
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    form = context.get("form")
+    context.setdefault("page_has_errors", bool(form is not None and form.is_bound and form.errors))
+    return render(request, template, context)
+
+
+def _view_audit(request: HttpRequest, obj: Any, child: ChildOrYoungPerson, detail: str = "") -> None:
+    record_access(user=request.user, action="view", obj=obj, child=child, request=request, detail=detail)
 
 
 @login_required
@@ -19,7 +48,8 @@ from children.services import get_child_for_user
 def child_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """The child's record. Who may see it: anyone who can see one of the child's advice requests
     (the LA, the area's DCO service, teams it was sent to) and the caseworkers of the child's LA;
-    nobody else (404), system administrators included."""
+    nobody else (404), system administrators included. The links to change it are shown only to
+    those who may change it (the LA's caseworkers and the area's DCO service)."""
     child = get_child_for_user(request.user, public_id)
     advice_request = apps.get_model("advice", "AdviceRequest")  # children sits below advice
     requests = (
@@ -28,14 +58,205 @@ def child_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         .select_related("local_authority")
         .order_by("-received_by_health")
     )
+    consents = list(child.consents.select_related("parent_carer"))
     record_access(user=request.user, action="view", obj=child, child=child, request=request)
     return render(
         request,
         "children/child_detail.html",
         {
             "child": child,
+            "can_change": services.can_change_child(request.user, child),
             "carers": list(child.parent_carers.all()),
-            "consents": list(child.consents.select_related("parent_carer")),
+            "current_consents": [c for c in consents if c.is_active],
+            "past_consents": [c for c in consents if not c.is_active],
+            "only_parent_consent": services.only_parent_consent(child),
             "advice_requests": list(requests),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Change the child's name, date of birth, NHS number or school. Refused when the new details
+    match another record of the same child (that record is shown instead). Who may use it: the
+    caseworkers of the child's LA and the area's DCO service; anyone else 404."""
+    child = get_child_for_user(request.user, public_id, write=True)
+    initial = {
+        "given_name": child.given_name,
+        "family_name": child.family_name,
+        "date_of_birth": child.date_of_birth,
+        "nhs_number": child.nhs_number_display,
+        "school_or_setting_name": child.school_or_setting_name,
+    }
+    form = ChildDetailsForm(request.POST or None, initial=initial)
+    duplicates: list[ChildOrYoungPerson] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicates = services.other_records_for(child=child, **data_for_matching(data))
+        if duplicates:
+            form.add_error(None, "These details match another record of the same child: see it below")
+        else:
+            try:
+                services.update_child(user=request.user, child=child, request=request, **data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "The child's details were saved.")
+                return redirect("children:child-detail", child.public_id)
+    if request.method == "GET":
+        _view_audit(request, child, child, "edit details form")
+    visible = set(
+        ChildOrYoungPerson.objects.visible_to(request.user)
+        .filter(pk__in=[d.pk for d in duplicates])
+        .values_list("pk", flat=True)
+    )
+    return _render(
+        request,
+        "children/child_edit.html",
+        {"child": child, "form": form, "duplicates": duplicates, "visible_duplicates": visible},
+    )
+
+
+def data_for_matching(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "given_name": data["given_name"],
+        "family_name": data["family_name"],
+        "date_of_birth": data["date_of_birth"],
+        "nhs_number": data["nhs_number"],
+    }
+
+
+def _carer(child: ChildOrYoungPerson, carer_id: str) -> ParentCarer:
+    try:
+        return child.parent_carers.get(public_id=carer_id)
+    except ParentCarer.DoesNotExist as exc:
+        raise Http404("No such parent or carer") from exc
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def carer_add(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Add a parent or carer. Who may use it: the caseworkers of the child's LA and the area's DCO
+    service; anyone else 404."""
+    child = get_child_for_user(request.user, public_id, write=True)
+    form = ParentCarerForm(request.POST or None, initial={"has_parental_responsibility": "yes"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            carer = services.add_parent_carer(
+                user=request.user, child=child, request=request, **form.service_values()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{carer.name} was added.")
+            return redirect("children:child-detail", child.public_id)
+    if request.method == "GET":
+        _view_audit(request, child, child, "add parent or carer form")
+    return _render(request, "children/carer_form.html", {"child": child, "form": form, "carer": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def carer_edit(request: HttpRequest, public_id: str, carer_id: str) -> HttpResponse:
+    """Change a parent or carer's details. Who may use it: the caseworkers of the child's LA and the
+    area's DCO service; anyone else 404."""
+    child = get_child_for_user(request.user, public_id, write=True)
+    carer = _carer(child, carer_id)
+    form = ParentCarerForm(request.POST or None, initial=ParentCarerForm.initial_for(carer))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_parent_carer(
+                user=request.user, carer=carer, request=request, **form.service_values()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{carer.name}'s details were saved.")
+            return redirect("children:child-detail", child.public_id)
+    if request.method == "GET":
+        _view_audit(request, carer, child, "edit parent or carer form")
+    return _render(request, "children/carer_form.html", {"child": child, "form": form, "carer": carer})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def carer_remove(request: HttpRequest, public_id: str, carer_id: str) -> HttpResponse:
+    """Confirm, then remove a parent or carer (refused while a consent they gave is on record).
+    Who may use it: the caseworkers of the child's LA and the area's DCO service; anyone else 404."""
+    child = get_child_for_user(request.user, public_id, write=True)
+    carer = _carer(child, carer_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.remove_parent_carer(user=request.user, carer=carer, request=request)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, f"{carer.name} was removed from the record.")
+            return redirect("children:child-detail", child.public_id)
+    else:
+        _view_audit(request, carer, child, "remove parent or carer")
+    return render(
+        request,
+        "children/carer_remove.html",
+        {"child": child, "carer": carer, "error": error, "page_has_errors": bool(error)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_add(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Record consent to share health information. Who may use it: the caseworkers of the child's
+    LA and the area's DCO service; anyone else 404."""
+    child = get_child_for_user(request.user, public_id, write=True)
+    form = ConsentForm(request.POST or None, child=child)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_consent(user=request.user, child=child, request=request, **form.service_values())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Consent to share was recorded.")
+            return redirect("children:child-detail", child.public_id)
+    if request.method == "GET":
+        _view_audit(request, child, child, "record consent form")
+    return _render(
+        request,
+        "children/consent_form.html",
+        {"child": child, "form": form, "is_young_person": child.is_young_person(), "age": child.age()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, public_id: str, consent_id: str) -> HttpResponse:
+    """Record that consent to share was withdrawn (the consent is kept, marked withdrawn). Who may
+    use it: the caseworkers of the child's LA and the area's DCO service; anyone else 404."""
+    child = get_child_for_user(request.user, public_id, write=True)
+    try:
+        consent = child.consents.select_related("parent_carer").get(
+            public_id=consent_id, withdrawn_at__isnull=True
+        )
+    except (ConsentToShare.DoesNotExist, ValidationError) as exc:
+        raise Http404("No such current consent") from exc
+    form = WithdrawConsentForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_consent(
+                user=request.user,
+                consent=consent,
+                reason=form.cleaned_data["reason"],
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The consent was marked as withdrawn.")
+            return redirect("children:child-detail", child.public_id)
+    if request.method == "GET":
+        _view_audit(request, consent, child, "withdraw consent form")
+    return _render(
+        request, "children/consent_withdraw.html", {"child": child, "form": form, "consent": consent}
     )
