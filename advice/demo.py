@@ -203,7 +203,9 @@ def is_loaded() -> bool:
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+    """That day at that hour, but never later than now: a timestamp in the future would hide real
+    changes made after loading (the dashboard's cache key is the newest `updated_at`)."""
+    return min(timezone.make_aware(dt.datetime.combine(day, dt.time(hour))), timezone.now())
 
 
 def _teams_for(rng: random.Random, age_years: int) -> list[str]:

@@ -45,3 +45,35 @@ def test_children_demo_is_deterministic():
         ChildOrYoungPerson.objects.order_by("pk").values_list("given_name", "family_name", "nhs_number")
     )
     assert first == again
+
+
+def test_demo_writes_no_timestamp_in_the_future_so_later_changes_show_on_the_dashboard():
+    """The dashboard caches its figures under the newest `updated_at`; a demo row stamped later
+    today would hide every change a reviewer makes after `make run` (seen at 15:00 with rows at 17:00)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from advice import dashboard
+
+    children_demo.load(children=40)
+    advice_demo.load()
+    now = timezone.now()
+    assert not AdviceRequest.objects.filter(updated_at__gt=now).exists()
+    assert not AdviceRequest.objects.filter(created_at__gt=now).exists()
+    dco = User.objects.filter(memberships__organisation__code="DCO-DEMO", memberships__role="dco").first()
+    if dco is None:  # the accounts demo is not loaded in this test: make a DCO in the demo service
+        from accounts.models import Membership
+        from accounts.testing import UserFactory
+
+        dco = UserFactory()
+        Membership.objects.create(
+            user=dco, organisation=Organisation.objects.get(code="DCO-DEMO"), role="dco"
+        )
+    before = dashboard.last_change(dco)
+    some_request = AdviceRequest.objects.filter(local_authority__code="E10000099").first()
+    AdviceRequest.objects.filter(pk=some_request.pk).update(
+        updated_at=timezone.now() + dt.timedelta(seconds=1)
+    )
+    assert dashboard.last_change(dco) != before
