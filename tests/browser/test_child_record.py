@@ -1,0 +1,98 @@
+"""An LA caseworker keeps a child's record up to date in real Chromium: changes the child's details
+(after an error), adds a carer (after an error), records consent (after an error) and withdraws it,
+with zero axe violations and one <h1> on every page, error states included."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from accounts.testing import totp_device
+from advice.testing import make_world
+from children.models import ConsentToShare, ParentCarer
+from children.testing import ChildFactory
+from tests.browser.conftest import assert_accessible, browser_sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def check(page) -> None:
+    assert page.locator("h1").count() == 1, page.url
+    assert_accessible(page)
+
+
+def fill_date(page, name: str, day: dt.date) -> None:
+    page.locator(f"[name='{name}-day']").fill(str(day.day))
+    page.locator(f"[name='{name}-month']").fill(str(day.month))
+    page.locator(f"[name='{name}-year']").fill(str(day.year))
+
+
+def test_caseworker_keeps_a_child_record(page):
+    world = make_world()
+    totp_device(world.la_user)
+    child = ChildFactory(local_authority=world.la, given_name="Rowan", family_name="Testfield")
+    browser_sign_in(page, world.la_user.email)
+
+    page.goto(f"/children/{child.public_id}/")
+    check(page)
+
+    # Change the child's details: a wrong NHS number first.
+    page.get_by_role("link", name="Change Rowan Testfield's details").click()
+    check(page)
+    page.get_by_label("NHS number (optional)").fill("943 476 5918")
+    page.get_by_label("School or setting (optional)").fill("Brookfield Primary School")
+    page.get_by_role("button", name="Save details").click()
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    assert page.title().startswith("Error: ")
+    check(page)
+    assert page.get_by_label("School or setting (optional)").input_value() == "Brookfield Primary School"
+    page.get_by_label("NHS number (optional)").fill("943 476 5919")
+    page.get_by_role("button", name="Save details").click()
+    page.get_by_text("943 476 5919").wait_for()
+    check(page)
+
+    # Add a carer: no preferred contact details first.
+    page.get_by_role("link", name="Add a parent or carer").click()
+    check(page)
+    page.get_by_label("Full name").fill("Morgan Testfield")
+    page.get_by_label("Relationship to the child").select_option("mother")
+    page.get_by_role("group", name="Do they have parental responsibility?").get_by_label("Yes").check()
+    page.get_by_label("Phone call").check()
+    page.get_by_role("button", name="Save parent or carer").click()
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    check(page)
+    page.get_by_label("Phone number (optional)").fill("07700 900321")
+    page.get_by_role("button", name="Save parent or carer").click()
+    page.get_by_role("heading", name="Morgan Testfield").wait_for()
+    check(page)
+    assert ParentCarer.objects.filter(child=child, name="Morgan Testfield").exists()
+
+    # Record consent: no answers first.
+    page.get_by_role("link", name="Record consent to share").click()
+    check(page)
+    page.get_by_role("button", name="Record consent").click()
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    check(page)
+    page.get_by_label("Parent or carer", exact=True).check()
+    page.get_by_label("Which parent or carer? (if a parent or carer gave it)").select_option(
+        label="Morgan Testfield (Mother)"
+    )
+    fill_date(page, "given_on", dt.date.today() - dt.timedelta(days=2))
+    page.get_by_label("Share health information for the EHC needs assessment").check()
+    page.get_by_role("button", name="Record consent").click()
+    page.get_by_role("heading", name="Current consent").wait_for()
+    check(page)
+    assert ConsentToShare.objects.get(child=child).is_active
+
+    # Withdraw it: no reason first.
+    page.get_by_role("link", name="Record that this consent was withdrawn").click()
+    check(page)
+    page.get_by_role("button", name="Record withdrawal").click()
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    check(page)
+    page.get_by_label("Why was it withdrawn?").fill("The family asked for it to stop")
+    page.get_by_role("button", name="Record withdrawal").click()
+    page.get_by_role("heading", name="Withdrawn consent").wait_for()
+    check(page)
+    assert not ConsentToShare.objects.get(child=child).is_active
