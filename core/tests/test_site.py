@@ -51,3 +51,10 @@ def test_healthz_answers(client):
 def test_no_missing_migrations():
     out = StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
+
+
+def test_footer_names_the_organisation_that_runs_the_service(client, settings):
+    settings.ORGANISATION_NAME = "Westmarsh Integrated Care Board"
+    html = client.get("/").content.decode()
+    assert "© Westmarsh Integrated Care Board" in html
+    assert "NHS England" not in html
