@@ -278,6 +278,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "send-health-hub@examp
 SMTP_HOST = os.environ.get("EMAIL_HOST", "")
 NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
 NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
+MAILERS: dict[str, dict[str, object]]
 if NOTIFY_API_KEY:
     MAILERS = {"default": {"BACKEND": "core.email.NotifyEmailBackend"}}
 elif SMTP_HOST:

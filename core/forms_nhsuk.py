@@ -93,7 +93,7 @@ def field_params(bound: BoundField, **overrides: Any) -> dict[str, Any]:
         }
         params["items"] = [
             {"value": str(value), "text": str(text), "checked": str(value) in selected}
-            for value, text in field.choices
+            for value, text in getattr(field, "choices", [])
             if str(value) != "" or kind == "checkboxes"
         ]
         if classes:
@@ -112,7 +112,7 @@ def field_params(bound: BoundField, **overrides: Any) -> dict[str, Any]:
             current = set(_as_strings(bound.value()))
             params["items"] = [
                 {"value": str(value), "text": str(text), "selected": str(value) in current}
-                for value, text in field.choices
+                for value, text in getattr(field, "choices", [])
             ]
         elif kind not in {"fileUpload", "password"}:
             value = bound.value()

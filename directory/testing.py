@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import factory
 from django.utils import timezone
@@ -75,7 +75,7 @@ class ServiceFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             for term in extracted:
                 Attribute.objects.create(
-                    taxonomy_term=term, service=self, link_type=Attribute.LinkType.SERVICE
+                    taxonomy_term=term, service=cast(Service, self), link_type=Attribute.LinkType.SERVICE
                 )
 
 

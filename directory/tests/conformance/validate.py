@@ -400,7 +400,7 @@ class Validator:
                 expect(sid, {"taxonomy_id": term["taxonomy_id"]}, found=True, why="its taxonomy")
         low, high = svc.get("minimum_age"), svc.get("maximum_age")
         if low is not None or high is not None:
-            age = int(low) if low is not None else int(high)  # type: ignore[arg-type]
+            age = int(low) if low is not None else int(high)
             expect(sid, {"minimum_age": age, "maximum_age": age}, found=True, why=f"age {age} in its range")
         if high is not None:
             expect(sid, {"minimum_age": int(high) + 1}, found=False, why="older than its maximum age")
