@@ -1211,7 +1211,7 @@ def request_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
             else:
                 advice_request = services.get_advice_request_for_user(request.user, public_id)
                 context = _request_context(request, advice_request)
-                data = form.data.copy()
+                data = request.POST.copy()
                 data["version"] = str(advice_request.version)
                 context["concurrent"] = CONCURRENT_MESSAGE
                 form = CancelRequestForm(data)
