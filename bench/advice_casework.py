@@ -24,17 +24,13 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-VAR_BENCH = ROOT / "var" / "bench"
-RESULTS = ROOT / "bench" / "results"
-PG_BASE = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+from bench.common import RESULTS, ROOT, environment, percentile, setup_django
+
 PG_NAME = os.environ.get("BENCH_ADVICE_DB", "bench_casework")  # another name lets two runs coexist
 BATCH = 5000
 
@@ -61,7 +57,10 @@ def main(args: argparse.Namespace) -> int:
     for engine in engines:
         for size in sizes:
             print(f"[bench advice] {engine} {size:,} requests ...", file=sys.stderr, flush=True)
-            env = {**os.environ, **_environment(engine, size, reuse=args.reuse)}
+            env = {
+                **os.environ,
+                **environment(engine, sqlite_name=f"advice-{size}", pg_name=PG_NAME, reuse=args.reuse),
+            }
             command = [
                 sys.executable,
                 "-m",
@@ -89,27 +88,6 @@ def main(args: argparse.Namespace) -> int:
     print(report)
     print(f"written to {out.relative_to(ROOT)}", file=sys.stderr)
     return 0
-
-
-def _environment(engine: str, size: int, *, reuse: bool) -> dict[str, str]:
-    env = {"DEMO_MODE": "true", "DEBUG": "false", "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost"}
-    if engine == "sqlite":
-        VAR_BENCH.mkdir(parents=True, exist_ok=True)
-        path = VAR_BENCH / f"advice-{size}.sqlite3"
-        if not reuse:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        env["DATABASE_URL"] = f"sqlite:///{path}"
-    elif engine == "postgresql":
-        if not reuse:
-            subprocess.run(
-                ["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", PG_NAME], check=True
-            )
-            subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", PG_NAME], check=True)
-        env["DATABASE_URL"] = f"{PG_BASE}/{PG_NAME}"
-    else:
-        raise SystemExit(f"unknown engine {engine}")
-    return env
 
 
 def generate(size: int, seed: int = 2026) -> dict[str, float]:
@@ -359,37 +337,15 @@ def generate_sql(size: int, seed: int = 2026) -> dict[str, float]:
     return {"generate_s": round(time.perf_counter() - started, 1)}
 
 
-def _percentiles(timings: list[float]) -> dict[str, float]:
-    timings = sorted(timings)
-    return {
-        "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 1),
-        "max_ms": round(timings[-1], 1),
-    }
-
-
 def _run_child(engine: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    setup_django()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings
     from django.utils import timezone
 
     from accounts.models import ApiToken, Organisation, User
     from advice.models import AdviceRequest
 
-    # Static file URLs without the collectstatic manifest: the bench measures casework, not assets.
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    override_settings(STORAGES=storages).enable()
-    call_command("migrate", verbosity=0)
     info: dict[str, Any] = {"engine": engine, "size": size, "generate_s": 0.0}
     if not (args.reuse and AdviceRequest.objects.count() == size):
         if AdviceRequest.objects.exists():
@@ -450,7 +406,9 @@ def _run_child(engine: str, size: int, args: argparse.Namespace) -> dict[str, An
                 timings.append((time.perf_counter() - started) * 1000)
                 queries.append(counter["n"])
             info["scenarios"][name] = {
-                **_percentiles(timings),
+                "p50_ms": percentile(timings, 50),
+                "p95_ms": percentile(timings, 95),
+                "max_ms": round(max(timings), 1),
                 "queries_min": min(queries),
                 "queries_max": max(queries),
             }

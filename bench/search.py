@@ -22,13 +22,10 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-VAR_BENCH = ROOT / "var" / "bench"
-RESULTS = ROOT / "bench" / "results"
-PG_BASE = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+from bench.common import RESULTS, ROOT, environment, percentile, setup_django
+
 PG_NAME = os.environ.get("BENCH_POSTGRES_DB", "bench")
 KEYWORDS = [
     "speech therapy",
@@ -82,7 +79,10 @@ def main(args: argparse.Namespace) -> int:
                 file=sys.stderr,
                 flush=True,
             )
-            env = {**os.environ, **_environment(engine, size, reuse=args.reuse)}
+            env = {
+                **os.environ,
+                **environment(engine, sqlite_name=f"search-{size}", pg_name=PG_NAME, reuse=args.reuse),
+            }
             command = [
                 sys.executable,
                 "-m",
@@ -113,54 +113,15 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
-def _environment(engine: str, size: int, *, reuse: bool) -> dict[str, str]:
-    env = {
-        "DEMO_MODE": "true",
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-    }
-    if engine == "sqlite":
-        VAR_BENCH.mkdir(parents=True, exist_ok=True)
-        path = VAR_BENCH / f"search-{size}.sqlite3"
-        if not reuse:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        env["DATABASE_URL"] = f"sqlite:///{path}"
-    elif engine == "postgresql":
-        if not reuse:
-            subprocess.run(
-                ["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", PG_NAME],
-                check=True,
-            )
-            subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", PG_NAME], check=True)
-        env["DATABASE_URL"] = f"{PG_BASE}/{PG_NAME}"
-    else:
-        raise SystemExit(f"unknown engine {engine}")
-    return env
-
-
 def _run_child(engine: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    setup_django()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings
 
     from directory import search as search_module
     from directory.models import Postcode, SearchEntry, Service
     from directory.search import reindex_services, search_services
 
-    # Static file URLs without the collectstatic manifest: the bench measures search, not assets.
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    override_settings(STORAGES=storages).enable()
-    call_command("migrate", verbosity=0)
     generate_s = reindex_s = 0.0
     reused = args.reuse and Service.objects.count() == size
     if not reused:
@@ -246,23 +207,18 @@ def _run_child(engine: str, size: int, args: argparse.Namespace) -> dict[str, An
                 finally:
                     search_module.RESULT_CACHE = True
             result["scenarios"][name] = {
-                "p50_ms": _pct(wall, 50),
-                "p95_ms": _pct(wall, 95),
-                "cpu_p50_ms": _pct(cpu, 50),
-                "cpu_p95_ms": _pct(cpu, 95),
-                "search_p50_ms": _pct(engine_ms, 50),
-                "search_p95_ms": _pct(engine_ms, 95),
+                "p50_ms": percentile(wall, 50),
+                "p95_ms": percentile(wall, 95),
+                "cpu_p50_ms": percentile(cpu, 50),
+                "cpu_p95_ms": percentile(cpu, 95),
+                "search_p50_ms": percentile(engine_ms, 50),
+                "search_p95_ms": percentile(engine_ms, 95),
                 "queries_min": min(queries),
                 "queries_max": max(queries),
                 "median_results": int(statistics.median(totals)),
                 "repeats": round(100 * repeats / args.requests),
             }
     return result
-
-
-def _pct(values: list[float], pct: int) -> float:
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(pct / 100 * len(ordered)))], 1)
 
 
 def _as_search(params: dict[str, str]) -> Any:
