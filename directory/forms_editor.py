@@ -13,7 +13,7 @@ from django import forms
 
 from accounts.models import Organisation
 from directory.models import ProblemReport, Provider, Service, TaxonomyTerm
-from directory.services import DAYS, TERM_FIELDS
+from directory.services import DAYS, SCALAR_FIELDS, TERM_FIELDS
 
 COST_ROWS = 3
 EDITABLE_STATUSES = [
@@ -201,26 +201,7 @@ class ServiceForm(forms.Form):
     def values(self) -> dict[str, Any]:
         """The cleaned form as service values (the shape services.update_service and proposals take)."""
         data = self.cleaned_data
-        values: dict[str, Any] = {
-            name: data.get(name)
-            for name in [
-                "name",
-                "description",
-                "eligibility_description",
-                "minimum_age",
-                "maximum_age",
-                "referral",
-                "application_process",
-                "is_free",
-                "fees_description",
-                "email",
-                "url",
-                "phone",
-                "status",
-                "alert",
-                *TERM_FIELDS,
-            ]
-        }
+        values: dict[str, Any] = {name: data.get(name) for name in [*SCALAR_FIELDS, "phone", *TERM_FIELDS]}
         for key in TERM_FIELDS:
             values[key] = sorted(values[key] or [])
         if "areas" in self.fields:
