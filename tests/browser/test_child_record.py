@@ -96,3 +96,38 @@ def test_caseworker_keeps_a_child_record(page):
     page.get_by_role("heading", name="Withdrawn consent").wait_for()
     check(page)
     assert not ConsentToShare.objects.get(child=child).is_active
+
+
+def test_la_changes_the_clock_start_and_cancels(page):
+    from advice.models import AdviceRequest
+    from advice.testing import make_request
+
+    world = make_world()
+    totp_device(world.la_user)
+    advice_request = make_request(world)
+    browser_sign_in(page, world.la_user.email)
+    page.goto(f"/casework/requests/{advice_request.public_id}/")
+    check(page)
+
+    page.get_by_role("link", name="Change when the assessment clock started").click()
+    check(page)
+    page.get_by_role("button", name="Change the clock start").click()  # no reason
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    check(page)
+    fill_date(page, "clock_start_date", dt.date.today() - dt.timedelta(days=50))
+    page.get_by_label("Why is the clock start changing?").fill("Request arrived earlier than logged")
+    page.get_by_role("button", name="Change the clock start").click()
+    page.get_by_role("heading", name="The clock start was changed").wait_for()
+    check(page)
+
+    page.get_by_role("link", name="Back to the request").click()
+    page.get_by_role("link", name="Cancel this request").click()
+    check(page)
+    page.get_by_role("button", name="Cancel the request").click()  # no reason
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    check(page)
+    page.get_by_label("Why is the request cancelled?").fill("The LA decided not to assess")
+    page.get_by_role("button", name="Cancel the request").click()
+    page.get_by_text("Cancelled by the LA: The LA decided not to assess").wait_for()
+    check(page)
+    assert AdviceRequest.objects.get(pk=advice_request.pk).status == AdviceRequest.Status.CANCELLED
