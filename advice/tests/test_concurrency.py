@@ -13,33 +13,13 @@ from django.utils import timezone
 from advice import services, tasks
 from advice.models import Assignment, Reminder
 from advice.testing import make_request, make_world, route
+from core.testing import run_at_once
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(settings.DB_VENDOR != "postgresql", reason="needs PostgreSQL"),
 ]
-
-
-def _in_threads(target, n):
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 def test_two_workers_never_send_a_reminder_twice():
@@ -50,7 +30,7 @@ def test_two_workers_never_send_a_reminder_twice():
     due = Reminder.objects.filter(due_at__lte=moment).count()
     assert due > 10
     mail.outbox.clear()  # the routing e-mails sent on commit
-    results, errors = _in_threads(lambda: tasks.scan_and_send(moment), 4)
+    results, errors = run_at_once(lambda: tasks.scan_and_send(moment), 4)
     assert not errors
     assert sum(results) == due
     sent = [(m.subject, m.body, m.to[0]) for m in mail.outbox]

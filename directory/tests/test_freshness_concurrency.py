@@ -7,10 +7,10 @@ import threading
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection
 
 from accounts.models import Role
 from accounts.testing import OrganisationFactory, member
+from core.testing import run_at_once
 from directory import services, tasks
 from directory.models import ReviewReminder, Service
 from directory.testing import ProviderFactory, ServiceFactory
@@ -22,27 +22,6 @@ pytestmark = [
 ]
 
 
-def _in_threads(target, n):
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
-
-
 def test_four_workers_send_each_providers_reminder_once():
     for n in range(6):
         org = OrganisationFactory(kind="service_provider")
@@ -50,7 +29,7 @@ def test_four_workers_send_each_providers_reminder_once():
         member(Role.PROVIDER_EDITOR, org, email=f"reviewer{n}@example.org")
         for _ in range(3):
             ServiceFactory(provider=provider, last_reviewed=dt.date(2024, 1, 1))
-    results, errors = _in_threads(lambda: tasks.send_review_reminders(today=dt.date(2026, 11, 23)), 4)
+    results, errors = run_at_once(lambda: tasks.send_review_reminders(today=dt.date(2026, 11, 23)), 4)
     assert not errors
     assert sum(results) == 6
     assert len(mail.outbox) == 6
@@ -77,7 +56,7 @@ def test_two_editors_saving_the_same_version_one_is_told():
             return ("told", [row.key for row in exc.their_changes])
         return ("saved", name)
 
-    results, errors = _in_threads(save, 2)
+    results, errors = run_at_once(save, 2)
     assert not errors
     outcomes = sorted(r[0] for r in results)
     assert outcomes == ["saved", "told"]
