@@ -93,7 +93,11 @@ def child_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     duplicates: list[ChildOrYoungPerson] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        duplicates = services.other_records_for(child=child, **data_for_matching(data))
+        identity = data_for_matching(data)
+        before = {**data_for_matching(initial), "nhs_number": child.nhs_number}
+        # Only a change of identity can make a second record of someone (a school change cannot).
+        if identity != before:
+            duplicates = services.other_records_for(child=child, **identity)
         if duplicates:
             form.add_error(None, "These details match another record of the same child: see it below")
         else:

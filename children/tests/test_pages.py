@@ -309,3 +309,20 @@ def test_form_views_are_audited(world, child):
     assert AuditEvent.objects.filter(
         action="view", user=world.dco, child_public_id=child.public_id, detail="edit details form"
     ).exists()
+
+
+def test_school_change_is_not_blocked_by_an_older_twin_record(world, child):
+    """Only a change of name, date of birth or NHS number is checked for a duplicate."""
+    ChildFactory(
+        given_name=child.given_name, family_name=child.family_name, date_of_birth=child.date_of_birth
+    )
+    client = sign_in(Client(), world.la_user)
+    data = {
+        "given_name": child.given_name,
+        "family_name": child.family_name,
+        **date_data("date_of_birth", child.date_of_birth),
+        "school_or_setting_name": "Testbrook Academy",
+    }
+    assert client.post(reverse("children:child-edit", args=[child.public_id]), data).status_code == 302
+    child.refresh_from_db()
+    assert child.school_or_setting_name == "Testbrook Academy"
