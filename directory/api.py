@@ -443,6 +443,7 @@ def _engine_params(f: ServiceFilters, q: ApiQuery) -> search.ServiceSearch:
         taxonomy_terms=(f.taxonomy_term_id,) if f.taxonomy_term_id else (),
         taxonomies=(f.taxonomy_id,) if f.taxonomy_id else (),
         provider=f.organization_id,
+        covering_la_code=search.postcode_la_code(f.postcode) if f.postcode else "",
         days=tuple(f.days or ()),
         start_time=f.start_time,
         end_time=f.end_time,

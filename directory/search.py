@@ -68,6 +68,7 @@ from directory.models import (
     SearchLocation,
     SearchTerm,
     Service,
+    ServiceArea,
     ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,
@@ -151,6 +152,9 @@ class ServiceSearch:
     taxonomy_terms: Sequence[str | UUID] = ()  # TaxonomyTerm.public_id, any of
     taxonomies: Sequence[str | UUID] = ()  # Taxonomy.public_id: services with any term from them
     provider: str | UUID | None = None  # Provider.public_id
+    # ORUK: with a postcode, services that have a service area must cover the postcode's local
+    # authority (ONS code); services without a service area are kept.
+    covering_la_code: str = ""
     is_free: bool | None = None
     delivery: Sequence[str] = ()  # "in_person", "online", "phone": any of
     days: Sequence[str] = ()  # "MO".."SU": open on any of these days
@@ -220,6 +224,14 @@ class SearchResults:
 def normalise_postcode(text: str) -> str:
     """'ns1 2ab', 'NS12AB', ' Ns1  2aB ' -> 'NS12AB' (the Postcode.key form)."""
     return re.sub(r"\s+", "", text).upper()
+
+
+def postcode_la_code(text: str) -> str:
+    """The ONS local authority code of a postcode (any spacing or case), or "" if unknown."""
+    code = (
+        Postcode.objects.filter(key=normalise_postcode(text or "")).values_list("la_code", flat=True).first()
+    )
+    return code or ""
 
 
 def resolve_location(text: str) -> tuple[float, float, str] | None:
@@ -663,6 +675,7 @@ def _cacheable(params: ServiceSearch, terms: _Terms) -> bool:
         and not params.taxonomy_terms
         and not params.taxonomies
         and not params.provider
+        and not params.covering_la_code
         and params.modified_after is None
         and params.start_time is None
         and params.end_time is None
@@ -824,6 +837,9 @@ def _base_queryset(params: ServiceSearch) -> QuerySet[SearchEntry]:
         qs = qs.filter(Exists(attributes))
     if params.provider:
         qs = qs.filter(service__provider__public_id=params.provider)
+    if params.covering_la_code:
+        areas = ServiceArea.objects.filter(service_id=OuterRef("service_id"))
+        qs = qs.filter(~Exists(areas) | Exists(areas.filter(la_code=params.covering_la_code)))
     if params.modified_after:
         qs = qs.filter(service__updated_at__gt=params.modified_after)
     if params.start_time or params.end_time:

@@ -513,3 +513,24 @@ def test_oruk_canonical_openapi_document_is_not_which_is_why_we_clean_it():
         "3.1.0"  # it says 3.0.0 but uses 3.1 features; even as 3.1 its operations are invalid
     )
     assert _openapi_errors(original)
+
+
+def test_a_postcode_keeps_only_services_whose_service_area_covers_it(client, db):
+    """ORUK: with a postcode, a service that has a service area is returned only if the area
+    contains the postcode; services with no service area are kept."""
+    from directory.models import ServiceArea
+    from directory.search import reindex_services
+    from directory.testing import PostcodeFactory, ServiceFactory
+
+    PostcodeFactory(postcode="NS1 1AA", la_code="E10000099")
+    northshire = ServiceFactory(name="Covers Northshire")
+    eastbury = ServiceFactory(name="Covers Eastbury only")
+    everywhere = ServiceFactory(name="No service area")
+    ServiceArea.objects.create(service=northshire, name="Northshire", la_code="E10000099")
+    ServiceArea.objects.create(service=eastbury, name="Eastbury", la_code="E09000099")
+    reindex_services()
+
+    names = {s["name"] for s in client.get("/api/v3/services", {"postcode": "ns11aa"}).json()["contents"]}
+    assert names == {"Covers Northshire", "No service area"}
+    everything = {s["name"] for s in client.get("/api/v3/services").json()["contents"]}
+    assert "Covers Eastbury only" in everything
