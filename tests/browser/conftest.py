@@ -47,3 +47,16 @@ def browser_sign_in(page: Any, email: str, password: str = "correct horse batter
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     page.get_by_label("Security code").fill(f"{totp.token():06d}")
     page.get_by_role("button", name="Sign in").click()
+
+
+def page_title(page: Any) -> str:
+    """The page's title once the current document has loaded. Playwright's click() returns when the
+    next page starts loading, so reading page.title() straight after a submit can see an empty one."""
+    page.wait_for_load_state("load")
+    return str(page.title())
+
+
+def page_html(page: Any) -> str:
+    """The page's HTML once the current document has loaded (see page_title)."""
+    page.wait_for_load_state("load")
+    return str(page.content())

@@ -12,7 +12,7 @@ import pytest
 from accounts.testing import totp_device
 from advice.models import AdviceRequest
 from advice.testing import make_world
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import assert_accessible, browser_sign_in, page_html, page_title
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,14 +65,14 @@ def test_the_whole_journey(world, new_page):
     check(la)
     la.get_by_role("button", name="Continue").click()  # nothing typed: errors
     assert la.locator(".nhsuk-error-summary").is_visible()
-    assert la.title().startswith("Error:")
+    assert page_title(la).startswith("Error:")
     check(la)
     la.get_by_label("Given name").fill("Robin")
     la.get_by_label("Family name").fill("Journeytest")
     fill_date(la, "date_of_birth", dt.date(2016, 9, 12))
     la.get_by_label("NHS number (optional)").fill("999 000 0019")  # wrong check digit
     la.get_by_role("button", name="Continue").click()
-    assert "This is not a valid NHS number" in la.content()
+    assert "This is not a valid NHS number" in page_html(la)
     assert la.get_by_label("Family name").input_value() == "Journeytest"
     check(la)
     la.get_by_label("NHS number (optional)").fill("999 000 0018")
@@ -81,7 +81,7 @@ def test_the_whole_journey(world, new_page):
     check(la)
     fill_date(la, "request_received_on", today - dt.timedelta(days=21))
     la.get_by_role("button", name="Send request").click()  # no questions: error, dates kept
-    assert "Say what you would like health to advise on" in la.content()
+    assert "Say what you would like health to advise on" in page_html(la)
     assert la.locator("[name='request_received_on-day']").input_value() == str(
         (today - dt.timedelta(days=21)).day
     )
@@ -94,7 +94,7 @@ def test_the_whole_journey(world, new_page):
     la.wait_for_url(re.compile(r"/sent/$"))
     check(la)
     advice_request = AdviceRequest.objects.get(child__family_name="Journeytest")
-    assert advice_request.reference in la.content()
+    assert advice_request.reference in page_html(la)
 
     # 2. The DCO sees it on the dashboard and routes it.
     dco = new_page()
@@ -107,12 +107,12 @@ def test_the_whole_journey(world, new_page):
     dco.get_by_role("link", name=advice_request.reference).click()
     check(dco)
     dco.get_by_role("button", name="Route request").click()  # no team chosen: error
-    assert "Choose at least one provider team" in dco.content()
+    assert "Choose at least one provider team" in page_html(dco)
     check(dco)
     dco.get_by_label("Speech and language therapy").check()
     dco.get_by_label("Triage notes (optional)").fill("Known to SLT; routed to SLT only")
     dco.get_by_role("button", name="Route request").click()
-    assert "routed to Speech and language therapy" in dco.content()
+    assert "routed to Speech and language therapy" in page_html(dco)
     check(dco)
     assignment = advice_request.assignments.get()
     dco.get_by_role(
@@ -128,7 +128,7 @@ def test_the_whole_journey(world, new_page):
     clinician.get_by_role("link", name=advice_request.reference).click()
     check(clinician)
     clinician.get_by_role("button", name="Accept request").click()
-    assert "You accepted" in clinician.content()
+    assert "You accepted" in page_html(clinician)
     check(clinician)
     clinician.get_by_role("link", name="Record a time-limit exception (regulation 8(2))").click()
     check(clinician)
@@ -151,13 +151,13 @@ def test_the_whole_journey(world, new_page):
     clinician.locator("#id_provision-0-section").check()  # section F
     clinician.get_by_label("Name", exact=True).fill("Sam Writer")
     clinician.get_by_role("button", name="Send advice for quality check").last.click()  # no profession
-    assert "Enter their profession" in clinician.content()
+    assert "Enter their profession" in page_html(clinician)
     assert clinician.locator("[name='provision-0-how_often']").input_value() == "Weekly, 30 minutes"
     check(clinician)
     clinician.get_by_label("Profession", exact=True).fill("Speech and language therapist")
     clinician.get_by_label("Professional registration number").fill("SL012345")
     clinician.get_by_role("button", name="Send advice for quality check").last.click()
-    assert "sent to the DCO service for a quality check" in clinician.content()
+    assert "sent to the DCO service for a quality check" in page_html(clinician)
     check(clinician)
 
     # 4. The DCO checks it and releases it.
@@ -168,23 +168,23 @@ def test_the_whole_journey(world, new_page):
     dco.get_by_role("button", name="Quality-check this advice").click()
     check(dco)
     dco.get_by_role("button", name="Save quality check").click()  # nothing scored: error
-    assert "Score the advice against at least one criterion" in dco.content()
+    assert "Score the advice against at least one criterion" in page_html(dco)
     check(dco)
     for number in range(1, 13):
         dco.locator(f"#id_score_Q{number}").check()  # 2: met
     dco.get_by_label("Release the advice to the local authority").check()
     dco.get_by_role("button", name="Save quality check").click()
-    assert "Advice released to Testshire Council" in dco.content()
+    assert "Advice released to Testshire Council" in page_html(dco)
     check(dco)
 
     # 5. The LA reads it, as a page and as a PDF.
     la.goto(f"/casework/requests/{advice_request.public_id}/")
-    assert "Released advice" in la.content() and "Weekly, 30 minutes" in la.content()
+    assert "Released advice" in page_html(la) and "Weekly, 30 minutes" in page_html(la)
     check(la)
     pdf = la.request.get(f"/casework/requests/{advice_request.public_id}/advice.pdf")
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     la.goto("/casework/requests/")
-    assert "1 of 1 teams" in la.content()
+    assert "1 of 1 teams" in page_html(la)
     check(la)
 
     # 6. The dashboard figures changed: one piece of advice returned on time this month.
@@ -234,7 +234,7 @@ def test_the_other_casework_pages(world, new_page):
         label=f"{world.manager.get_full_name()} ({world.manager.email})"
     )
     clinician.get_by_role("button", name="Record exception").click()
-    assert "Exception recorded. The advice is still due on" in clinician.content()
+    assert "Exception recorded. The advice is still due on" in page_html(clinician)
     check(clinician)
     clinician.get_by_role("link", name="The child is not known to this service").click()
     check(clinician)
@@ -244,9 +244,9 @@ def test_the_other_casework_pages(world, new_page):
         "No referral received; a health assessment was offered."
     )
     clinician.get_by_role("button", name="Send response").click()
-    assert "not known to your service" in clinician.content()
+    assert "not known to your service" in page_html(clinician)
     check(clinician)
 
     la.goto(f"/casework/requests/{advice_request.public_id}/")
-    assert "Not known to this service." in la.content()
+    assert "Not known to this service." in page_html(la)
     check(la)

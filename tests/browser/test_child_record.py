@@ -12,7 +12,7 @@ from accounts.testing import totp_device
 from advice.testing import make_world
 from children.models import ConsentToShare, ParentCarer
 from children.testing import ChildFactory
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import assert_accessible, browser_sign_in, page_title
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +44,7 @@ def test_caseworker_keeps_a_child_record(page):
     page.get_by_label("School or setting (optional)").fill("Brookfield Primary School")
     page.get_by_role("button", name="Save details").click()
     assert page.locator(".nhsuk-error-summary").is_visible()
-    assert page.title().startswith("Error: ")
+    assert page_title(page).startswith("Error: ")
     check(page)
     assert page.get_by_label("School or setting (optional)").input_value() == "Brookfield Primary School"
     page.get_by_label("NHS number (optional)").fill("943 476 5919")

@@ -5,7 +5,9 @@ from tests.browser.conftest import assert_accessible
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.parametrize("path", ["/", "/styleguide/", "/styleguide/?name=", "/accounts/sign-in/", "/accessibility/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/styleguide/", "/styleguide/?name=", "/accounts/sign-in/", "/accessibility/"]
+)
 def test_core_pages_have_no_axe_violations(page, path):
     page.goto(path)
     assert page.locator("h1").count() == 1

@@ -7,7 +7,7 @@ import pytest
 from accounts.testing import totp_device
 from directory import services
 from directory.tests.editor_personas import make_world
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import assert_accessible, browser_sign_in, page_title
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,7 +71,7 @@ def test_edit_with_errors_then_fixed(page, world):
     page.get_by_label("Service name").fill("")
     page.get_by_label("Monday opens at").fill("9am")
     page.get_by_role("button", name="Save and publish").click()
-    assert page.title().startswith("Error: ")
+    assert page_title(page).startswith("Error: ")
     assert page.get_by_text("There is a problem").is_visible()
     assert page.get_by_label("Monday opens at").input_value() == "9am"
     assert_accessible(page)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, page_title
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -91,7 +91,7 @@ def test_report_a_problem_errors_are_accessible(page, directory):
     page.goto(f"/services/{directory[0].public_id}/report-a-problem/")
     page.get_by_role("button", name="Send report").click()
     assert page.get_by_text("There is a problem").is_visible()
-    assert page.title().startswith("Error:")
+    assert page_title(page).startswith("Error:")
     assert_accessible(page)
     page.get_by_label("Something is out of date or wrong").check()
     page.get_by_label("Tell us more").fill("The phone number has changed.")
