@@ -729,9 +729,7 @@ def assignment_accept(request: HttpRequest, public_id: str) -> HttpResponse:
             request=request,
         )
     except (services.ConcurrentUpdate, services.InvalidTransition) as exc:
-        if isinstance(exc, services.InvalidTransition) and not _stale(
-            assignment, form.cleaned_data["version"]
-        ):
+        if not _changed_by_someone_else(exc, assignment, form.cleaned_data["version"]):
             messages.error(request, str(exc))
         else:
             fresh = services.get_assignment_for_user(request.user, public_id)
@@ -743,6 +741,13 @@ def assignment_accept(request: HttpRequest, public_id: str) -> HttpResponse:
     else:
         messages.success(request, f"You accepted {assignment.advice_request.reference}.")
     return redirect("advice:assignment-detail", assignment.public_id)
+
+
+def _changed_by_someone_else(exc: Exception, obj: AdviceRequest | Assignment, seen_version: int) -> bool:
+    """Whether a refusal from a service is "someone else changed this" (shown with the latest state,
+    409) rather than a refusal to show as an error: a ConcurrentUpdate always is; an InvalidTransition
+    is when the page was out of date (some services check the state before the version)."""
+    return isinstance(exc, services.ConcurrentUpdate) or _stale(obj, seen_version)
 
 
 def _stale(obj: AdviceRequest | Assignment, seen_version: int) -> bool:
@@ -779,9 +784,7 @@ def assignment_not_known(request: HttpRequest, public_id: str) -> HttpResponse:
                 request=request,
             )
         except (services.ConcurrentUpdate, services.InvalidTransition) as exc:
-            if isinstance(exc, services.InvalidTransition) and not _stale(
-                assignment, form.cleaned_data["version"]
-            ):
+            if not _changed_by_someone_else(exc, assignment, form.cleaned_data["version"]):
                 form.add_error(None, str(exc))
             else:
                 assignment = services.get_assignment_for_user(request.user, public_id)
@@ -934,9 +937,7 @@ def assignment_advice(request: HttpRequest, public_id: str) -> HttpResponse:
                     request=request,
                 )
             except (services.ConcurrentUpdate, services.InvalidTransition) as exc:
-                if isinstance(exc, services.InvalidTransition) and not _stale(
-                    assignment, form.cleaned_data["version"]
-                ):
+                if not _changed_by_someone_else(exc, assignment, form.cleaned_data["version"]):
                     form.add_error(None, str(exc))
                 else:
                     assignment = services.get_assignment_for_user(request.user, public_id)
@@ -1056,9 +1057,7 @@ def assignment_quality_check(request: HttpRequest, public_id: str) -> HttpRespon
                 request=request,
             )
         except (services.ConcurrentUpdate, services.InvalidTransition) as exc:
-            if isinstance(exc, services.InvalidTransition) and not _stale(
-                assignment, form.cleaned_data["version"]
-            ):
+            if not _changed_by_someone_else(exc, assignment, form.cleaned_data["version"]):
                 form.add_error(None, str(exc))
             else:
                 assignment = services.get_assignment_for_user(request.user, public_id)
@@ -1204,9 +1203,7 @@ def request_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
                 request=request,
             )
         except (services.ConcurrentUpdate, services.InvalidTransition) as exc:
-            if isinstance(exc, services.InvalidTransition) and not _stale(
-                advice_request, form.cleaned_data["version"]
-            ):
+            if not _changed_by_someone_else(exc, advice_request, form.cleaned_data["version"]):
                 form.add_error(None, str(exc))
             else:
                 advice_request = services.get_advice_request_for_user(request.user, public_id)
