@@ -27,8 +27,6 @@ is found for the age range 4 to 6; a service with no minimum or maximum age is o
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import math
 import re
 import unicodedata
@@ -39,7 +37,6 @@ from datetime import datetime, time
 from typing import Any
 from uuid import UUID
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
@@ -57,6 +54,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
+from directory import search_index
 from directory.models import (
     Attribute,
     Language,
@@ -310,6 +308,7 @@ def reindex_services(service_ids: Iterable[int] | None = None, *, batch_size: in
         if full:
             ensure_search_schema()
             engine().begin_rebuild()
+            search_index.begin_full_reindex()
             SearchLocation.objects.all().delete()
             SearchEntry.objects.all().delete()
         for start in range(0, len(ids), batch_size):
@@ -334,6 +333,10 @@ def reindex_services(service_ids: Iterable[int] | None = None, *, batch_size: in
                 batch_size=2000,
                 ignore_conflicts=True,
             )
+        if full:
+            search_index.end_full_reindex()
+        else:
+            search_index.prune_change_log()
     return len(ids)
 
 
@@ -624,8 +627,8 @@ class _Terms:
     # {code: (bit, name, parent code)} per vocabulary, in display order
     needs: dict[str, tuple[int, str, str]]
     categories: dict[str, tuple[int, str, str]]
-    # The search rows' version stamp (PostgreSQL, migration 0006), read in the same query; None
-    # when there is none, and then nothing is cached.
+    # The search rows' version (PostgreSQL: the newest id of the change log, migration 0007), read
+    # in the same query when there are terms; None on SQLite or when there are no terms to read.
     version: int | None = None
 
 
@@ -638,9 +641,8 @@ def _load_terms() -> _Terms:
     ).order_by("taxonomy__vocabulary", "position")
     columns = ["taxonomy__vocabulary", "code", "position", "name", "parent__code"]
     if connection.vendor == "postgresql":
-        rows = rows.annotate(
-            search_version=RawSQL("SELECT version FROM directory_searchversion WHERE id = 1", [])
-        )
+        version_sql = RawSQL(search_index.VERSION_SQL, [])  # noqa: S611 - constant SQL
+        rows = rows.annotate(search_version=version_sql)
         columns.append("search_version")
     version: int | None = None
     for vocabulary, code, position, name, parent, *stamp in rows.values_list(*columns):
@@ -650,55 +652,67 @@ def _load_terms() -> _Terms:
     return _Terms(needs, categories, version)
 
 
-# --- Exact result cache (PostgreSQL) ---------------------------------------------------------
-#
-# Counting every match of a broad keyword at 300,000 services costs 100-500 ms however narrow the
-# rows (ADR 0011), so the grouped facet rows and each page of hits are cached, keyed by the search
-# rows' version stamp: a trigger (migration 0006) stores a never-reused sequence number whenever
-# directory_searchentry or directory_searchlocation changes, in the same transaction, and every
-# search reads it with the terms. A cached value is therefore only ever served for the exact data it
-# was computed from; nothing is approximate or stale. Searches that also read other tables (API
-# filters by taxonomy term, provider, modification time or opening hours) and the API's lists
-# (`with_facets=False`) are never cached.
-
-CACHE_SECONDS = 3600
-RESULT_CACHE = True  # the benchmark turns it off to time the uncached search
-_MISSING = object()
+# --- Which searches the in-memory index answers (PostgreSQL, ADR 0012) ----------------------------
 
 
-def _cacheable(params: ServiceSearch, terms: _Terms) -> bool:
-    # Only the public pages' searches (with the counts per filter value): the ORUK API's lists are
-    # paged by machines through the whole set, so caching them would only fill the cache.
+def _indexable(params: ServiceSearch) -> bool:
+    """Searches on the search rows alone: the ORUK API's other filters read other tables."""
     return (
-        terms.version is not None
-        and params.with_facets
-        and not params.taxonomy_terms
+        not params.taxonomy_terms
         and not params.taxonomies
         and not params.provider
         and not params.covering_la_code
         and params.modified_after is None
         and params.start_time is None
         and params.end_time is None
+        and search_index.available()
     )
 
 
-def _cached(terms: _Terms, use: bool, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-    """compute(), or the value it returned for the same key under the same search-rows version."""
-    if not use or not RESULT_CACHE:
-        return compute()
-    digest = hashlib.sha256(
-        repr((connection.settings_dict["NAME"], terms.version, terms.needs, terms.categories, key)).encode()
-    ).hexdigest()
-    cache_key = f"directory.search:{digest}"
-    try:
-        value = cache.get(cache_key, _MISSING)
-    except Exception:  # noqa: BLE001 - a cache outage must not break search
-        value = _MISSING
-    if value is _MISSING:
-        value = compute()
-        with contextlib.suppress(Exception):  # a cache outage must not break search
-            cache.set(cache_key, value, CACHE_SECONDS)
-    return value
+def _index_filters(params: ServiceSearch, terms: _Terms) -> dict[str, Any]:
+    """The faceted filters as the index takes them (the same groups as `_facet_filters`)."""
+    filters: dict[str, Any] = {}
+    if params.minimum_age is not None or params.maximum_age is not None:
+        filters["age"] = (params.minimum_age, params.maximum_age)
+    if params.needs:
+        filters["needs"] = _mask(params.needs, terms.needs)
+    if params.categories:
+        filters["categories"] = _mask(params.categories, terms.categories)
+    if params.is_free is not None:
+        filters["cost"] = params.is_free
+    if params.delivery:
+        filters["delivery"] = list(params.delivery)
+    if params.days:
+        filters["days"] = sum(1 << DAYS.index(d) for d in params.days)
+    return filters
+
+
+def _run_in_index(params: ServiceSearch, terms: _Terms) -> SearchResults:
+    index = search_index.index_at(terms.version)
+    lexemes: tuple[str, ...] | None = None
+    if params.text:
+        words = query_words(params.text)
+        if words:
+            lexemes = search_index.query_lexemes(words)
+    answer = index.search(
+        lexemes=lexemes,
+        statuses=tuple(params.statuses),
+        latitude=params.latitude,
+        longitude=params.longitude,
+        proximity_m=params.proximity_m if params.has_location else None,
+        filters=_index_filters(params, terms),
+        need_bits=[bit for bit, _, _ in terms.needs.values()],
+        category_bits=[bit for bit, _, _ in terms.categories.values()],
+        sort=params.sort,
+        offset=(params.page - 1) * params.per_page,
+        limit=params.per_page,
+        facets=params.with_facets,
+    )
+    hits = [SearchHit(sid, distance) for sid, distance in answer.hits]
+    facets = _facet_values(params, terms, answer.counts) if params.with_facets else {}
+    return SearchResults(
+        search=params, total=answer.total, hits=hits, facets=facets, total_without=answer.without
+    )
 
 
 def _clean(params: ServiceSearch) -> ServiceSearch:
@@ -981,6 +995,8 @@ def _count(
 
 
 def _run(params: ServiceSearch, terms: _Terms) -> SearchResults:
+    if _indexable(params):
+        return _run_in_index(params, terms)
     base = _base_queryset(params)
     filters = _facet_filters(params, terms)
     everything = Q()
@@ -990,53 +1006,47 @@ def _run(params: ServiceSearch, terms: _Terms) -> SearchResults:
     # One query groups the matching entries by their filterable values; the total and every count
     # come from those rows in Python (a few thousand combinations at most, even at 300,000 services),
     # instead of ~100 conditional aggregates evaluated on every matching row.
-    use_cache = _cacheable(params, terms)
-    # The grouped rows depend only on the base query (keywords, place, statuses), so every
-    # combination of filters on the same search shares them.
-    base_key = (params.text, params.latitude, params.longitude, params.proximity_m, tuple(params.statuses))
     if params.with_facets or filters:
-        rows = _cached(
-            terms,
-            use_cache,
-            ("facets", *base_key),
-            lambda: list(base.values_list(*FACET_COLUMNS).annotate(n=Count("pk")).order_by()),
-        )
+        rows = list(base.values_list(*FACET_COLUMNS).annotate(n=Count("pk")).order_by())
         total, counts, without = _count(rows, filters)
     else:
-        total, counts, without = _cached(terms, use_cache, ("count", *base_key), base.count), {}, {}
+        total, counts, without = base.count(), {}, {}
 
-    facets: dict[str, list[FacetValue]] = {}
-    if params.with_facets:
-        chosen = {group: _selected(params, group) for group in counts}
-        facets["needs"] = [
-            FacetValue(code, name, counts["needs"][bit], code in chosen["needs"], parent)
-            for code, (bit, name, parent) in terms.needs.items()
-        ]
-        facets["categories"] = [
-            FacetValue(code, name, counts["categories"][bit], code in chosen["categories"], parent)
-            for code, (bit, name, parent) in terms.categories.items()
-        ]
-        facets["cost"] = [
-            FacetValue("free", "Free", counts["cost"][True], "free" in chosen["cost"]),
-            FacetValue("paid", "Paid for", counts["cost"][False], "paid" in chosen["cost"]),
-        ]
-        facets["delivery"] = [
-            FacetValue(value, label, counts["delivery"][value], value in chosen["delivery"])
-            for value, (_, label) in DELIVERY.items()
-        ]
-        facets["days"] = [
-            FacetValue(day, DAY_NAMES[day], counts["days"][i], day in chosen["days"])
-            for i, day in enumerate(DAYS)
-        ]
-
+    facets = _facet_values(params, terms, counts) if params.with_facets else {}
     hits: list[SearchHit] = []
     offset = (params.page - 1) * params.per_page
     if total and offset < total:
-        page_key = replace(params, with_facets=True, correct_spelling=True)
-        hits = _cached(
-            terms, use_cache, ("page", page_key), lambda: _page(params, base, filters, everything, offset)
-        )
+        hits = _page(params, base, filters, everything, offset)
     return SearchResults(search=params, total=total, hits=hits, facets=facets, total_without=without)
+
+
+def _facet_values(
+    params: ServiceSearch, terms: _Terms, counts: dict[str, Counter[Any]]
+) -> dict[str, list[FacetValue]]:
+    """Every filter value with its count (what choosing it would give) and whether it is chosen."""
+    chosen = {group: _selected(params, group) for group in counts}
+    return {
+        "needs": [
+            FacetValue(code, name, counts["needs"][bit], code in chosen["needs"], parent)
+            for code, (bit, name, parent) in terms.needs.items()
+        ],
+        "categories": [
+            FacetValue(code, name, counts["categories"][bit], code in chosen["categories"], parent)
+            for code, (bit, name, parent) in terms.categories.items()
+        ],
+        "cost": [
+            FacetValue("free", "Free", counts["cost"][True], "free" in chosen["cost"]),
+            FacetValue("paid", "Paid for", counts["cost"][False], "paid" in chosen["cost"]),
+        ],
+        "delivery": [
+            FacetValue(value, label, counts["delivery"][value], value in chosen["delivery"])
+            for value, (_, label) in DELIVERY.items()
+        ],
+        "days": [
+            FacetValue(day, DAY_NAMES[day], counts["days"][i], day in chosen["days"])
+            for i, day in enumerate(DAYS)
+        ],
+    }
 
 
 def _page(

