@@ -11,7 +11,7 @@ from django.utils import timezone
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
 from core import formatting
-from core.forms_nhsuk import error_summary_params, field_params
+from core.forms_nhsuk import error_summary_params, field_params, remembered_component
 from core.navigation import header_params
 
 
@@ -42,6 +42,7 @@ def environment(**options: Any) -> Environment:
             "get_messages": messages.get_messages,
             "field_params": field_params,
             "error_summary_params": error_summary_params,
+            "remembered_component": remembered_component,
             "header_params": header_params,
         }
     )

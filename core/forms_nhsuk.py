@@ -7,10 +7,15 @@ same way, and keeps what the user typed.
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.forms.boundfield import BoundField
+from markupsafe import Markup
 
 
 def component_for(bound: BoundField) -> str:
@@ -160,3 +165,32 @@ def error_summary_params(*forms_: forms.BaseForm | None) -> dict[str, Any] | Non
     if not items:
         return None
     return {"titleText": "There is a problem", "errorList": items}
+
+
+_remembered: OrderedDict[str, Markup] = OrderedDict()
+_remembered_lock = threading.Lock()
+REMEMBER_FIELDS = 2048
+
+
+def remembered_component(render: Callable[[str, dict[str, Any]], Any], params: dict[str, Any]) -> Markup:
+    """`render(kind, params)` (the NHS.UK component macro), remembered per process by its parameters.
+
+    The NHS.UK macros cost a few milliseconds a field; the public search form renders the same few
+    fields with the same values over and over. Only for fields that hold nothing personal (the
+    `public_field` macro): what a family types in the public search is no secret, but a child's
+    record must never sit in a process-wide cache.
+    """
+    params = dict(params)
+    kind = params.pop("_kind")
+    key = json.dumps([kind, params], sort_keys=True, default=str)
+    with _remembered_lock:
+        html = _remembered.get(key)
+        if html is not None:
+            _remembered.move_to_end(key)
+            return html
+    html = Markup(render(kind, params))  # noqa: S704 - the macro's own (escaped) output
+    with _remembered_lock:
+        _remembered[key] = html
+        while len(_remembered) > REMEMBER_FIELDS:
+            _remembered.popitem(last=False)
+    return html

@@ -200,8 +200,22 @@ class SearchIndex:
         self.day_bits: dict[int, Bits] = {}
         self.free_bits: Bits = np.zeros(0, dtype=np.uint64)
         self.delivery_bits: dict[str, Bits] = {}
-        self.location_starts = np.zeros(0, dtype=np.int64)
+        self.slot_latitude = np.zeros(0, dtype=np.float64)
+        self.slot_longitude = np.zeros(0, dtype=np.float64)
+        self.multi_latitude = np.zeros(0, dtype=np.float64)
+        self.multi_longitude = np.zeros(0, dtype=np.float64)
+        self.multi_starts = np.zeros(0, dtype=np.int64)
+        self.multi_slots = np.zeros(0, dtype=np.int64)
         self.dead = 0
+
+    def nbytes(self) -> int:
+        """The memory its arrays take (not counting Python's own objects: names, statuses, dicts)."""
+        arrays = [value for value in vars(self).values() if isinstance(value, np.ndarray)]
+        for group in (self.postings, self.name_postings, self.status_bits, self.need_bits):
+            arrays += group.values()
+        for group in (self.category_bits, self.day_bits, self.delivery_bits):
+            arrays += group.values()
+        return sum(a.nbytes for a in arrays)
 
     # -- building and refreshing --
 
@@ -308,11 +322,25 @@ class SearchIndex:
             "online": _pack(self.online, words),
             "phone": _pack(self.by_phone, words),
         }
+        # Distances: most services have one location, kept per slot (inf: none, so its distance is
+        # inf); services with several keep theirs in runs, one run per slot, for a minimum per run.
+        per_slot = np.bincount(self.location_slot, minlength=size) if size else np.zeros(0, np.int64)
+        self.slot_latitude = np.full(size, np.inf)
+        self.slot_longitude = np.full(size, np.inf)
         if self.location_slot.size:
-            change = np.flatnonzero(np.diff(self.location_slot)) + 1
-            self.location_starts = np.concatenate([[0], change]).astype(np.int64)
+            occurrences = per_slot[self.location_slot]
+            single = occurrences == 1
+            self.slot_latitude[self.location_slot[single]] = self.latitude[single]
+            self.slot_longitude[self.location_slot[single]] = self.longitude[single]
+            several = np.flatnonzero(occurrences > 1)
         else:
-            self.location_starts = np.zeros(0, dtype=np.int64)
+            several = np.zeros(0, dtype=np.int64)
+        self.multi_latitude = self.latitude[several]
+        self.multi_longitude = self.longitude[several]
+        owners = self.location_slot[several].astype(np.int64)
+        starts = np.flatnonzero(np.r_[True, np.diff(owners) != 0]) if owners.size else owners
+        self.multi_starts = starts.astype(np.int64)
+        self.multi_slots = owners[starts]
 
     def refresh(self, changed: list[int]) -> None:
         """Read these services' rows again (new slots; the old ones die; deleted services just die)."""
@@ -478,15 +506,14 @@ class SearchIndex:
     def _nearest_d2(self, latitude: float, longitude: float) -> np.ndarray:
         """Per slot, the squared distance (m²) to its nearest location (inf: no location); the same
         flat-map arithmetic as lib.geo.local_distance_m and the database search."""
-        nearest = np.full(self.size, np.inf)
-        if not self.location_slot.size:
-            return nearest
         per_lat, per_lng = degree_lengths_m(latitude)
-        dy = (self.latitude - latitude) * per_lat
-        dx = (self.longitude - longitude) * per_lng
-        d2 = dy * dy + dx * dx
-        starts = self.location_starts
-        nearest[self.location_slot[starts]] = np.minimum.reduceat(d2, starts)
+        dy = (self.slot_latitude - latitude) * per_lat
+        dx = (self.slot_longitude - longitude) * per_lng
+        nearest = dy * dy + dx * dx
+        if self.multi_slots.size:
+            dy = (self.multi_latitude - latitude) * per_lat
+            dx = (self.multi_longitude - longitude) * per_lng
+            nearest[self.multi_slots] = np.minimum.reduceat(dy * dy + dx * dx, self.multi_starts)
         return nearest
 
     def _order(
@@ -505,7 +532,9 @@ class SearchIndex:
             for lexeme in lexemes:
                 named = self.name_postings.get(lexeme)
                 if named is not None:
-                    score += np.isin(slots, named, assume_unique=True)
+                    in_name = np.zeros(self.size, dtype=bool)
+                    in_name[named] = True
+                    score += in_name[slots]
             return _smallest(-score * (self.size + 1) + rank, wanted)
         if nearest is not None and sort in ("distance", "relevance"):
             d2 = nearest[slots]

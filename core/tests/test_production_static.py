@@ -10,7 +10,15 @@ from django.test import override_settings
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/services/", "/services/a-z/", "/services/shortlist/", "/accounts/sign-in/", "/styleguide/", "/open-data/"]
+PAGES = [
+    "/",
+    "/services/",
+    "/services/a-z/",
+    "/services/shortlist/",
+    "/accounts/sign-in/",
+    "/styleguide/",
+    "/open-data/",
+]
 
 
 @pytest.fixture(scope="module")

@@ -84,7 +84,9 @@ def test_the_index_gives_the_databases_answer_to_every_kind_of_search():
         ServiceSearch(categories=categories, days=("SA", "SU")),
         ServiceSearch(delivery=("online", "phone"), is_free=False),
         ServiceSearch(needs=["not-a-need"]),
-        ServiceSearch(text="support", needs=needs[:2], categories=categories[:1], minimum_age=5, days=("MO",)),
+        ServiceSearch(
+            text="support", needs=needs[:2], categories=categories[:1], minimum_age=5, days=("MO",)
+        ),
         ServiceSearch(**at, proximity_m=8_000, sort="distance"),
         ServiceSearch(**at, proximity_m=16_000, sort="distance", page=3),
         ServiceSearch(**at, sort="distance", per_page=50),
@@ -117,7 +119,11 @@ def test_names_with_more_of_the_words_come_first():
     reindex_services()
     results = search_services(ServiceSearch(text="autism support"))
     names = dict(Service.objects.values_list("pk", "name"))
-    assert [names[i] for i in results.service_ids] == ["Autism support group", "Autism drop-in", "Parent group"]
+    assert [names[i] for i in results.service_ids] == [
+        "Autism support group",
+        "Autism drop-in",
+        "Parent group",
+    ]
 
 
 def need_term():

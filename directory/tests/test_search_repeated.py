@@ -1,4 +1,5 @@
-"""Search results cached on PostgreSQL are only ever served for the data they were computed from."""
+"""A repeated search always answers for the data as it is now (on PostgreSQL through the in-memory
+index, which reads only what changed: ADR 0012), and costs one query once the index is current."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _a_need_term():
-    # The version stamp is read with the terms, so caching needs at least one term.
+    # The index's version is read with the terms (one query for a repeated search).
     TaxonomyTermFactory(
         taxonomy=TaxonomyFactory(vocabulary=Taxonomy.Vocabulary.NEEDS), code="autism", position=1
     )
@@ -50,7 +51,7 @@ def test_a_deleted_service_leaves_a_repeated_search():
 
 def test_a_repeated_search_on_postgresql_reads_only_the_terms(django_assert_num_queries):
     if connection.vendor != "postgresql":
-        pytest.skip("the result cache is PostgreSQL only")
+        pytest.skip("the in-memory index is PostgreSQL only")
     for name in ("Autism support group", "Autism swimming", "Autism drop-in"):
         ServiceFactory(name=name)
     reindex_services()
