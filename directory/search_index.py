@@ -24,6 +24,7 @@ modification time, opening hours or local authority read other tables, and go to
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections import Counter
@@ -35,6 +36,8 @@ import numpy as np
 from django.db import connection
 
 from lib.geo import degree_lengths_m
+
+logger = logging.getLogger(__name__)
 
 ENABLED = True  # the benchmark turns it off to time the database search
 MAX_CHANGES = 20_000  # more changed services than this since the index was built: rebuild
@@ -597,6 +600,27 @@ def _refresh(index: SearchIndex | None, version: int) -> SearchIndex:
     if index.dead > DEAD_SHARE * max(1, index.size):
         return SearchIndex.load()
     return index
+
+
+def warm_in_background() -> threading.Thread | None:
+    """Build this process's index in a background thread (web processes call it as they start, so the
+    first search does not wait for the build; a search that comes sooner waits for the same build)."""
+    from django.conf import settings
+
+    if not (getattr(settings, "SEARCH_INDEX_WARM", False) and available()):
+        return None
+
+    def build() -> None:
+        try:
+            index_at(None)
+        except Exception:  # noqa: BLE001 - a failed warm-up leaves the build to the first search
+            logger.exception("Could not build the search index in the background")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=build, name="search-index-warm", daemon=True)
+    thread.start()
+    return thread
 
 
 def forget() -> None:

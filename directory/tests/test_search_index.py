@@ -244,3 +244,22 @@ def test_tsquery_text_is_read_back_into_lexemes():
     assert search_index._parse_tsquery("'speech' & 'therapi'") == ("speech", "therapi")
     assert search_index._parse_tsquery("'o''brien' & 'brien'") == ("o'brien", "brien")
     assert search_index._parse_tsquery("") == ()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_web_process_builds_its_index_as_it_starts(settings):
+    need_term()
+    ServiceFactory(name="Autism support group")
+    reindex_services()
+    settings.SEARCH_INDEX_WARM = True
+    thread = search_index.warm_in_background()
+    assert thread is not None
+    thread.join(timeout=30)
+    assert len(search_index._indexes) == 1  # built before any search asked for it
+    built = search_index.index_at(None)  # the background build, already current: no rebuild
+    assert built.size == 1
+    assert search_services(ServiceSearch(text="autism")).total == 1
+    assert search_index.index_at(None) is built
+
+    settings.SEARCH_INDEX_WARM = False
+    assert search_index.warm_in_background() is None
