@@ -33,8 +33,9 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from django.db import connection
+from django.db import connection, transaction
 
+from directory.models import Service
 from lib.geo import degree_lengths_m
 
 logger = logging.getLogger(__name__)
@@ -43,9 +44,36 @@ ENABLED = True  # the benchmark turns it off to time the database search
 MAX_CHANGES = 20_000  # more changed services than this since the index was built: rebuild
 DEAD_SHARE = 0.25  # rebuild when this share of the slots hold replaced or deleted services
 
-_ENTRY_COLUMNS = (
-    "service_id, name_sort, status, minimum_age, maximum_age, is_free, in_person, online, by_phone, "
-    "days_mask, needs_mask, categories_mask"
+STATUSES: tuple[str, ...] = tuple(Service.Status.values)
+# The search row columns the index keeps, as binary expressions (one string per column in load())
+# and their NumPy types; status becomes its position in STATUSES (-1: another value).
+_STATUS_CODE = "(coalesce(array_position(%s::text[], status::text), 0) - 1)::int2"
+_BINARY_COLUMNS: tuple[tuple[str, np.dtype[Any]], ...] = (
+    ("int8send(service_id)", np.dtype(">i8")),
+    (f"int2send({_STATUS_CODE})", np.dtype(">i2")),
+    ("int2send(minimum_age::int2)", np.dtype(">i2")),
+    ("int2send(maximum_age::int2)", np.dtype(">i2")),
+    ("boolsend(is_free)", np.dtype("?")),
+    ("boolsend(in_person)", np.dtype("?")),
+    ("boolsend(online)", np.dtype("?")),
+    ("boolsend(by_phone)", np.dtype("?")),
+    ("int2send(days_mask::int2)", np.dtype(">i2")),
+    ("int8send(needs_mask)", np.dtype(">i8")),
+    ("int8send(categories_mask)", np.dtype(">i8")),
+)
+# The same columns as plain values, for reading a few changed rows.
+_PLAIN_COLUMNS = (
+    "service_id",
+    _STATUS_CODE,
+    "minimum_age",
+    "maximum_age",
+    "is_free",
+    "in_person",
+    "online",
+    "by_phone",
+    "days_mask",
+    "needs_mask",
+    "categories_mask",
 )
 _LEXEME = re.compile(r"'((?:[^'\\]|''|\\.)*)'")
 
@@ -175,8 +203,7 @@ class SearchIndex:
         self.version = 0
         self.size = 0  # slots in use (alive or dead)
         self.service_ids = np.zeros(0, dtype=np.int64)
-        self.names: list[str] = []
-        self.statuses: list[str] = []  # per slot
+        self.status = np.zeros(0, dtype=np.int16)  # index into STATUSES, -1: another value
         self.minimum_age = np.zeros(0, dtype=np.int16)
         self.maximum_age = np.zeros(0, dtype=np.int16)
         self.is_free = np.zeros(0, dtype=bool)
@@ -187,15 +214,16 @@ class SearchIndex:
         self.needs = np.zeros(0, dtype=np.int64)
         self.categories = np.zeros(0, dtype=np.int64)
         self.alive = np.zeros(0, dtype=bool)
-        self.slot_of: dict[int, int] = {}
+        self.name_rank = np.zeros(0, dtype=np.int64)  # position in name order (dead slots: last)
         self.postings: dict[str, np.ndarray] = {}  # lexeme -> ascending slots (int32)
         self.name_postings: dict[str, np.ndarray] = {}
-        self.location_slot = np.zeros(0, dtype=np.int32)  # ascending
+        self.location_slot = np.zeros(0, dtype=np.int64)  # ascending
         self.latitude = np.zeros(0, dtype=np.float64)
         self.longitude = np.zeros(0, dtype=np.float64)
-        # Derived by _derive(): bit sets and orderings.
+        # Derived by _derive(): lookups and bit sets.
         self.words = 0
-        self.name_rank = np.zeros(0, dtype=np.int64)
+        self.live_ids = np.zeros(0, dtype=np.int64)  # service ids of live slots, ascending
+        self.live_slots = np.zeros(0, dtype=np.int64)  # ... and their slots
         self.alive_bits: Bits = np.zeros(0, dtype=np.uint64)
         self.status_bits: dict[str, Bits] = {}
         self.need_bits: dict[int, Bits] = {}
@@ -212,7 +240,7 @@ class SearchIndex:
         self.dead = 0
 
     def nbytes(self) -> int:
-        """The memory its arrays take (not counting Python's own objects: names, statuses, dicts)."""
+        """The memory its arrays take."""
         arrays = [value for value in vars(self).values() if isinstance(value, np.ndarray)]
         for group in (self.postings, self.name_postings, self.status_bits, self.need_bits):
             arrays += group.values()
@@ -224,93 +252,129 @@ class SearchIndex:
 
     @classmethod
     def load(cls) -> SearchIndex:
-        """Build from the database (the version is read first: anything that commits while the rows
-        are read has a newer log id, so the next search reads it again)."""
+        """Build from the database, in one read-only REPEATABLE READ transaction: the version and
+        every row come from the same snapshot.
+
+        Every column arrives as one binary string in name order (PostgreSQL's `*send` functions), so
+        300,000 rows make no Python objects on the way to the arrays."""
         index = cls()
-        index.version = current_version()
-        with connection.cursor() as cursor:
+        order = 'ORDER BY name_sort COLLATE "C", service_id'
+        columns = ", ".join(
+            f"string_agg({expression}, ''::bytea {order})" for expression, _ in _BINARY_COLUMNS
+        )
+        # One snapshot for every query (the postings number rows in the same order as the columns).
+        outermost = not connection.in_atomic_block
+        with transaction.atomic(), connection.cursor() as cursor:
+            if outermost:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            index.version = current_version()
             cursor.execute(
-                f"SELECT {_ENTRY_COLUMNS} FROM directory_searchentry "  # noqa: S608 - constant SQL
-                'ORDER BY name_sort COLLATE "C", service_id'
+                f"SELECT {columns} FROM directory_searchentry",  # noqa: S608 - constant SQL
+                [list(STATUSES)],
             )
-            entries = cursor.fetchall()
-            index._append_entries(entries)
-            lookup = index._slot_lookup()
-            for column, target in (("search_vector", index.postings), ("name_vector", index.name_postings)):
-                cursor.execute(
-                    "SELECT lexeme, string_agg(int8send(service_id), ''::bytea) "  # noqa: S608
-                    f"FROM directory_searchentry, unnest(tsvector_to_array({column})) AS lexeme "
-                    "GROUP BY lexeme"
-                )
-                for lexeme, blob in cursor:
-                    ids = np.frombuffer(bytes(blob), dtype=">i8").astype(np.int64)
-                    target[lexeme] = np.sort(lookup[ids]).astype(np.int32)
-            cursor.execute("SELECT service_id, latitude, longitude FROM directory_searchlocation")
-            index._append_locations(cursor.fetchall())
+            blobs = cursor.fetchone()
+            arrays = [
+                np.frombuffer(bytes(blob or b""), dtype=dtype).astype(dtype.newbyteorder("="))
+                for blob, (_, dtype) in zip(blobs, _BINARY_COLUMNS, strict=True)
+            ]
+            index._append(*arrays)
+            index.name_rank = np.arange(index.size, dtype=np.int64)
+            index._load_postings()
+            cursor.execute(
+                "SELECT string_agg(int8send(service_id), ''::bytea), string_agg(float8send(latitude), ''::bytea), "
+                "string_agg(float8send(longitude), ''::bytea) FROM directory_searchlocation"
+            )
+            owners, lats, lngs = (bytes(blob or b"") for blob in cursor.fetchone())
+        index._add_locations(
+            np.frombuffer(owners, dtype=">i8").astype(np.int64),
+            np.frombuffer(lats, dtype=">f8").astype(np.float64),
+            np.frombuffer(lngs, dtype=">f8").astype(np.float64),
+        )
         index._derive()
         return index
 
-    def _slot_lookup(self) -> np.ndarray:
-        top = int(self.service_ids.max()) if self.size else 0
-        lookup = np.full(top + 1, -1, dtype=np.int64)
-        lookup[self.service_ids] = np.arange(self.size)
-        return lookup
+    def _load_postings(self) -> None:
+        """Each lexeme's slots, as one binary string of int4 slot numbers (PostgreSQL numbers the
+        rows in the same name order as the slots), read through a server-side cursor a few lexemes
+        at a time so that the client never holds every posting list at once (inside load()'s
+        transaction)."""
+        with connection.connection.cursor(name="search_index_postings") as server:
+            server.itersize = 20
+            for column, target in (("search_vector", self.postings), ("name_vector", self.name_postings)):
+                server.execute(
+                    "WITH slots AS (SELECT service_id, (row_number() OVER "  # noqa: S608 - constant SQL
+                    '(ORDER BY name_sort COLLATE "C", service_id) - 1)::int4 AS slot FROM directory_searchentry) '
+                    "SELECT lexeme, string_agg(int4send(slots.slot), ''::bytea) "
+                    "FROM directory_searchentry e JOIN slots USING (service_id), "
+                    f"unnest(tsvector_to_array(e.{column})) AS lexeme GROUP BY lexeme"
+                )
+                for lexeme, blob in server:
+                    target[lexeme] = np.sort(np.frombuffer(blob, dtype=">i4").astype(np.int32))
 
-    def _append_entries(self, rows: list[tuple[Any, ...]]) -> np.ndarray:
-        """New slots for these entry rows (in order); returns the slots."""
-        start = self.size
-        count = len(rows)
-        slots = np.arange(start, start + count, dtype=np.int64)
+    def slots_of(self, service_ids: np.ndarray) -> np.ndarray:
+        """The live slot of each service id (-1: none)."""
+        where = np.searchsorted(self.live_ids, service_ids)
+        where = np.minimum(where, max(0, self.live_ids.size - 1))
+        found = self.live_ids.size > 0
+        hit = (self.live_ids[where] == service_ids) if found else np.zeros(len(service_ids), dtype=bool)
+        return np.where(hit, self.live_slots[where] if found else -1, -1)
+
+    def _append(self, *columns: np.ndarray) -> np.ndarray:
+        """New slots for these entries (columns in _BINARY_COLUMNS order); returns the slots."""
+        sids = columns[0].astype(np.int64)
+        count = sids.size
+        slots = np.arange(self.size, self.size + count, dtype=np.int64)
         if not count:
             return slots
-        (sids, names, statuses, low, high, free, person, online, phone, days, needs, cats) = zip(
-            *rows, strict=True
-        )
-        for sid in sids:  # a service read again: its old slot dies
-            old = self.slot_of.get(sid)
-            if old is not None and self.alive[old]:
-                self.alive[old] = False
-                self.dead += 1
-        self.service_ids = np.concatenate([self.service_ids, np.array(sids, dtype=np.int64)])
-        self.names += names
-        self.statuses += statuses
-        self.minimum_age = np.concatenate([self.minimum_age, np.array(low, dtype=np.int16)])
-        self.maximum_age = np.concatenate([self.maximum_age, np.array(high, dtype=np.int16)])
-        self.is_free = np.concatenate([self.is_free, np.array(free, dtype=bool)])
-        self.in_person = np.concatenate([self.in_person, np.array(person, dtype=bool)])
-        self.online = np.concatenate([self.online, np.array(online, dtype=bool)])
-        self.by_phone = np.concatenate([self.by_phone, np.array(phone, dtype=bool)])
-        self.days = np.concatenate([self.days, np.array(days, dtype=np.int64)])
-        self.needs = np.concatenate([self.needs, np.array(needs, dtype=np.int64)])
-        self.categories = np.concatenate([self.categories, np.array(cats, dtype=np.int64)])
+        if self.size:  # services read again: their old slots die
+            old = self.slots_of(sids)
+            old = old[old >= 0]
+            self.dead += int(np.count_nonzero(self.alive[old]))
+            self.alive[old] = False
+        names = [
+            "service_ids",
+            "status",
+            "minimum_age",
+            "maximum_age",
+            "is_free",
+            "in_person",
+            "online",
+            "by_phone",
+            "days",
+            "needs",
+            "categories",
+        ]
+        for name, values in zip(names, columns, strict=True):
+            current = getattr(self, name)
+            setattr(self, name, np.concatenate([current, values.astype(current.dtype)]))
         self.alive = np.concatenate([self.alive, np.ones(count, dtype=bool)])
-        for slot, sid in zip(slots.tolist(), sids, strict=True):
-            self.slot_of[sid] = slot
+        self.name_rank = np.concatenate([self.name_rank, np.full(count, np.iinfo(np.int64).max)])
         self.size += count
+        self._index_live()
         return slots
 
-    def _append_locations(self, rows: list[tuple[Any, ...]]) -> None:
-        rows = [(self.slot_of[sid], lat, lng) for sid, lat, lng in rows if sid in self.slot_of]
-        if not rows:
-            return
-        rows.sort()
-        slots, lats, lngs = zip(*rows, strict=True)
-        self.location_slot = np.concatenate([self.location_slot, np.array(slots, dtype=np.int32)])
-        self.latitude = np.concatenate([self.latitude, np.array(lats, dtype=np.float64)])
-        self.longitude = np.concatenate([self.longitude, np.array(lngs, dtype=np.float64)])
+    def _index_live(self) -> None:
+        live = np.flatnonzero(self.alive)
+        order = np.argsort(self.service_ids[live], kind="stable")
+        self.live_ids = self.service_ids[live][order]
+        self.live_slots = live[order]
+
+    def _add_locations(self, ids: np.ndarray, lats: np.ndarray, lngs: np.ndarray) -> None:
+        slots = self.slots_of(ids)
+        keep = slots >= 0
+        order = np.argsort(slots[keep], kind="stable")
+        self.location_slot = np.concatenate([self.location_slot, slots[keep][order]])
+        self.latitude = np.concatenate([self.latitude, lats[keep][order]])
+        self.longitude = np.concatenate([self.longitude, lngs[keep][order]])
 
     def _derive(self) -> None:
-        """The bit sets and orderings, from the columns (after a build or a refresh)."""
+        """The bit sets and distance arrays, from the columns (after a build or a refresh)."""
         size = self.size
         words = max(1, (size + 63) // 64)
         self.words = words
-        order = sorted(range(size), key=lambda i: (self.names[i], int(self.service_ids[i])))
-        rank = np.empty(size, dtype=np.int64)
-        rank[np.array(order, dtype=np.int64)] = np.arange(size)
-        self.name_rank = rank
+        self._index_live()
         self.alive_bits = _pack(self.alive, words)
-        statuses = np.array(self.statuses, dtype=object)
-        self.status_bits = {s: _pack(statuses == s, words) for s in set(self.statuses)}
+        self.status_bits = {status: _pack(self.status == code, words) for code, status in enumerate(STATUSES)}
 
         def by_bit(column: np.ndarray, top: int) -> dict[int, Bits]:
             present = int(np.bitwise_or.reduce(column)) if size else 0
@@ -348,31 +412,33 @@ class SearchIndex:
     def refresh(self, changed: list[int]) -> None:
         """Read these services' rows again (new slots; the old ones die; deleted services just die)."""
         ids = sorted(set(changed))
+        select = ", ".join(_PLAIN_COLUMNS)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {_ENTRY_COLUMNS} FROM directory_searchentry "  # noqa: S608 - constant SQL
+                f"SELECT {select} FROM directory_searchentry "  # noqa: S608 - constant SQL
                 "WHERE service_id = ANY(%s) ORDER BY service_id",
-                [ids],
+                [list(STATUSES), ids],
             )
-            entries = cursor.fetchall()
-            present = {row[0] for row in entries}
-            for sid in ids:
-                slot = self.slot_of.get(sid)
-                if slot is not None and self.alive[slot] and sid not in present:
-                    self.alive[slot] = False
-                    self.dead += 1
-            slots = self._append_entries(entries)
-            slot_of = dict(zip([row[0] for row in entries], slots.tolist(), strict=True))
+            rows = cursor.fetchall()
+            gone = self.slots_of(np.array(ids, dtype=np.int64))
+            gone = gone[gone >= 0]
+            self.dead += int(np.count_nonzero(self.alive[gone]))
+            self.alive[gone] = False
+            self._index_live()
+            columns = [np.array(values) for values in zip(*rows, strict=True)] if rows else []
+            if rows:
+                self._append(*columns)
+            present = [row[0] for row in rows]
             cursor.execute(
                 "SELECT service_id, tsvector_to_array(search_vector), tsvector_to_array(name_vector) "
                 "FROM directory_searchentry WHERE service_id = ANY(%s)",
-                [ids],
+                [present],
             )
             added: dict[str, list[int]] = {}
             added_names: dict[str, list[int]] = {}
             for sid, lexemes, name_lexemes in cursor.fetchall():
-                slot = slot_of.get(sid)
-                if slot is None:
+                slot = int(self.slots_of(np.array([sid], dtype=np.int64))[0])
+                if slot < 0:
                     continue
                 for lexeme in lexemes or ():
                     added.setdefault(lexeme, []).append(slot)
@@ -384,11 +450,22 @@ class SearchIndex:
                     fresh = np.array(sorted(new), dtype=np.int32)
                     target[lexeme] = fresh if old is None else np.concatenate([old, fresh])
             cursor.execute(
-                "SELECT service_id, latitude, longitude FROM directory_searchlocation "
-                "WHERE service_id = ANY(%s)",
-                [[sid for sid in ids if sid in present]],
+                "SELECT service_id, latitude, longitude FROM directory_searchlocation WHERE service_id = ANY(%s)",
+                [present],
             )
-            self._append_locations(cursor.fetchall())
+            locations = cursor.fetchall()
+            if locations:
+                sids, lats, lngs = (np.array(values) for values in zip(*locations, strict=True))
+                self._add_locations(sids.astype(np.int64), lats.astype(np.float64), lngs.astype(np.float64))
+            # Names may have changed: the name order of every live service, again in one string.
+            cursor.execute(
+                "SELECT string_agg(int8send(service_id), ''::bytea "  # noqa: S608 - constant SQL
+                'ORDER BY name_sort COLLATE "C", service_id) FROM directory_searchentry'
+            )
+            (blob,) = cursor.fetchone()
+        ordered = self.slots_of(np.frombuffer(bytes(blob or b""), dtype=">i8").astype(np.int64))
+        self.name_rank = np.full(self.size, np.iinfo(np.int64).max)
+        self.name_rank[ordered[ordered >= 0]] = np.arange(ordered.size)[ordered >= 0]
         self._derive()
 
     # -- searching --
