@@ -3,6 +3,8 @@ database does, and never answers from data other than the committed search rows.
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import replace
 
 import pytest
@@ -12,7 +14,13 @@ from django.db import connection, transaction
 from directory import demo, search_index
 from directory.models import Postcode, SearchEntry, Service, Taxonomy, TaxonomyTerm
 from directory.search import ServiceSearch, reindex_services, search_services
-from directory.testing import ServiceFactory, TaxonomyFactory, TaxonomyTermFactory
+from directory.testing import (
+    LocationFactory,
+    ServiceAtLocationFactory,
+    ServiceFactory,
+    TaxonomyFactory,
+    TaxonomyTermFactory,
+)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -263,3 +271,53 @@ def test_a_web_process_builds_its_index_as_it_starts(settings):
 
     settings.SEARCH_INDEX_WARM = False
     assert search_index.warm_in_background() is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_log_in_commit_order_so_an_index_never_skips_a_change():
+    """A writer that starts while another is uncommitted waits for it before changing anything, so its
+    log ids come after all of the first writer's, even those the first writer logs later. (Were it
+    otherwise, an index reading the first commit would move past ids the second commits later.)"""
+    x, y, z = (ServiceFactory(name=f"Service {n}") for n in "xyz")
+    for service in (x, y, z):  # so that each reindex's first statement changes (and logs) rows
+        ServiceAtLocationFactory(service=service, location=LocationFactory(latitude=52.6, longitude=-1.1))
+    reindex_services()
+    first_started, second_waiting = threading.Event(), threading.Event()
+    errors: list[Exception] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                reindex_services([x.pk])
+                first_started.set()
+                second_waiting.wait(5)
+                time.sleep(0.3)  # the second writer is now blocked, or (wrongly) logging
+                reindex_services([z.pk])
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            first_started.wait(5)
+            second_waiting.set()
+            reindex_services([y.pk])
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert not errors
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT service_id, id FROM directory_searchchange WHERE service_id IS NOT NULL")
+        logged = cursor.fetchall()
+    first_ids = [i for sid, i in logged if sid in (x.pk, z.pk)]
+    second_ids = [i for sid, i in logged if sid == y.pk]
+    assert first_ids and second_ids
+    assert max(first_ids) < min(second_ids)
