@@ -141,6 +141,9 @@ def _run_child(engine: str, size: int, args: argparse.Namespace) -> dict[str, An
                 cursor.execute("VACUUM ANALYZE directory_searchentry")  # as autovacuum would
                 cursor.execute("VACUUM ANALYZE directory_searchlocation")
             cursor.execute("ANALYZE")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # as SQLite's own checkpoints would, given writes
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     index_s = index_mb = None
     if search_index.available():
