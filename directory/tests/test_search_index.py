@@ -105,6 +105,9 @@ def test_the_index_gives_the_databases_answer_to_every_kind_of_search():
         ServiceSearch(text="club", with_facets=False, per_page=100),
         ServiceSearch(**at, proximity_m=20_000, with_facets=False, sort="distance", per_page=100, page=2),
     ]
+    assert search_index.available()  # the test's own transaction counts as committed data
+    search_services(ServiceSearch())
+    assert search_index._indexes  # ...so searches build the index and answer from it
     mismatches = []
     for params in searches:
         from_index, from_database = both_ways(params)
