@@ -31,6 +31,18 @@ def _postgres_answers(django_db_setup, django_db_blocker):  # noqa: ARG001 - fix
             assert connection.vendor == "postgresql", "CI's PostgreSQL pass is not running on PostgreSQL"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_search_index() -> Iterator[None]:
+    """Each test starts with no in-memory search index (ADR 0012). A test's rolled-back transaction
+    takes its change-log rows with it, and SQLite then hands the same ids out again, so an index
+    built inside one test must not be taken as current in the next. (Outside tests an index only
+    ever reads committed rows.)"""
+    yield
+    from directory import search_index
+
+    search_index.forget()
+
+
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 

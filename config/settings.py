@@ -320,6 +320,6 @@ LOGGING = {
 
 # Local Offer freshness: a record not reviewed for this many months is stale.
 DIRECTORY_REVIEW_MONTHS = env_int("DIRECTORY_REVIEW_MONTHS", 12)
-# PostgreSQL: each web process builds its in-memory search index (ADR 0012) as it starts, in the
-# background, instead of on its first search (about 11 s at 300,000 services, 0.3 s at 10,000).
+# Each web process builds its in-memory search index (ADR 0012) as it starts, in the background,
+# instead of on its first search (PostgreSQL: about 14 s at 300,000 services, 0.3 s at 10,000).
 SEARCH_INDEX_WARM = env_bool("SEARCH_INDEX_WARM", True)

@@ -547,7 +547,7 @@ class SQLiteEngine(SearchEngine):
 
     def ensure_schema(self) -> None:
         with connection.cursor() as cursor:
-            for statement in SQLITE_TRIGGERS:
+            for statement in (*SQLITE_TRIGGERS, *SQLITE_CHANGE_LOG):
                 cursor.execute(statement)
 
     def begin_rebuild(self) -> None:
@@ -593,6 +593,19 @@ SQLITE_TRIGGERS = (
       INSERT INTO directory_searchentry_fts(rowid, name_sort, document)
       VALUES (new.service_id, new.name_sort, new.document);
     END""",
+)
+
+# The change log of the in-memory index (migration 0008 on SQLite; PostgreSQL's, with statement
+# triggers, is migration 0007). SQLite runs one writer at a time, so log ids follow commit order.
+SQLITE_CHANGE_LOG = (
+    "CREATE TABLE IF NOT EXISTS directory_searchchange "
+    "(id integer PRIMARY KEY AUTOINCREMENT, service_id bigint)",
+    *(
+        f"CREATE TRIGGER IF NOT EXISTS {table}_log_{name} AFTER {event} ON {table} "  # noqa: S608
+        f"BEGIN INSERT INTO directory_searchchange (service_id) VALUES ({row}.service_id); END"
+        for table in ("directory_searchentry", "directory_searchlocation")
+        for name, event, row in (("ai", "INSERT", "new"), ("ad", "DELETE", "old"), ("au", "UPDATE", "new"))
+    ),
 )
 
 _trigram: dict[str, bool] = {}
@@ -645,7 +658,7 @@ def _terms_query() -> tuple[str, tuple[Any, ...]]:
             position__lte=62,
         ).order_by("taxonomy__vocabulary", "position")
         columns = ["taxonomy__vocabulary", "code", "position", "name", "parent__code"]
-        if vendor == "postgresql":
+        if vendor in ("postgresql", "sqlite"):
             version_sql = RawSQL(search_index.VERSION_SQL, [])  # noqa: S611 - constant SQL
             rows = rows.annotate(search_version=version_sql)
             columns.append("search_version")
@@ -706,13 +719,13 @@ def _index_filters(params: ServiceSearch, terms: _Terms) -> dict[str, Any]:
 
 def _run_in_index(params: ServiceSearch, terms: _Terms) -> SearchResults:
     index = search_index.index_at(terms.version)
-    lexemes: tuple[str, ...] | None = None
+    keyword: search_index.Keyword | None = None
     if params.text:
         words = query_words(params.text)
         if words:
-            lexemes = search_index.query_lexemes(words)
+            keyword = index.keyword(words)
     answer = index.search(
-        lexemes=lexemes,
+        keyword=keyword,
         statuses=tuple(params.statuses),
         latitude=params.latitude,
         longitude=params.longitude,

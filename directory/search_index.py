@@ -1,23 +1,23 @@
-"""The public search's in-memory index on PostgreSQL: exact counts for every filter value in a few
-milliseconds, whatever the size of the directory (ADR 0012).
+"""The public search's in-memory index: exact counts for every filter value in a few milliseconds,
+whatever the size of the directory (ADR 0012).
 
 Counting every match of a broad keyword or a big circle in the database costs 100-500 ms at 300,000
 services, however the rows are laid out (ADR 0011). So each process keeps, beside the database, a
-columnar copy of the search rows (`SearchEntry`, `SearchLocation` and the lexemes of the PostgreSQL
-full-text vectors) in NumPy arrays, and answers a search with set algebra on bit sets: the keyword
-matches are the intersection of the lexemes' posting lists (the same lexemes PostgreSQL's own
-`plainto_tsquery('english', ...)` gives), each filter is a bit set, and a count is a popcount.
+columnar copy of the search rows (`SearchEntry`, `SearchLocation`) in NumPy arrays, and answers a
+search with set algebra on bit sets: each filter is a bit set, and a count is a popcount. The words
+match as the database's own full-text search matches them: on PostgreSQL through the lexemes of its
+full-text vectors, kept as posting lists (the query's lexemes come from `plainto_tsquery('english',
+...)`); on SQLite, FTS5 gives the matching services at search time.
 
 The database stays the only source of truth. The index is built from it on the first search, and
 every search first compares its version with the database's (the newest id of the change log of
-migration 0007, read in the same query as the search terms): when something changed, it reads only
-the changed services (the log says which) before answering, so results and counts are always those
-of the committed data. Changed services get new slots (the old ones are marked dead) and a process
-rebuilds from scratch when a quarter of its slots are dead, when the log says "everything changed"
-(a full reindex or a TRUNCATE), or when the log no longer reaches back to its version.
+migrations 0007 and 0008, read in the same query as the search terms): when something changed, it
+reads only the changed services (the log says which) before answering, so results and counts are
+always those of the committed data. Changed services get new slots (the old ones are marked dead) and
+a process rebuilds from scratch when a quarter of its slots are dead, when the log says "everything
+changed" (a full reindex or a TRUNCATE), or when the log no longer reaches back to its version.
 
-Only on PostgreSQL (SQLite directories are small, and its search is fast enough in the database),
-only outside transactions that may still roll back (an index must never hold uncommitted data), and
+Only outside transactions that may still roll back (an index must never hold uncommitted data), and
 only for searches on the search rows alone: the ORUK API's filters by taxonomy term, organisation,
 modification time, opening hours or local authority read other tables, and go to the database.
 """
@@ -47,10 +47,14 @@ DEAD_SHARE = 0.25  # rebuild when this share of the slots hold replaced or delet
 STATUSES: tuple[str, ...] = tuple(Service.Status.values)
 # The search row columns the index keeps, as binary expressions (one string per column in load())
 # and their NumPy types; status becomes its position in STATUSES (-1: another value).
-_STATUS_CODE = "(coalesce(array_position(%s::text[], status::text), 0) - 1)::int2"
+_STATUS_CODE = (
+    "(CASE status "
+    + " ".join(f"WHEN '{status}' THEN {code}" for code, status in enumerate(STATUSES))
+    + " ELSE -1 END)"
+)
 _BINARY_COLUMNS: tuple[tuple[str, np.dtype[Any]], ...] = (
     ("int8send(service_id)", np.dtype(">i8")),
-    (f"int2send({_STATUS_CODE})", np.dtype(">i2")),
+    (f"int2send({_STATUS_CODE}::int2)", np.dtype(">i2")),
     ("int2send(minimum_age::int2)", np.dtype(">i2")),
     ("int2send(maximum_age::int2)", np.dtype(">i2")),
     ("boolsend(is_free)", np.dtype("?")),
@@ -78,11 +82,12 @@ _PLAIN_COLUMNS = (
 _LEXEME = re.compile(r"'((?:[^'\\]|''|\\.)*)'")
 
 Bits = np.ndarray  # a packed bit set: uint64 words, bit i of the set = slot i
+_NONE = np.zeros(0, dtype=np.int32)
 
 
 def available() -> bool:
     """Whether searches on this connection may use the index now."""
-    if not ENABLED or connection.vendor != "postgresql":
+    if not ENABLED or connection.vendor not in ("postgresql", "sqlite"):
         return False
     # Inside a transaction that may roll back, the rows read could vanish: use the database. The
     # outer blocks Django's TestCase opens for each test count as committed data (they are the test's
@@ -114,23 +119,24 @@ def begin_full_reindex() -> None:
 
 
 def end_full_reindex() -> None:
-    """...and log "everything changed" once, instead of the rows (every index rebuilds)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    """...and log "everything changed" once, instead of the rows (every index rebuilds). SQLite's
+    row triggers cannot be told to skip: its rows are logged, then deleted here."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("SELECT set_config('directory.full_reindex', 'off', true)")
-            cursor.execute("INSERT INTO directory_searchchange (service_id) VALUES (NULL) RETURNING id")
-            (marker,) = cursor.fetchone()
-            cursor.execute("DELETE FROM directory_searchchange WHERE id < %s", [marker])
+        cursor.execute("INSERT INTO directory_searchchange (service_id) VALUES (NULL)")
+        cursor.execute(
+            "DELETE FROM directory_searchchange WHERE id < (SELECT max(id) FROM directory_searchchange)"
+        )
 
 
 def prune_change_log() -> None:
     """Keep the newest KEEP_CHANGES log rows (an index missing the row it was built at rebuilds)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "DELETE FROM directory_searchchange WHERE id < (SELECT max(id) FROM directory_searchchange) - %s",
-                [KEEP_CHANGES],
-            )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM directory_searchchange WHERE id < (SELECT max(id) FROM directory_searchchange) - %s",
+            [KEEP_CHANGES],
+        )
 
 
 # --- Bit sets ---------------------------------------------------------------------------------
@@ -186,6 +192,15 @@ def query_lexemes(words: list[str]) -> tuple[str, ...]:
 
 
 # --- The index ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Keyword:
+    """What a search's words match, as slot arrays: every array in `required` must contain a
+    service (none: nothing matches); `in_names` holds, per word, the slots whose name has it."""
+
+    required: list[np.ndarray]
+    in_names: list[np.ndarray]
 
 
 @dataclass
@@ -257,6 +272,8 @@ class SearchIndex:
 
         Every column arrives as one binary string in name order (PostgreSQL's `*send` functions), so
         300,000 rows make no Python objects on the way to the arrays."""
+        if connection.vendor != "postgresql":
+            return cls._load_plain()
         index = cls()
         order = 'ORDER BY name_sort COLLATE "C", service_id'
         columns = ", ".join(
@@ -268,10 +285,7 @@ class SearchIndex:
             if outermost:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             index.version = current_version()
-            cursor.execute(
-                f"SELECT {columns} FROM directory_searchentry",  # noqa: S608 - constant SQL
-                [list(STATUSES)],
-            )
+            cursor.execute(f"SELECT {columns} FROM directory_searchentry")  # noqa: S608 - constant SQL
             blobs = cursor.fetchone()
             arrays = [
                 np.frombuffer(bytes(blob or b""), dtype=dtype).astype(dtype.newbyteorder("="))
@@ -293,6 +307,29 @@ class SearchIndex:
         index._derive()
         return index
 
+    @classmethod
+    def _load_plain(cls) -> SearchIndex:
+        """SQLite: the same columns as plain rows, in one read transaction (a snapshot in WAL mode).
+        Keywords are matched by FTS5 at search time, so there are no postings to read."""
+        index = cls()
+        with transaction.atomic(), connection.cursor() as cursor:
+            index.version = current_version()
+            cursor.execute(
+                f"SELECT {', '.join(_PLAIN_COLUMNS)} FROM directory_searchentry "  # noqa: S608 - constant SQL
+                "ORDER BY name_sort COLLATE BINARY, service_id"
+            )
+            rows = cursor.fetchall()
+            cursor.execute("SELECT service_id, latitude, longitude FROM directory_searchlocation")
+            locations = cursor.fetchall()
+        if rows:
+            index._append(*(np.array(values) for values in zip(*rows, strict=True)))
+        index.name_rank = np.arange(index.size, dtype=np.int64)
+        if locations:
+            sids, lats, lngs = (np.array(values) for values in zip(*locations, strict=True))
+            index._add_locations(sids.astype(np.int64), lats.astype(np.float64), lngs.astype(np.float64))
+        index._derive()
+        return index
+
     def _load_postings(self) -> None:
         """Each lexeme's slots, as one binary string of int4 slot numbers (PostgreSQL numbers the
         rows in the same name order as the slots), read through a server-side cursor a few lexemes
@@ -310,6 +347,34 @@ class SearchIndex:
                 )
                 for lexeme, blob in server:
                     target[lexeme] = np.sort(np.frombuffer(blob, dtype=">i4").astype(np.int32))
+
+    def keyword(self, words: list[str]) -> Keyword:
+        """PostgreSQL: the words' lexemes (PostgreSQL's own stemming) looked up in the postings.
+        SQLite: FTS5 itself gives the services that match and those whose name has each word."""
+        if connection.vendor == "postgresql":
+            lexemes = query_lexemes(words)
+            required = [self.postings.get(lexeme, _NONE) for lexeme in lexemes]
+            named = [self.name_postings[lexeme] for lexeme in lexemes if lexeme in self.name_postings]
+            return Keyword(required, named)
+        return self._fts5_keyword(words)
+
+    def _fts5_keyword(self, words: list[str]) -> Keyword:
+        table = "directory_searchentry_fts"
+        phrases = ['"{}"'.format(w.replace('"', "")) for w in words]
+        queries = [" ".join(phrases)] + [f"name_sort : {phrase}" for phrase in phrases]
+        union = " UNION ALL ".join(
+            f"SELECT {n}, rowid FROM {table} WHERE {table} MATCH %s"  # noqa: S608 - constant SQL
+            for n in range(len(queries))
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(union, queries)
+            rows = cursor.fetchall()
+        found: list[list[int]] = [[] for _ in queries]
+        for n, sid in rows:
+            found[n].append(sid)
+        slots = [self.slots_of(np.array(ids, dtype=np.int64)) for ids in found]
+        required = slots[0]
+        return Keyword([np.sort(required[required >= 0])], slots[1:])
 
     def slots_of(self, service_ids: np.ndarray) -> np.ndarray:
         """The live slot of each service id (-1: none)."""
@@ -412,68 +477,80 @@ class SearchIndex:
     def refresh(self, changed: list[int]) -> None:
         """Read these services' rows again (new slots; the old ones die; deleted services just die)."""
         ids = sorted(set(changed))
-        select = ", ".join(_PLAIN_COLUMNS)
+        postgres = connection.vendor == "postgresql"
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {select} FROM directory_searchentry "  # noqa: S608 - constant SQL
-                "WHERE service_id = ANY(%s) ORDER BY service_id",
-                [list(STATUSES), ids],
+            rows = _rows_for(
+                cursor,
+                f"SELECT {', '.join(_PLAIN_COLUMNS)} FROM directory_searchentry WHERE service_id IN ",  # noqa: S608
+                ids,
             )
-            rows = cursor.fetchall()
+            rows.sort()
             gone = self.slots_of(np.array(ids, dtype=np.int64))
             gone = gone[gone >= 0]
             self.dead += int(np.count_nonzero(self.alive[gone]))
             self.alive[gone] = False
             self._index_live()
-            columns = [np.array(values) for values in zip(*rows, strict=True)] if rows else []
             if rows:
-                self._append(*columns)
+                self._append(*(np.array(values) for values in zip(*rows, strict=True)))
             present = [row[0] for row in rows]
-            cursor.execute(
-                "SELECT service_id, tsvector_to_array(search_vector), tsvector_to_array(name_vector) "
-                "FROM directory_searchentry WHERE service_id = ANY(%s)",
-                [present],
+            if postgres:
+                self._add_postings(
+                    _rows_for(
+                        cursor,
+                        "SELECT service_id, tsvector_to_array(search_vector), tsvector_to_array(name_vector) "
+                        "FROM directory_searchentry WHERE service_id IN ",
+                        present,
+                    )
+                )
+            locations = _rows_for(
+                cursor,
+                "SELECT service_id, latitude, longitude FROM directory_searchlocation WHERE service_id IN ",
+                present,
             )
-            added: dict[str, list[int]] = {}
-            added_names: dict[str, list[int]] = {}
-            for sid, lexemes, name_lexemes in cursor.fetchall():
-                slot = int(self.slots_of(np.array([sid], dtype=np.int64))[0])
-                if slot < 0:
-                    continue
-                for lexeme in lexemes or ():
-                    added.setdefault(lexeme, []).append(slot)
-                for lexeme in name_lexemes or ():
-                    added_names.setdefault(lexeme, []).append(slot)
-            for target, more in ((self.postings, added), (self.name_postings, added_names)):
-                for lexeme, new in more.items():
-                    old = target.get(lexeme)
-                    fresh = np.array(sorted(new), dtype=np.int32)
-                    target[lexeme] = fresh if old is None else np.concatenate([old, fresh])
-            cursor.execute(
-                "SELECT service_id, latitude, longitude FROM directory_searchlocation WHERE service_id = ANY(%s)",
-                [present],
-            )
-            locations = cursor.fetchall()
             if locations:
                 sids, lats, lngs = (np.array(values) for values in zip(*locations, strict=True))
                 self._add_locations(sids.astype(np.int64), lats.astype(np.float64), lngs.astype(np.float64))
-            # Names may have changed: the name order of every live service, again in one string.
-            cursor.execute(
-                "SELECT string_agg(int8send(service_id), ''::bytea "  # noqa: S608 - constant SQL
-                'ORDER BY name_sort COLLATE "C", service_id) FROM directory_searchentry'
-            )
-            (blob,) = cursor.fetchone()
-        ordered = self.slots_of(np.frombuffer(bytes(blob or b""), dtype=">i8").astype(np.int64))
+            # Names may have changed: the name order of every live service, read again.
+            if postgres:
+                cursor.execute(
+                    "SELECT string_agg(int8send(service_id), ''::bytea "  # noqa: S608 - constant SQL
+                    'ORDER BY name_sort COLLATE "C", service_id) FROM directory_searchentry'
+                )
+                (blob,) = cursor.fetchone()
+                in_order = np.frombuffer(bytes(blob or b""), dtype=">i8").astype(np.int64)
+            else:
+                cursor.execute(
+                    "SELECT service_id FROM directory_searchentry ORDER BY name_sort COLLATE BINARY, service_id"
+                )
+                in_order = np.array([sid for (sid,) in cursor.fetchall()], dtype=np.int64)
+        ordered = self.slots_of(in_order)
         self.name_rank = np.full(self.size, np.iinfo(np.int64).max)
         self.name_rank[ordered[ordered >= 0]] = np.arange(ordered.size)[ordered >= 0]
         self._derive()
+
+    def _add_postings(self, rows: list[tuple[Any, ...]]) -> None:
+        added: dict[str, list[int]] = {}
+        added_names: dict[str, list[int]] = {}
+        for sid, lexemes, name_lexemes in rows:
+            slot = int(self.slots_of(np.array([sid], dtype=np.int64))[0])
+            if slot < 0:
+                continue
+            for lexeme in lexemes or ():
+                added.setdefault(lexeme, []).append(slot)
+            for lexeme in name_lexemes or ():
+                added_names.setdefault(lexeme, []).append(slot)
+        for target, more in ((self.postings, added), (self.name_postings, added_names)):
+            for lexeme, new in more.items():
+                old = target.get(lexeme)
+                fresh = np.array(sorted(new), dtype=np.int32)
+                target[lexeme] = fresh if old is None else np.concatenate([old, fresh])
 
     # -- searching --
 
     def search(
         self,
         *,
-        lexemes: tuple[str, ...] | None,
+        keyword: Keyword | None,
         statuses: tuple[str, ...],
         latitude: float | None,
         longitude: float | None,
@@ -486,7 +563,7 @@ class SearchIndex:
         limit: int,
         facets: bool,
     ) -> IndexAnswer:
-        """`lexemes`: all must match (None: no keyword condition; empty: nothing matches).
+        """`keyword`: what the words match (None: no keyword condition).
         `filters`: group -> ("age", (low, high)) | ("needs"/"categories"/"days", mask) |
         ("cost", is_free) | ("delivery", [values]), as in directory.search."""
         size, words = self.size, self.words
@@ -496,14 +573,10 @@ class SearchIndex:
             if status in self.status_bits:
                 chosen |= self.status_bits[status]
         base &= chosen
-        if lexemes is not None:
-            if not lexemes:  # only stop words: PostgreSQL matches nothing
+        if keyword is not None:
+            if not keyword.required:  # only stop words: nothing matches
                 base[:] = 0
-            for lexeme in lexemes:
-                slots = self.postings.get(lexeme)
-                if slots is None:
-                    base[:] = 0
-                    break
+            for slots in keyword.required:
                 base &= _from_slots(slots, size, words)
         nearest: np.ndarray | None = None
         if latitude is not None and longitude is not None:
@@ -554,7 +627,7 @@ class SearchIndex:
         hits: list[tuple[int, float | None]] = []
         if total and offset < total:
             slots = np.flatnonzero(_unpack(everything, size))
-            order = self._order(slots, lexemes, nearest, sort, offset + limit)
+            order = self._order(slots, keyword, nearest, sort, offset + limit)
             page = slots[order[offset : offset + limit]]
             for slot in page.tolist():
                 distance = None
@@ -599,22 +672,20 @@ class SearchIndex:
     def _order(
         self,
         slots: np.ndarray,
-        lexemes: tuple[str, ...] | None,
+        keyword: Keyword | None,
         nearest: np.ndarray | None,
         sort: str,
         wanted: int,
     ) -> np.ndarray:
         """Indexes into `slots` of the first `wanted` in the search's order."""
         rank = self.name_rank[slots]
-        if sort == "relevance" and lexemes:
+        if sort == "relevance" and keyword is not None and keyword.required:
             # Services whose name has more of the words first, then by name.
             score = np.zeros(slots.size, dtype=np.int64)
-            for lexeme in lexemes:
-                named = self.name_postings.get(lexeme)
-                if named is not None:
-                    in_name = np.zeros(self.size, dtype=bool)
-                    in_name[named] = True
-                    score += in_name[slots]
+            for named in keyword.in_names:
+                in_name = np.zeros(self.size, dtype=bool)
+                in_name[named[named >= 0]] = True
+                score += in_name[slots]
             return _smallest(-score * (self.size + 1) + rank, wanted)
         if nearest is not None and sort in ("distance", "relevance"):
             d2 = nearest[slots]
@@ -633,6 +704,16 @@ def _smallest(keys: np.ndarray, wanted: int) -> np.ndarray:
         part = np.argpartition(keys, wanted - 1)[:wanted]
         return part[np.argsort(keys[part], kind="stable")]
     return np.argsort(keys, kind="stable")
+
+
+def _rows_for(cursor: Any, sql: str, ids: list[int], chunk: int = 500) -> list[tuple[Any, ...]]:
+    """`sql` ending in "IN " for these ids, in chunks (SQLite limits the number of parameters)."""
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        cursor.execute(sql + "(" + ", ".join(["%s"] * len(part)) + ")", part)
+        rows += cursor.fetchall()
+    return rows
 
 
 # --- One index per process and database -------------------------------------------------------

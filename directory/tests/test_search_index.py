@@ -1,5 +1,5 @@
-"""The in-memory search index (PostgreSQL, ADR 0012): it answers every public search exactly as the
-database does, and never answers from data other than the committed search rows."""
+"""The in-memory search index (ADR 0012), on both engines: it answers every public search exactly as
+the database does, and never answers from data other than the committed search rows."""
 
 from __future__ import annotations
 
@@ -22,9 +22,10 @@ from directory.testing import (
     TaxonomyTermFactory,
 )
 
-pytestmark = [
+pytestmark = pytest.mark.django_db
+# Real concurrent connections: SQLite's in-memory test database is not shared between connections.
+needs_postgres = [
     pytest.mark.postgres,
-    pytest.mark.django_db,
     pytest.mark.skipif(getattr(settings, "DB_VENDOR", "") != "postgresql", reason="needs PostgreSQL"),
 ]
 
@@ -111,13 +112,17 @@ def test_the_index_gives_the_databases_answer_to_every_kind_of_search():
     mismatches = []
     for params in searches:
         from_index, from_database = both_ways(params)
-        # Relevance puts services whose name has more of the words first on both, but the database
-        # ranks ties within that by cover density: compare relevance pages as sets of the whole list.
+        # Relevance puts services whose name has more of the words first on both, but PostgreSQL's
+        # database path ranks ties within that by cover density, and SQLite's by bm25 over the whole
+        # text: compare relevance results as sets of the whole list.
         ordered = not (params.text and params.sort == "relevance")
         if not ordered:
             whole = replace(params, page=1, per_page=100)
             from_index, from_database = both_ways(whole)
-        if summary(from_index, ordered=ordered) != summary(from_database, ordered=ordered):
+        expected, got = summary(from_database, ordered=ordered), summary(from_index, ordered=ordered)
+        if not ordered and from_database.total > 100:
+            expected["hits"] = got["hits"] = None  # a page of a longer list: the sets may differ
+        if got != expected:
             mismatches.append(params)
     assert not mismatches
     assert search_services(ServiceSearch(text="autism")).total > 10  # the searches found things
@@ -258,6 +263,8 @@ def test_tsquery_text_is_read_back_into_lexemes():
 
 
 @pytest.mark.django_db(transaction=True)
+@needs_postgres[0]
+@needs_postgres[1]
 def test_a_web_process_builds_its_index_as_it_starts(settings):
     need_term()
     ServiceFactory(name="Autism support group")
@@ -277,6 +284,8 @@ def test_a_web_process_builds_its_index_as_it_starts(settings):
 
 
 @pytest.mark.django_db(transaction=True)
+@needs_postgres[0]
+@needs_postgres[1]
 def test_writers_log_in_commit_order_so_an_index_never_skips_a_change():
     """A writer that starts while another is uncommitted waits for it before changing anything, so its
     log ids come after all of the first writer's, even those the first writer logs later. (Were it
