@@ -65,20 +65,21 @@ _BINARY_COLUMNS: tuple[tuple[str, np.dtype[Any]], ...] = (
     ("int8send(needs_mask)", np.dtype(">i8")),
     ("int8send(categories_mask)", np.dtype(">i8")),
 )
-# The same columns as plain values, for reading a few changed rows.
-_PLAIN_COLUMNS = (
-    "service_id",
-    _STATUS_CODE,
-    "minimum_age",
-    "maximum_age",
-    "is_free",
-    "in_person",
-    "online",
-    "by_phone",
-    "days_mask",
-    "needs_mask",
-    "categories_mask",
+# The same columns as plain values (for reading a few changed rows), with the attribute each fills.
+_COLUMN_ATTRIBUTES = (
+    ("service_id", "service_ids"),
+    (_STATUS_CODE, "status"),
+    ("minimum_age", "minimum_age"),
+    ("maximum_age", "maximum_age"),
+    ("is_free", "is_free"),
+    ("in_person", "in_person"),
+    ("online", "online"),
+    ("by_phone", "by_phone"),
+    ("days_mask", "days"),
+    ("needs_mask", "needs"),
+    ("categories_mask", "categories"),
 )
+_PLAIN_COLUMNS = tuple(column for column, _ in _COLUMN_ATTRIBUTES)
 _LEXEME = re.compile(r"'((?:[^'\\]|''|\\.)*)'")
 
 Bits = np.ndarray  # a packed bit set: uint64 words, bit i of the set = slot i
@@ -396,20 +397,7 @@ class SearchIndex:
             old = old[old >= 0]
             self.dead += int(np.count_nonzero(self.alive[old]))
             self.alive[old] = False
-        names = [
-            "service_ids",
-            "status",
-            "minimum_age",
-            "maximum_age",
-            "is_free",
-            "in_person",
-            "online",
-            "by_phone",
-            "days",
-            "needs",
-            "categories",
-        ]
-        for name, values in zip(names, columns, strict=True):
+        for (_, name), values in zip(_COLUMN_ATTRIBUTES, columns, strict=True):
             current = getattr(self, name)
             setattr(self, name, np.concatenate([current, values.astype(current.dtype)]))
         self.alive = np.concatenate([self.alive, np.ones(count, dtype=bool)])
