@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -919,6 +920,12 @@ FACET_COLUMNS = (
     "maximum_age",
 )
 _DELIVERY_INDEX = {"in_person": IN_PERSON, "online": ONLINE, "phone": BY_PHONE}
+# Bit-mask filter groups: (SearchEntry column, position in a facet row).
+_MASK_COLUMNS = {
+    "needs": ("needs_mask", NEEDS),
+    "categories": ("categories_mask", CATEGORIES),
+    "days": ("days_mask", DAYS_MASK),
+}
 Predicate = Callable[[tuple[Any, ...]], bool]
 
 
@@ -927,39 +934,47 @@ def _bits_q(column: str, mask: int) -> Q:
 
 
 def _facet_filters(params: ServiceSearch, terms: _Terms) -> dict[str, tuple[Q, Predicate]]:
-    """The faceted filters, one per filter group: a Q (for the page query) and the same rule as a
-    predicate on a facet row (for the counts)."""
+    """The faceted filters (`_index_filters`), one per filter group, for the database: a Q (for the
+    page query) and the same rule as a predicate on a facet row (for the counts)."""
     filters: dict[str, tuple[Q, Predicate]] = {}
-    low, high = params.minimum_age, params.maximum_age
-    if low is not None or high is not None:
-        q = Q()
-        if low is not None:
-            q &= Q(maximum_age__gte=low)
-        if high is not None:
-            q &= Q(minimum_age__lte=high)
-        filters["age"] = (
-            q,
-            lambda r: (low is None or r[MAX_AGE] >= low) and (high is None or r[MIN_AGE] <= high),
-        )
-    if params.needs:
-        needs = _mask(params.needs, terms.needs)
-        filters["needs"] = (_bits_q("needs_mask", needs), lambda r: bool(r[NEEDS] & needs))
-    if params.categories:
-        cats = _mask(params.categories, terms.categories)
-        filters["categories"] = (_bits_q("categories_mask", cats), lambda r: bool(r[CATEGORIES] & cats))
-    if params.is_free is not None:
-        free = params.is_free
-        filters["cost"] = (Q(is_free=free), lambda r: bool(r[FREE]) == free)
-    if params.delivery:
-        q = Q()
-        for value in params.delivery:
-            q |= Q(**{DELIVERY[value][0]: True})
-        indexes = [_DELIVERY_INDEX[value] for value in params.delivery]
-        filters["delivery"] = (q, lambda r: any(r[i] for i in indexes))
-    if params.days:
-        days = sum(1 << DAYS.index(d) for d in params.days)
-        filters["days"] = (_bits_q("days_mask", days), lambda r: bool(r[DAYS_MASK] & days))
+    for group, value in _index_filters(params, terms).items():
+        if group == "age":
+            low, high = value
+            q = Q()
+            if low is not None:
+                q &= Q(maximum_age__gte=low)
+            if high is not None:
+                q &= Q(minimum_age__lte=high)
+            filters[group] = (q, partial(_age_overlaps, low, high))
+        elif group in _MASK_COLUMNS:
+            column, index = _MASK_COLUMNS[group]
+            filters[group] = (_bits_q(column, value), partial(_has_bits, index, value))
+        elif group == "cost":
+            filters[group] = (Q(is_free=value), partial(_costs, value))
+        else:  # delivery
+            q = Q()
+            for delivery in value:
+                q |= Q(**{DELIVERY[delivery][0]: True})
+            indexes = [_DELIVERY_INDEX[delivery] for delivery in value]
+            filters[group] = (q, partial(_any_of, indexes))
     return filters
+
+
+# The filters' rules on a facet row (FACET_COLUMNS + count), for _facet_filters.
+def _age_overlaps(low: int | None, high: int | None, row: tuple[Any, ...]) -> bool:
+    return (low is None or row[MAX_AGE] >= low) and (high is None or row[MIN_AGE] <= high)
+
+
+def _has_bits(index: int, mask: int, row: tuple[Any, ...]) -> bool:
+    return bool(row[index] & mask)
+
+
+def _costs(free: bool, row: tuple[Any, ...]) -> bool:
+    return bool(row[FREE]) == free
+
+
+def _any_of(indexes: list[int], row: tuple[Any, ...]) -> bool:
+    return any(row[i] for i in indexes)
 
 
 def _selected(params: ServiceSearch, group: str) -> set[str]:

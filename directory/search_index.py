@@ -45,41 +45,36 @@ MAX_CHANGES = 20_000  # more changed services than this since the index was buil
 DEAD_SHARE = 0.25  # rebuild when this share of the slots hold replaced or deleted services
 
 STATUSES: tuple[str, ...] = tuple(Service.Status.values)
-# The search row columns the index keeps, as binary expressions (one string per column in load())
-# and their NumPy types; status becomes its position in STATUSES (-1: another value).
+# The search row columns the index keeps: (SQL, the attribute it fills, its PostgreSQL type); status
+# becomes its position in STATUSES (-1: another value).
 _STATUS_CODE = (
     "(CASE status "
     + " ".join(f"WHEN '{status}' THEN {code}" for code, status in enumerate(STATUSES))
     + " ELSE -1 END)"
 )
-_BINARY_COLUMNS: tuple[tuple[str, np.dtype[Any]], ...] = (
-    ("int8send(service_id)", np.dtype(">i8")),
-    (f"int2send({_STATUS_CODE}::int2)", np.dtype(">i2")),
-    ("int2send(minimum_age::int2)", np.dtype(">i2")),
-    ("int2send(maximum_age::int2)", np.dtype(">i2")),
-    ("boolsend(is_free)", np.dtype("?")),
-    ("boolsend(in_person)", np.dtype("?")),
-    ("boolsend(online)", np.dtype("?")),
-    ("boolsend(by_phone)", np.dtype("?")),
-    ("int2send(days_mask::int2)", np.dtype(">i2")),
-    ("int8send(needs_mask)", np.dtype(">i8")),
-    ("int8send(categories_mask)", np.dtype(">i8")),
+_COLUMNS = (
+    ("service_id", "service_ids", "int8"),
+    (_STATUS_CODE, "status", "int2"),
+    ("minimum_age", "minimum_age", "int2"),
+    ("maximum_age", "maximum_age", "int2"),
+    ("is_free", "is_free", "bool"),
+    ("in_person", "in_person", "bool"),
+    ("online", "online", "bool"),
+    ("by_phone", "by_phone", "bool"),
+    ("days_mask", "days", "int2"),
+    ("needs_mask", "needs", "int8"),
+    ("categories_mask", "categories", "int8"),
 )
-# The same columns as plain values (for reading a few changed rows), with the attribute each fills.
-_COLUMN_ATTRIBUTES = (
-    ("service_id", "service_ids"),
-    (_STATUS_CODE, "status"),
-    ("minimum_age", "minimum_age"),
-    ("maximum_age", "maximum_age"),
-    ("is_free", "is_free"),
-    ("in_person", "in_person"),
-    ("online", "online"),
-    ("by_phone", "by_phone"),
-    ("days_mask", "days"),
-    ("needs_mask", "needs"),
-    ("categories_mask", "categories"),
+_PLAIN_COLUMNS = tuple(column for column, _, _ in _COLUMNS)  # for reading a few changed rows
+# For a build: each column as one binary string (`int8send` and so on) and its NumPy type.
+_NUMPY_TYPES: dict[str, np.dtype[Any]] = {
+    "int8": np.dtype(">i8"),
+    "int2": np.dtype(">i2"),
+    "bool": np.dtype("?"),
+}
+_BINARY_COLUMNS: tuple[tuple[str, np.dtype[Any]], ...] = tuple(
+    (f"{kind}send(({column})::{kind})", _NUMPY_TYPES[kind]) for column, _, kind in _COLUMNS
 )
-_PLAIN_COLUMNS = tuple(column for column, _ in _COLUMN_ATTRIBUTES)
 _LEXEME = re.compile(r"'((?:[^'\\]|''|\\.)*)'")
 
 Bits = np.ndarray  # a packed bit set: uint64 words, bit i of the set = slot i
@@ -386,7 +381,7 @@ class SearchIndex:
         return np.where(hit, self.live_slots[where] if found else -1, -1)
 
     def _append(self, *columns: np.ndarray) -> np.ndarray:
-        """New slots for these entries (columns in _BINARY_COLUMNS order); returns the slots."""
+        """New slots for these entries (columns in _COLUMNS order); returns the slots."""
         sids = columns[0].astype(np.int64)
         count = sids.size
         slots = np.arange(self.size, self.size + count, dtype=np.int64)
@@ -397,7 +392,7 @@ class SearchIndex:
             old = old[old >= 0]
             self.dead += int(np.count_nonzero(self.alive[old]))
             self.alive[old] = False
-        for (_, name), values in zip(_COLUMN_ATTRIBUTES, columns, strict=True):
+        for (_, name, _), values in zip(_COLUMNS, columns, strict=True):
             current = getattr(self, name)
             setattr(self, name, np.concatenate([current, values.astype(current.dtype)]))
         self.alive = np.concatenate([self.alive, np.ones(count, dtype=bool)])
@@ -477,7 +472,6 @@ class SearchIndex:
             gone = gone[gone >= 0]
             self.dead += int(np.count_nonzero(self.alive[gone]))
             self.alive[gone] = False
-            self._index_live()
             if rows:
                 self._append(*(np.array(values) for values in zip(*rows, strict=True)))
             present = [row[0] for row in rows]
