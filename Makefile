@@ -11,13 +11,26 @@ help:
 	@echo "make test   run the whole test suite (SQLite unless DATABASE_URL is set)"
 	@echo "make lint   ruff, mypy and the migrations check"
 	@echo "make bench  search and dashboard benchmarks (see bench/README.md)"
+	@echo "make lock   update the dependency locks after changing pyproject.toml (UPGRADE=--upgrade for newer versions)"
 
-# Python environment: rebuilt when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml
+# Python environment, installed from the hashed lock (every package pinned and checked), then the project
+# itself without dependencies; rebuilt when the lock or pyproject.toml changes.
+# requirements.txt: what the product needs to run; requirements-dev.txt: that plus the test and lint tools.
+LOCK := requirements-dev.txt
+$(VENV)/.installed: $(LOCK) pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
+
+# Update the locks after changing the dependencies in pyproject.toml (needs PyPI). For Python 3.12 and
+# newer on any platform; the runtime lock takes the same versions as the development lock.
+UV := $(VENV)/bin/uv
+LOCK_ARGS := --universal --python-version 3.12 --generate-hashes --quiet --custom-compile-command "make lock"
+lock:
+	@test -x $(UV) || $(MAKE) --no-print-directory install
+	$(UV) pip compile pyproject.toml --extra dev $(LOCK_ARGS) $(UPGRADE) -o requirements-dev.txt
+	$(UV) pip compile pyproject.toml -c requirements-dev.txt $(LOCK_ARGS) -o requirements.txt
 
 # NHS.UK frontend from the npm registry, served through Django's static files.
 node_modules/.installed: package.json package-lock.json
@@ -56,4 +69,4 @@ lint: install
 bench: static
 	$(PY) -m bench $(BENCH_ARGS)
 
-.PHONY: help install static run test test-browser lint bench
+.PHONY: help install lock static run test test-browser lint bench
