@@ -143,6 +143,8 @@ class OIDCBackend(OIDCAuthenticationBackend):
     def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
         email = str(claims.get("email") or "")
         users = self.UserModel.objects.filter(email__iexact=email, is_active=True)
+        if not settings.DEMO_MODE:
+            users = users.exclude(is_demo=True)  # demo accounts sign in only in demo mode
         if not users.exists():
             self._refuse("unknown", email)
         return users

@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -187,6 +188,7 @@ TASKS = {
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.DemoAccountsOffBackend",  # before ModelBackend: refuses demo accounts unless DEMO_MODE
     "django.contrib.auth.backends.ModelBackend",
     "accounts.oidc.OIDCBackend",  # does nothing unless OIDC_ISSUER is set
 ]
@@ -228,12 +230,25 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_HTTPS = env_bool("SECURE_HTTPS", not (DEMO_MODE or DEBUG or TESTING))
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_HTTPS
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = 31536000 if SECURE_HTTPS else 0
+# Plain HTTP is redirected to HTTPS, except the load balancer's health check. Behind a proxy that ends
+# TLS, set BEHIND_PROXY=true so the proxy's X-Forwarded-Proto says the request came over HTTPS.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE_HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# HSTS: browsers use only HTTPS for a year, on every subdomain too. Preloading is a decision for whoever
+# owns the domain (it is hard to undo and covers every subdomain), so it is off unless they ask for it.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]  # preload off on purpose, above
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 X_FRAME_OPTIONS = "DENY"
+# Cache-Control: no-store on every response to a signed-in person and on every response under these
+# paths (the APIs and sign-in), so no browser or proxy keeps a copy of a child's record
+# (core.middleware.NoStoreMiddleware). NO_STORE_PATHS="" with NO_STORE_SIGNED_IN=false turns it off.
+NO_STORE_SIGNED_IN = env_bool("NO_STORE_SIGNED_IN", True)
+NO_STORE_PATHS = env_list("NO_STORE_PATHS", "/api/,/accounts/,/django-admin/")
 
 # Content Security Policy (Django's own middleware): no inline script without the page's nonce.
 SECURE_CSP = {

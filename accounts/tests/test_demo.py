@@ -90,13 +90,25 @@ def test_a_reviewer_can_sign_in_as_any_demo_person_in_demo_mode():
     assert getattr(client.get("/").wsgi_request.user, "email", None) == "dco@example.org"
 
 
-def test_demo_people_are_refused_when_demo_mode_is_off():
+def test_demo_people_fail_at_the_password_step_when_demo_mode_is_off():
     demo.load()
     client = Client()
     with override_settings(DEMO_MODE=False):
-        response = sign_in_as(client, "dco@example.org")
-    assert response.status_code == 200 and "The security code is not right" in response.text
+        response = client.post(
+            "/accounts/sign-in/", {"username": "dco@example.org", "password": demo.DEMO_PASSWORD}
+        )
+        # The right password, and still the password page with its usual error: no security-code step.
+        assert response.status_code == 200
+        assert "Enter a correct email address and password" in response.text
+        assert client.get("/accounts/sign-in/security-code/")["Location"] == "/accounts/sign-in/"
+        response = client.post("/accounts/sign-in/security-code/", {"token": demo_code()})
+        assert response.status_code == 302 and response["Location"] == "/accounts/sign-in/"
     assert not client.get("/").wsgi_request.user.is_authenticated
+    # The same account passes the password step in demo mode.
+    response = client.post(
+        "/accounts/sign-in/", {"username": "dco@example.org", "password": demo.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == "/accounts/sign-in/security-code/"
 
 
 def test_demo_api_tokens_work_only_in_demo_mode():
