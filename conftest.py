@@ -38,7 +38,7 @@ def _fresh_search_index() -> Iterator[None]:
     built inside one test must not be taken as current in the next. (Outside tests an index only
     ever reads committed rows.)"""
     yield
-    from directory import search_index
+    from directory.search import index as search_index
 
     search_index.forget()
 

@@ -11,7 +11,7 @@ import importlib
 import sys
 
 BENCHMARKS = {
-    "search": "bench.search",  # public directory search (directory/search.py)
+    "search": "bench.search",  # public directory search (directory/search/)
     "advice": "bench.advice_casework",  # DCO dashboard page and reads, LA API list (advice/)
 }
 

@@ -118,8 +118,8 @@ def _run_child(engine: str, size: int, args: argparse.Namespace) -> dict[str, An
     from django.db import connection
     from django.test import Client
 
-    from directory import search_index
     from directory.models import Postcode, SearchEntry, Service
+    from directory.search import index as search_index
     from directory.search import reindex_services, search_services
 
     generate_s = reindex_s = 0.0

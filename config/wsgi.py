@@ -7,6 +7,6 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
 
-from directory.search_index import warm_in_background  # noqa: E402 - needs Django set up
+from directory.search.index import warm_in_background  # noqa: E402 - needs Django set up
 
 warm_in_background()

@@ -423,7 +423,7 @@ class SearchEntry(models.Model):
 
     Maintained by `directory.search.reindex_services()`, which every service function that changes a
     service calls. Engine-specific full-text search (PostgreSQL tsvector, SQLite FTS5) hangs off
-    `document`; see directory/search.py.
+    `document`; see directory/search/.
     """
 
     service = models.OneToOneField(

@@ -1,7 +1,7 @@
 """Distances on the Earth's surface for postcode search. Pure functions, no Django.
 
 The haversine formula on a sphere of the mean Earth radius is accurate to about 0.5% — far better
-than a postcode centroid is — and is what the database computes too (directory/search.py), so the
+than a postcode centroid is — and is what the database computes too (directory/search/places.py), so the
 distance a family sees on a page and the order the results come in always agree.
 """
 
@@ -77,7 +77,7 @@ def degree_lengths_m(latitude: float) -> tuple[float, float]:
 def local_distance_m(lat0: float, lng0: float, lat: float, lng: float) -> float:
     """Distance from (lat0, lng0) on a flat map drawn at lat0: within 0.5% of the great-circle
     distance up to 100 km in Britain, and only arithmetic, so a database can compute it for every
-    candidate row without trigonometry (see directory/search.py). Use this wherever a distance is
+    candidate row without trigonometry (see directory/search/places.py). Use this wherever a distance is
     shown next to search results, so the numbers agree with the order."""
     per_lat, per_lng = degree_lengths_m(lat0)
     return math.hypot((lat - lat0) * per_lat, (lng - lng0) * per_lng)

@@ -3,7 +3,7 @@
 from django.db import migrations, models
 
 
-# --- Engine-specific full-text search (added by hand; see directory/search.py) -----------------
+# --- Engine-specific full-text search (added by hand; see directory/search/) -----------------
 
 POSTGRES_FORWARD = [
     """ALTER TABLE directory_searchentry ADD COLUMN IF NOT EXISTS search_vector tsvector

@@ -6,7 +6,7 @@ from django.db import migrations
 # PostgreSQL only (SQLite needs nothing): keep directory_searchentry's heap rows narrow, so counting
 # and grouping the matching entries reads a few dozen bytes per row instead of ~1.3 KB (the long
 # `document` and `search_vector` move to TOAST), and add a small name-only tsvector with its own GIN
-# index for ranking name matches first without reading the long vector. See directory/search.py.
+# index for ranking name matches first without reading the long vector. See directory/search/.
 POSTGRES_FORWARD = [
     "ALTER TABLE directory_searchentry SET (toast_tuple_target = 128)",
     """ALTER TABLE directory_searchentry ADD COLUMN IF NOT EXISTS name_vector tsvector

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-# A version stamp for the search rows, so search results can be cached exactly (directory/search.py):
+# A version stamp for the search rows, so search results can be cached exactly (directory/search/):
 # any statement that changes directory_searchentry or directory_searchlocation (reindex, cascade
 # delete, truncate) stores a new number from a sequence in the one row of directory_searchversion, in
 # the same transaction. Sequence numbers are never handed out twice, even after a rollback, so a

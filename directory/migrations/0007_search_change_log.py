@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-# A log of which services' search rows changed, for the in-memory search index (directory/search_index.py,
+# A log of which services' search rows changed, for the in-memory search index (directory/search/index.py,
 # ADR 0012), which applies only the changes since the data it was built from.
 #
 # 1. The version stamp triggers of migration 0006 now fire BEFORE each statement, so a transaction

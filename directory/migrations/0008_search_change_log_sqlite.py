@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-# The in-memory search index's change log on SQLite (directory/search_index.py, ADR 0012): row
+# The in-memory search index's change log on SQLite (directory/search/index.py, ADR 0012): row
 # triggers log the service id of every inserted, updated or deleted search row. SQLite has one writer
 # at a time, so ids follow commit order. directory.search.SQLITE_CHANGE_LOG holds the same statements
 # and recreates the triggers on a full reindex (a migration that remakes the table drops them).

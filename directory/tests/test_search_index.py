@@ -11,9 +11,10 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 
-from directory import demo, search_index
+from directory import demo
 from directory.models import Postcode, SearchEntry, Service, Taxonomy, TaxonomyTerm
 from directory.search import ServiceSearch, reindex_services, search_services
+from directory.search import index as search_index
 from directory.testing import (
     LocationFactory,
     ServiceAtLocationFactory,
