@@ -77,3 +77,39 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def personas(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    """The shared test personas and their records (tests/personas.py), built once per module.
+
+    They are made inside a transaction that is rolled back when the module's tests are done; each
+    test (marked django_db) runs in a savepoint inside it, so its own changes roll back as usual.
+    Not for `transaction=True` tests or live-server browser tests, which need committed data.
+    """
+    from django.db import transaction
+    from django.test import override_settings
+
+    from tests.personas import build_personas
+
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("persona-uploads"))
+    media.enable()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = build_personas()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            media.disable()
+            raise
+    try:
+        yield world
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+        media.disable()
