@@ -59,7 +59,7 @@ from advice.models import (
 from audit.services import record_access
 from children.forms import FindChildForm, SameChildForm
 from children.models import ChildOrYoungPerson
-from children.services import find_matches, record_child
+from children.services import match_child, record_child
 from core.date_input import DateField
 
 PAGE_SIZE = 50
@@ -224,13 +224,16 @@ def request_new(request: HttpRequest) -> HttpResponse:
             "school_or_setting_name": data["school_or_setting_name"],
             "local_authority": data["local_authority"].pk,
         }
-        matches = find_matches(
+        match = match_child(
+            local_authority=data["local_authority"],
             nhs_number=data["nhs_number"],
             given_name=data["given_name"],
             family_name=data["family_name"],
             date_of_birth=data["date_of_birth"],
         )
-        if matches:
+        # Only the LA's own record is ever offered (ADR 0013): the next page is the same whether or
+        # not anyone else holds this child.
+        if match.own is not None:
             return redirect("advice:request-new-match")
         return _record_child_and_continue(request)
     return _render(request, "advice/request_new.html", {"form": form})
@@ -245,13 +248,23 @@ def _details_from_session(request: HttpRequest) -> dict[str, Any]:
     return details
 
 
-def _record_child_and_continue(request: HttpRequest) -> HttpResponse:
-    details = _details_from_session(request)
+def _session_la(request: HttpRequest, details: dict[str, Any]) -> Organisation:
     las = {la.pk: la for la in _la_organisations(request.user)}
-    local_authority = las.get(details.pop("local_authority"))
+    local_authority = las.get(details["local_authority"])
     if local_authority is None:
         raise Http404
-    child, _ = record_child(user=request.user, local_authority=local_authority, request=request, **details)
+    return local_authority
+
+
+def _record_child_and_continue(
+    request: HttpRequest, confirmed: ChildOrYoungPerson | None = None
+) -> HttpResponse:
+    details = _details_from_session(request)
+    local_authority = _session_la(request, details)
+    del details["local_authority"]
+    child, _ = record_child(
+        user=request.user, local_authority=local_authority, request=request, confirmed=confirmed, **details
+    )
     # The server chose this record (matched or created) for this caseworker's new request.
     request.session[NEW_CHILD] = {"child": str(child.public_id), "local_authority": local_authority.pk}
     return redirect("advice:request-new-details")
@@ -260,33 +273,37 @@ def _record_child_and_continue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_new_match(request: HttpRequest) -> HttpResponse:
-    """Request health advice: "Is this the same child?" when a likely match exists.
+    """Request health advice: "Is this the same child?" when the LA already holds a likely match.
     Who may see it: LA SEN caseworkers who have just typed the child's details; anyone else 404.
-    Only what they typed is shown of a record outside their own LA."""
+    Only the LA's own records are ever offered (`children.services.match_child`, ADR 0013)."""
     _require(bool(_la_organisations(request.user)))
     details = _details_from_session(request)
-    matches = find_matches(
+    match = match_child(
+        local_authority=_session_la(request, details),
         nhs_number=details["nhs_number"],
         given_name=details["given_name"],
         family_name=details["family_name"],
         date_of_birth=details["date_of_birth"],
     )
-    if not matches:
+    if match.own is None:
         return _record_child_and_continue(request)
-    match = matches[0]
-    own = match.local_authority_id in reach_for(request.user).la_ids
     form = SameChildForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["same"] == "yes":
-            return _record_child_and_continue(request)
+            return _record_child_and_continue(request, confirmed=match.own)
         messages.info(
             request,
             "Check the child's details. If they are a different child with the same name and date of birth, "
-            "enter their NHS number so the two records can be told apart.",
+            "enter their NHS number so the two records can be told apart. If the NHS number is right, the "
+            "record shown has it: check that record's details.",
         )
         return redirect(f"{reverse('advice:request-new')}?change=1")
-    _view_audit(request, match, match, detail="possible match shown while requesting advice")
-    return _render(request, "advice/request_match.html", {"form": form, "match": match, "own": own})
+    _view_audit(request, match.own, match.own, detail="possible match shown while requesting advice")
+    return _render(
+        request,
+        "advice/request_match.html",
+        {"form": form, "match": match.own, "exact": match.own_is_exact},
+    )
 
 
 def _new_request_child(request: HttpRequest) -> tuple[ChildOrYoungPerson, Organisation]:

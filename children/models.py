@@ -49,7 +49,20 @@ class ChildQuerySet(models.QuerySet["ChildOrYoungPerson"]):
         advice_request = apps.get_model("advice", "AdviceRequest")
         via_requests = advice_request.objects.visible_to(user).values("child_id")
         la_ids = _la_ids_for(user)
-        return self.filter(models.Q(pk__in=via_requests) | models.Q(local_authority_id__in=la_ids))
+        return self.filter(merged_into__isnull=True).filter(
+            models.Q(pk__in=via_requests) | models.Q(local_authority_id__in=la_ids)
+        )
+
+    def known_to(self, local_authority: Organisation | int) -> ChildQuerySet:
+        """The records a local authority already holds: its own, and those of its advice requests
+        (what its caseworkers and its API token may see). Matching offers an LA only these.
+        (To move onto involvement rows when they land: children with an involvement of this LA.)"""
+        la_id = local_authority if isinstance(local_authority, int) else local_authority.pk
+        advice_request = apps.get_model("advice", "AdviceRequest")
+        via_requests = advice_request.objects.filter(local_authority_id=la_id).values("child_id")
+        return self.filter(merged_into__isnull=True).filter(
+            models.Q(local_authority_id=la_id) | models.Q(pk__in=via_requests)
+        )
 
     def matching_name_and_birth(
         self, *, given_name: str, family_name: str, date_of_birth: dt.date
@@ -98,6 +111,16 @@ class ChildOrYoungPerson(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # ADR 0013. A record made from what an LA sent while the DCO service checks whether it is a child
+    # already recorded by someone the LA cannot see (a `PossibleDuplicate`). Its NHS number may be one
+    # another record holds, so it is outside the one-record-per-NHS-number constraint until the DCO
+    # decides. Never shown to the LA: its pages must read the same as for any other new record.
+    awaiting_identity_check = models.BooleanField(default=False)
+    # Set when the DCO service found this record to be the same child as another: everything on it
+    # moved there, and it stays only so old links and the audit log still lead somewhere.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
+    )
 
     objects = ChildQuerySet.as_manager()
 
@@ -107,7 +130,10 @@ class ChildOrYoungPerson(models.Model):
         ordering = ["family_name", "given_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["nhs_number"], condition=~models.Q(nhs_number=""), name="child_nhs_number_unique"
+                fields=["nhs_number"],
+                condition=~models.Q(nhs_number="")
+                & models.Q(awaiting_identity_check=False, merged_into__isnull=True),
+                name="child_nhs_number_unique",
             )
         ]
         indexes = [
@@ -229,3 +255,80 @@ class ConsentToShare(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+def dco_area_ids(user: Any) -> set[int]:
+    """The LAs in the areas of the DCO services where `user` is a DCO or DCO administrator."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    services = user.organisations_with_role(Role.DCO, Role.DCO_ADMIN).filter(
+        kind=Organisation.Kind.DCO_SERVICE
+    )
+    return set(
+        Organisation.areas.through.objects.filter(from_organisation__in=services).values_list(
+            "to_organisation_id", flat=True
+        )
+    )
+
+
+class PossibleDuplicateQuerySet(models.QuerySet["PossibleDuplicate"]):
+    def visible_to(self, user: User | Any) -> PossibleDuplicateQuerySet:
+        """Checks for the DCO service covering the LA that sent the details; nobody else (the LA
+        included: it is never told a check exists)."""
+        return self.filter(local_authority_id__in=dco_area_ids(user))
+
+    def open(self) -> PossibleDuplicateQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
+class PossibleDuplicate(models.Model):
+    """What an LA sent (`new_record`) may be a child already recorded (`existing`) by an organisation the
+    LA cannot see. The DCO service covering the LA compares the two and links them (one record) or
+    records that they are different children (ADR 0013). The LA is never told this row exists."""
+
+    class Reason(models.TextChoices):
+        NHS_NUMBER_AND_DETAILS = "nhs_number_and_details", "Same NHS number, name and date of birth"
+        NHS_NUMBER = "nhs_number", "Same NHS number, different name or date of birth"
+        NAME_AND_BIRTH = "name_and_birth", "Same name and date of birth"
+
+    class Outcome(models.TextChoices):
+        LINKED = "linked", "The same child: records linked"
+        DIFFERENT = "different", "Different children"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    new_record = models.ForeignKey(
+        ChildOrYoungPerson, on_delete=models.PROTECT, related_name="duplicate_checks"
+    )
+    existing = models.ForeignKey(ChildOrYoungPerson, on_delete=models.PROTECT, related_name="+")
+    # The LA that sent the details: the DCO service whose areas include it resolves the check.
+    local_authority = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": Organisation.Kind.LOCAL_AUTHORITY},
+    )
+    reason = models.CharField(max_length=30, choices=Reason.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    outcome_notes = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic locking: bumped by every change")
+
+    objects = PossibleDuplicateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["new_record", "existing"], name="possible_duplicate_once")
+        ]
+        indexes = [models.Index(fields=["local_authority", "resolved_at"])]
+
+    def __str__(self) -> str:
+        return f"Possible duplicate {self.public_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

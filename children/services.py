@@ -8,15 +8,17 @@ Views that *show* or *export* a child's record call `audit.services.record_acces
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from accounts.models import Organisation, Role
-from children.models import ChildOrYoungPerson, ConsentToShare, ParentCarer, normalise_name
+from children.models import ChildOrYoungPerson, ConsentToShare, ParentCarer, PossibleDuplicate, normalise_name
 from lib.nhs_number import InvalidNhsNumber
 from lib.nhs_number import validate as validate_nhs_number
 from lib.phases import age_on
@@ -74,33 +76,121 @@ def can_change_child(user: User | Any, child: ChildOrYoungPerson) -> bool:
 
 
 # --- matching -------------------------------------------------------------------------------------
+#
+# ADR 0013. One function decides what a local authority's details of a child match, for the LA's pages
+# and its API alike. An LA is only ever offered records it already holds (`known_to`). Records held by
+# anyone else that may be the same child never reach the LA: the request goes ahead on a new record
+# holding only what the LA sent, and a `PossibleDuplicate` goes to the DCO service covering the LA.
 
 
-def find_matches(
-    *, nhs_number: str | None = None, given_name: str, family_name: str, date_of_birth: dt.date
-) -> list[ChildOrYoungPerson]:
-    """Existing records for the same child, so it is never entered twice.
+@dataclass(frozen=True)
+class ChildMatch:
+    """What matching found for one LA.
 
-    With a valid NHS number: the record with that number, if there is one. Otherwise (or when no record
-    has it): records with the same date of birth and names (ignoring case and spaces) that have no NHS
-    number or the same one; a record with a *different* NHS number is a different child.
+    own: the LA's own record of this child, which it may be shown: the same NHS number, or the same
+        name and date of birth with no NHS number that contradicts it.
+    own_is_exact: whether `own` agrees on everything sent (otherwise it has the NHS number sent with a
+        different name or date of birth: not a match until someone who can see it says so).
+    elsewhere: records the LA cannot see that may be the same child, with why. For the DCO service
+        only: nothing about them may reach the LA, in a page, an API body, an error or its wording.
     """
-    number = ""
-    if nhs_number:
-        try:
-            number = validate_nhs_number(nhs_number)
-        except InvalidNhsNumber:
-            number = ""
-    if number:
-        exact = list(ChildOrYoungPerson.objects.filter(nhs_number=number))
-        if exact:
-            return exact
-    candidates = ChildOrYoungPerson.objects.matching_name_and_birth(
-        given_name=given_name, family_name=family_name, date_of_birth=date_of_birth
+
+    own: ChildOrYoungPerson | None = None
+    own_is_exact: bool = False
+    elsewhere: tuple[tuple[ChildOrYoungPerson, str], ...] = ()
+
+
+def _same_details(child: ChildOrYoungPerson, given: str, family: str, date_of_birth: dt.date) -> bool:
+    return (
+        child.date_of_birth == date_of_birth
+        and normalise_name(child.given_name).lower() == given.lower()
+        and normalise_name(child.family_name).lower() == family.lower()
+    )
+
+
+def _valid_or_blank(nhs_number: str | None) -> str:
+    try:
+        return validate_nhs_number(nhs_number) if nhs_number and nhs_number.strip() else ""
+    except InvalidNhsNumber:
+        return ""
+
+
+def _held_elsewhere(
+    *,
+    known: Any,
+    number: str,
+    given: str,
+    family: str,
+    date_of_birth: dt.date,
+    exclude_pk: int | None = None,
+) -> tuple[tuple[ChildOrYoungPerson, str], ...]:
+    """Records outside `known` that may be this child: the same NHS number (whatever the names), or the
+    same name and date of birth with no NHS number that tells them apart. Records still awaiting
+    their own check are left out when a settled record matches (they point at it already)."""
+    others = ChildOrYoungPerson.objects.filter(merged_into__isnull=True).exclude(pk__in=known.values("pk"))
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    by_details = others.matching_name_and_birth(
+        given_name=given, family_name=family, date_of_birth=date_of_birth
     )
     if number:
-        candidates = candidates.filter(nhs_number__in=["", number])
-    return list(candidates.order_by("created_at", "pk"))
+        by_details = by_details.filter(nhs_number__in=["", number])
+    condition = Q(pk__in=by_details.values("pk"))
+    if number:
+        condition |= Q(nhs_number=number)
+    found = list(others.filter(condition).order_by("created_at", "pk"))
+    settled = [c for c in found if not c.awaiting_identity_check]
+    result = []
+    for candidate in settled or found:
+        same_number = bool(number) and candidate.nhs_number == number
+        if same_number and _same_details(candidate, given, family, date_of_birth):
+            reason = PossibleDuplicate.Reason.NHS_NUMBER_AND_DETAILS
+        elif same_number:
+            reason = PossibleDuplicate.Reason.NHS_NUMBER
+        else:
+            reason = PossibleDuplicate.Reason.NAME_AND_BIRTH
+        result.append((candidate, str(reason)))
+    return tuple(result)
+
+
+def match_child(
+    *,
+    local_authority: Organisation,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date,
+    nhs_number: str | None = "",
+) -> ChildMatch:
+    """Match what an LA sent about a child against the records (see `ChildMatch`).
+
+    The LA's own records first: the one with the NHS number sent (exact only if the name and date of
+    birth agree too: a different name or date of birth with the same NHS number is not a match), else
+    one with the same name and date of birth and no different NHS number. Only when the LA holds no
+    such record are other records looked at, and those only for the DCO service. An invalid NHS
+    number is ignored here (the caller refuses it with a message about the number alone).
+    """
+    number = _valid_or_blank(nhs_number)
+    given, family = normalise_name(given_name), normalise_name(family_name)
+    known = ChildOrYoungPerson.objects.known_to(local_authority)
+    if number:
+        by_number = known.filter(nhs_number=number).order_by("created_at", "pk").first()
+        if by_number is not None:
+            return ChildMatch(
+                own=by_number, own_is_exact=_same_details(by_number, given, family, date_of_birth)
+            )
+    by_details = known.matching_name_and_birth(
+        given_name=given, family_name=family, date_of_birth=date_of_birth
+    )
+    if number:
+        by_details = by_details.filter(nhs_number__in=["", number])
+    own = by_details.order_by("created_at", "pk").first()
+    if own is not None:
+        return ChildMatch(own=own, own_is_exact=True)
+    return ChildMatch(
+        elsewhere=_held_elsewhere(
+            known=known, number=number, given=given, family=family, date_of_birth=date_of_birth
+        )
+    )
 
 
 def clean_nhs_number(raw: str | None) -> str:
@@ -111,6 +201,38 @@ def clean_nhs_number(raw: str | None) -> str:
         return validate_nhs_number(raw)
     except InvalidNhsNumber as exc:
         raise ValidationError({"nhs_number": str(exc)}) from exc
+
+
+def _ask_the_dco(
+    *,
+    child: ChildOrYoungPerson,
+    local_authority: Organisation,
+    elsewhere: tuple[tuple[ChildOrYoungPerson, str], ...],
+    user: Any,
+    request: HttpRequest | None,
+) -> None:
+    """Hold `child` for the DCO service's check against each record in `elsewhere` (ADR 0013)."""
+    if not elsewhere:
+        return
+    if not child.awaiting_identity_check:
+        child.awaiting_identity_check = True
+        child.save(update_fields=["awaiting_identity_check"])
+    for existing, reason in elsewhere:
+        check, created = PossibleDuplicate.objects.get_or_create(
+            new_record=child,
+            existing=existing,
+            defaults={"local_authority": local_authority, "reason": reason},
+        )
+        if created:
+            # Logged against the LA's record only: the LA's own view of the log must not lead elsewhere.
+            audit(
+                user=user,
+                action="create",
+                obj=check,
+                child=child,
+                request=request,
+                detail="possible duplicate sent to the DCO service to check",
+            )
 
 
 @transaction.atomic
@@ -125,11 +247,16 @@ def record_child(
     school_or_setting_name: str = "",
     school: Organisation | None = None,
     request: HttpRequest | None = None,
+    confirmed: ChildOrYoungPerson | None = None,
 ) -> tuple[ChildOrYoungPerson, bool]:
-    """Return the existing record for this child, or create one. Returns (child, created).
+    """The record an LA's request is about: its own matching record, or a new one. Returns (child, created).
 
-    An existing match is returned unchanged except that a missing NHS number is filled in. Raises
-    ValidationError for an invalid NHS number, a date of birth in the future, or a non-LA organisation.
+    `match_child` decides. The LA's own exact match is used (a missing NHS number is filled in); an own
+    record with the NHS number but other details is used only when the caseworker, shown it, said it is
+    the same child (`confirmed`). Otherwise a new record holds exactly what was sent; if anyone the LA
+    cannot see may hold the same child, the new record waits for the DCO service's check (ADR 0013),
+    which changes nothing the LA sees. Raises ValidationError for an invalid NHS number, a date of
+    birth in the future, or a non-LA organisation.
     """
     number = clean_nhs_number(nhs_number)
     if date_of_birth > timezone.localdate():
@@ -139,54 +266,89 @@ def record_child(
     given, family = normalise_name(given_name), normalise_name(family_name)
     if not given or not family:
         raise ValidationError("Enter the child's given name and family name.")
-    matches = find_matches(
-        nhs_number=number, given_name=given, family_name=family, date_of_birth=date_of_birth
-    )
-    if matches:
-        child = matches[0]
-        if number and not child.nhs_number:
-            child.nhs_number = number
-            child.updated_at = timezone.now()
-            child.save(update_fields=["nhs_number", "updated_at"])
-            audit(
-                user=user, action="change", obj=child, child=child, request=request, detail="NHS number added"
-            )
-        return child, False
-    try:
-        with transaction.atomic():
-            child = ChildOrYoungPerson.objects.create(
-                given_name=given,
-                family_name=family,
-                date_of_birth=date_of_birth,
-                nhs_number=number,
-                local_authority=local_authority,
-                school_or_setting_name=school_or_setting_name.strip(),
-                school=school,
-                created_by=user if getattr(user, "is_authenticated", False) else None,
-            )
-    except IntegrityError:
-        # Someone recorded the same NHS number a moment ago: use their record.
-        return ChildOrYoungPerson.objects.get(nhs_number=number), False
-    audit(user=user, action="create", obj=child, child=child, request=request)
-    return child, True
+    for attempt in (1, 2):
+        match = match_child(
+            local_authority=local_authority,
+            given_name=given,
+            family_name=family,
+            date_of_birth=date_of_birth,
+            nhs_number=number,
+        )
+        own = match.own
+        if own is not None and (match.own_is_exact or (confirmed is not None and confirmed.pk == own.pk)):
+            if number and not own.nhs_number:
+                own.nhs_number = number
+                own.updated_at = timezone.now()
+                elsewhere = _held_elsewhere(
+                    known=ChildOrYoungPerson.objects.known_to(local_authority),
+                    number=number,
+                    given=own.given_name,
+                    family=own.family_name,
+                    date_of_birth=own.date_of_birth,
+                    exclude_pk=own.pk,
+                )
+                own.awaiting_identity_check = own.awaiting_identity_check or bool(elsewhere)
+                own.save(update_fields=["nhs_number", "updated_at", "awaiting_identity_check"])
+                audit(
+                    user=user, action="change", obj=own, child=own, request=request, detail="NHS number added"
+                )
+                _ask_the_dco(
+                    child=own,
+                    local_authority=local_authority,
+                    elsewhere=elsewhere,
+                    user=user,
+                    request=request,
+                )
+            return own, False
+        # An own record with this NHS number and other details: the new record must not take the number
+        # from it silently, so the DCO service checks the two like any other possible duplicate.
+        elsewhere = ((own, str(PossibleDuplicate.Reason.NHS_NUMBER)),) if own is not None else match.elsewhere
+        try:
+            with transaction.atomic():
+                child = ChildOrYoungPerson.objects.create(
+                    given_name=given,
+                    family_name=family,
+                    date_of_birth=date_of_birth,
+                    nhs_number=number,
+                    local_authority=local_authority,
+                    school_or_setting_name=school_or_setting_name.strip(),
+                    school=school,
+                    created_by=user if getattr(user, "is_authenticated", False) else None,
+                    awaiting_identity_check=bool(elsewhere),
+                )
+        except IntegrityError:
+            # Someone recorded this NHS number a moment ago: match again (once) against what is there now.
+            if attempt == 2:
+                raise
+            continue
+        audit(user=user, action="create", obj=child, child=child, request=request)
+        _ask_the_dco(
+            child=child, local_authority=local_authority, elsewhere=elsewhere, user=user, request=request
+        )
+        return child, True
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 @transaction.atomic
 def update_child(
     *, user: User | Any, child: ChildOrYoungPerson, request: HttpRequest | None = None, **changes: Any
 ) -> ChildOrYoungPerson:
-    """Change a child's details (names, date of birth, NHS number, school). Audited with the fields changed."""
+    """Change a child's details (names, date of birth, NHS number, school). Audited with the fields changed.
+
+    Refused when a record `user` can see already has the new NHS number. When the new details may be a
+    child recorded by someone `user` cannot see, the change is saved all the same and the DCO service
+    covering the child's LA checks the two (ADR 0013): the editor is told nothing of the other record.
+    """
     allowed = {"given_name", "family_name", "date_of_birth", "nhs_number", "school_or_setting_name", "school"}
     unknown = set(changes) - allowed
     if unknown:
         raise TypeError(f"cannot change {', '.join(sorted(unknown))}")
+    visible = ChildOrYoungPerson.objects.visible_to(user)
     if "nhs_number" in changes:
         changes["nhs_number"] = clean_nhs_number(changes["nhs_number"])
         if (
             changes["nhs_number"]
-            and ChildOrYoungPerson.objects.filter(nhs_number=changes["nhs_number"])
-            .exclude(pk=child.pk)
-            .exists()
+            and visible.filter(nhs_number=changes["nhs_number"]).exclude(pk=child.pk).exists()
         ):
             raise ValidationError({"nhs_number": "Another record already has this NHS number."})
     for name in ("given_name", "family_name"):
@@ -195,10 +357,28 @@ def update_child(
     changed = [name for name, value in changes.items() if getattr(child, name) != value]
     for name in changed:
         setattr(child, name, changes[name])
-    if changed:
-        child.updated_at = timezone.now()
-        child.save(update_fields=[*changed, "updated_at"])
-        audit(user=user, action="change", obj=child, child=child, request=request, detail=", ".join(changed))
+    if not changed:
+        return child
+    elsewhere: tuple[tuple[ChildOrYoungPerson, str], ...] = ()
+    if set(changed) & {"given_name", "family_name", "date_of_birth", "nhs_number"}:
+        elsewhere = _held_elsewhere(
+            known=visible,
+            number=child.nhs_number,
+            given=child.given_name,
+            family=child.family_name,
+            date_of_birth=child.date_of_birth,
+            exclude_pk=child.pk,
+        )
+    update_fields = [*changed, "updated_at"]
+    if elsewhere and not child.awaiting_identity_check:
+        child.awaiting_identity_check = True
+        update_fields.append("awaiting_identity_check")
+    child.updated_at = timezone.now()
+    child.save(update_fields=update_fields)
+    audit(user=user, action="change", obj=child, child=child, request=request, detail=", ".join(changed))
+    _ask_the_dco(
+        child=child, local_authority=child.local_authority, elsewhere=elsewhere, user=user, request=request
+    )
     return child
 
 
@@ -389,21 +569,212 @@ def remove_parent_carer(*, user: User | Any, carer: ParentCarer, request: HttpRe
 
 def other_records_for(
     *,
+    user: User | Any,
     child: ChildOrYoungPerson,
     given_name: str,
     family_name: str,
     date_of_birth: dt.date,
     nhs_number: str = "",
 ) -> list[ChildOrYoungPerson]:
-    """Other records that `find_matches` says are the same child as `child` would be with these
-    details: changing a record must not make it a second record of someone already recorded."""
-    return [
-        match
-        for match in find_matches(
-            nhs_number=nhs_number, given_name=given_name, family_name=family_name, date_of_birth=date_of_birth
+    """Other records `user` can see that would be the same child as `child` with these details (the
+    same NHS number, or the same name and date of birth with no NHS number that tells them apart):
+    changing a record must not make it a second record of someone already recorded. Records the user
+    cannot see are never returned: `update_child` sends those to the DCO service instead."""
+    number = _valid_or_blank(nhs_number)
+    visible = ChildOrYoungPerson.objects.visible_to(user).exclude(pk=child.pk)
+    by_details = visible.matching_name_and_birth(
+        given_name=given_name, family_name=family_name, date_of_birth=date_of_birth
+    )
+    if number:
+        by_details = by_details.filter(nhs_number__in=["", number])
+    condition = Q(pk__in=by_details.values("pk"))
+    if number:
+        condition |= Q(nhs_number=number)
+    return list(visible.filter(condition).select_related("local_authority").order_by("created_at", "pk"))
+
+
+# --- possible duplicates: the DCO service's check (ADR 0013) ----------------------------------------
+
+CHECK_CHANGED = "Someone else decided this check since you opened it"
+
+
+def get_possible_duplicate_for_user(user: User | Any, public_id: Any) -> PossibleDuplicate:
+    """A possible duplicate the user's DCO service resolves (the LA that sent the details is in its
+    areas), else Http404. The LA itself, provider teams and system administrators: 404."""
+    try:
+        return (
+            PossibleDuplicate.objects.visible_to(user)
+            .select_related("new_record__local_authority", "existing__local_authority", "local_authority")
+            .get(public_id=public_id)
         )
-        if match.pk != child.pk
-    ]
+    except (PossibleDuplicate.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404("No such check") from exc
+
+
+def _locked_open_check(check: PossibleDuplicate, expected_version: int) -> PossibleDuplicate:
+    """The check, locked, if the person saw its current version and it is still open."""
+    current = PossibleDuplicate.objects.select_for_update().get(pk=check.pk)
+    if current.version != expected_version or not current.is_open:
+        raise ValidationError(CHECK_CHANGED, code="conflict")
+    return current
+
+
+def _close(check: PossibleDuplicate, *, user: Any, outcome: str, notes: str) -> None:
+    check.outcome = outcome
+    check.outcome_notes = notes.strip()
+    check.resolved_at = timezone.now()
+    check.resolved_by = user if getattr(user, "is_authenticated", False) else None
+    check.version += 1
+    check.save(update_fields=["outcome", "outcome_notes", "resolved_at", "resolved_by", "version"])
+
+
+def _still_waiting(child: ChildOrYoungPerson) -> None:
+    """A record waits for the DCO service only while one of its checks is open."""
+    waiting = PossibleDuplicate.objects.open().filter(new_record=child).exists()
+    if child.awaiting_identity_check != waiting:
+        child.awaiting_identity_check = waiting
+        child.save(update_fields=["awaiting_identity_check"])
+
+
+def _move_everything(source: ChildOrYoungPerson, target: ChildOrYoungPerson) -> list[str]:
+    """Point every record that belongs to `source` (carers, consent, and every other app's rows: advice
+    requests, involvements) at `target`, without naming the apps (children sits below them). Rows that
+    keep `updated_at` or `version` have them moved on, so an LA's system reading changes sees this."""
+    moved = []
+    now = timezone.now()
+    for relation in ChildOrYoungPerson._meta.related_objects:
+        model = relation.related_model
+        if model in (ChildOrYoungPerson, PossibleDuplicate) or not (
+            relation.one_to_many or relation.one_to_one
+        ):
+            continue
+        name = relation.field.name
+        rows = model._base_manager.filter(**{name: source})
+        values: dict[str, Any] = {name: target}
+        field_names = {f.name for f in model._meta.concrete_fields}
+        if "updated_at" in field_names:
+            values["updated_at"] = now
+        if "version" in field_names:
+            values["version"] = F("version") + 1
+        if rows.update(**values):
+            moved.append(str(model._meta.verbose_name_plural))
+    return moved
+
+
+@transaction.atomic
+def link_records(
+    *,
+    user: User | Any,
+    check: PossibleDuplicate,
+    expected_version: int,
+    notes: str = "",
+    request: HttpRequest | None = None,
+) -> ChildOrYoungPerson:
+    """The DCO service found that what the LA sent is the child already recorded: one record from now
+    on. Everything on the LA's record (its advice requests, carers and consent) moves to the existing
+    record, so the LA then reaches it as any requester does; the LA's record is kept, merged, so old
+    links and the audit log still lead somewhere. A missing NHS number is filled in from the LA's.
+    Returns the record kept. ValidationError when the check was decided or changed meanwhile."""
+    check = _locked_open_check(check, expected_version)
+    new, existing = check.new_record, check.existing
+    moved = _move_everything(new, existing)
+    if new.nhs_number and not existing.nhs_number:
+        held = (
+            ChildOrYoungPerson.objects.filter(
+                nhs_number=new.nhs_number, awaiting_identity_check=False, merged_into__isnull=True
+            )
+            .exclude(pk=existing.pk)
+            .exists()
+        )
+        if not held:
+            existing.nhs_number = new.nhs_number
+            existing.updated_at = timezone.now()
+            existing.save(update_fields=["nhs_number", "updated_at"])
+    new.merged_into = existing
+    new.awaiting_identity_check = False
+    new.updated_at = timezone.now()
+    new.save(update_fields=["merged_into", "awaiting_identity_check", "updated_at"])
+    _close(check, user=user, outcome=PossibleDuplicate.Outcome.LINKED, notes=notes)
+    # The LA's record's other open checks are now about the record kept.
+    for other in PossibleDuplicate.objects.open().filter(new_record=new):
+        if (
+            other.existing_id == existing.pk
+            or PossibleDuplicate.objects.filter(new_record=existing, existing_id=other.existing_id).exists()
+        ):
+            _close(
+                other, user=user, outcome=PossibleDuplicate.Outcome.LINKED, notes="Linked with " + str(check)
+            )
+        else:
+            other.new_record = existing
+            other.version += 1
+            other.save(update_fields=["new_record", "version"])
+    PossibleDuplicate.objects.open().filter(existing=new).update(existing=existing, version=F("version") + 1)
+    _still_waiting(existing)
+    detail = f"possible duplicate {check.public_id}: the same child, records linked"
+    audit(
+        user=user,
+        action="change",
+        obj=existing,
+        child=existing,
+        request=request,
+        detail=f"{detail}; moved here: {', '.join(moved) or 'nothing'}",
+    )
+    audit(
+        user=user,
+        action="change",
+        obj=new,
+        child=new,
+        request=request,
+        detail=f"{detail}; merged into {existing.public_id}",
+    )
+    return existing
+
+
+@transaction.atomic
+def record_different_children(
+    *,
+    user: User | Any,
+    check: PossibleDuplicate,
+    expected_version: int,
+    notes: str = "",
+    nhs_number: str | None = None,
+    request: HttpRequest | None = None,
+) -> ChildOrYoungPerson:
+    """The DCO service found they are different children: both records stay as they are, and the LA's
+    record stops waiting once none of its checks is open. Two children cannot share an NHS number, so
+    when both records have the same one the right NHS number of the child the LA sent is required
+    (`nhs_number`); it replaces the one on the LA's record. Returns the LA's record."""
+    check = _locked_open_check(check, expected_version)
+    new, existing = check.new_record, check.existing
+    changed = []
+    if new.nhs_number and new.nhs_number == existing.nhs_number:
+        number = clean_nhs_number(nhs_number)
+        if not number or number == existing.nhs_number:
+            raise ValidationError(
+                {
+                    "nhs_number": "Two children cannot have the same NHS number: enter the right NHS number "
+                    f"of the child {check.local_authority.name} sent"
+                }
+            )
+        new.nhs_number = number
+        new.updated_at = timezone.now()
+        new.save(update_fields=["nhs_number", "updated_at"])
+        changed.append("NHS number corrected")
+    _close(check, user=user, outcome=PossibleDuplicate.Outcome.DIFFERENT, notes=notes)
+    try:
+        with transaction.atomic():
+            _still_waiting(new)
+    except IntegrityError as exc:
+        raise ValidationError({"nhs_number": "Another record already has this NHS number."}) from exc
+    audit(
+        user=user,
+        action="change",
+        obj=new,
+        child=new,
+        request=request,
+        detail="; ".join([f"possible duplicate {check.public_id}: a different child", *changed]),
+    )
+    return new
 
 
 def only_parent_consent(child: ChildOrYoungPerson, on: dt.date | None = None) -> bool:

@@ -79,7 +79,8 @@ def child_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def child_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     """Change the child's name, date of birth, NHS number or school. Refused when the new details
-    match another record of the same child (that record is shown instead). Who may use it: the
+    match another record of the same child that the user can see (that record is shown instead);
+    a record they cannot see is never mentioned (the DCO service checks it). Who may use it: the
     caseworkers of the child's LA and the area's DCO service; anyone else 404."""
     child = get_child_for_user(request.user, public_id, write=True)
     initial = {
@@ -97,7 +98,7 @@ def child_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         before = {**data_for_matching(initial), "nhs_number": child.nhs_number}
         # Only a change of identity can make a second record of someone (a school change cannot).
         if identity != before:
-            duplicates = services.other_records_for(child=child, **identity)
+            duplicates = services.other_records_for(user=request.user, child=child, **identity)
         if duplicates:
             form.add_error(None, "These details match another record of the same child: see it below")
         else:
@@ -110,15 +111,8 @@ def child_edit(request: HttpRequest, public_id: str) -> HttpResponse:
                 return redirect("children:child-detail", child.public_id)
     if request.method == "GET":
         _view_audit(request, child, child, "edit details form")
-    visible = set(
-        ChildOrYoungPerson.objects.visible_to(request.user)
-        .filter(pk__in=[d.pk for d in duplicates])
-        .values_list("pk", flat=True)
-    )
     return _render(
-        request,
-        "children/child_edit.html",
-        {"child": child, "form": form, "duplicates": duplicates, "visible_duplicates": visible},
+        request, "children/child_edit.html", {"child": child, "form": form, "duplicates": duplicates}
     )
 
 

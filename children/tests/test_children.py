@@ -9,11 +9,11 @@ from accounts.models import Organisation, Role
 from accounts.testing import OrganisationFactory, member
 from advice.testing import make_request, make_world, route
 from audit.models import AuditEvent
-from children.models import ChildOrYoungPerson, ConsentToShare
+from children.models import ChildOrYoungPerson, ConsentToShare, PossibleDuplicate
 from children.services import (
     add_parent_carer,
-    find_matches,
     get_child_for_user,
+    match_child,
     record_child,
     record_consent,
     update_child,
@@ -53,10 +53,16 @@ class TestMatching:
         assert again == first
         assert ChildOrYoungPerson.objects.count() == 1
 
-    def test_same_child_by_nhs_number_even_with_a_different_spelling(self, caseworker, la):
+    def test_same_nhs_number_with_another_name_is_not_a_match_until_confirmed(self, caseworker, la):
         first, _ = _record(caseworker, la, nhs_number="943 476 5919")
-        again, created = _record(caseworker, la, given_name="Robyn", nhs_number="9434765919")
+        again, created = _record(caseworker, la, given_name="Robyn", nhs_number="9434765919", confirmed=first)
         assert not created and again == first
+        # Unconfirmed (the API cannot ask): a new record with what was sent, checked by the DCO service.
+        other, created = _record(caseworker, la, given_name="Robyn", nhs_number="9434765919")
+        assert created and other != first and other.given_name == "Robyn"
+        assert other.awaiting_identity_check and not first.awaiting_identity_check
+        check = PossibleDuplicate.objects.get()
+        assert (check.new_record, check.existing, check.reason) == (other, first, "nhs_number")
 
     def test_nhs_number_added_to_a_record_matched_by_name(self, caseworker, la):
         first, _ = _record(caseworker, la)
@@ -77,12 +83,19 @@ class TestMatching:
         _, created = _record(caseworker, la, date_of_birth=dt.date(2015, 4, 3))
         assert created
 
-    def test_find_matches(self, caseworker, la):
+    def test_match_child(self, caseworker, la):
         child, _ = _record(caseworker, la)
-        assert find_matches(
-            given_name="ROBIN", family_name="testington", date_of_birth=dt.date(2015, 4, 2)
-        ) == [child]
-        assert find_matches(given_name="Robin", family_name="Other", date_of_birth=dt.date(2015, 4, 2)) == []
+        match = match_child(
+            local_authority=la,
+            given_name="ROBIN",
+            family_name="testington",
+            date_of_birth=dt.date(2015, 4, 2),
+        )
+        assert match.own == child and match.own_is_exact and not match.elsewhere
+        match = match_child(
+            local_authority=la, given_name="Robin", family_name="Other", date_of_birth=dt.date(2015, 4, 2)
+        )
+        assert match.own is None and not match.elsewhere
 
     def test_invalid_nhs_number_refused(self, caseworker, la):
         with pytest.raises(ValidationError) as error:

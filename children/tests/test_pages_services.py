@@ -49,13 +49,22 @@ def test_remove_parent_carer():
 
 def test_other_records_for():
     child = ChildFactory(given_name="Kim", family_name="Testcase", date_of_birth=dt.date(2013, 3, 3))
-    other = ChildFactory(given_name="Lee", family_name="Testcase", date_of_birth=dt.date(2013, 3, 3))
+    la = child.local_authority
+    other = ChildFactory(
+        given_name="Lee", family_name="Testcase", date_of_birth=dt.date(2013, 3, 3), local_authority=la
+    )
+    user = member(Role.LA_CASEWORKER, la)
     found = services.other_records_for(
-        child=child, given_name="LEE", family_name="testcase", date_of_birth=dt.date(2013, 3, 3)
+        user=user, child=child, given_name="LEE", family_name="testcase", date_of_birth=dt.date(2013, 3, 3)
     )
     assert found == [other]
     assert not services.other_records_for(
-        child=child, given_name="Kim", family_name="Testcase", date_of_birth=dt.date(2013, 3, 3)
+        user=user, child=child, given_name="Kim", family_name="Testcase", date_of_birth=dt.date(2013, 3, 3)
+    )
+    # A record the user cannot see is never returned.
+    ChildFactory(given_name="Max", family_name="Testcase", date_of_birth=dt.date(2013, 3, 3))
+    assert not services.other_records_for(
+        user=user, child=child, given_name="Max", family_name="Testcase", date_of_birth=dt.date(2013, 3, 3)
     )
 
 
