@@ -46,7 +46,7 @@ run: static
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data --if-empty
 	$(PY) manage.py demo_credentials
-	@$(PY) manage.py worker & worker=$$!; \
+	@$(PY) scripts/supervise.py -- $(PY) manage.py worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile - --forwarded-allow-ips=127.0.0.1
 

@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 
 from django.core.mail import send_mail
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from advice.models import Assignment, Reminder
@@ -62,21 +62,22 @@ def claim(reminder_id: int, now: dt.datetime) -> bool:
     )
 
 
+def due_reminders(now: dt.datetime) -> QuerySet[Reminder]:
+    """Reminders to send now: due, unsent, not given up on, and about a case still open."""
+    return Reminder.objects.filter(
+        sent_at__isnull=True,
+        due_at__lte=now,
+        attempts__lt=MAX_ATTEMPTS,
+        assignment__status__in=Assignment.OPEN_STATUSES,
+        assignment__advice_request__status__in=["submitted", "routed", "quality_check"],
+    ).order_by("due_at")
+
+
 def scan_and_send(now: dt.datetime | None = None) -> int:
     """Send every reminder that is due, unsent, and whose assignment is still open. Returns how many
     were sent. A failed send releases the claim so a later scan retries it (up to MAX_ATTEMPTS)."""
     now = now or timezone.now()
-    due = (
-        Reminder.objects.filter(
-            sent_at__isnull=True,
-            due_at__lte=now,
-            attempts__lt=MAX_ATTEMPTS,
-            assignment__status__in=Assignment.OPEN_STATUSES,
-            assignment__advice_request__status__in=["submitted", "routed", "quality_check"],
-        )
-        .select_related("assignment__advice_request", "assignment__team")
-        .order_by("due_at")[:BATCH]
-    )
+    due = due_reminders(now).select_related("assignment__advice_request", "assignment__team")[:BATCH]
     sent = 0
     for reminder in due:
         if not claim(reminder.pk, now):
@@ -92,4 +93,11 @@ def scan_and_send(now: dt.datetime | None = None) -> int:
     return sent
 
 
+def oldest_due_reminder() -> dt.datetime | None:
+    """When the longest-waiting reminder that scan_and_send would send fell due (core.health: /healthz
+    and the staff banner say reminders are late when this is too long ago)."""
+    return due_reminders(timezone.now()).values_list("due_at", flat=True).first()
+
+
 PERIODIC_JOBS = [("advice-reminders", 300, scan_and_send)]
+WAITING_WORK = [("advice-reminders", oldest_due_reminder)]

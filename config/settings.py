@@ -333,6 +333,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
 }
 
+# /healthz fails (503), and signed-in staff see a warning, when no worker has recorded a heartbeat for this
+# long, or when work (a queued e-mail, a due reminder) has waited this long (core.health).
+WORKER_HEARTBEAT_MAX_SECONDS = env_int("WORKER_HEARTBEAT_MAX_SECONDS", 300)
+WAITING_WORK_MAX_SECONDS = env_int("WAITING_WORK_MAX_SECONDS", 900)
+
 # Local Offer freshness: a record not reviewed for this many months is stale.
 DIRECTORY_REVIEW_MONTHS = env_int("DIRECTORY_REVIEW_MONTHS", 12)
 # Each web process builds its in-memory search index (ADR 0012) as it starts, in the background,

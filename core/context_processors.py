@@ -3,6 +3,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from core import health
+
 
 def site(request: HttpRequest) -> dict[str, Any]:
     return {
@@ -10,4 +12,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "AREA_NAME": settings.AREA_NAME,
         "ORGANISATION_NAME": settings.ORGANISATION_NAME,
         "DEMO_MODE": settings.DEMO_MODE,
+        "background_work_late": health.background_work_late,  # called by the layout for signed-in staff
     }

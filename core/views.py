@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.db import connection
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from core import health
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -61,9 +63,13 @@ def styleguide(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For the load balancer and monitoring: 200 when the database answers, a worker has recorded a
+    heartbeat recently and no work has waited too long; 503 otherwise. Ages and statuses only."""
+    try:
+        report = health.background_health()
+    except DatabaseError:
+        return JsonResponse({"status": "failing", "database": "unavailable"}, status=503)
+    return JsonResponse(report.report(), status=200 if report.ok else 503)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

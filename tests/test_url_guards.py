@@ -37,7 +37,7 @@ PUBLIC: dict[str, str] = {
     "core:privacy": "privacy notice",
     "core:cookies": "cookie information",
     "core:styleguide": "design system components, synthetic content",
-    "core:healthz": "load balancer health check, says only 'ok'",
+    "core:healthz": "load balancer health check: statuses and ages only, no personal data",
     "accounts:sign-in": "sign-in",
     "accounts:two-factor": "sign-in, second step (needs the first step in the session)",
     "accounts:two-factor-setup": "sign-in, authenticator set-up (needs the first step in the session)",

@@ -17,7 +17,10 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
+from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
+
+from core import health
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +53,11 @@ class Command(BaseCommand):
         last_run: dict[str, float] = {}
         jobs = periodic_jobs()
         self.stdout.write(f"Worker started with {len(jobs)} periodic jobs.")
+        started_at = timezone.now()
+        health.forget_old_heartbeats()
         while self.running:
             close_old_connections()
+            health.record_heartbeat(started_at=started_at)  # read by /healthz and the staff banner
             now = time.monotonic()
             for name, interval, job in jobs:
                 if once or now - last_run.get(name, -1e9) >= interval:
