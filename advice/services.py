@@ -22,7 +22,7 @@ from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import F
 from django.http import Http404, HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role
@@ -178,25 +178,17 @@ def _refresh_request(advice_request: AdviceRequest, *, today: dt.date | None = N
     advice_request.version += 1
 
 
-def link_to(viewname: str, public_id: Any, fallback: str) -> str:
-    """An absolute link for e-mails; the pages may not exist yet, so a stable fallback path is used."""
-    try:
-        path = reverse(viewname, args=[public_id])
-    except NoReverseMatch:
-        path = fallback
-    return f"{settings.SITE_URL}{path}"
+def link_to(viewname: str, public_id: Any) -> str:
+    """An absolute link for e-mails."""
+    return f"{settings.SITE_URL}{reverse(viewname, args=[public_id])}"
 
 
 def request_link(advice_request: AdviceRequest) -> str:
-    return link_to(
-        "advice:request-detail", advice_request.public_id, f"/casework/requests/{advice_request.public_id}/"
-    )
+    return link_to("advice:request-detail", advice_request.public_id)
 
 
 def assignment_link(assignment: Assignment) -> str:
-    return link_to(
-        "advice:assignment-detail", assignment.public_id, f"/casework/assignments/{assignment.public_id}/"
-    )
+    return link_to("advice:assignment-detail", assignment.public_id)
 
 
 def _emails_of(orgs: Iterable[Organisation], roles: Sequence[str], *, use_mailbox: bool = True) -> list[str]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
@@ -19,14 +19,6 @@ def url(viewname: str, *args: Any, **kwargs: Any) -> str:
     return reverse(viewname, args=args or None, kwargs=kwargs or None)
 
 
-def try_url(viewname: str, *args: Any, **kwargs: Any) -> str:
-    """The URL, or "" while the page does not exist yet (for links in the shared layout)."""
-    try:
-        return url(viewname, *args, **kwargs)
-    except NoReverseMatch:
-        return ""
-
-
 def environment(**options: Any) -> Environment:
     options["loader"] = ChoiceLoader([options["loader"], PackageLoader("nhsuk_frontend_jinja")])
     options["undefined"] = ChainableUndefined  # the NHS.UK macros rely on it
@@ -37,7 +29,6 @@ def environment(**options: Any) -> Environment:
         {
             "static": static,
             "url": url,
-            "try_url": try_url,
             "now": timezone.now,
             "get_messages": messages.get_messages,
             "field_params": field_params,

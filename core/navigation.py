@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 
-def _item(text: str, viewname: str, request: HttpRequest) -> dict[str, Any] | None:
-    try:
-        href = reverse(viewname)
-    except NoReverseMatch:
-        return None
+def _item(text: str, viewname: str, request: HttpRequest) -> dict[str, Any]:
+    href = reverse(viewname)
     current = request.path == href or (href != "/" and request.path.startswith(href))
     if viewname == "directory:shortlist" and request.GET.getlist("s"):
         # The shortlist lives in the URL (directory/views_public.py): keep it in the header link too.
@@ -51,7 +48,7 @@ def header_params(request: HttpRequest) -> dict[str, Any]:
         ]
     else:
         account = [{"text": "Staff sign in", "href": reverse("accounts:sign-in")}]
-    nav = [i for i in (_item(text, name, request) for text, name in items) if i]
+    nav = [_item(text, name, request) for text, name in items]
     return {
         "service": {"text": settings.SERVICE_NAME, "href": "/"},
         "navigation": {"items": nav},

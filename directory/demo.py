@@ -52,6 +52,7 @@ from directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from directory.search import reindex_services
 
 DEFAULT_SERVICES = 480
 SERVICES_PER_PROVIDER = 3.3  # 480 services -> 145 providers
@@ -1584,8 +1585,8 @@ def generate(
     """Write a synthetic Local Offer of `size` services; the same seed (and day) gives the same data.
 
     Needs a directory without services (the UUIDs are seeded, so a second run would collide).
-    Memory stays flat: rows are written every `batch_size` services. Rebuilds the search index when
-    `directory.search.reindex_services` exists and `reindex` is true.
+    Memory stays flat: rows are written every `batch_size` services. Rebuilds the search rows when
+    `reindex` is true.
     """
     if size < 1:
         raise ValueError("size must be at least 1")
@@ -1599,18 +1600,10 @@ def generate(
     return summary
 
 
-def _reindex(stdout: TextIO | None) -> bool:
-    try:
-        from directory import search
-    except ImportError:
-        return False
-    reindex_services = getattr(search, "reindex_services", None)
-    if reindex_services is None:
-        return False
+def _reindex(stdout: TextIO | None) -> None:
     count = reindex_services()
     if stdout is not None:
         stdout.write(f"  search index rebuilt for {count:,} services\n")
-    return True
 
 
 def load(stdout: TextIO | None = None, services: int | None = None, seed: int = 2026, **options: Any) -> str:

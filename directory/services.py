@@ -14,7 +14,6 @@ states: proposal against current record, a conflicting edit, or two history rows
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -38,8 +37,7 @@ from directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-
-logger = logging.getLogger(__name__)
+from directory.search import reindex_services
 
 # --- The editable content of a service, as values --------------------------------------------
 
@@ -470,18 +468,8 @@ def _stamp_base(service: Service, version: int) -> None:
 
 
 def _reindex(service_ids: list[int]) -> None:
-    """Bring the public search index up to date, inside the same transaction as the change.
-
-    `directory.search.reindex_services` belongs to the search work; until it exists this is a no-op.
-    """
-    try:
-        from directory import search
-    except ImportError:  # not written yet, or mid-change: the edit must still go through
-        logger.warning("directory.search could not be imported; search index not updated", exc_info=True)
-        return
-    reindex = getattr(search, "reindex_services", None)
-    if reindex is not None:
-        reindex(service_ids)
+    """Bring the public search rows up to date, inside the same transaction as the change."""
+    reindex_services(service_ids)
 
 
 def _send_on_commit(subject: str, body: str, recipients: list[str]) -> None:

@@ -9,7 +9,6 @@ parses, authorises, calls one service function and renders or redirects.
 from __future__ import annotations
 
 import functools
-import importlib
 import uuid
 from collections.abc import Callable
 from typing import Any, cast
@@ -26,7 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from directory import access, services
+from directory import access, exporting, importing, services
 from directory.forms_editor import (
     CLOSED_REPORT_STATUSES,
     PROBLEM_STATUS_FILTERS,
@@ -111,15 +110,6 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
         return candidate
     return fallback
-
-
-def _public_service_url(service: Service) -> str:
-    for name in ("directory:service", "directory:service-detail"):
-        try:
-            return reverse(name, args=[service.public_id])
-        except Exception:  # noqa: S112 - the public page may not exist yet
-            continue
-    return ""
 
 
 # --- Home -------------------------------------------------------------------------------------
@@ -244,7 +234,7 @@ def service_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "conflict": conflict,
             "pending": list(pending.select_related("proposed_by")),
             "is_stale": service.last_reviewed is None or service.last_reviewed < services.review_cutoff(),
-            "public_url": _public_service_url(service),
+            "public_url": reverse("directory:service", args=[service.public_id]),
             "page_has_errors": bool(conflict) or (form.is_bound and bool(form.errors)),
         },
     )
@@ -610,24 +600,10 @@ def problem_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 # --- Import and export ----------------------------------------------------------------------
 
 
-def _import_errors(result: Any) -> list[dict[str, Any]]:
-    """Each bad row as {"line", "reason"}, whatever shape the importer's errors take."""
-    rows = []
-    for error in getattr(result, "errors", None) or []:
-        if isinstance(error, dict):
-            line, reason = (
-                error.get("line"),
-                error.get("reason") or error.get("message") or error.get("error"),
-            )
-            field_name = error.get("field")
-        elif isinstance(error, tuple | list):
-            line, reason, field_name = error[0], error[-1], None
-        else:
-            line = getattr(error, "line", None) or getattr(error, "row", None)
-            reason = getattr(error, "reason", None) or getattr(error, "message", None) or str(error)
-            field_name = getattr(error, "column", None) or getattr(error, "field", None)
-        rows.append({"line": line, "reason": str(reason), "field": field_name or ""})
-    return rows
+IMPORTERS: dict[str, Callable[..., importing.ImportResult]] = {
+    "csv": importing.import_csv,
+    "oruk": importing.import_oruk_json,
+}
 
 
 @directory_editor_page
@@ -637,18 +613,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
     Nothing is saved when any row fails; every bad row is listed with its line and reason.
     """
     form = ImportForm(request.POST or None, request.FILES or None)
-    result: Any = None
-    errors: list[dict[str, Any]] = []
-    importer_missing = False
+    result: importing.ImportResult | None = None
     if request.method == "POST" and form.is_valid():
-        name = "import_csv" if form.cleaned_data["format"] == "csv" else "import_oruk_json"
-        function = getattr(_optional_module("directory.importing"), name, None)
-        if function is None:
-            importer_missing = True
-        else:
-            upload = form.cleaned_data["file"]
-            result = function(upload, user=request.user, dry_run=form.cleaned_data["dry_run"])
-            errors = _import_errors(result)
+        importer = IMPORTERS[form.cleaned_data["format"]]
+        result = importer(form.cleaned_data["file"], user=request.user, dry_run=form.cleaned_data["dry_run"])
+    errors = result.errors if result is not None else []
     return render(
         request,
         "directory/editor/import.html",
@@ -656,67 +625,29 @@ def import_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "result": result,
             "errors": errors,
-            "summary": _import_summary(result) if result is not None and not errors else None,
-            "warnings": [str(w) for w in getattr(result, "warnings", None) or []],
-            "dry_run": form.is_bound and form.is_valid() and form.cleaned_data["dry_run"],
-            "importer_missing": importer_missing,
+            "summary": (
+                [("Services added", result.created), ("Services updated", result.updated)]
+                if result is not None and result.ok
+                else None
+            ),
+            "warnings": result.warnings if result is not None else [],
+            "dry_run": result is not None and result.dry_run,
             "page_has_errors": (form.is_bound and bool(form.errors)) or bool(errors),
         },
     )
 
 
-def _import_summary(result: Any) -> list[tuple[str, Any]]:
-    rows: list[tuple[str, Any]] = []
-    for attribute, label in [
-        ("created", "Services added"),
-        ("updated", "Services updated"),
-        ("unchanged", "Services unchanged"),
-        ("providers_created", "Providers added"),
-        ("rows", "Rows read"),
-        ("total", "Rows read"),
-    ]:
-        value = getattr(result, attribute, None)
-        if isinstance(value, list | tuple | set):
-            value = len(value)
-        if value is not None and label not in {r[0] for r in rows}:
-            rows.append((label, value))
-    return rows
-
-
-EXPORTS = {
-    "csv": ("services.csv", "text/csv; charset=utf-8", ["export_csv", "export_services_csv"]),
-    "oruk": ("services-oruk.json", "application/json", ["export_oruk_json", "export_json"]),
-    "template": ("services-template.csv", "text/csv; charset=utf-8", ["export_csv", "export_services_csv"]),
+EXPORTS: dict[str, tuple[str, str, Callable[..., int]]] = {
+    "csv": ("services.csv", "text/csv; charset=utf-8", exporting.export_csv),
+    "oruk": ("services-oruk.json", "application/json", exporting.export_oruk_json),
+    "template": ("services-template.csv", "text/csv; charset=utf-8", exporting.export_csv),
 }
 
 
 @directory_editor_page
 def export_page(request: HttpRequest) -> HttpResponse:
     """Download the services an editor looks after as CSV or ORUK JSON. Who: directory editors."""
-    return render(request, "directory/editor/export.html", {"available": _exporter_available()})
-
-
-def _optional_module(name: str) -> Any:
-    """A module another area is writing (the importer, the exporter), or None until it exists."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
-def _exporter(kind: str) -> Callable[..., Any] | None:
-    exporting = _optional_module("directory.exporting")
-    if exporting is None:
-        return None
-    for name in EXPORTS[kind][2]:
-        function = getattr(exporting, name, None)
-        if function is not None:
-            return function
-    return None
-
-
-def _exporter_available() -> bool:
-    return _exporter("csv") is not None or _exporter("oruk") is not None
+    return render(request, "directory/editor/export.html", {})
 
 
 @directory_editor_page
@@ -724,14 +655,11 @@ def export_download(request: HttpRequest, kind: str) -> HttpResponse:
     """The export file itself. Who: directory editors."""
     if kind not in EXPORTS:
         raise Http404("No such export")
-    function = _exporter(kind)
-    if function is None:
-        raise Http404("This export is not available yet")
-    filename, content_type, _ = EXPORTS[kind]
+    filename, content_type, export = EXPORTS[kind]
     response = HttpResponse(content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # The services this editor looks after (directory.exporting writes them to the response);
-    # the blank template is the CSV export of no services: just the header row.
+    # The services this editor looks after; the blank template is the CSV export of no services:
+    # just the header row.
     scope = Service.objects.none() if kind == "template" else access.services_editable_by(request.user)
-    function(response, scope)
+    export(response, scope)
     return response

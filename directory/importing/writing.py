@@ -29,6 +29,7 @@ from directory.models import (
     ServiceAtLocation,
     Taxonomy,
 )
+from directory.search import reindex_services
 
 
 def _finish(records: list[ServiceData], result: ImportResult, *, user: Any) -> ImportResult:
@@ -323,10 +324,4 @@ def _save_location(data: LocationData, provider: Provider) -> Location:
 
 
 def _reindex(service_ids: Iterable[int]) -> None:
-    try:
-        from directory import search
-    except ImportError:
-        return
-    reindex = getattr(search, "reindex_services", None)
-    if reindex is not None:
-        reindex(list(service_ids))
+    reindex_services(list(service_ids))

@@ -7,7 +7,6 @@ from ../shared/oruk: if that folder is missing these tests fail, they do not ski
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import subprocess
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from directory import api
+from directory import api, demo
 from directory.tests.conformance.data import build_directory
 from directory.tests.conformance.validate import (
     Validator,
@@ -74,15 +73,8 @@ def test_the_port_rejects_what_the_official_validator_rejects(field, value):
 
 
 def load_demo_data() -> str:
-    """The demo Local Offer (directory.demo, about 480 services), or factory-built data until it exists."""
-    try:
-        demo = importlib.import_module("directory.demo")
-    except ImportError:
-        demo = None
-    if demo is not None and hasattr(demo, "load"):
-        return str(demo.load())
-    build_directory(300)
-    return "300 factory-built services (directory.demo not available)"
+    """The demo Local Offer (directory.demo, about 480 services)."""
+    return demo.load()
 
 
 @pytest.mark.django_db(transaction=True)
