@@ -79,6 +79,20 @@ class Role(models.TextChoices):
 STAFF_ROLES = frozenset(Role.values)
 
 
+class RoleGroup:
+    """Roles named once by the work they share, so no app keeps its own list of role codes.
+
+    `accounts.access.reach_for` turns a user's memberships in these groups into the organisations,
+    teams and areas they reach.
+    """
+
+    LA = frozenset({Role.LA_CASEWORKER})  # an LA's SEN casework
+    PROVIDER = frozenset({Role.PROVIDER_CLINICIAN, Role.PROVIDER_TEAM_MANAGER})  # a provider team's work
+    DCO = frozenset({Role.DCO, Role.DCO_ADMIN})  # the DCO service of an area
+    DIRECTORY_EDITORS = frozenset({Role.DIRECTORY_EDITOR, Role.PROVIDER_EDITOR})  # the Local Offer
+    AUDIT = frozenset({Role.DCO, Role.DCO_ADMIN, Role.SYSTEM_ADMIN})  # who may search the access log
+
+
 class AccountManager(UserManager["User"]):
     def get_by_natural_key(self, username: str | None) -> User:
         # E-mail addresses are matched without regard to case.

@@ -15,8 +15,9 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 
+from accounts.access import reach_for
 from accounts.models import Organisation
-from advice.models import AdviceRequest, Assignment, reach_for
+from advice.models import AdviceRequest, Assignment
 from lib import clocks
 
 LISTS = ("due_this_week", "at_risk", "overdue", "awaiting_quality_check")

@@ -10,84 +10,24 @@
 
 Statutory dates are computed by `lib.clocks` and stored when their start event is recorded, so lists
 sort and filter in SQL. State changes happen only in `advice.services`; rows carry a `version` column
-for optimistic locking. Access: `AdviceRequest.objects.visible_to(user)` and
-`advice.services.get_advice_request_for_user` (see `advice/README.md`).
+for optimistic locking. Access: `AdviceRequest.objects.visible_to(user)` for lists and
+`advice.access` for one record (see `advice/README.md`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from accounts.models import Organisation, Role
+from accounts.access import reach_for
+from accounts.models import Organisation
 from children.models import ChildOrYoungPerson
 from lib import clocks
-
-LA_ROLES = (Role.LA_CASEWORKER,)
-PROVIDER_ROLES = (Role.PROVIDER_CLINICIAN, Role.PROVIDER_TEAM_MANAGER)
-DCO_ROLES = (Role.DCO, Role.DCO_ADMIN)
-
-
-@dataclass(frozen=True)
-class Reach:
-    """Which organisations' casework a user reaches, worked out once per user (two queries)."""
-
-    la_ids: frozenset[int] = field(default_factory=frozenset)
-    team_ids: frozenset[int] = field(default_factory=frozenset)  # provider teams (and teams of their trusts)
-    dco_area_ids: frozenset[int] = field(default_factory=frozenset)  # LAs in the user's DCO services' areas
-    dco_service_ids: frozenset[int] = field(default_factory=frozenset)
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.la_ids or self.team_ids or self.dco_area_ids)
-
-
-def reach_for(user: Any) -> Reach:
-    """The user's reach, cached on the user object for the request. Anonymous: nothing."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return Reach()
-    cached = getattr(user, "_advice_reach", None)
-    if cached is not None:
-        return cached
-    la_ids: set[int] = set()
-    provider_org_ids: set[int] = set()
-    dco_ids: set[int] = set()
-    for role, org_id, kind in user.active_memberships().values_list(
-        "role", "organisation_id", "organisation__kind"
-    ):
-        if role in LA_ROLES and kind == Organisation.Kind.LOCAL_AUTHORITY:
-            la_ids.add(org_id)
-        elif role in PROVIDER_ROLES and kind in (
-            Organisation.Kind.PROVIDER_TEAM,
-            Organisation.Kind.PROVIDER_TRUST,
-        ):
-            provider_org_ids.add(org_id)
-        elif role in DCO_ROLES and kind == Organisation.Kind.DCO_SERVICE:
-            dco_ids.add(org_id)
-    team_ids: set[int] = set()
-    if provider_org_ids:
-        team_ids = set(
-            Organisation.objects.filter(
-                models.Q(pk__in=provider_org_ids, kind=Organisation.Kind.PROVIDER_TEAM)
-                | models.Q(parent_id__in=provider_org_ids, kind=Organisation.Kind.PROVIDER_TEAM)
-            ).values_list("pk", flat=True)
-        )
-    area_ids: set[int] = set()
-    if dco_ids:
-        area_ids = set(
-            Organisation.areas.through.objects.filter(from_organisation_id__in=dco_ids).values_list(
-                "to_organisation_id", flat=True
-            )
-        )
-    reach = Reach(frozenset(la_ids), frozenset(team_ids), frozenset(area_ids), frozenset(dco_ids))
-    user._advice_reach = reach
-    return reach
 
 
 class EHCNeedsAssessment(models.Model):

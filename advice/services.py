@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -21,14 +21,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import F
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation, Role
+from accounts.access import dco_services_for
+from accounts.models import Membership, Organisation, Role, RoleGroup
+from advice.access import is_dco_for, is_la_for, is_team_member, may_approve_exception
 from advice.models import (
-    DCO_ROLES,
-    PROVIDER_ROLES,
     QUALITY_CRITERIA,
     AdviceRequest,
     Assignment,
@@ -38,7 +38,6 @@ from advice.models import (
     QualityCheck,
     Reminder,
     TimeLimitException,
-    reach_for,
 )
 from children.models import ChildOrYoungPerson
 from children.services import audit
@@ -66,64 +65,6 @@ class ConcurrentUpdate(Exception):
 
 class InvalidTransition(Exception):
     """The record is not in a state where this can happen (str() says why, in plain words)."""
-
-
-# --- access ---------------------------------------------------------------------------------------
-
-
-def get_advice_request_for_user(user: Any, public_id: Any, write: bool = False) -> AdviceRequest:
-    """The advice request if `user` may see it, else Http404 (a stranger learns nothing).
-
-    Read: the requesting LA's caseworkers; the provider teams it is assigned to; the DCO service whose
-    areas include the LA. Write (change the request itself: triage, cancel): the LA's caseworkers and
-    the DCO service. Teams act on their own assignment through `get_assignment_for_user`.
-    """
-    try:
-        advice_request = (
-            AdviceRequest.objects.visible_to(user)
-            .select_related("child", "local_authority", "assessment")
-            .get(public_id=public_id)
-        )
-    except (AdviceRequest.DoesNotExist, ValidationError, ValueError) as exc:
-        raise Http404("No such advice request") from exc
-    if write:
-        reach = reach_for(user)
-        if advice_request.local_authority_id not in (reach.la_ids | reach.dco_area_ids):
-            raise Http404("No such advice request")
-    return advice_request
-
-
-def get_assignment_for_user(user: Any, public_id: Any, write: bool = False) -> Assignment:
-    """The assignment if `user` may see it, else Http404.
-
-    Read: the team itself, the requesting LA and the area's DCO service. Write: the team's clinicians
-    and managers, and the DCO service (quality check, exceptions). The LA only reads.
-    """
-    try:
-        assignment = (
-            Assignment.objects.visible_to(user)
-            .select_related(
-                "advice_request", "advice_request__child", "advice_request__local_authority", "team"
-            )
-            .get(public_id=public_id)
-        )
-    except (Assignment.DoesNotExist, ValidationError, ValueError) as exc:
-        raise Http404("No such assignment") from exc
-    if write and not (_is_team_member(user, assignment) or _is_dco_for(user, assignment.advice_request)):
-        raise Http404("No such assignment")
-    return assignment
-
-
-def _is_team_member(user: Any, assignment: Assignment) -> bool:
-    return assignment.team_id in reach_for(user).team_ids
-
-
-def _is_dco_for(user: Any, advice_request: AdviceRequest) -> bool:
-    return advice_request.local_authority_id in reach_for(user).dco_area_ids
-
-
-def _is_la_for(user: Any, local_authority_id: int) -> bool:
-    return local_authority_id in reach_for(user).la_ids
 
 
 # --- helpers -----------------------------------------------------------------------------------------
@@ -191,7 +132,9 @@ def assignment_link(assignment: Assignment) -> str:
     return link_to("advice:assignment-detail", assignment.public_id)
 
 
-def _emails_of(orgs: Iterable[Organisation], roles: Sequence[str], *, use_mailbox: bool = True) -> list[str]:
+def _emails_of(
+    orgs: Iterable[Organisation], roles: Collection[str], *, use_mailbox: bool = True
+) -> list[str]:
     """Each organisation's shared mailbox if it has one (and use_mailbox), else its members with `roles`."""
     emails: list[str] = []
     without_mailbox = []
@@ -207,14 +150,6 @@ def _emails_of(orgs: Iterable[Organisation], roles: Sequence[str], *, use_mailbo
             ).values_list("user__email", flat=True)
         )
     return sorted(set(emails))
-
-
-def dco_services_for(local_authority_id: int) -> list[Organisation]:
-    return list(
-        Organisation.objects.filter(
-            kind=Organisation.Kind.DCO_SERVICE, areas=local_authority_id, is_active=True
-        )
-    )
 
 
 def _mail_on_commit(recipients: Sequence[str], subject: str, body: str) -> None:
@@ -265,7 +200,7 @@ def record_assessment(
     """Record an EHC needs assessment as the LA reports it, storing its reg 4/5 (6-week), reg 10
     (16-week) and reg 13 (20-week) dates from the clock start (by default the day the s36 request
     was received). `user` is None when an API token acts for the LA."""
-    if user is not None and not _is_la_for(user, local_authority.pk):
+    if user is not None and not is_la_for(user, local_authority.pk):
         raise PermissionDenied("Only the LA's caseworkers can record its assessments.")
     if clock_start_type not in EHCNeedsAssessment.ClockStart.values:
         raise ValidationError({"clock_start_type": "Choose how the clock started."})
@@ -307,7 +242,7 @@ def change_assessment_clock(
 ) -> EHCNeedsAssessment:
     """Correct the clock start (the start event changed): the stored LA dates are recomputed here,
     and only here."""
-    if user is not None and not (_is_la_for(user, assessment.local_authority_id)):
+    if user is not None and not (is_la_for(user, assessment.local_authority_id)):
         raise PermissionDenied("Only the LA's caseworkers can change its assessment.")
     assessment.clock_start_type = clock_start_type
     assessment.clock_start_date = clock_start_date
@@ -353,7 +288,7 @@ def submit_request(
 
     `attachments` are uploaded files (Django File objects). Tells the area's DCO service on commit.
     """
-    if user is not None and not _is_la_for(user, assessment.local_authority_id):
+    if user is not None and not is_la_for(user, assessment.local_authority_id):
         raise PermissionDenied("Only the LA's caseworkers can ask for advice for its assessments.")
     if not questions.strip():
         raise ValidationError({"questions": "Say what you would like health to advise on."})
@@ -397,7 +332,7 @@ def submit_request(
         detail="via API" if via_api else "",
     )
     _mail_on_commit(
-        _emails_of(dco_services_for(advice_request.local_authority_id), DCO_ROLES),
+        _emails_of(dco_services_for(advice_request.local_authority_id), RoleGroup.DCO),
         f"New health advice request {advice_request.reference}",
         f"A local authority has asked for EHC needs assessment health advice.\n\n"
         f"Reference: {advice_request.reference}\nAdvice due: {advice_request.due_on:%-d %B %Y}\n\n"
@@ -416,7 +351,7 @@ def cancel_request(
     request: HttpRequest | None = None,
 ) -> AdviceRequest:
     """The LA withdraws its request (for example the assessment stopped). Open teams are told."""
-    if user is not None and not _is_la_for(user, advice_request.local_authority_id):
+    if user is not None and not is_la_for(user, advice_request.local_authority_id):
         raise PermissionDenied("Only the requesting LA can cancel its request.")
     if advice_request.status in (AdviceRequest.Status.COMPLETE, AdviceRequest.Status.CANCELLED):
         raise InvalidTransition("This request is already finished.")
@@ -442,7 +377,7 @@ def cancel_request(
         detail="cancelled",
     )
     _mail_on_commit(
-        _emails_of(teams, PROVIDER_ROLES),
+        _emails_of(teams, RoleGroup.PROVIDER),
         f"Health advice request {advice_request.reference} cancelled",
         f"The local authority has cancelled request {advice_request.reference}. No advice is needed.\n\n"
         f"{request_link(advice_request)}\n",
@@ -470,7 +405,7 @@ def triage_and_route(
     today. Reminder rows are scheduled for each new assignment; the teams are e-mailed on commit.
     A team already assigned is not assigned twice.
     """
-    if not _is_dco_for(user, advice_request):
+    if not is_dco_for(user, advice_request):
         raise PermissionDenied("Only the area's DCO service can route requests.")
     if advice_request.status == AdviceRequest.Status.CANCELLED:
         raise InvalidTransition("This request was cancelled by the LA.")
@@ -506,7 +441,7 @@ def triage_and_route(
         schedule_reminders(assignment)
         created.append(assignment)
         _mail_on_commit(
-            _emails_of([team], PROVIDER_ROLES),
+            _emails_of([team], RoleGroup.PROVIDER),
             f"Health advice request {advice_request.reference} for your team",
             f"The DCO service has sent your team a request for EHC needs assessment health advice.\n\n"
             f"Reference: {advice_request.reference}\nReceived: {received_on:%-d %B %Y}\n"
@@ -529,9 +464,9 @@ def schedule_reminders(assignment: Assignment) -> list[Reminder]:
     """Reminder rows for one assignment: to the team before the deadline; to the team manager and the
     DCO when at risk and when overdue. Idempotent (one row per assignment, kind and recipient)."""
     advice_request = assignment.advice_request
-    team_emails = _emails_of([assignment.team], PROVIDER_ROLES)
+    team_emails = _emails_of([assignment.team], RoleGroup.PROVIDER)
     managers = _emails_of([assignment.team], (Role.PROVIDER_TEAM_MANAGER,), use_mailbox=False)
-    dco = _emails_of(dco_services_for(advice_request.local_authority_id), DCO_ROLES)
+    dco = _emails_of(dco_services_for(advice_request.local_authority_id), RoleGroup.DCO)
     plan = [
         (Reminder.Kind.DUE_SOON, assignment.due_on - dt.timedelta(days=DUE_SOON_DAYS_BEFORE), team_emails),
         (Reminder.Kind.AT_RISK, assignment.due_on - dt.timedelta(days=AT_RISK_DAYS_BEFORE), managers + dco),
@@ -549,7 +484,7 @@ def schedule_reminders(assignment: Assignment) -> list[Reminder]:
 
 
 def _team_change(user: Any, assignment: Assignment, allowed: Sequence[str], what: str) -> AdviceRequest:
-    if not _is_team_member(user, assignment):
+    if not is_team_member(user, assignment):
         raise PermissionDenied(f"Only the team the request was sent to can {what}.")
     advice_request = _lock_request(assignment.advice_request)
     if advice_request.status == AdviceRequest.Status.CANCELLED:
@@ -621,7 +556,7 @@ def decline_not_known(
         detail="not known",
     )
     _mail_on_commit(
-        _emails_of(dco_services_for(advice_request.local_authority_id), DCO_ROLES),
+        _emails_of(dco_services_for(advice_request.local_authority_id), RoleGroup.DCO),
         f"Health advice request {advice_request.reference}: not known to {assignment.team.name}",
         f"{assignment.team.name} has said the child is not known to the service.\n\n{request_link(advice_request)}\n",
     )
@@ -759,7 +694,7 @@ def submit_advice(
         detail=f"advice revision {revision} submitted",
     )
     _mail_on_commit(
-        _emails_of(dco_services_for(advice_request.local_authority_id), DCO_ROLES),
+        _emails_of(dco_services_for(advice_request.local_authority_id), RoleGroup.DCO),
         f"Health advice {advice_request.reference} ready for quality check",
         f"{assignment.team.name} has submitted advice for {advice_request.reference}.\n\n"
         f"Check it here: {assignment_link(assignment)}\n",
@@ -801,7 +736,7 @@ def _quality_check(
     comments: str,
     request: HttpRequest | None,
 ) -> QualityCheck:
-    if not _is_dco_for(user, assignment.advice_request):
+    if not is_dco_for(user, assignment.advice_request):
         raise PermissionDenied("Only the area's DCO service can quality-check advice.")
     advice_request = _lock_request(assignment.advice_request)
     if assignment.status != Assignment.Status.ADVICE_SUBMITTED:
@@ -860,7 +795,7 @@ def request_rework(
         request=request,
     )
     _mail_on_commit(
-        _emails_of([assignment.team], PROVIDER_ROLES),
+        _emails_of([assignment.team], RoleGroup.PROVIDER),
         f"Health advice {assignment.advice_request.reference}: changes requested",
         f"The DCO service has asked for changes to your advice for {assignment.advice_request.reference}.\n"
         f"It is still due on {assignment.due_on:%-d %B %Y}.\n\n{assignment_link(assignment)}\n",
@@ -921,15 +856,9 @@ def record_exception(
     period (and an absence must cover 4 weeks of it). The team or the DCO may record it; the approver
     must be a DCO of the area or a manager of the team.
     """
-    if not (_is_team_member(user, assignment) or _is_dco_for(user, assignment.advice_request)):
+    if not (is_team_member(user, assignment) or is_dco_for(user, assignment.advice_request)):
         raise PermissionDenied("Only the team or the area's DCO service can record an exception.")
-    approver_reach = reach_for(approved_by)
-    approver_is_manager = Membership.objects.filter(
-        user=approved_by, organisation_id=assignment.team_id, role=Role.PROVIDER_TEAM_MANAGER, is_active=True
-    ).exists()
-    if not (
-        assignment.advice_request.local_authority_id in approver_reach.dco_area_ids or approver_is_manager
-    ):
+    if not may_approve_exception(approved_by, assignment):
         raise ValidationError({"approved_by": "The approver must be the area's DCO or the team's manager."})
     if not reason.strip():
         raise ValidationError({"reason": "Explain why the circumstance made the 6 weeks impractical."})

@@ -28,8 +28,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Organisation, Role, User
-from advice import dashboard, services
+from accounts.access import reach_for
+from accounts.models import Organisation
+from advice import access, dashboard, services
 from advice.forms import (
     AdviceForm,
     AssessmentRequestForm,
@@ -46,15 +47,12 @@ from advice.forms import (
     typed_values,
 )
 from advice.models import (
-    DCO_ROLES,
     QUALITY_CRITERIA,
     AdviceRequest,
     Assignment,
-    Attachment,
     EHCNeedsAssessment,
     HealthAdvice,
     QualityCheck,
-    reach_for,
 )
 from audit.services import record_access
 from children.forms import FindChildForm, SameChildForm
@@ -175,8 +173,8 @@ def _la_organisations(user: Any) -> list[Organisation]:
 def la_requests(request: HttpRequest) -> HttpResponse:
     """The LA's requests with status, due dates and released advice.
     Who may see it: LA SEN caseworkers (their own LAs' requests); anyone else 404."""
+    access.require_party(request.user, "la")
     reach = reach_for(request.user)
-    _require(bool(reach.la_ids))
     form = RequestListForm(request.GET)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
     rows = (
@@ -207,8 +205,8 @@ def la_requests(request: HttpRequest) -> HttpResponse:
 def request_new(request: HttpRequest) -> HttpResponse:
     """Request health advice, step 1: find or record the child.
     Who may see it: LA SEN caseworkers; anyone else 404."""
+    access.require_party(request.user, "la")
     las = _la_organisations(request.user)
-    _require(bool(las))
     initial = None
     if request.GET.get("change") and request.session.get(NEW_CHILD_DETAILS):
         initial = dict(request.session[NEW_CHILD_DETAILS])
@@ -276,7 +274,7 @@ def request_new_match(request: HttpRequest) -> HttpResponse:
     """Request health advice: "Is this the same child?" when the LA already holds a likely match.
     Who may see it: LA SEN caseworkers who have just typed the child's details; anyone else 404.
     Only the LA's own records are ever offered (`children.services.match_child`, ADR 0013)."""
-    _require(bool(_la_organisations(request.user)))
+    access.require_party(request.user, "la")
     details = _details_from_session(request)
     match = match_child(
         local_authority=_session_la(request, details),
@@ -375,7 +373,7 @@ def request_new_details(request: HttpRequest) -> HttpResponse:
 def request_sent(request: HttpRequest, public_id: str) -> HttpResponse:
     """Confirmation with the reference and the due date.
     Who may see it: whoever may see the request (the LA, its DCO service, teams it is assigned to)."""
-    advice_request = services.get_advice_request_for_user(request.user, public_id)
+    advice_request = access.get_advice_request_for_user(request.user, public_id)
     return _render(request, "advice/request_sent.html", {"advice_request": advice_request})
 
 
@@ -436,7 +434,7 @@ def request_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """One request: the child, the questions, the clocks, each team's progress and released advice;
     for the DCO, the routing form. Who may see it: the requesting LA's caseworkers, the area's DCO
     service, and provider teams it is assigned to (who see their own assignment only)."""
-    advice_request = services.get_advice_request_for_user(request.user, public_id)
+    advice_request = access.get_advice_request_for_user(request.user, public_id)
     context = _request_context(request, advice_request)
     if context["can_route"]:
         context["form"] = _route_form(advice_request)
@@ -473,8 +471,7 @@ def _route_by_day(
 @require_POST
 def request_route(request: HttpRequest, public_id: str) -> HttpResponse:
     """Route the request to provider teams. Who may use it: the area's DCO service; anyone else 404."""
-    advice_request = services.get_advice_request_for_user(request.user, public_id, write=True)
-    _require(advice_request.local_authority_id in reach_for(request.user).dco_area_ids)
+    advice_request = access.get_advice_request_for_user(request.user, public_id, acting_as=("dco",))
     form = _route_form(advice_request, request.POST)
     concurrent = False
     if form.is_valid():
@@ -498,7 +495,7 @@ def request_route(request: HttpRequest, public_id: str) -> HttpResponse:
             names = ", ".join(a.team.name for a in created) or "no new teams (all were already routed)"
             messages.success(request, f"{advice_request.reference} routed to {names}.")
             return redirect("advice:request-detail", advice_request.public_id)
-    advice_request = services.get_advice_request_for_user(request.user, public_id)
+    advice_request = access.get_advice_request_for_user(request.user, public_id)
     context = _request_context(request, advice_request)
     if concurrent:
         # Keep what they typed; the form now carries the latest version, so sending it again is a
@@ -520,9 +517,7 @@ def request_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
     service; anyone else 404. Only released advice and nil returns are included."""
     from advice.pdf import released_advice_pdf
 
-    advice_request = services.get_advice_request_for_user(request.user, public_id)
-    reach = reach_for(request.user)
-    _require(advice_request.local_authority_id in (reach.la_ids | reach.dco_area_ids))
+    advice_request = access.get_advice_request_for_user(request.user, public_id, acting_as=("la", "dco"))
     context = _request_context(request, advice_request)
     released = [a for a in context["assignments"] if a.status in context["released_statuses"]]
     _require(bool(released))
@@ -544,15 +539,11 @@ def request_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
 # --- the DCO's queues -----------------------------------------------------------------------------
 
 
-def _require_dco(user: Any) -> None:
-    _require(bool(reach_for(user).dco_area_ids))
-
-
 @login_required
 @require_GET
 def triage_queue(request: HttpRequest) -> HttpResponse:
     """Requests awaiting triage, oldest first. Who may see it: DCOs and DCO administrators (their areas)."""
-    _require_dco(request.user)
+    access.require_party(request.user, "dco")
     rows = (
         AdviceRequest.objects.visible_to(request.user)
         .filter(
@@ -605,7 +596,7 @@ def _list_rows(request: HttpRequest, slug: str, today: dt.date) -> tuple[Any, Li
 def dco_dashboard(request: HttpRequest) -> HttpResponse:
     """The DCO dashboard: figures, and one work list (filterable, sortable, exportable).
     Who may see it: DCOs and DCO administrators (their areas' requests); anyone else 404."""
-    _require_dco(request.user)
+    access.require_party(request.user, "dco")
     today = timezone.localdate()
     slug = request.GET.get("list", "overdue")
     if slug not in dashboard.WORK_LISTS:
@@ -639,7 +630,7 @@ def dco_dashboard(request: HttpRequest) -> HttpResponse:
 def dco_dashboard_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     """One dashboard list as CSV, with the same filters; the export is audited.
     Who may see it: DCOs and DCO administrators; anyone else 404."""
-    _require_dco(request.user)
+    access.require_party(request.user, "dco")
     _require(slug in dashboard.WORK_LISTS)
     today = timezone.localdate()
     rows, form = _list_rows(request, slug, today)
@@ -672,8 +663,8 @@ def dco_dashboard_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 def team_inbox(request: HttpRequest) -> HttpResponse:
     """Requests assigned to the user's teams, still-open ones first by due date.
     Who may see it: provider clinicians and team managers (their teams); anyone else 404."""
+    access.require_party(request.user, "team")
     reach = reach_for(request.user)
-    _require(bool(reach.team_ids))
     show = request.GET.get("show", "open")
     rows = (
         Assignment.objects.visible_to(request.user)
@@ -693,7 +684,7 @@ def _assignment_context(request: HttpRequest, assignment: Assignment) -> dict[st
     is_dco = assignment.advice_request.local_authority_id in reach.dco_area_ids
     advice = list(assignment.advice.order_by("-revision").prefetch_related("attachments"))
     checks = list(assignment.quality_checks.select_related("checked_by").order_by("-checked_at"))
-    shows_advice = is_team or is_dco or assignment.status == Assignment.Status.RELEASED
+    shows_advice = access.shows_advice(request.user, assignment)
     return {
         "assignment": assignment,
         "advice_request": assignment.advice_request,
@@ -718,15 +709,14 @@ def assignment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """One team's part of a request: the clock, the advice and what can be done next.
     Who may see it: the team (clinicians, managers), the area's DCO service and the requesting LA
     (which sees advice only once released); anyone else 404."""
-    assignment = services.get_assignment_for_user(request.user, public_id)
+    assignment = access.get_assignment_for_user(request.user, public_id)
     context = _assignment_context(request, assignment)
     _view_audit(request, assignment, assignment.advice_request.child)
     return _render(request, "advice/assignment_detail.html", context)
 
 
 def _team_assignment(request: HttpRequest, public_id: str) -> Assignment:
-    assignment = services.get_assignment_for_user(request.user, public_id, write=True)
-    _require(assignment.team_id in reach_for(request.user).team_ids)
+    assignment = access.get_assignment_for_user(request.user, public_id, acting_as=("team",))
     return assignment
 
 
@@ -749,7 +739,7 @@ def assignment_accept(request: HttpRequest, public_id: str) -> HttpResponse:
         if not _changed_by_someone_else(exc, assignment, form.cleaned_data["version"]):
             messages.error(request, str(exc))
         else:
-            fresh = services.get_assignment_for_user(request.user, public_id)
+            fresh = access.get_assignment_for_user(request.user, public_id)
             context = _assignment_context(request, fresh)
             context["concurrent"] = CONCURRENT_MESSAGE
             return _render(request, "advice/assignment_detail.html", context, status=409)
@@ -804,7 +794,7 @@ def assignment_not_known(request: HttpRequest, public_id: str) -> HttpResponse:
             if not _changed_by_someone_else(exc, assignment, form.cleaned_data["version"]):
                 form.add_error(None, str(exc))
             else:
-                assignment = services.get_assignment_for_user(request.user, public_id)
+                assignment = access.get_assignment_for_user(request.user, public_id)
                 context = _assignment_context(request, assignment)
                 form = NotKnownForm(_concurrent(context, form, assignment))
                 form.is_valid()
@@ -822,37 +812,13 @@ def assignment_not_known(request: HttpRequest, public_id: str) -> HttpResponse:
     return _render(request, "advice/not_known.html", context, status=status)
 
 
-def _approvers(assignment: Assignment) -> Any:
-    """Who may approve a reg 8(2) exception: the area's DCOs and the team's managers."""
-    dco_services = Organisation.objects.filter(
-        kind=Organisation.Kind.DCO_SERVICE, areas=assignment.advice_request.local_authority_id
-    )
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(
-                memberships__organisation__in=dco_services,
-                memberships__role__in=DCO_ROLES,
-                memberships__is_active=True,
-            )
-            | Q(
-                memberships__organisation_id=assignment.team_id,
-                memberships__role=Role.PROVIDER_TEAM_MANAGER,
-                memberships__is_active=True,
-            )
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "email")
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def assignment_exception(request: HttpRequest, public_id: str) -> HttpResponse:
     """Record a reg 8(2) exception beside the deadline (the due date does not move).
     Who may use it: the team's clinicians and managers and the area's DCO service; anyone else 404."""
-    assignment = services.get_assignment_for_user(request.user, public_id, write=True)
-    form = ExceptionForm(request.POST or None, approvers=_approvers(assignment))
+    assignment = access.get_assignment_for_user(request.user, public_id, write=True)
+    form = ExceptionForm(request.POST or None, approvers=access.exception_approvers(assignment))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -957,7 +923,7 @@ def assignment_advice(request: HttpRequest, public_id: str) -> HttpResponse:
                 if not _changed_by_someone_else(exc, assignment, form.cleaned_data["version"]):
                     form.add_error(None, str(exc))
                 else:
-                    assignment = services.get_assignment_for_user(request.user, public_id)
+                    assignment = access.get_assignment_for_user(request.user, public_id)
                     context = _assignment_context(request, assignment)
                     form = AdviceForm(_concurrent(context, form, assignment))
                     form.is_valid()
@@ -1051,8 +1017,7 @@ def quality_hints(
 def assignment_quality_check(request: HttpRequest, public_id: str) -> HttpResponse:
     """The DCO scores the advice against the checklist (Q1-Q13) and releases it or sends it back.
     Who may use it: the area's DCO service; anyone else 404."""
-    assignment = services.get_assignment_for_user(request.user, public_id, write=True)
-    _require(assignment.advice_request.local_authority_id in reach_for(request.user).dco_area_ids)
+    assignment = access.get_assignment_for_user(request.user, public_id, acting_as=("dco",))
     context = _assignment_context(request, assignment)
     hints = quality_hints(assignment, context["advice"], context["exceptions"])
     form = QualityCheckForm(request.POST or None, initial={"version": assignment.version}, hints=hints)
@@ -1077,7 +1042,7 @@ def assignment_quality_check(request: HttpRequest, public_id: str) -> HttpRespon
             if not _changed_by_someone_else(exc, assignment, form.cleaned_data["version"]):
                 form.add_error(None, str(exc))
             else:
-                assignment = services.get_assignment_for_user(request.user, public_id)
+                assignment = access.get_assignment_for_user(request.user, public_id)
                 context = _assignment_context(request, assignment)
                 form = QualityCheckForm(_concurrent(context, form, assignment), hints=hints)
                 form.is_valid()
@@ -1108,27 +1073,7 @@ def attachment_download(request: HttpRequest, public_id: str) -> FileResponse:
     """Download a file sent with a request or with advice. Who may see it: a request's files, whoever
     may see the request (the LA, the area's DCO service, teams it was sent to); an advice file, the
     team and the DCO service, and the LA once that advice is released. Anyone else 404. Audited."""
-    try:
-        attachment = Attachment.objects.only("pk", "advice_request_id", "advice_id").get(public_id=public_id)
-    except (Attachment.DoesNotExist, ValidationError, ValueError) as exc:
-        raise Http404 from exc
-    if attachment.advice_request_id:
-        owner = AdviceRequest.objects.only("public_id").get(pk=attachment.advice_request_id)
-        advice_request = services.get_advice_request_for_user(request.user, owner.public_id)
-        child = advice_request.child
-    else:
-        if attachment.advice_id is None:  # the database's check constraint makes this impossible
-            raise Http404
-        advice = HealthAdvice.objects.select_related("assignment").get(pk=attachment.advice_id)
-        assignment = services.get_assignment_for_user(request.user, advice.assignment.public_id)
-        reach = reach_for(request.user)
-        _require(
-            assignment.team_id in reach.team_ids
-            or assignment.advice_request.local_authority_id in reach.dco_area_ids
-            or assignment.status == Assignment.Status.RELEASED
-        )
-        child = assignment.advice_request.child
-    attachment = Attachment.objects.get(pk=attachment.pk)
+    attachment, child = access.get_attachment_for_user(request.user, public_id)
     record_access(
         user=request.user,
         action="export",
@@ -1193,8 +1138,7 @@ class ClockStartForm(forms.Form):
 def _la_request(request: HttpRequest, public_id: str) -> AdviceRequest:
     """The request, for its own LA's caseworkers only (the DCO service may change it but these two
     amendments are the LA's); anyone else 404."""
-    advice_request = services.get_advice_request_for_user(request.user, public_id, write=True)
-    _require(advice_request.local_authority_id in reach_for(request.user).la_ids)
+    advice_request = access.get_advice_request_for_user(request.user, public_id, acting_as=("la",))
     return advice_request
 
 
@@ -1223,7 +1167,7 @@ def request_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
             if not _changed_by_someone_else(exc, advice_request, form.cleaned_data["version"]):
                 form.add_error(None, str(exc))
             else:
-                advice_request = services.get_advice_request_for_user(request.user, public_id)
+                advice_request = access.get_advice_request_for_user(request.user, public_id)
                 context = _request_context(request, advice_request)
                 data = request.POST.copy()
                 data["version"] = str(advice_request.version)

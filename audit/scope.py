@@ -14,16 +14,14 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Role
+from accounts.models import Role, RoleGroup
 
 if TYPE_CHECKING:
     from audit.models import AuditEventQuerySet
 
-AUDIT_ROLES = (Role.DCO, Role.DCO_ADMIN, Role.SYSTEM_ADMIN)
-
 
 def can_search(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.has_role(*AUDIT_ROLES))
+    return bool(user is not None and user.is_authenticated and user.has_role(*RoleGroup.AUDIT))
 
 
 def child_model() -> Any | None:
@@ -56,7 +54,7 @@ def visible_events(events: AuditEventQuerySet, user: Any) -> AuditEventQuerySet:
         return events
     from accounts.models import User
 
-    own_orgs = user.organisations_with_role(Role.DCO, Role.DCO_ADMIN)
+    own_orgs = user.organisations_with_role(*RoleGroup.DCO)
     colleagues = User.objects.filter(memberships__organisation__in=own_orgs, memberships__is_active=True)
     children = visible_children(user)
     about_children = (

@@ -5,7 +5,7 @@ One record per child: `children.services.record_child` matches by NHS number, or
 birth, before it creates anything. The phase (early years, school age, preparing for adulthood,
 post-16) is derived from the date of birth every time it is read, never stored.
 
-Access: `ChildOrYoungPerson.objects.visible_to(user)` and `children.services.get_child_for_user`.
+Access: `ChildOrYoungPerson.objects.visible_to(user)` and `children.access.get_child_for_user`.
 A child is visible to whoever can see any of its advice requests, and to its LA's caseworkers.
 """
 
@@ -21,22 +21,13 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts.models import Organisation, Role
+from accounts.access import reach_for
+from accounts.models import Organisation
 from lib import phases
 from lib.nhs_number import format_nhs_number
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-LA_ROLES = (Role.LA_CASEWORKER,)
-
-
-def _la_ids_for(user: Any) -> list[int]:
-    return list(
-        user.organisations_with_role(*LA_ROLES)
-        .filter(kind=Organisation.Kind.LOCAL_AUTHORITY)
-        .values_list("pk", flat=True)
-    )
 
 
 class ChildQuerySet(models.QuerySet["ChildOrYoungPerson"]):
@@ -48,7 +39,7 @@ class ChildQuerySet(models.QuerySet["ChildOrYoungPerson"]):
         # children is below advice in the dependency order, so the model is looked up, not imported.
         advice_request = apps.get_model("advice", "AdviceRequest")
         via_requests = advice_request.objects.visible_to(user).values("child_id")
-        la_ids = _la_ids_for(user)
+        la_ids = reach_for(user).la_ids
         return self.filter(merged_into__isnull=True).filter(
             models.Q(pk__in=via_requests) | models.Q(local_authority_id__in=la_ids)
         )
@@ -257,25 +248,11 @@ class ConsentToShare(models.Model):
         return self.withdrawn_at is None
 
 
-def dco_area_ids(user: Any) -> set[int]:
-    """The LAs in the areas of the DCO services where `user` is a DCO or DCO administrator."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return set()
-    services = user.organisations_with_role(Role.DCO, Role.DCO_ADMIN).filter(
-        kind=Organisation.Kind.DCO_SERVICE
-    )
-    return set(
-        Organisation.areas.through.objects.filter(from_organisation__in=services).values_list(
-            "to_organisation_id", flat=True
-        )
-    )
-
-
 class PossibleDuplicateQuerySet(models.QuerySet["PossibleDuplicate"]):
     def visible_to(self, user: User | Any) -> PossibleDuplicateQuerySet:
         """Checks for the DCO service covering the LA that sent the details; nobody else (the LA
         included: it is never told a check exists)."""
-        return self.filter(local_authority_id__in=dco_area_ids(user))
+        return self.filter(local_authority_id__in=reach_for(user).dco_area_ids)
 
     def open(self) -> PossibleDuplicateQuerySet:
         return self.filter(resolved_at__isnull=True)

@@ -2,7 +2,7 @@
 child's record writes an audit event in the same transaction (see `audit.services.record_access`).
 
 Views that *show* or *export* a child's record call `audit.services.record_access(action="view"...)`
-(or "export") themselves, after `get_child_for_user`, because only the view knows that it showed it.
+(or "export") themselves, after `children.access.get_child_for_user`, because only the view knows that it showed it.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Organisation, Role
+from accounts.models import Organisation
 from children.models import ChildOrYoungPerson, ConsentToShare, ParentCarer, PossibleDuplicate, normalise_name
 from lib.nhs_number import InvalidNhsNumber
 from lib.nhs_number import validate as validate_nhs_number
@@ -25,8 +25,6 @@ from lib.phases import age_on
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-WRITE_ROLES = (Role.LA_CASEWORKER, Role.DCO, Role.DCO_ADMIN)
 
 
 def audit(
@@ -42,37 +40,6 @@ def audit(
     from audit.services import record_access
 
     record_access(user=user, action=action, obj=obj, child=child, request=request, detail=detail)
-
-
-# --- access -------------------------------------------------------------------------------------
-
-
-def get_child_for_user(user: User | Any, public_id: Any, write: bool = False) -> ChildOrYoungPerson:
-    """The child if `user` may see it (and, with write=True, change it), else Http404.
-
-    Read: anyone who can see one of the child's advice requests, and the caseworkers of its LA.
-    Write: the caseworkers of its LA, and the DCO service of its LA's area. Nobody else: a system
-    administrator does not read children's records. The caller records the view in the audit log.
-    """
-    try:
-        child = (
-            ChildOrYoungPerson.objects.visible_to(user)
-            .select_related("local_authority", "school")
-            .get(public_id=public_id)
-        )
-    except (ChildOrYoungPerson.DoesNotExist, ValidationError, ValueError) as exc:
-        raise Http404("No such child or young person") from exc
-    if write and not can_change_child(user, child):
-        raise Http404("No such child or young person")
-    return child
-
-
-def can_change_child(user: User | Any, child: ChildOrYoungPerson) -> bool:
-    orgs = user.organisations_with_role(*WRITE_ROLES)
-    return (
-        orgs.filter(pk=child.local_authority_id, kind=Organisation.Kind.LOCAL_AUTHORITY).exists()
-        or orgs.filter(kind=Organisation.Kind.DCO_SERVICE, areas=child.local_authority_id).exists()
-    )
 
 
 # --- matching -------------------------------------------------------------------------------------
@@ -596,19 +563,6 @@ def other_records_for(
 # --- possible duplicates: the DCO service's check (ADR 0013) ----------------------------------------
 
 CHECK_CHANGED = "Someone else decided this check since you opened it"
-
-
-def get_possible_duplicate_for_user(user: User | Any, public_id: Any) -> PossibleDuplicate:
-    """A possible duplicate the user's DCO service resolves (the LA that sent the details is in its
-    areas), else Http404. The LA itself, provider teams and system administrators: 404."""
-    try:
-        return (
-            PossibleDuplicate.objects.visible_to(user)
-            .select_related("new_record__local_authority", "existing__local_authority", "local_authority")
-            .get(public_id=public_id)
-        )
-    except (PossibleDuplicate.DoesNotExist, ValidationError, ValueError) as exc:
-        raise Http404("No such check") from exc
 
 
 def _locked_open_check(check: PossibleDuplicate, expected_version: int) -> PossibleDuplicate:

@@ -1,5 +1,5 @@
 """A child or young person's record: details, parents and carers, consent to share, and the advice
-requests the viewer can see. Fetched only through `children.services.get_child_for_user` (404 outside
+requests the viewer can see. Fetched only through `children.access.get_child_for_user` (404 outside
 reach); every view is written to the access log, and every change is audited by its service.
 
 Who may change a record (`get_child_for_user(..., write=True)`): the caseworkers of the child's LA
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.services import record_access
-from children import services
+from children import access, services
 from children.forms import (
     ChildDetailsForm,
     ConsentForm,
@@ -30,7 +30,6 @@ from children.forms import (
     add_service_errors,
 )
 from children.models import ChildOrYoungPerson, ConsentToShare, ParentCarer
-from children.services import get_child_for_user
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -50,7 +49,7 @@ def child_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     (the LA, the area's DCO service, teams it was sent to) and the caseworkers of the child's LA;
     nobody else (404), system administrators included. The links to change it are shown only to
     those who may change it (the LA's caseworkers and the area's DCO service)."""
-    child = get_child_for_user(request.user, public_id)
+    child = access.get_child_for_user(request.user, public_id)
     advice_request = apps.get_model("advice", "AdviceRequest")  # children sits below advice
     requests = (
         advice_request.objects.visible_to(request.user)
@@ -65,7 +64,7 @@ def child_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "children/child_detail.html",
         {
             "child": child,
-            "can_change": services.can_change_child(request.user, child),
+            "can_change": access.can_change_child(request.user, child),
             "carers": list(child.parent_carers.all()),
             "current_consents": [c for c in consents if c.is_active],
             "past_consents": [c for c in consents if not c.is_active],
@@ -82,7 +81,7 @@ def child_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     match another record of the same child that the user can see (that record is shown instead);
     a record they cannot see is never mentioned (the DCO service checks it). Who may use it: the
     caseworkers of the child's LA and the area's DCO service; anyone else 404."""
-    child = get_child_for_user(request.user, public_id, write=True)
+    child = access.get_child_for_user(request.user, public_id, write=True)
     initial = {
         "given_name": child.given_name,
         "family_name": child.family_name,
@@ -137,7 +136,7 @@ def _carer(child: ChildOrYoungPerson, carer_id: str) -> ParentCarer:
 def carer_add(request: HttpRequest, public_id: str) -> HttpResponse:
     """Add a parent or carer. Who may use it: the caseworkers of the child's LA and the area's DCO
     service; anyone else 404."""
-    child = get_child_for_user(request.user, public_id, write=True)
+    child = access.get_child_for_user(request.user, public_id, write=True)
     form = ParentCarerForm(request.POST or None, initial={"has_parental_responsibility": "yes"})
     if request.method == "POST" and form.is_valid():
         try:
@@ -159,7 +158,7 @@ def carer_add(request: HttpRequest, public_id: str) -> HttpResponse:
 def carer_edit(request: HttpRequest, public_id: str, carer_id: str) -> HttpResponse:
     """Change a parent or carer's details. Who may use it: the caseworkers of the child's LA and the
     area's DCO service; anyone else 404."""
-    child = get_child_for_user(request.user, public_id, write=True)
+    child = access.get_child_for_user(request.user, public_id, write=True)
     carer = _carer(child, carer_id)
     form = ParentCarerForm(request.POST or None, initial=ParentCarerForm.initial_for(carer))
     if request.method == "POST" and form.is_valid():
@@ -182,7 +181,7 @@ def carer_edit(request: HttpRequest, public_id: str, carer_id: str) -> HttpRespo
 def carer_remove(request: HttpRequest, public_id: str, carer_id: str) -> HttpResponse:
     """Confirm, then remove a parent or carer (refused while a consent they gave is on record).
     Who may use it: the caseworkers of the child's LA and the area's DCO service; anyone else 404."""
-    child = get_child_for_user(request.user, public_id, write=True)
+    child = access.get_child_for_user(request.user, public_id, write=True)
     carer = _carer(child, carer_id)
     error = ""
     if request.method == "POST":
@@ -207,7 +206,7 @@ def carer_remove(request: HttpRequest, public_id: str, carer_id: str) -> HttpRes
 def consent_add(request: HttpRequest, public_id: str) -> HttpResponse:
     """Record consent to share health information. Who may use it: the caseworkers of the child's
     LA and the area's DCO service; anyone else 404."""
-    child = get_child_for_user(request.user, public_id, write=True)
+    child = access.get_child_for_user(request.user, public_id, write=True)
     form = ConsentForm(request.POST or None, child=child)
     if request.method == "POST" and form.is_valid():
         try:
@@ -231,7 +230,7 @@ def consent_add(request: HttpRequest, public_id: str) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, public_id: str, consent_id: str) -> HttpResponse:
     """Record that consent to share was withdrawn (the consent is kept, marked withdrawn). Who may
     use it: the caseworkers of the child's LA and the area's DCO service; anyone else 404."""
-    child = get_child_for_user(request.user, public_id, write=True)
+    child = access.get_child_for_user(request.user, public_id, write=True)
     try:
         consent = child.consents.select_related("parent_carer").get(
             public_id=consent_id, withdrawn_at__isnull=True

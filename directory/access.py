@@ -21,13 +21,12 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Organisation, Role
-from directory.models import ChangeProposal, ProblemReport, Provider, Service
-
-EDITOR_ROLES = (Role.DIRECTORY_EDITOR, Role.PROVIDER_EDITOR)
+from directory.models import ChangeProposal, ProblemReport, Provider, Service, ServiceAtLocation
+from directory.search import PUBLIC_STATUSES
 
 
 def _authenticated(user: Any) -> bool:
@@ -220,3 +219,37 @@ def get_problem_report_for_user(user: Any, public_id: uuid.UUID | str, write: bo
         return scope.select_related("service", "service__provider", "handled_by").get(public_id=public_id)
     except (ProblemReport.DoesNotExist, ValueError, ValidationError):
         raise Http404("No such report") from None
+
+
+# --- the public Local Offer ----------------------------------------------------------------------------
+
+
+def public_services() -> QuerySet[Service]:
+    """Services anyone may see: published ones (active or temporarily closed), never drafts or
+    withdrawn records. The public pages and the shortlist list only these."""
+    return Service.objects.filter(status__in=PUBLIC_STATUSES).select_related("provider")
+
+
+def get_public_service(public_id: uuid.UUID | str, *, detail: bool = False) -> Service:
+    """The published service with this public id, or 404 (drafts, inactive and closed ones too).
+    Anyone may see it, signed in or not. `detail` prefetches what the service page shows."""
+    qs = public_services()
+    if detail:
+        qs = qs.prefetch_related(
+            "phones",
+            "contacts__phones",
+            "schedules",
+            "cost_options",
+            "languages",
+            Prefetch(
+                "service_at_locations",
+                queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
+                    "location__addresses", "location__accessibility", "schedules"
+                ),
+            ),
+            "attributes__taxonomy_term__taxonomy",
+        )
+    try:
+        return qs.get(public_id=public_id)
+    except (Service.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404("No such service") from exc

@@ -22,6 +22,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from directory import access
 from directory.forms_public import DEFAULT_DISTANCE, DISTANCE_CHOICES, ProblemReportForm, SearchForm
 from directory.models import (
     Location,
@@ -33,7 +34,6 @@ from directory.models import (
 from directory.search import (
     DAY_NAMES,
     DELIVERY,
-    PUBLIC_STATUSES,
     SearchResults,
     ServiceSearch,
     letter_counts,
@@ -503,30 +503,6 @@ def _int(value: str | None, default: int) -> int:
 # --- Service page ----------------------------------------------------------------------------
 
 
-def get_public_service(public_id: uuid.UUID | str, *, detail: bool = False) -> Service:
-    """The published service with this public id, or 404 (drafts, inactive and closed ones too)."""
-    qs = Service.objects.filter(status__in=PUBLIC_STATUSES).select_related("provider")
-    if detail:
-        qs = qs.prefetch_related(
-            "phones",
-            "contacts__phones",
-            "schedules",
-            "cost_options",
-            "languages",
-            Prefetch(
-                "service_at_locations",
-                queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
-                    "location__addresses", "location__accessibility", "schedules"
-                ),
-            ),
-            "attributes__taxonomy_term__taxonomy",
-        )
-    try:
-        return qs.get(public_id=public_id)
-    except Service.DoesNotExist as exc:
-        raise Http404("No such service") from exc
-
-
 def review_is_stale(last_reviewed: dt.date | None, today: dt.date | None = None) -> bool:
     """True when the record was last reviewed more than DIRECTORY_REVIEW_MONTHS ago (or never)."""
     if last_reviewed is None:
@@ -558,7 +534,7 @@ def review_is_stale(last_reviewed: dt.date | None, today: dt.date | None = None)
 
 def service(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """A service's page. Anyone may see it (published services only)."""
-    record = get_public_service(public_id, detail=True)
+    record = access.get_public_service(public_id, detail=True)
     ids = shortlist_ids(request)
     pid = str(record.public_id)
     location_text = request.GET.get("location", "")[:100]
@@ -654,7 +630,8 @@ def shortlist(request: HttpRequest) -> HttpResponse:
     ids = shortlist_ids(request)
     records = {
         str(s.public_id): s
-        for s in Service.objects.filter(public_id__in=ids, status__in=PUBLIC_STATUSES)
+        for s in access.public_services()
+        .filter(public_id__in=ids)
         .select_related("provider")
         .prefetch_related(
             "phones",
@@ -729,7 +706,7 @@ def _client_ip(request: HttpRequest) -> str:
 def report_problem(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Tell the directory's editors that a service's page is wrong. Anyone may use it; lightly
     rate-limited per IP address so it is not worth spamming."""
-    record = get_public_service(public_id)
+    record = access.get_public_service(public_id)
     ids = shortlist_ids(request)
     pid = str(record.public_id)
     limited = False
@@ -771,7 +748,7 @@ def report_problem(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 def report_problem_sent(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Confirmation that a problem report was sent. Anyone may see it."""
-    record = get_public_service(public_id)
+    record = access.get_public_service(public_id)
     ids = shortlist_ids(request)
     context = {
         **_shortlist_context(request),

@@ -3,8 +3,8 @@
 import pytest
 from django.http import Http404
 
+from advice.access import get_advice_request_for_user, get_assignment_for_user
 from advice.models import AdviceRequest, Assignment
-from advice.services import get_advice_request_for_user, get_assignment_for_user
 from advice.testing import make_request, make_world, route
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ from accounts.models import Organisation, Role
 from accounts.testing import OrganisationFactory, member
 from advice.testing import make_request, make_world, route
 from audit.models import AuditEvent
+from children.access import get_child_for_user
 from children.models import ChildOrYoungPerson, ConsentToShare, PossibleDuplicate
 from children.services import (
     add_parent_carer,
-    get_child_for_user,
     match_child,
     record_child,
     record_consent,

@@ -1,0 +1,93 @@
+"""Which organisations, teams and areas a user reaches: the one place that reads memberships for access.
+
+Every app's access rules (`<app>/access.py`) start here:
+
+- an LA caseworker reaches their local authorities (`la_ids`);
+- a provider clinician or team manager reaches their teams; a member of a trust reaches every team of
+  the trust (`team_ids`);
+- a DCO or DCO administrator reaches their DCO services (`dco_service_ids`) and the local authorities
+  in those services' areas (`dco_area_ids`);
+- a system administrator manages accounts and reaches no casework.
+
+`organisation_ids` is everything the user acts for, the set that `children.Involvement` rows are
+matched against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+from accounts.models import Organisation, RoleGroup
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Which organisations a user reaches, worked out once per user (at most three queries)."""
+
+    la_ids: frozenset[int] = field(default_factory=frozenset)
+    team_ids: frozenset[int] = field(default_factory=frozenset)  # provider teams (and teams of their trusts)
+    dco_area_ids: frozenset[int] = field(default_factory=frozenset)  # LAs in the user's DCO services' areas
+    dco_service_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.la_ids or self.team_ids or self.dco_area_ids or self.dco_service_ids)
+
+    @property
+    def organisation_ids(self) -> frozenset[int]:
+        """The organisations the user acts for (not the areas a DCO service covers)."""
+        return self.la_ids | self.team_ids | self.dco_service_ids
+
+
+def reach_for(user: Any) -> Reach:
+    """The user's reach, cached on the user object for the request. Anonymous: nothing."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Reach()
+    cached = getattr(user, "_reach", None)
+    if cached is not None:
+        return cached
+    la_ids: set[int] = set()
+    provider_org_ids: set[int] = set()
+    dco_ids: set[int] = set()
+    for role, org_id, kind in user.active_memberships().values_list(
+        "role", "organisation_id", "organisation__kind"
+    ):
+        if role in RoleGroup.LA and kind == Organisation.Kind.LOCAL_AUTHORITY:
+            la_ids.add(org_id)
+        elif role in RoleGroup.PROVIDER and kind in (
+            Organisation.Kind.PROVIDER_TEAM,
+            Organisation.Kind.PROVIDER_TRUST,
+        ):
+            provider_org_ids.add(org_id)
+        elif role in RoleGroup.DCO and kind == Organisation.Kind.DCO_SERVICE:
+            dco_ids.add(org_id)
+    team_ids: set[int] = set()
+    if provider_org_ids:
+        team_ids = set(
+            Organisation.objects.filter(
+                models.Q(pk__in=provider_org_ids) | models.Q(parent_id__in=provider_org_ids),
+                kind=Organisation.Kind.PROVIDER_TEAM,
+            ).values_list("pk", flat=True)
+        )
+    area_ids: set[int] = set()
+    if dco_ids:
+        area_ids = set(
+            Organisation.areas.through.objects.filter(from_organisation_id__in=dco_ids).values_list(
+                "to_organisation_id", flat=True
+            )
+        )
+    reach = Reach(frozenset(la_ids), frozenset(team_ids), frozenset(area_ids), frozenset(dco_ids))
+    user._reach = reach
+    return reach
+
+
+def dco_services_for(local_authority_id: int) -> list[Organisation]:
+    """The active DCO services whose areas include this local authority."""
+    return list(
+        Organisation.objects.filter(
+            kind=Organisation.Kind.DCO_SERVICE, areas=local_authority_id, is_active=True
+        )
+    )
