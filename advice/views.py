@@ -56,7 +56,7 @@ from advice.models import (
 )
 from audit.services import record_access
 from children.forms import FindChildForm, SameChildForm
-from children.models import ChildOrYoungPerson
+from children.models import ChildOrYoungPerson, PossibleDuplicate
 from children.services import match_child, record_child
 from core.date_input import DateField
 
@@ -614,6 +614,7 @@ def dco_dashboard(request: HttpRequest) -> HttpResponse:
             "counts": numbers.counts,
             "triage_count": numbers.triage_count,
             "timeliness": numbers.timeliness,
+            "possible_duplicates": PossibleDuplicate.objects.visible_to(request.user).open().count(),
             "lists": dashboard.WORK_LISTS,
             "current": dashboard.WORK_LISTS[slug],
             "form": form,

@@ -56,3 +56,24 @@ def get_possible_duplicate_for_user(user: User | Any, public_id: Any) -> Possibl
         )
     except (PossibleDuplicate.DoesNotExist, ValidationError, ValueError) as exc:
         raise Http404("No such check") from exc
+
+
+def record_kept_for_user(user: User | Any, public_id: Any) -> ChildOrYoungPerson | None:
+    """For a record the DCO service merged into another (ADR 0013): the record kept, if `user` may see
+    it, so old links lead there; else None."""
+    kept = (
+        ChildOrYoungPerson.objects.filter(public_id=public_id, merged_into__isnull=False)
+        .values_list("merged_into_id", flat=True)
+        .first()
+    )
+    if kept is None:
+        return None
+    return ChildOrYoungPerson.objects.visible_to(user).filter(pk=kept).first()
+
+
+def possible_duplicates_for_user(user: User | Any) -> Any:
+    """The possible duplicates the user's DCO services resolve (an empty list is still a list), else
+    Http404 for anyone who is not a DCO or DCO administrator."""
+    if not reach_for(user).dco_area_ids:
+        raise Http404("No such page")
+    return PossibleDuplicate.objects.visible_to(user)

@@ -256,3 +256,34 @@ class WithdrawConsentForm(forms.Form):
         if not reason:
             raise forms.ValidationError("Say why consent was withdrawn")
         return reason
+
+
+class PossibleDuplicateForm(forms.Form):
+    """The DCO service's decision on a possible duplicate: the same child (link) or different children."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    same = forms.ChoiceField(
+        label="Are these the same child?",
+        choices=[
+            ("yes", "Yes, the same child: link the records"),
+            ("no", "No, they are different children"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether these are the same child"},
+    )
+    nhs_number = forms.CharField(
+        label="The right NHS number of the child the local authority sent (only if different children)",
+        required=False,
+        max_length=14,
+        help_text="Needed only when both records have the same NHS number: two children cannot share one.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false", "autocomplete": "off"}),
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        max_length=2000,
+        help_text="How you checked, for example with the GP practice or the NHS Spine.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    clean_nhs_number = FindChildForm.clean_nhs_number

@@ -1,8 +1,9 @@
 """Children and young people: the one place a child's identity lives.
 
 Every other record (advice requests, notifications, healthcare plans) points at a ChildOrYoungPerson.
-One record per child: `children.services.record_child` matches by NHS number, or by name and date of
-birth, before it creates anything. The phase (early years, school age, preparing for adulthood,
+One record per child: `children.services.match_child` matches an LA's details against the records
+it holds (by NHS number, or by name and date of birth) before anything is created; a possible match
+with a record it cannot see goes to the DCO service as a `PossibleDuplicate` (ADR 0013). The phase (early years, school age, preparing for adulthood,
 post-16) is derived from the date of birth every time it is read, never stored.
 
 Access: `ChildOrYoungPerson.objects.visible_to(user)` and `children.access.get_child_for_user`.

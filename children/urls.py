@@ -7,6 +7,8 @@ from children import views
 app_name = "children"
 
 urlpatterns = [
+    path("possible-duplicates/", views.possible_duplicates, name="possible-duplicates"),
+    path("possible-duplicates/<uuid:public_id>/", views.possible_duplicate, name="possible-duplicate"),
     path("<uuid:public_id>/", views.child_detail, name="child-detail"),
     path("<uuid:public_id>/details/", views.child_edit, name="child-edit"),
     path("<uuid:public_id>/carers/add/", views.carer_add, name="carer-add"),

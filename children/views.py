@@ -26,6 +26,7 @@ from children.forms import (
     ChildDetailsForm,
     ConsentForm,
     ParentCarerForm,
+    PossibleDuplicateForm,
     WithdrawConsentForm,
     add_service_errors,
 )
@@ -48,7 +49,11 @@ def child_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """The child's record. Who may see it: anyone who can see one of the child's advice requests
     (the LA, the area's DCO service, teams it was sent to) and the caseworkers of the child's LA;
     nobody else (404), system administrators included. The links to change it are shown only to
-    those who may change it (the LA's caseworkers and the area's DCO service)."""
+    those who may change it (the LA's caseworkers and the area's DCO service). A record the DCO
+    service merged into another leads to the record kept, for those who may see that one."""
+    kept = access.record_kept_for_user(request.user, public_id)
+    if kept is not None:
+        return redirect("children:child-detail", kept.public_id)
     child = access.get_child_for_user(request.user, public_id)
     advice_request = apps.get_model("advice", "AdviceRequest")  # children sits below advice
     requests = (
@@ -256,4 +261,90 @@ def consent_withdraw(request: HttpRequest, public_id: str, consent_id: str) -> H
         _view_audit(request, consent, child, "withdraw consent form")
     return _render(
         request, "children/consent_withdraw.html", {"child": child, "form": form, "consent": consent}
+    )
+
+
+# --- possible duplicates: the DCO service's check (ADR 0013) ----------------------------------------
+
+
+@login_required
+@require_GET
+def possible_duplicates(request: HttpRequest) -> HttpResponse:
+    """The DCO service's list of possible duplicate records: details an LA sent that may be a child
+    someone the LA cannot see already recorded. Shows no child's details (each check's page does).
+    Who may see it: DCOs and DCO administrators, for the LAs in their areas; anyone else 404."""
+    checks = access.possible_duplicates_for_user(request.user).select_related("local_authority")
+    waiting = list(checks.open().order_by("created_at", "pk"))
+    decided = list(
+        checks.filter(resolved_at__isnull=False).select_related("resolved_by").order_by("-resolved_at")[:20]
+    )
+    record_access(
+        user=request.user,
+        action="search",
+        obj=None,
+        child=None,
+        request=request,
+        detail=f"possible duplicates: {len(waiting)} to check",
+    )
+    return render(request, "children/possible_duplicates.html", {"waiting": waiting, "decided": decided})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def possible_duplicate(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Compare the record made from what an LA sent with the record it may duplicate, and decide: the
+    same child (the records are linked: one record, which the LA then reaches through its request) or
+    different children. Both records' identity details are shown, and the view of each is audited.
+    Who may see it: DCOs and DCO administrators of the service covering the LA that sent the
+    details; anyone else 404 (the LA itself included)."""
+    check = access.get_possible_duplicate_for_user(request.user, public_id)
+    form = PossibleDuplicateForm(request.POST or None, initial={"version": check.version})
+    conflict = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["same"] == "yes":
+                kept = services.link_records(
+                    user=request.user,
+                    check=check,
+                    expected_version=data["version"],
+                    notes=data["notes"],
+                    request=request,
+                )
+                message = f"The records were linked: {kept.full_name} has one record."
+            else:
+                services.record_different_children(
+                    user=request.user,
+                    check=check,
+                    expected_version=data["version"],
+                    notes=data["notes"],
+                    nhs_number=data["nhs_number"],
+                    request=request,
+                )
+                message = "Recorded as different children. Both records stay as they are."
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "conflict":
+                conflict = services.CHECK_CHANGED
+                check = access.get_possible_duplicate_for_user(request.user, public_id)
+                form = PossibleDuplicateForm(
+                    {**request.POST.dict(), "version": check.version}, initial={"version": check.version}
+                )
+                form.is_valid()
+            else:
+                add_service_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect("children:possible-duplicates")
+    for child, which in ((check.new_record, "sent by the LA"), (check.existing, "already recorded")):
+        _view_audit(request, check, child, f"possible duplicate compared ({which})")
+    return _render(
+        request,
+        "children/possible_duplicate.html",
+        {
+            "check": check,
+            "form": form,
+            "conflict": conflict,
+            "same_number": bool(check.new_record.nhs_number)
+            and check.new_record.nhs_number == check.existing.nhs_number,
+        },
     )

@@ -131,3 +131,45 @@ def test_la_changes_the_clock_start_and_cancels(page):
     page.get_by_text("Cancelled by the LA: The LA decided not to assess").wait_for()
     check(page)
     assert AdviceRequest.objects.get(pk=advice_request.pk).status == AdviceRequest.Status.CANCELLED
+
+
+def test_dco_checks_a_possible_duplicate(page):
+    """The DCO service's list of possible duplicates and the comparison page (with its error state),
+    then the decision: different children, with the right NHS number."""
+    from children import services
+
+    world = make_world()
+    totp_device(world.dco)
+    ChildFactory(
+        local_authority=world.other_la,
+        given_name="Quinn",
+        family_name="Marchbank",
+        date_of_birth=dt.date(2017, 2, 15),
+        nhs_number="9434765919",
+    )
+    services.record_child(
+        user=world.la_user,
+        local_authority=world.la,
+        given_name="Ashley",
+        family_name="Madeup",
+        date_of_birth=dt.date(2016, 6, 1),
+        nhs_number="9434765919",
+    )
+    browser_sign_in(page, world.dco.email)
+    page.goto("/casework/dashboard/")
+    page.get_by_role("link", name="1 possible duplicate record to check").click()
+    page.wait_for_url("**/children/possible-duplicates/")
+    check(page)
+    page.get_by_role("link", name=world.la.name).click()
+    page.wait_for_url("**/children/possible-duplicates/*/")
+    check(page)
+    page.get_by_role("button", name="Save decision").click()  # nothing chosen: an error
+    page.locator(".nhsuk-error-summary").wait_for()
+    assert page_title(page).startswith("Error:")
+    check(page)
+    page.get_by_label("No, they are different children").check()
+    page.get_by_label("The right NHS number", exact=False).fill("401 023 2137")
+    page.get_by_role("button", name="Save decision").click()
+    page.wait_for_url("**/children/possible-duplicates/")
+    page.get_by_text("Recorded as different children").wait_for()
+    check(page)
