@@ -14,6 +14,8 @@ import datetime as dt
 import hashlib
 import ipaddress
 import json
+import logging
+import re
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -152,6 +154,8 @@ def record_sign_in_failure(*, email: str, request: HttpRequest | None, detail: s
 
 # Tamper evidence: a hash chain over the log ---------------------------------------------------------
 
+seal_logger = logging.getLogger("audit.seals")
+
 GENESIS_HASH = "0" * 64
 SEAL_DELAY = dt.timedelta(minutes=5)  # stay behind events whose transactions may not have committed yet
 
@@ -189,7 +193,9 @@ def seal_events(*, now: dt.datetime | None = None, batch: int = 10_000) -> Audit
     """Seal the next run of events (in id order, older than SEAL_DELAY) onto the hash chain.
 
     Returns the new seal, or None when there is nothing to seal or another worker sealed first (the
-    unique previous_hash stops the chain from forking).
+    unique previous_hash stops the chain from forking). Each new seal is also written to the
+    application log (logger "audit.seals"), which a deployment ships to a store the database's owner
+    cannot change: `verify_audit_log --anchors` then proves the chain still passes through every one.
     """
     cutoff = (now or timezone.now()) - SEAL_DELAY
     last = AuditSeal.objects.order_by("-last_event_id").first()
@@ -205,7 +211,7 @@ def seal_events(*, now: dt.datetime | None = None, batch: int = 10_000) -> Audit
     digest, count = _chain(previous_hash, events)
     try:
         with transaction.atomic():
-            return AuditSeal.objects.create(
+            seal = AuditSeal.objects.create(
                 first_event_id=events[0].pk,
                 last_event_id=events[-1].pk,
                 event_count=count,
@@ -214,18 +220,50 @@ def seal_events(*, now: dt.datetime | None = None, batch: int = 10_000) -> Audit
             )
     except IntegrityError:
         return None
+    seal_logger.info(anchor_line(seal))
+    return seal
 
 
-def verify_seals() -> list[str]:
-    """Recompute the chain; returns the problems found (empty when the sealed log is intact)."""
+def anchor_line(seal: AuditSeal) -> str:
+    """How a seal is written to the application log; `read_anchors` reads it back."""
+    return (
+        f"Access log sealed: events {seal.first_event_id}-{seal.last_event_id} "
+        f"({seal.event_count}) hash {seal.hash}"
+    )
+
+
+ANCHOR_RE = re.compile(r"Access log sealed: events (\d+)-(\d+) \((\d+)\) hash ([0-9a-f]{64})")
+
+
+def read_anchors(lines: Iterable[str]) -> dict[int, str]:
+    """The seals written to an application log: {last event id: hash}. Other lines are ignored."""
+    anchors: dict[int, str] = {}
+    for line in lines:
+        for match in ANCHOR_RE.finditer(line):
+            anchors[int(match.group(2))] = match.group(4)
+    return anchors
+
+
+def verify_seals(anchors: dict[int, str] | None = None) -> list[str]:
+    """Recompute the chain; returns the problems found (empty when the sealed log is intact).
+
+    Inside the database this finds an event changed, removed, added or moved within the sealed range,
+    and a seal changed or removed from the middle of the chain. Someone with the owner's rights could
+    still remove the newest seals with their events, empty both tables, or rewrite events and then
+    recompute every seal from the start: `anchors` (the seals the application log recorded as they
+    were made, {last event id: hash}) catch those, as the chain must still pass through each of them.
+    """
     problems: list[str] = []
     previous_hash = GENESIS_HASH
     previous_last = 0
+    chain: dict[int, str] = {}
     for seal in AuditSeal.objects.order_by("last_event_id"):
         if seal.previous_hash != previous_hash:
             problems.append(
                 f"Seal {seal.pk} does not follow the seal before it: a seal is missing or altered"
             )
+        if not previous_last < seal.first_event_id <= seal.last_event_id:
+            problems.append(f"Seal {seal.pk} covers events out of order: seals altered")
         events = AuditEvent.objects.filter(pk__gt=previous_last, pk__lte=seal.last_event_id).order_by("pk")
         digest, count = _chain(seal.previous_hash, events.iterator(chunk_size=2000))
         if count != seal.event_count:
@@ -235,5 +273,21 @@ def verify_seals() -> list[str]:
             )
         elif digest != seal.hash:
             problems.append(f"Events {previous_last + 1}-{seal.last_event_id}: an event has been altered")
+        chain[seal.last_event_id] = seal.hash
         previous_hash, previous_last = seal.hash, seal.last_event_id
+    for last_event_id, logged_hash in sorted((anchors or {}).items()):
+        if last_event_id not in chain:
+            problems.append(
+                f"The seal of events up to {last_event_id} in the application log is not in the database: "
+                + (
+                    "seals and events after it were removed (or the tables emptied)"
+                    if last_event_id > previous_last
+                    else "the chain was rebuilt"
+                )
+            )
+        elif chain[last_event_id] != logged_hash:
+            problems.append(
+                f"The seal of events up to {last_event_id} differs from the application log's: "
+                "the events before it were changed and the chain recomputed"
+            )
     return problems

@@ -173,6 +173,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# On PostgreSQL the application should connect (DATABASE_URL) as a role that owns nothing, so it cannot
+# switch off the access log's append-only triggers; the schema's owner (DATABASE_OWNER_URL) runs
+# `manage.py migrate`, which then grants the application's role what it needs (audit/dbrole.py, ADR 0013).
+DATABASE_OWNER_URL = env_str("DATABASE_OWNER_URL")
 DB_VENDOR = "postgresql" if "postgres" in DATABASES["default"]["ENGINE"] else "sqlite"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -331,6 +335,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
+    # Each seal of the access log's hash chain: ship these lines where the database's owner cannot
+    # change them (syslog, a SIEM); `verify_audit_log --anchors` checks the chain against them.
+    "loggers": {"audit.seals": {"level": "INFO"}},
 }
 
 # /healthz fails (503), and signed-in staff see a warning, when no worker has recorded a heartbeat for this

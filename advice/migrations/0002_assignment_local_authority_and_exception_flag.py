@@ -10,7 +10,8 @@ def copy_local_authority_and_flag(apps, schema_editor):
     Assignment = apps.get_model("advice", "Assignment")
     AdviceRequest = apps.get_model("advice", "AdviceRequest")
     TimeLimitException = apps.get_model("advice", "TimeLimitException")
-    Assignment.objects.update(
+    # On the migration's own connection (the schema owner's when DATABASE_OWNER_URL is set).
+    Assignment.objects.using(schema_editor.connection.alias).update(
         local_authority_id=Subquery(
             AdviceRequest.objects.filter(pk=OuterRef("advice_request_id")).values("local_authority_id")[:1]
         ),

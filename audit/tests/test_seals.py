@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.testing import member
 from audit.models import AppendOnlyError, AuditEvent, AuditSeal
-from audit.services import record_access, seal_events, verify_seals
+from audit.services import read_anchors, record_access, seal_events, verify_seals
 from audit.tasks import seal_access_log
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +97,98 @@ def test_seals_are_append_only_too():
         AuditSeal.objects.all().delete()
     with pytest.raises(AppendOnlyError):
         seal.save()
+
+
+# What someone with the owner's rights could do, and what finds it -----------------------------------
+
+
+def _as_owner(*statements: tuple[str, list]) -> None:
+    """Run SQL as the tables' owner would: past the append-only triggers."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
+            cursor.execute("ALTER TABLE audit_auditseal DISABLE TRIGGER audit_seal_append_only")
+        else:
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
+            cursor.execute("DROP TRIGGER IF EXISTS audit_seal_no_update")
+        for sql, params in statements:
+            cursor.execute(sql, params)
+
+
+def _sealed_log(caplog, rounds: int = 3) -> tuple[list[AuditEvent], dict[int, str]]:
+    """Events sealed in `rounds` seals, and the anchors the application log recorded for them."""
+    events: list[AuditEvent] = []
+    with caplog.at_level("INFO", logger="audit.seals"):
+        for _ in range(rounds):
+            events += some_events(2)
+            assert seal_events(now=timezone.now() + LATER) is not None
+    anchors = read_anchors(caplog.messages)
+    assert len(anchors) == rounds
+    assert verify_seals(anchors) == []
+    return events, anchors
+
+
+def test_an_event_moved_to_another_place_in_the_order_is_detected(caplog):
+    events, anchors = _sealed_log(caplog)
+    first, second = events[0], events[1]
+    _as_owner(
+        ("UPDATE audit_auditevent SET detail = %s WHERE id = %s", [second.detail, first.pk]),
+        ("UPDATE audit_auditevent SET detail = %s WHERE id = %s", [first.detail, second.pk]),
+    )
+    assert any("altered" in p for p in verify_seals())
+
+
+def test_an_event_slipped_into_the_sealed_range_is_detected(caplog):
+    events, anchors = _sealed_log(caplog)
+    _as_owner(("DELETE FROM audit_auditevent WHERE id = %s", [events[2].pk]))
+    assert any("removed or added" in p for p in verify_seals())
+
+
+def test_the_newest_seals_removed_with_their_events_are_found_only_through_the_logged_anchors(caplog):
+    events, anchors = _sealed_log(caplog)
+    last_two_seals = list(AuditSeal.objects.order_by("-last_event_id").values_list("pk", flat=True)[:2])
+    _as_owner(
+        ("DELETE FROM audit_auditevent WHERE id >= %s", [events[2].pk]),
+        ("DELETE FROM audit_auditseal WHERE id IN (%s, %s)", last_two_seals),
+    )
+    assert verify_seals() == []  # the database alone cannot tell a shorter log from a younger one
+    problems = verify_seals(anchors)
+    assert len(problems) == 2 and all("removed (or the tables emptied)" in p for p in problems)
+
+
+def test_emptied_tables_are_found_through_the_logged_anchors(caplog):
+    events, anchors = _sealed_log(caplog)
+    _as_owner(("DELETE FROM audit_auditevent", []))
+    assert any("removed or added" in p for p in verify_seals())  # events gone, seals left
+    _as_owner(("DELETE FROM audit_auditseal", []))
+    assert verify_seals() == []
+    assert len(verify_seals(anchors)) == 3
+
+
+def test_a_changed_event_with_the_chain_recomputed_is_found_through_the_logged_anchors(caplog):
+    events, anchors = _sealed_log(caplog)
+    _as_owner(
+        ("UPDATE audit_auditevent SET user_email = 'someone.else@example.org' WHERE id = %s", [events[0].pk]),
+        ("DELETE FROM audit_auditseal", []),
+    )
+    with mock.patch("audit.services.SEAL_DELAY", dt.timedelta(0)):
+        seal_access_log(batch=2)  # re-sealed from the start, in the same batches
+    assert verify_seals() == []
+    problems = verify_seals(anchors)
+    assert problems and all("chain was rebuilt" in p or "recomputed" in p for p in problems)
+
+
+def test_the_command_checks_the_chain_through_a_logged_anchors_file(caplog, tmp_path, capsys):
+    events, anchors = _sealed_log(caplog)
+    log = tmp_path / "app.log"
+    log.write_text("INFO something else\n" + "\n".join(f"2026-11-29 INFO {m}" for m in caplog.messages))
+    call_command("verify_audit_log", anchors=[str(log)])
+    assert "3 logged seals found in the chain" in capsys.readouterr().out
+    _as_owner(("DELETE FROM audit_auditseal WHERE last_event_id = %s", [events[-1].pk]))
+    with pytest.raises(CommandError, match="tampered"):
+        call_command("verify_audit_log", anchors=[str(log)])
+    empty = tmp_path / "empty.log"
+    empty.write_text("nothing here\n")
+    with pytest.raises(CommandError, match="No 'Access log sealed' lines"):
+        call_command("verify_audit_log", anchors=[str(empty)])
