@@ -12,7 +12,7 @@ runs the migrations (DATABASE_OWNER_URL), and the application connects (DATABASE
   (default privileges of the owner).
 
 `grant_app_role` applies this from the owner's connection; `manage.py migrate` calls it when
-DATABASE_OWNER_URL is set. See docs/deployment.md and ADR 0013.
+DATABASE_OWNER_URL is set. See docs/deployment.md and ADR 0014.
 """
 
 from __future__ import annotations

@@ -175,7 +175,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 # On PostgreSQL the application should connect (DATABASE_URL) as a role that owns nothing, so it cannot
 # switch off the access log's append-only triggers; the schema's owner (DATABASE_OWNER_URL) runs
-# `manage.py migrate`, which then grants the application's role what it needs (audit/dbrole.py, ADR 0013).
+# `manage.py migrate`, which then grants the application's role what it needs (audit/dbrole.py, ADR 0014).
 DATABASE_OWNER_URL = env_str("DATABASE_OWNER_URL")
 DB_VENDOR = "postgresql" if "postgres" in DATABASES["default"]["ENGINE"] else "sqlite"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
