@@ -3,7 +3,7 @@
 `accounts.admin_apps.StaffAdminConfig` replaces "django.contrib.admin" in INSTALLED_APPS, so `admin.site` is a
 `StaffAdminSite`: django-otp's OTPAdminSite (only active staff *verified by their TOTP device* may
 use it), whose own login page is replaced by the service's sign-in (password or OpenID Connect,
-then the security code, throttled by django-axes and written to the access log). There is no second,
+then the security code, throttled by accounts.throttle and written to the access log). There is no second,
 password-only way in.
 """
 

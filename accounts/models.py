@@ -217,3 +217,18 @@ class ApiToken(models.Model):
 
 def organisation_ids(orgs: Iterable[Organisation]) -> list[int]:
     return [o.pk for o in orgs]
+
+
+class SignInThrottle(models.Model):
+    """Failed passwords counted for one account, one address or one trusted device (accounts.throttle).
+
+    The key is a keyed hash of what is counted, so the table holds no e-mail address or IP address.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.failures} failures"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import time
 from typing import Any
 from urllib.parse import urlencode
@@ -10,20 +12,19 @@ import segno
 from django.conf import settings
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import oidc, services
+from accounts import oidc, services, throttle
 from accounts.forms import ForgottenPasswordForm, NewPasswordForm, SignInForm, TokenForm
 from accounts.models import User
 from audit.models import Action
-from audit.services import record_access, record_sign_in_failure
+from audit.services import client_ip, record_access, record_sign_in_failure
 
 PENDING_KEY = "accounts_pending_user"
 PENDING_AT_KEY = "accounts_pending_since"
@@ -67,7 +68,9 @@ def _finish(request: HttpRequest, user: User, device: TOTPDevice) -> HttpRespons
     for key in (PENDING_KEY, PENDING_AT_KEY, METHOD_KEY, NEXT_KEY):
         request.session.pop(key, None)
     services.complete_sign_in(request, user, device, method=method)
-    return HttpResponseRedirect(next_url)
+    response = HttpResponseRedirect(next_url)
+    throttle.remember_device(request, response, user)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -75,20 +78,22 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     """Who may see it: anyone."""
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        email = form.cleaned_data["username"]
+        attempt = throttle.Attempt(
+            email=email, address=client_ip(request), device=throttle.trusted_device(request, email)
         )
-        if isinstance(user, HttpResponse):  # axes lockout response
-            return user
+        wait = throttle.wait_until(attempt)
+        if wait is not None:  # refused unchecked and uncounted: the wait does not grow
+            return locked_out(request, email=email, until=wait)
+        user = authenticate(request, username=email, password=form.cleaned_data["password"])
         if user is None:
             form.add_error(None, "Enter a correct email address and password")
-            if not getattr(request, "axes_locked_out", False):  # a lockout is logged by locked_out()
-                record_sign_in_failure(
-                    email=form.cleaned_data["username"],
-                    request=request,
-                    detail="Wrong email address or password",
-                )
+            record_sign_in_failure(email=email, request=request, detail="Wrong email address or password")
+            wait = throttle.record_failure(attempt)
+            if wait is not None:
+                return locked_out(request, email=email, until=wait, logged=True)
         else:
+            throttle.record_success(attempt)
             return begin_second_step(request, user, next_url=request.GET.get("next", ""), method="password")
     context = {
         "form": form,
@@ -185,28 +190,16 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/sign_out.html")
 
 
-def _looks_like_email(text: str) -> bool:
-    try:
-        validate_email(text)
-    except ValidationError:
-        return False
-    return True
-
-
-def locked_out(
-    request: HttpRequest,
-    original_response: HttpResponse | None = None,
-    credentials: dict[str, Any] | None = None,
-) -> HttpResponse:
-    """Shown by django-axes after too many failed sign-ins (429 Too Many Requests). Who may see it: anyone."""
-    minutes = round(settings.AXES_COOLOFF_TIME * 60)
-    typed = request.POST.get("username", "")
-    record_sign_in_failure(
-        email=typed if _looks_like_email(typed) else "",  # never keep a password typed in the wrong box
-        request=request,
-        detail="Refused: locked after repeated failures",
-    )
-    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+def locked_out(request: HttpRequest, *, email: str, until: dt.datetime, logged: bool = False) -> HttpResponse:
+    """Too many wrong passwords for this account or from this address (accounts.throttle): when the
+    person can try again, as 429 Too Many Requests with Retry-After. Who may see it: anyone."""
+    if not logged:
+        record_sign_in_failure(email=email, request=request, detail="Refused: too many wrong passwords")
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    context = {"until": timezone.localtime(until), "minutes": math.ceil(seconds / 60)}
+    response = render(request, "accounts/locked_out.html", context, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 class ForgottenPasswordView(auth_views.PasswordResetView):

@@ -93,7 +93,6 @@ INSTALLED_APPS = [
     "accounts.admin_apps.StaffAdminConfig",  # django.contrib.admin, for 2FA-verified staff only
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "axes",
     "simple_history",
     "django_tasks_db",
     "core",
@@ -119,7 +118,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -191,7 +189,6 @@ TASKS = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
     "accounts.backends.DemoAccountsOffBackend",  # before ModelBackend: refuses demo accounts unless DEMO_MODE
     "django.contrib.auth.backends.ModelBackend",
     "accounts.oidc.OIDCBackend",  # does nothing unless OIDC_ISSUER is set
@@ -213,17 +210,17 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60  # password reset links work once, for 1 hour
 
-# Failed sign-ins: lock the account and address after 5 failures for 30 minutes (django-axes).
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_FORM_FIELD = "username"
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = None
-AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Wrong passwords slow sign-in down rather than lock anyone out (accounts.throttle, NCSC password guidance):
+# after SIGN_IN_FREE_FAILURES for one account (from any address), or from one address (for any account),
+# each further failure makes the next attempt wait, doubling from the first delay to the longest. Attempts
+# from a browser where the person has signed in before (trusted-device cookie) are counted for it alone.
+SIGN_IN_FREE_FAILURES = env_int("SIGN_IN_FREE_FAILURES", 10)
+SIGN_IN_FIRST_DELAY_SECONDS = env_int("SIGN_IN_FIRST_DELAY_SECONDS", 60)
+SIGN_IN_MAX_DELAY_SECONDS = env_int("SIGN_IN_MAX_DELAY_SECONDS", 30 * 60)
+SIGN_IN_FAILURE_MEMORY_HOURS = env_int("SIGN_IN_FAILURE_MEMORY_HOURS", 24)
+TRUSTED_DEVICE_DAYS = env_int("TRUSTED_DEVICE_DAYS", 180)
 # How many trusted proxies append to X-Forwarded-For (0: use the connecting address).
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
-AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 
 # Sessions: end after SESSION_IDLE_MINUTES without a request (the cookie is renewed on each one).
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)

@@ -62,38 +62,6 @@ def test_wrong_password_shows_an_error_and_does_not_say_whether_the_account_exis
         assert "<title>Error: Sign in" in response.text
 
 
-def test_sixth_attempt_is_refused_even_with_the_right_password():
-    user = member("la_caseworker")
-    totp_device(user)
-    client = Client()
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        assert password_step(client, user.email, "guess").status_code == 200
-    assert password_step(client, user.email, "guess").status_code == 429  # the 5th failure locks
-    response = password_step(client, user.email, PASSWORD)  # the 6th attempt, right password
-    assert response.status_code == 429
-    assert "Sign-in is locked for now" in response.text
-    assert "security-code" not in response.get("Location", "")
-    # Another person at another address is not affected.
-    other = member("dco")
-    assert password_step(Client(REMOTE_ADDR="192.0.2.10"), other.email).status_code == 302
-
-
-def test_failures_are_forgotten_after_a_successful_sign_in():
-    user = member("dco")
-    totp_device(user)
-    client = Client()
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        password_step(client, user.email, "guess")
-    password_step(client, user.email)
-    client.post("/accounts/sign-in/security-code/", {"token": current_code(user)})
-    assert client.get("/").wsgi_request.user.is_authenticated
-    client.post("/accounts/sign-out/")
-    # A fresh run of failures starts from zero: 4 more failures do not lock the account.
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        assert password_step(client, user.email, "guess").status_code == 200
-    assert password_step(client, user.email).status_code == 302
-
-
 def test_wrong_security_codes_are_throttled():
     user = member("dco")
     totp_device(user)
