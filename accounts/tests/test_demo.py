@@ -111,6 +111,16 @@ def test_demo_people_fail_at_the_password_step_when_demo_mode_is_off():
     assert response.status_code == 302 and response["Location"] == "/accounts/sign-in/security-code/"
 
 
+def test_a_demo_session_from_demo_mode_ends_when_demo_mode_is_off():
+    demo.load()
+    client = Client()
+    sign_in_as(client, "dco@example.org")
+    assert client.get("/").wsgi_request.user.is_authenticated
+    with override_settings(DEMO_MODE=False):
+        assert client.get("/")["Location"] == "/accounts/sign-in/"
+        assert not client.get("/").wsgi_request.user.is_authenticated
+
+
 def test_demo_api_tokens_work_only_in_demo_mode():
     demo.load()
     raw = demo.API_TOKENS["E10000099"]

@@ -54,6 +54,12 @@ def test_hsts_covers_subdomains_on_https():
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
+def test_plain_http_is_redirected_to_https_except_the_health_check():
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        assert Client().get("/accessibility/")["Location"] == "https://testserver/accessibility/"
+        assert Client().get("/healthz").status_code in {200, 503}
+
+
 def production_env(tmp_path) -> dict[str, str]:
     return {
         "PATH": "/usr/bin:/bin",
