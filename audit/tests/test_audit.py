@@ -11,6 +11,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -171,11 +172,11 @@ def test_sign_in_success_and_failures_are_logged():
 def test_a_lockout_is_logged_once_per_refused_attempt():
     user = member("dco")
     client = Client()
-    for _ in range(6):
+    for _ in range(settings.SIGN_IN_FREE_FAILURES + 2):
         client.post("/accounts/sign-in/", {"username": user.email, "password": "wrong"})
     details = list(AuditEvent.objects.order_by("id").values_list("detail", flat=True))
-    assert details.count("Wrong email address or password") == 4
-    assert details.count("Refused: locked after repeated failures") == 2
+    assert details.count("Wrong email address or password") == settings.SIGN_IN_FREE_FAILURES
+    assert details.count("Refused: too many wrong passwords") == 2
 
 
 # Pages -----------------------------------------------------------------------------------------------
