@@ -3,8 +3,9 @@
 Every other record (advice requests, notifications, healthcare plans) points at a ChildOrYoungPerson.
 One record per child: `children.services.match_child` matches an LA's details against the records
 it holds (by NHS number, or by name and date of birth) before anything is created; a possible match
-with a record it cannot see goes to the DCO service as a `PossibleDuplicate` (ADR 0013). The phase (early years, school age, preparing for adulthood,
-post-16) is derived from the date of birth every time it is read, never stored.
+with a record it cannot see goes to the DCO service as a `PossibleDuplicate` (ADR 0013). The phase
+(early years, school age, preparing for adulthood, post-16) is derived from the date of birth every
+time it is read, never stored.
 
 Access: `ChildOrYoungPerson.objects.visible_to(user)` and `children.access.get_child_for_user`.
 A child is visible to whoever can see any of its advice requests, and to its LA's caseworkers.
