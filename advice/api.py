@@ -29,7 +29,10 @@ from ninja.security import HttpBearer
 from accounts.models import ApiToken, Organisation
 from advice import services
 from advice.models import AdviceRequest, Assignment, EHCNeedsAssessment, HealthAdvice
-from children.services import audit, record_child
+from audit.context import AuditContext, audit_context
+from audit.services import record_access
+from children.services import record_child
+from core.concurrency import ConcurrentUpdate
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +119,7 @@ def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(request, 403, "Forbidden", str(exc))
 
 
-@api.exception_handler(services.ConcurrentUpdate)
+@api.exception_handler(ConcurrentUpdate)
 def _conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(request, 409, "Conflict", str(exc))
 
@@ -371,6 +374,11 @@ def _requests_for(token: ApiToken) -> Any:
     )
 
 
+def _context(request: HttpRequest) -> AuditContext:
+    """The audit context of an API call: the token acting for its LA."""
+    return audit_context(request, token=request.auth)  # type: ignore[attr-defined]
+
+
 def _who(token: ApiToken) -> str:
     return f"API token {token.prefix} ({token.name}) for {token.organisation.name}"
 
@@ -396,7 +404,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Status:
             nhs_number=payload.child.nhs_number,
             school_or_setting_name=payload.child.school_or_setting,
             local_authority=la,
-            request=request,
+            context=_context(request),
         )
         assessment = services.record_assessment(
             user=None,
@@ -408,7 +416,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Status:
             decision_to_assess_on=payload.assessment.decision_to_assess_on,
             la_reference=payload.assessment.la_reference,
             is_reassessment=payload.assessment.is_reassessment,
-            request=request,
+            context=_context(request),
         )
         created = services.submit_request(
             user=None,
@@ -416,8 +424,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Status:
             questions=payload.questions,
             known_health_involvement=payload.known_health_involvement,
             sent_on=payload.sent_on,
-            via_api=True,
-            request=request,
+            context=_context(request),
         )
     return Status(201, _detail_out(_requests_for(token).get(pk=created.pk)))
 
@@ -448,12 +455,11 @@ def list_requests(request: HttpRequest, filters: Query[ListFilters]) -> dict[str
         params["page"] = str(number)
         return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
-    audit(
+    record_access(
         user=None,
         action="search",
         obj=None,
-        child=None,
-        request=request,
+        context=_context(request),
         detail=f"{_who(token)}: list page {filters.page} ({len(page)} requests)",
     )
     return {
@@ -474,12 +480,12 @@ def read_request(request: HttpRequest, request_id: str) -> dict[str, Any]:
         advice_request = _requests_for(token).get(public_id=uuid.UUID(request_id))
     except (ValueError, AdviceRequest.DoesNotExist) as exc:
         raise Http404 from exc
-    audit(
+    record_access(
         user=None,
         action="view",
         obj=advice_request,
         child=advice_request.child,
-        request=request,
+        context=_context(request),
         detail=_who(token),
     )
     return _detail_out(advice_request)

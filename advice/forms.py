@@ -262,7 +262,7 @@ class NotKnownForm(VersionForm):
         return reason
 
 
-class ExceptionForm(forms.Form):
+class ExceptionForm(VersionForm):
     """A reg 8(2) exception: recorded beside the deadline, never moving it."""
 
     code = forms.ChoiceField(

@@ -65,6 +65,7 @@ class EHCNeedsAssessment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic locking: bumped by every change")
 
     class Meta:
         verbose_name = "EHC needs assessment"

@@ -1,10 +1,14 @@
 """Every change to EHC health advice casework, as named functions (see advice/README.md).
 
-Each function is keyword-only, runs inside `transaction.atomic`, writes an audit event in the same
-transaction, and queues e-mails with `transaction.on_commit`. Functions that change an existing row
-take `expected_version` (the `version` the person saw) and raise `ConcurrentUpdate` when someone else
-changed it first; views show that as "someone else changed this". Wrong-state calls raise
-`InvalidTransition`; wrong-role calls raise `PermissionDenied`; bad input raises `ValidationError`.
+Each function is keyword-only and takes the acting user (None when an LA's API token acts; the
+token is then in the context) and an `audit.context.AuditContext`, never the HTTP request; it runs
+inside `transaction.atomic`, writes an audit event in the same transaction, and queues e-mails with
+`transaction.on_commit`. Functions that change an existing row take `expected_version` (the
+`version` the person saw) and check it before anything about the record's state, raising
+`core.concurrency.ConcurrentUpdate` when someone else changed it first (views show that as
+"someone else changed this", with what was typed kept). Wrong-state calls on an up-to-date page
+raise `InvalidTransition`; wrong-role calls raise `PermissionDenied`; bad input raises
+`ValidationError`.
 
 Statutory dates come from `lib.clocks` and are stored when their start event is recorded.
 """
@@ -21,7 +25,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import F
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,8 +42,10 @@ from advice.models import (
     Reminder,
     TimeLimitException,
 )
+from audit.context import AuditContext
+from audit.services import record_access
 from children.models import ChildOrYoungPerson
-from children.services import audit
+from core.concurrency import ConcurrentUpdate, check_version, current_version
 from lib import clocks
 
 logger = logging.getLogger(__name__)
@@ -52,17 +57,6 @@ OVERDUE_DAYS_AFTER = 1
 REMINDER_HOUR = 8  # local time
 
 
-class ConcurrentUpdate(Exception):
-    """Someone else changed this record after you opened it. Reload and try again."""
-
-    message = (
-        "Someone else changed this while you were working on it. Check the latest version and try again."
-    )
-
-    def __str__(self) -> str:
-        return self.message
-
-
 class InvalidTransition(Exception):
     """The record is not in a state where this can happen (str() says why, in plain words)."""
 
@@ -70,7 +64,7 @@ class InvalidTransition(Exception):
 # --- helpers -----------------------------------------------------------------------------------------
 
 
-def _bump(obj: AdviceRequest | Assignment, expected_version: int, **fields: Any) -> None:
+def _bump(obj: AdviceRequest | Assignment | EHCNeedsAssessment, expected_version: int, **fields: Any) -> None:
     """Save `fields` only if the row still has `expected_version`; otherwise ConcurrentUpdate."""
     fields.setdefault("updated_at", timezone.now())
     updated = (
@@ -79,7 +73,7 @@ def _bump(obj: AdviceRequest | Assignment, expected_version: int, **fields: Any)
         .update(version=F("version") + 1, **fields)
     )
     if updated != 1:
-        raise ConcurrentUpdate()
+        raise ConcurrentUpdate(current_version=current_version(obj))
     for name, value in fields.items():
         setattr(obj, name, value)
     obj.version = expected_version + 1
@@ -195,7 +189,7 @@ def record_assessment(
     decision_to_assess_on: dt.date | None = None,
     la_reference: str = "",
     is_reassessment: bool = False,
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> EHCNeedsAssessment:
     """Record an EHC needs assessment as the LA reports it, storing its reg 4/5 (6-week), reg 10
     (16-week) and reg 13 (20-week) dates from the clock start (by default the day the s36 request
@@ -227,7 +221,7 @@ def record_assessment(
         created_by=user,
         **_assessment_dates(clock_start_date),
     )
-    audit(user=user, action="create", obj=assessment, child=child, request=request)
+    record_access(user=user, action="create", obj=assessment, child=child, context=context)
     return assessment
 
 
@@ -236,36 +230,39 @@ def change_assessment_clock(
     *,
     user: Any,
     assessment: EHCNeedsAssessment,
+    expected_version: int,
     clock_start_type: str,
     clock_start_date: dt.date,
-    request: HttpRequest | None = None,
+    reason: str,
+    context: AuditContext,
 ) -> EHCNeedsAssessment:
     """Correct the clock start (the start event changed): the stored LA dates are recomputed here,
-    and only here."""
+    and only here. Why it changed is required and kept in the access log with the change (what it
+    was, what it is now)."""
     if user is not None and not (is_la_for(user, assessment.local_authority_id)):
         raise PermissionDenied("Only the LA's caseworkers can change its assessment.")
-    assessment.clock_start_type = clock_start_type
-    assessment.clock_start_date = clock_start_date
-    for name, value in _assessment_dates(clock_start_date).items():
-        setattr(assessment, name, value)
-    assessment.updated_at = timezone.now()
-    assessment.save(
-        update_fields=[
-            "clock_start_type",
-            "clock_start_date",
-            "decision_due",
-            "no_plan_notice_due",
-            "final_plan_due",
-            "updated_at",
-        ]
-    )
-    audit(
+    check_version(assessment, expected_version)
+    if clock_start_type not in EHCNeedsAssessment.ClockStart.values:
+        raise ValidationError({"clock_start_type": "Choose what started the 20-week clock."})
+    if clock_start_date > timezone.localdate():
+        raise ValidationError({"clock_start_date": "The clock start date must be today or in the past."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the clock start is changing."})
+    before = f"{assessment.get_clock_start_type_display()}, {assessment.clock_start_date:%-d %B %Y}"
+    fields: dict[str, Any] = {
+        "clock_start_type": clock_start_type,
+        "clock_start_date": clock_start_date,
+        **_assessment_dates(clock_start_date),
+    }
+    _bump(assessment, expected_version, **fields)
+    after = f"{assessment.get_clock_start_type_display()}, {assessment.clock_start_date:%-d %B %Y}"
+    record_access(
         user=user,
         action="change",
         obj=assessment,
         child=assessment.child,
-        request=request,
-        detail="clock start",
+        context=context,
+        detail=f"clock start changed from {before} to {after}; reason: {reason.strip()}",
     )
     return assessment
 
@@ -280,8 +277,7 @@ def submit_request(
     sent_on: dt.date | None = None,
     received_by_health: dt.date | None = None,
     attachments: Sequence[Any] = (),
-    via_api: bool = False,
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> AdviceRequest:
     """The LA asks health for advice. Status "awaiting triage"; due date stored from reg 8(1), counted
     from the day health received it (by default today, the day it arrives here).
@@ -310,7 +306,7 @@ def submit_request(
         received_by_health=received_by_health,
         due_on=clocks.health_advice_due(received_by_health),
         requested_by=user,
-        created_via_api=via_api,
+        created_via_api=context.via == "api",
     )
     advice_request.reference = f"HA{advice_request.pk:07d}"
     advice_request.save(update_fields=["reference"])
@@ -323,13 +319,13 @@ def submit_request(
             size=getattr(upload, "size", 0) or 0,
             uploaded_by=user,
         )
-    audit(
+    record_access(
         user=user,
         action="create",
         obj=advice_request,
         child=advice_request.child,
-        request=request,
-        detail="via API" if via_api else "",
+        context=context,
+        detail="via API" if context.via == "api" else "",
     )
     _mail_on_commit(
         _emails_of(dco_services_for(advice_request.local_authority_id), RoleGroup.DCO),
@@ -348,11 +344,12 @@ def cancel_request(
     advice_request: AdviceRequest,
     expected_version: int,
     reason: str,
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> AdviceRequest:
     """The LA withdraws its request (for example the assessment stopped). Open teams are told."""
     if user is not None and not is_la_for(user, advice_request.local_authority_id):
         raise PermissionDenied("Only the requesting LA can cancel its request.")
+    check_version(advice_request, expected_version)
     if advice_request.status in (AdviceRequest.Status.COMPLETE, AdviceRequest.Status.CANCELLED):
         raise InvalidTransition("This request is already finished.")
     if not reason.strip():
@@ -368,12 +365,12 @@ def cancel_request(
     advice_request.assignments.filter(
         status__in=[*Assignment.OPEN_STATUSES, Assignment.Status.ADVICE_SUBMITTED]
     ).update(status=Assignment.Status.CANCELLED, version=F("version") + 1, updated_at=timezone.now())
-    audit(
+    record_access(
         user=user,
         action="change",
         obj=advice_request,
         child=advice_request.child,
-        request=request,
+        context=context,
         detail="cancelled",
     )
     _mail_on_commit(
@@ -397,7 +394,7 @@ def triage_and_route(
     teams: Sequence[Organisation],
     triage_notes: str = "",
     received_on: dt.date | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> list[Assignment]:
     """The DCO routes the request to one or more provider teams (more may be added later).
 
@@ -407,6 +404,7 @@ def triage_and_route(
     """
     if not is_dco_for(user, advice_request):
         raise PermissionDenied("Only the area's DCO service can route requests.")
+    check_version(advice_request, expected_version)
     if advice_request.status == AdviceRequest.Status.CANCELLED:
         raise InvalidTransition("This request was cancelled by the LA.")
     if not teams:
@@ -449,12 +447,12 @@ def triage_and_route(
             f"Accept it or tell us it is not known to your service: {assignment_link(assignment)}\n",
         )
     _refresh_request(advice_request)
-    audit(
+    record_access(
         user=user,
         action="change",
         obj=advice_request,
         child=advice_request.child,
-        request=request,
+        context=context,
         detail="routed to " + ", ".join(t.name for t in teams),
     )
     return created
@@ -483,10 +481,15 @@ def schedule_reminders(assignment: Assignment) -> list[Reminder]:
 # --- the provider team answers ------------------------------------------------------------------
 
 
-def _team_change(user: Any, assignment: Assignment, allowed: Sequence[str], what: str) -> AdviceRequest:
+def _team_change(
+    user: Any, assignment: Assignment, expected_version: int, allowed: Sequence[str], what: str
+) -> AdviceRequest:
+    """Who, then the version the person saw, then the state (in that order: a stale page is always
+    "someone else changed this")."""
     if not is_team_member(user, assignment):
         raise PermissionDenied(f"Only the team the request was sent to can {what}.")
     advice_request = _lock_request(assignment.advice_request)
+    check_version(assignment, expected_version)
     if advice_request.status == AdviceRequest.Status.CANCELLED:
         raise InvalidTransition("The LA cancelled this request.")
     if assignment.status not in allowed:
@@ -496,10 +499,12 @@ def _team_change(user: Any, assignment: Assignment, allowed: Sequence[str], what
 
 @transaction.atomic
 def accept_assignment(
-    *, user: Any, assignment: Assignment, expected_version: int, request: HttpRequest | None = None
+    *, user: Any, assignment: Assignment, expected_version: int, context: AuditContext
 ) -> Assignment:
     """The team accepts the request: the child is known to it and it will give advice."""
-    advice_request = _team_change(user, assignment, [Assignment.Status.ROUTED], "accept this request")
+    advice_request = _team_change(
+        user, assignment, expected_version, [Assignment.Status.ROUTED], "accept this request"
+    )
     _bump(
         assignment,
         expected_version,
@@ -508,12 +513,12 @@ def accept_assignment(
         accepted_at=timezone.now(),
     )
     _refresh_request(advice_request)
-    audit(
+    record_access(
         user=user,
         action="change",
         obj=assignment,
         child=advice_request.child,
-        request=request,
+        context=context,
         detail="accepted",
     )
     return assignment
@@ -526,12 +531,16 @@ def decline_not_known(
     assignment: Assignment,
     expected_version: int,
     reason: str,
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> Assignment:
     """The team answers "not known to this service", saying what it did (rubric Q13). This is a nil
     return: it is released to the LA straight away and counts as the team's response."""
     advice_request = _team_change(
-        user, assignment, [Assignment.Status.ROUTED, Assignment.Status.ACCEPTED], "say the child is not known"
+        user,
+        assignment,
+        expected_version,
+        [Assignment.Status.ROUTED, Assignment.Status.ACCEPTED],
+        "say the child is not known",
     )
     if len(reason.strip()) < 10:
         raise ValidationError(
@@ -547,12 +556,12 @@ def decline_not_known(
         returned_on=today,
     )
     _refresh_request(advice_request)
-    audit(
+    record_access(
         user=user,
         action="change",
         obj=assignment,
         child=advice_request.child,
-        request=request,
+        context=context,
         detail="not known",
     )
     _mail_on_commit(
@@ -628,7 +637,7 @@ def submit_advice(
     preparing_for_adulthood: str = "",
     related_plans: str = "",
     attachments: Sequence[Any] = (),
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> HealthAdvice:
     """The team submits structured advice for the DCO's quality check (a new revision each time,
     including after rework). The author must be a registered health care professional (reg 6(1)(c)):
@@ -636,6 +645,7 @@ def submit_advice(
     advice_request = _team_change(
         user,
         assignment,
+        expected_version,
         [Assignment.Status.ROUTED, Assignment.Status.ACCEPTED, Assignment.Status.REWORK_REQUESTED],
         "submit advice",
     )
@@ -685,12 +695,12 @@ def submit_advice(
             uploaded_by=user,
         )
     _refresh_request(advice_request)
-    audit(
+    record_access(
         user=user,
         action="change",
         obj=advice,
         child=advice_request.child,
-        request=request,
+        context=context,
         detail=f"advice revision {revision} submitted",
     )
     _mail_on_commit(
@@ -734,11 +744,12 @@ def _quality_check(
     outcome: str,
     scores: dict[str, Any],
     comments: str,
-    request: HttpRequest | None,
+    context: AuditContext,
 ) -> QualityCheck:
     if not is_dco_for(user, assignment.advice_request):
         raise PermissionDenied("Only the area's DCO service can quality-check advice.")
     advice_request = _lock_request(assignment.advice_request)
+    check_version(assignment, expected_version)
     if assignment.status != Assignment.Status.ADVICE_SUBMITTED:
         raise InvalidTransition("There is no advice waiting for a quality check.")
     clean = clean_scores(scores)
@@ -763,12 +774,12 @@ def _quality_check(
         checked_by=user,
     )
     _refresh_request(advice_request, today=today)
-    audit(
+    record_access(
         user=user,
         action="change",
         obj=check,
         child=advice_request.child,
-        request=request,
+        context=context,
         detail=f"quality check: {outcome}",
     )
     return check
@@ -782,7 +793,7 @@ def request_rework(
     expected_version: int,
     scores: dict[str, Any],
     comments: str,
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> QualityCheck:
     """The DCO sends advice back to the team with comments. The reg 8 due date does not change."""
     check = _quality_check(
@@ -792,7 +803,7 @@ def request_rework(
         outcome=QualityCheck.Outcome.REWORK,
         scores=scores,
         comments=comments,
-        request=request,
+        context=context,
     )
     _mail_on_commit(
         _emails_of([assignment.team], RoleGroup.PROVIDER),
@@ -811,7 +822,7 @@ def release_advice(
     expected_version: int,
     scores: dict[str, Any],
     comments: str = "",
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> QualityCheck:
     """The DCO releases the checked advice to the LA: the day of release is the day the advice was
     given for reg 8 timeliness (`returned_on`). The LA is told when the whole request is complete."""
@@ -822,7 +833,7 @@ def release_advice(
         outcome=QualityCheck.Outcome.RELEASE,
         scores=scores,
         comments=comments,
-        request=request,
+        context=context,
     )
     advice_request = assignment.advice_request
     la = Organisation.objects.get(pk=advice_request.local_authority_id)
@@ -843,12 +854,13 @@ def record_exception(
     *,
     user: Any,
     assignment: Assignment,
+    expected_version: int,
     code: str,
     start_on: dt.date,
     reason: str,
     approved_by: Any,
     end_on: dt.date | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> TimeLimitException:
     """Record a reg 8(2) exception beside the assignment's deadline (never moving it).
 
@@ -858,6 +870,7 @@ def record_exception(
     """
     if not (is_team_member(user, assignment) or is_dco_for(user, assignment.advice_request)):
         raise PermissionDenied("Only the team or the area's DCO service can record an exception.")
+    check_version(assignment, expected_version)
     if not may_approve_exception(approved_by, assignment):
         raise ValidationError({"approved_by": "The approver must be the area's DCO or the team's manager."})
     if not reason.strip():
@@ -880,15 +893,14 @@ def record_exception(
         approved_by=approved_by,
         recorded_by=user,
     )
-    Assignment.objects.filter(pk=assignment.pk).update(has_exception=True)
-    assignment.has_exception = True
+    _bump(assignment, expected_version, has_exception=True)
     AdviceRequest.objects.filter(pk=assignment.advice_request_id).update(updated_at=timezone.now())
-    audit(
+    record_access(
         user=user,
         action="change",
         obj=exception,
         child=assignment.advice_request.child,
-        request=request,
+        context=context,
         detail=f"exception {code}",
     )
     return exception

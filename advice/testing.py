@@ -11,6 +11,7 @@ from accounts.models import Organisation, Role, User
 from accounts.testing import OrganisationFactory, member
 from advice import services
 from advice.models import AdviceRequest, Assignment, EHCNeedsAssessment
+from audit.testing import TEST_CONTEXT
 from children.testing import ChildFactory
 
 GOOD_ADVICE: dict[str, Any] = {
@@ -115,6 +116,7 @@ def make_request(
     child = child or ChildFactory(local_authority=la)
     received = received or dt.date.today()
     assessment = services.record_assessment(
+        context=TEST_CONTEXT,
         user=user,
         local_authority=la,
         child=child,
@@ -122,6 +124,7 @@ def make_request(
         clock_start_type=EHCNeedsAssessment.ClockStart.S36_REQUEST,
     )
     return services.submit_request(
+        context=TEST_CONTEXT,
         user=user,
         assessment=assessment,
         questions="What are the child's health needs?",
@@ -136,6 +139,7 @@ def route(
 ) -> list[Assignment]:
     advice_request.refresh_from_db()
     return services.triage_and_route(
+        context=TEST_CONTEXT,
         user=world.dco,
         advice_request=advice_request,
         expected_version=advice_request.version,

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
@@ -54,16 +54,17 @@ from advice.models import (
     HealthAdvice,
     QualityCheck,
 )
+from audit.context import audit_context
 from audit.services import record_access
 from children.forms import FindChildForm, SameChildForm
 from children.models import ChildOrYoungPerson, PossibleDuplicate
 from children.services import match_child, record_child
+from core.concurrency import CONFLICT_MESSAGE, form_data, in_conflict, is_submission, service_view
 from core.date_input import DateField
 
 PAGE_SIZE = 50
 NEW_CHILD_DETAILS = "advice_new_child_details"  # session: what the caseworker typed about the child
 NEW_CHILD = "advice_new_child"  # session: the child record chosen or created for the new request
-CONCURRENT_MESSAGE = "Someone else changed this request since you opened it"
 
 STATUS_TAG_CLASSES = {
     AdviceRequest.Status.SUBMITTED: "nhsuk-tag--blue",
@@ -93,6 +94,7 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any], status
             else:
                 has_errors = has_errors or bool(errors)
     context.setdefault("page_has_errors", has_errors)
+    context.setdefault("concurrent", CONFLICT_MESSAGE if in_conflict(request) else "")
     context.setdefault("today", timezone.localdate())
     context.setdefault("status_classes", STATUS_TAG_CLASSES)
     return render(request, template, context, status=status)
@@ -261,7 +263,11 @@ def _record_child_and_continue(
     local_authority = _session_la(request, details)
     del details["local_authority"]
     child, _ = record_child(
-        user=request.user, local_authority=local_authority, request=request, confirmed=confirmed, **details
+        user=request.user,
+        local_authority=local_authority,
+        context=audit_context(request),
+        confirmed=confirmed,
+        **details,
     )
     # The server chose this record (matched or created) for this caseworker's new request.
     request.session[NEW_CHILD] = {"child": str(child.public_id), "local_authority": local_authority.pk}
@@ -323,6 +329,7 @@ def _new_request_child(request: HttpRequest) -> tuple[ChildOrYoungPerson, Organi
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@service_view
 def request_new_details(request: HttpRequest) -> HttpResponse:
     """Request health advice, step 2: the EHC needs assessment, the questions and attachments.
     Who may see it: LA SEN caseworkers with a child chosen in step 1; anyone else 404."""
@@ -341,7 +348,7 @@ def request_new_details(request: HttpRequest) -> HttpResponse:
                     clock_start_date=data["clock_start_date"],
                     decision_to_assess_on=data["decision_to_assess_on"],
                     la_reference=data["la_reference"],
-                    request=request,
+                    context=audit_context(request),
                 )
                 advice_request = services.submit_request(
                     user=request.user,
@@ -349,12 +356,10 @@ def request_new_details(request: HttpRequest) -> HttpResponse:
                     questions=data["questions"],
                     known_health_involvement=data["known_health_involvement"],
                     attachments=data["attachments"],
-                    request=request,
+                    context=audit_context(request),
                 )
         except ValidationError as exc:
             add_service_errors(form, exc, {"sent_on": "questions", "received_by_health": "questions"})
-        except PermissionDenied as exc:
-            raise Http404 from exc
         else:
             request.session.pop(NEW_CHILD, None)
             request.session.pop(NEW_CHILD_DETAILS, None)
@@ -461,7 +466,7 @@ def _route_by_day(
                 teams=by_day[day],
                 triage_notes=data["triage_notes"],
                 received_on=day,
-                request=request,
+                context=audit_context(request),
             )
             version = advice_request.version  # the service moved it on
     return created
@@ -469,45 +474,31 @@ def _route_by_day(
 
 @login_required
 @require_POST
+@service_view
 def request_route(request: HttpRequest, public_id: str) -> HttpResponse:
     """Route the request to provider teams. Who may use it: the area's DCO service; anyone else 404."""
     advice_request = access.get_advice_request_for_user(request.user, public_id, acting_as=("dco",))
-    form = _route_form(advice_request, request.POST)
-    concurrent = False
-    if form.is_valid():
+    form = _route_form(advice_request, form_data(request))
+    if is_submission(request) and form.is_valid():
         data = form.cleaned_data
         try:
             created = _route_by_day(request, advice_request, data)
-        except services.ConcurrentUpdate:
-            concurrent = True
         except services.InvalidTransition as exc:
-            if _stale(advice_request, data["version"]):
-                concurrent = True
-            else:
-                form.add_error(None, str(exc))
+            form.add_error(None, str(exc))
         except ValidationError as exc:
             add_service_errors(
                 form, exc, {"teams": form.team_field_names[0] if form.team_field_names else ""}
             )
-        except PermissionDenied as exc:
-            raise Http404 from exc
         else:
             names = ", ".join(a.team.name for a in created) or "no new teams (all were already routed)"
             messages.success(request, f"{advice_request.reference} routed to {names}.")
             return redirect("advice:request-detail", advice_request.public_id)
-    advice_request = access.get_advice_request_for_user(request.user, public_id)
+    elif in_conflict(request):
+        _view_audit(request, advice_request, advice_request.child)
     context = _request_context(request, advice_request)
-    if concurrent:
-        # Keep what they typed; the form now carries the latest version, so sending it again is a
-        # deliberate choice made after seeing the other person's changes.
-        data = request.POST.copy()
-        data["version"] = str(advice_request.version)
-        form = _route_form(advice_request, data)
-        form.is_valid()
-        context["concurrent"] = CONCURRENT_MESSAGE
     context["form"] = form
     context["can_route"] = True
-    return _render(request, "advice/request_detail.html", context, status=409 if concurrent else 200)
+    return _render(request, "advice/request_detail.html", context)
 
 
 @login_required
@@ -723,9 +714,14 @@ def _team_assignment(request: HttpRequest, public_id: str) -> Assignment:
 
 @login_required
 @require_POST
+@service_view
 def assignment_accept(request: HttpRequest, public_id: str) -> HttpResponse:
-    """The team accepts the request. Who may use it: the team's clinicians and managers; else 404."""
+    """The team accepts the request. Who may use it: the team's clinicians and managers; else 404.
+    A stale page is shown the assignment as it is now (409)."""
     assignment = _team_assignment(request, public_id)
+    if in_conflict(request):
+        _view_audit(request, assignment, assignment.advice_request.child)
+        return _render(request, "advice/assignment_detail.html", _assignment_context(request, assignment))
     form = VersionForm(request.POST)
     if not form.is_valid():
         return redirect("advice:assignment-detail", assignment.public_id)
@@ -734,109 +730,74 @@ def assignment_accept(request: HttpRequest, public_id: str) -> HttpResponse:
             user=request.user,
             assignment=assignment,
             expected_version=form.cleaned_data["version"],
-            request=request,
+            context=audit_context(request),
         )
-    except (services.ConcurrentUpdate, services.InvalidTransition) as exc:
-        if not _changed_by_someone_else(exc, assignment, form.cleaned_data["version"]):
-            messages.error(request, str(exc))
-        else:
-            fresh = access.get_assignment_for_user(request.user, public_id)
-            context = _assignment_context(request, fresh)
-            context["concurrent"] = CONCURRENT_MESSAGE
-            return _render(request, "advice/assignment_detail.html", context, status=409)
-    except PermissionDenied as exc:
-        raise Http404 from exc
+    except services.InvalidTransition as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(request, f"You accepted {assignment.advice_request.reference}.")
     return redirect("advice:assignment-detail", assignment.public_id)
 
 
-def _changed_by_someone_else(exc: Exception, obj: AdviceRequest | Assignment, seen_version: int) -> bool:
-    """Whether a refusal from a service is "someone else changed this" (shown with the latest state,
-    409) rather than a refusal to show as an error: a ConcurrentUpdate always is; an InvalidTransition
-    is when the page was out of date (some services check the state before the version)."""
-    return isinstance(exc, services.ConcurrentUpdate) or _stale(obj, seen_version)
-
-
-def _stale(obj: AdviceRequest | Assignment, seen_version: int) -> bool:
-    """Whether someone changed the record since the person loaded the page. A wrong-state refusal
-    (InvalidTransition) on a stale page is shown as a concurrent change, with the latest state."""
-    current = type(obj).objects.filter(pk=obj.pk).values_list("version", flat=True).first()
-    return current != seen_version
-
-
-def _concurrent(context: dict[str, Any], form: Any, assignment: Assignment) -> dict[str, Any]:
-    """After a ConcurrentUpdate: keep what they typed, show the latest state, carry the new version."""
-    data = form.data.copy()
-    data["version"] = str(assignment.version)
-    context["concurrent"] = CONCURRENT_MESSAGE
-    return data
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
+@service_view
 def assignment_not_known(request: HttpRequest, public_id: str) -> HttpResponse:
     """The team says the child is not known to the service (a nil return, with what was done).
     Who may use it: the team's clinicians and managers; anyone else 404."""
     assignment = _team_assignment(request, public_id)
-    form = NotKnownForm(request.POST or None, initial={"version": assignment.version})
-    status = 200
-    context = _assignment_context(request, assignment)
-    if request.method == "POST" and form.is_valid():
+    form = NotKnownForm(form_data(request), initial={"version": assignment.version})
+    if is_submission(request) and form.is_valid():
         try:
             services.decline_not_known(
                 user=request.user,
                 assignment=assignment,
                 expected_version=form.cleaned_data["version"],
                 reason=form.cleaned_data["reason"],
-                request=request,
+                context=audit_context(request),
             )
-        except (services.ConcurrentUpdate, services.InvalidTransition) as exc:
-            if not _changed_by_someone_else(exc, assignment, form.cleaned_data["version"]):
-                form.add_error(None, str(exc))
-            else:
-                assignment = access.get_assignment_for_user(request.user, public_id)
-                context = _assignment_context(request, assignment)
-                form = NotKnownForm(_concurrent(context, form, assignment))
-                form.is_valid()
-                status = 409
+        except services.InvalidTransition as exc:
+            form.add_error(None, str(exc))
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
         else:
             messages.success(
                 request, "You told the DCO service and the LA the child is not known to your service."
             )
             return redirect("advice:assignment-detail", assignment.public_id)
+    context = _assignment_context(request, assignment)
     context["form"] = form
-    return _render(request, "advice/not_known.html", context, status=status)
+    return _render(request, "advice/not_known.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@service_view
 def assignment_exception(request: HttpRequest, public_id: str) -> HttpResponse:
     """Record a reg 8(2) exception beside the deadline (the due date does not move).
     Who may use it: the team's clinicians and managers and the area's DCO service; anyone else 404."""
     assignment = access.get_assignment_for_user(request.user, public_id, write=True)
-    form = ExceptionForm(request.POST or None, approvers=access.exception_approvers(assignment))
-    if request.method == "POST" and form.is_valid():
+    form = ExceptionForm(
+        form_data(request),
+        initial={"version": assignment.version},
+        approvers=access.exception_approvers(assignment),
+    )
+    if is_submission(request) and form.is_valid():
         data = form.cleaned_data
         try:
             services.record_exception(
                 user=request.user,
                 assignment=assignment,
+                expected_version=data["version"],
                 code=data["code"],
                 start_on=data["start_on"],
                 end_on=data["end_on"],
                 reason=data["reason"],
                 approved_by=data["approved_by"],
-                request=request,
+                context=audit_context(request),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
         else:
             messages.success(
                 request,
@@ -878,25 +839,26 @@ def _advice_initial(assignment: Assignment) -> tuple[dict[str, Any], dict[str, l
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@service_view
 def assignment_advice(request: HttpRequest, public_id: str) -> HttpResponse:
     """Submit structured advice: needs, outcomes, provision rows ("Add another" re-renders with one
     more row, no JavaScript needed), who gave it, attachments. Who may use it: the team's clinicians
     and managers; anyone else 404."""
     assignment = _team_assignment(request, public_id)
-    status = 200
     context = _assignment_context(request, assignment)
-    if request.method == "POST":
-        add = next((p for p in ("need", "outcome", "provision") if f"add_{p}" in request.POST), "")
-        form = AdviceForm(request.POST, request.FILES)
-        sets = row_formsets(request.POST, add=add)
+    typed = form_data(request)
+    if typed is not None:
+        add = next((p for p in ("need", "outcome", "provision") if f"add_{p}" in typed), "")
+        form = AdviceForm(typed, request.FILES if is_submission(request) else None)
+        sets = row_formsets(typed, add=add)
         if add:
             # Adding a row is not a submission: the page comes back as typed, one row longer, no errors.
             form = AdviceForm(initial=typed_values(form))
-            sets = row_formsets(rows=typed_rows(request.POST), add=add)
+            sets = row_formsets(rows=typed_rows(typed), add=add)
             context.update({"form": form, "sets": sets, "adding": add, "error_forms": []})
             return _render(request, "advice/advice_form.html", context)
         valid = form.is_valid() & all(s.is_valid() for s in sets.values())
-        if valid:
+        if valid and is_submission(request):
             data = form.cleaned_data
             try:
                 services.submit_advice(
@@ -918,21 +880,12 @@ def assignment_advice(request: HttpRequest, public_id: str) -> HttpResponse:
                     preparing_for_adulthood=data["preparing_for_adulthood"],
                     related_plans=data["related_plans"],
                     attachments=data["attachments"],
-                    request=request,
+                    context=audit_context(request),
                 )
-            except (services.ConcurrentUpdate, services.InvalidTransition) as exc:
-                if not _changed_by_someone_else(exc, assignment, form.cleaned_data["version"]):
-                    form.add_error(None, str(exc))
-                else:
-                    assignment = access.get_assignment_for_user(request.user, public_id)
-                    context = _assignment_context(request, assignment)
-                    form = AdviceForm(_concurrent(context, form, assignment))
-                    form.is_valid()
-                    status = 409
+            except services.InvalidTransition as exc:
+                form.add_error(None, str(exc))
             except ValidationError as exc:
                 _advice_service_errors(form, sets, exc)
-            except PermissionDenied as exc:
-                raise Http404 from exc
             else:
                 messages.success(
                     request,
@@ -944,7 +897,7 @@ def assignment_advice(request: HttpRequest, public_id: str) -> HttpResponse:
         form = AdviceForm(initial=initial)
         sets = row_formsets(rows=rows)
     context.update({"form": form, "sets": sets, "error_forms": _error_forms(form, sets)})
-    return _render(request, "advice/advice_form.html", context, status=status)
+    return _render(request, "advice/advice_form.html", context)
 
 
 def _error_forms(form: AdviceForm, sets: dict[str, Any]) -> list[Any]:
@@ -1015,15 +968,15 @@ def quality_hints(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@service_view
 def assignment_quality_check(request: HttpRequest, public_id: str) -> HttpResponse:
     """The DCO scores the advice against the checklist (Q1-Q13) and releases it or sends it back.
     Who may use it: the area's DCO service; anyone else 404."""
     assignment = access.get_assignment_for_user(request.user, public_id, acting_as=("dco",))
     context = _assignment_context(request, assignment)
     hints = quality_hints(assignment, context["advice"], context["exceptions"])
-    form = QualityCheckForm(request.POST or None, initial={"version": assignment.version}, hints=hints)
-    status = 200
-    if request.method == "POST" and form.is_valid():
+    form = QualityCheckForm(form_data(request), initial={"version": assignment.version}, hints=hints)
+    if is_submission(request) and form.is_valid():
         data = form.cleaned_data
         act = (
             services.release_advice
@@ -1037,23 +990,14 @@ def assignment_quality_check(request: HttpRequest, public_id: str) -> HttpRespon
                 expected_version=data["version"],
                 scores=data["scores"],
                 comments=data["comments"],
-                request=request,
+                context=audit_context(request),
             )
-        except (services.ConcurrentUpdate, services.InvalidTransition) as exc:
-            if not _changed_by_someone_else(exc, assignment, form.cleaned_data["version"]):
-                form.add_error(None, str(exc))
-            else:
-                assignment = access.get_assignment_for_user(request.user, public_id)
-                context = _assignment_context(request, assignment)
-                form = QualityCheckForm(_concurrent(context, form, assignment), hints=hints)
-                form.is_valid()
-                status = 409
+        except services.InvalidTransition as exc:
+            form.add_error(None, str(exc))
         except ValidationError as exc:
             add_service_errors(
                 form, exc, {f"{k}": f"score_{k}" for k in QUALITY_CRITERIA} | {"scores": "score_Q1"}
             )
-        except PermissionDenied as exc:
-            raise Http404 from exc
         else:
             if data["decision"] == QualityCheck.Outcome.RELEASE:
                 messages.success(
@@ -1065,7 +1009,7 @@ def assignment_quality_check(request: HttpRequest, public_id: str) -> HttpRespon
     if request.method == "GET":
         _view_audit(request, assignment, assignment.advice_request.child, detail="quality check")
     context["form"] = form
-    return _render(request, "advice/quality_check.html", context, status=status)
+    return _render(request, "advice/quality_check.html", context)
 
 
 @login_required
@@ -1113,7 +1057,7 @@ class CancelRequestForm(VersionForm):
         return reason
 
 
-class ClockStartForm(forms.Form):
+class ClockStartForm(VersionForm):
     clock_start_type = forms.ChoiceField(
         label="What started the 20-week clock?",
         choices=EHCNeedsAssessment.ClockStart.choices,
@@ -1145,88 +1089,70 @@ def _la_request(request: HttpRequest, public_id: str) -> AdviceRequest:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@service_view
 def request_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
     """The LA cancels its request (reason required; the teams are told). Who may use it: the
     requesting LA's caseworkers; anyone else 404. A stale page is told someone else changed it."""
     advice_request = _la_request(request, public_id)
-    if advice_request.status in (AdviceRequest.Status.COMPLETE, AdviceRequest.Status.CANCELLED):
+    finished = (AdviceRequest.Status.COMPLETE, AdviceRequest.Status.CANCELLED)
+    if advice_request.status in finished and request.method == "GET" and not in_conflict(request):
         messages.error(request, "This request is already finished, so it cannot be cancelled.")
         return redirect("advice:request-detail", advice_request.public_id)
-    form = CancelRequestForm(request.POST or None, initial={"version": advice_request.version})
-    status = 200
-    context = _request_context(request, advice_request)
-    if request.method == "POST" and form.is_valid():
+    form = CancelRequestForm(form_data(request), initial={"version": advice_request.version})
+    if is_submission(request) and form.is_valid():
         try:
             services.cancel_request(
                 user=request.user,
                 advice_request=advice_request,
                 expected_version=form.cleaned_data["version"],
                 reason=form.cleaned_data["reason"],
-                request=request,
+                context=audit_context(request),
             )
-        except (services.ConcurrentUpdate, services.InvalidTransition) as exc:
-            if not _changed_by_someone_else(exc, advice_request, form.cleaned_data["version"]):
-                form.add_error(None, str(exc))
-            else:
-                advice_request = access.get_advice_request_for_user(request.user, public_id)
-                context = _request_context(request, advice_request)
-                data = request.POST.copy()
-                data["version"] = str(advice_request.version)
-                context["concurrent"] = CONCURRENT_MESSAGE
-                form = CancelRequestForm(data)
-                form.is_valid()
-                status = 409
+        except services.InvalidTransition as exc:
+            form.add_error(None, str(exc))
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
         else:
             messages.success(request, f"{advice_request.reference} was cancelled. The teams asked were told.")
             return redirect("advice:request-detail", advice_request.public_id)
     if request.method == "GET":
         _view_audit(request, advice_request, advice_request.child, "cancel form")
+    context = _request_context(request, advice_request)
     context["form"] = form
-    return _render(request, "advice/request_cancel.html", context, status=status)
+    return _render(request, "advice/request_cancel.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@service_view
 def request_clock(request: HttpRequest, public_id: str) -> HttpResponse:
-    """The LA corrects what started the EHC needs assessment's 20-week clock, and when; its 6, 16 and
-    20-week dates are recomputed. Who may use it: the requesting LA's caseworkers; anyone else 404."""
+    """The LA corrects what started the EHC needs assessment's 20-week clock, and when, saying why;
+    its 6, 16 and 20-week dates are recomputed. Who may use it: the requesting LA's caseworkers;
+    anyone else 404."""
     advice_request = _la_request(request, public_id)
     assessment = advice_request.assessment
     form = ClockStartForm(
-        request.POST or None,
+        form_data(request),
         initial={
+            "version": assessment.version,
             "clock_start_type": assessment.clock_start_type,
             "clock_start_date": assessment.clock_start_date,
         },
     )
-    if request.method == "POST" and form.is_valid():
+    if is_submission(request) and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                services.change_assessment_clock(
-                    user=request.user,
-                    assessment=assessment,
-                    clock_start_type=data["clock_start_type"],
-                    clock_start_date=data["clock_start_date"],
-                    request=request,
-                )
-                # The service takes no reason; the reason is kept in the access log beside its event.
-                record_access(
-                    user=request.user,
-                    action="change",
-                    obj=assessment,
-                    child=advice_request.child,
-                    request=request,
-                    detail=f"clock start reason: {data['reason'].strip()}",
-                )
+            services.change_assessment_clock(
+                user=request.user,
+                assessment=assessment,
+                expected_version=data["version"],
+                clock_start_type=data["clock_start_type"],
+                clock_start_date=data["clock_start_date"],
+                reason=data["reason"],
+                context=audit_context(request),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
         else:
             return redirect("advice:request-clock-changed", advice_request.public_id)
     if request.method == "GET":

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import ipaddress
 import json
 import logging
 import re
@@ -20,35 +19,16 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from audit.context import AuditContext, audit_context, client_ip
 from audit.models import Action, AuditEvent, AuditSeal
 
+__all__ = ["AuditContext", "audit_context", "client_ip", "record_access", "record_sign_in_failure"]
+
 CHILD_MODEL_LABEL = "children.ChildOrYoungPerson"
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The address the request came from, trusting X-Forwarded-For only as far as PROXY_COUNT proxies.
-
-    With PROXY_COUNT=N, each of the N trusted proxies appended the address it received from, so the
-    client is the Nth entry from the right; anything further left could be forged by the client.
-    """
-    if request is None:
-        return None
-    candidate = request.META.get("REMOTE_ADDR", "")
-    proxies = getattr(settings, "PROXY_COUNT", 0)
-    if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= proxies:
-            candidate = forwarded[-proxies]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return None
 
 
 def _child_public_id(child: Any) -> uuid.UUID | None:
@@ -89,6 +69,7 @@ def record_access(
     obj: models.Model | None,
     child: Any = None,
     request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     detail: str = "",
 ) -> AuditEvent:
     """Append one event to the access log and return it.
@@ -99,14 +80,20 @@ def record_access(
     obj: the record seen or changed (its type and public id are logged), or None.
     child: the child or young person it concerns (a ChildOrYoungPerson, its public id, or None);
         when obj is itself the child record, the child is taken from it.
-    request: the request, for the address, user agent and path.
+    request: the request, for the address, user agent and path (views); or
+    context: where the action came from (services, which never see the request; see audit.context).
+        An API call's context carries its token, recorded as the actor when no person acts.
     detail: free text: what changed, the filters of an export, the reason for access.
     """
     if action not in Action.values:
         raise ValueError(f"Unknown audit action {action!r}: use one of {', '.join(Action.values)}")
     from accounts.models import ApiToken
 
-    token = user if isinstance(user, ApiToken) else None
+    if context is None and request is not None:
+        context = audit_context(request)
+    token = user if isinstance(user, ApiToken) else (context.token if context is not None else None)
+    if token is not None and not isinstance(token, ApiToken):
+        raise TypeError(f"{token!r} is not an API token")
     person = (
         user if (token is None and user is not None and getattr(user, "is_authenticated", False)) else None
     )
@@ -117,7 +104,6 @@ def record_access(
         object_id = str(public_id if public_id is not None else obj.pk)
         if child is None and object_type == CHILD_MODEL_LABEL:
             child = obj
-    meta = request.META if request is not None else {}
     return AuditEvent.objects.create(
         user=person,
         user_email=person.email if person is not None else (f"API token {token.prefix}" if token else ""),
@@ -126,9 +112,9 @@ def record_access(
         object_type=object_type,
         object_id=object_id[:64],
         child_public_id=_child_public_id(child),
-        ip_address=client_ip(request),
-        user_agent=str(meta.get("HTTP_USER_AGENT", ""))[:300],
-        path=request.path[:300] if request is not None else "",
+        ip_address=context.ip if context is not None else None,
+        user_agent=context.user_agent if context is not None else "",
+        path=context.path if context is not None else "",
         detail=detail,
     )
 

@@ -1,5 +1,6 @@
 """Children and young people: matching, recording and access. Every function here that changes a
-child's record writes an audit event in the same transaction (see `audit.services.record_access`).
+child's record takes the acting user and an `audit.context.AuditContext` (never the HTTP request)
+and writes an audit event in the same transaction (see `audit.services.record_access`).
 
 Views that *show* or *export* a child's record call `audit.services.record_access(action="view"...)`
 (or "export") themselves, after `children.access.get_child_for_user`, because only the view knows that it showed it.
@@ -14,32 +15,19 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import Organisation
+from audit.context import AuditContext
+from audit.services import record_access
 from children.models import ChildOrYoungPerson, ConsentToShare, ParentCarer, PossibleDuplicate, normalise_name
+from core.concurrency import ConcurrentUpdate
 from lib.nhs_number import InvalidNhsNumber
 from lib.nhs_number import validate as validate_nhs_number
 from lib.phases import age_on
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-
-def audit(
-    *,
-    user: Any,
-    action: str,
-    obj: Any,
-    child: ChildOrYoungPerson | None,
-    request: HttpRequest | None = None,
-    detail: str = "",
-) -> None:
-    """Write one audit event (the audit app owns the log; imported here so the dependency stays lazy)."""
-    from audit.services import record_access
-
-    record_access(user=user, action=action, obj=obj, child=child, request=request, detail=detail)
 
 
 # --- matching -------------------------------------------------------------------------------------
@@ -176,7 +164,7 @@ def _ask_the_dco(
     local_authority: Organisation,
     elsewhere: tuple[tuple[ChildOrYoungPerson, str], ...],
     user: Any,
-    request: HttpRequest | None,
+    context: AuditContext,
 ) -> None:
     """Hold `child` for the DCO service's check against each record in `elsewhere` (ADR 0013)."""
     if not elsewhere:
@@ -192,12 +180,12 @@ def _ask_the_dco(
         )
         if created:
             # Logged against the LA's record only: the LA's own view of the log must not lead elsewhere.
-            audit(
+            record_access(
                 user=user,
                 action="create",
                 obj=check,
                 child=child,
-                request=request,
+                context=context,
                 detail="possible duplicate sent to the DCO service to check",
             )
 
@@ -213,7 +201,7 @@ def record_child(
     nhs_number: str | None = "",
     school_or_setting_name: str = "",
     school: Organisation | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext,
     confirmed: ChildOrYoungPerson | None = None,
 ) -> tuple[ChildOrYoungPerson, bool]:
     """The record an LA's request is about: its own matching record, or a new one. Returns (child, created).
@@ -256,15 +244,15 @@ def record_child(
                 )
                 own.awaiting_identity_check = own.awaiting_identity_check or bool(elsewhere)
                 own.save(update_fields=["nhs_number", "updated_at", "awaiting_identity_check"])
-                audit(
-                    user=user, action="change", obj=own, child=own, request=request, detail="NHS number added"
+                record_access(
+                    user=user, action="change", obj=own, child=own, context=context, detail="NHS number added"
                 )
                 _ask_the_dco(
                     child=own,
                     local_authority=local_authority,
                     elsewhere=elsewhere,
                     user=user,
-                    request=request,
+                    context=context,
                 )
             return own, False
         # An own record with this NHS number and other details: the new record must not take the number
@@ -288,9 +276,9 @@ def record_child(
             if attempt == 2:
                 raise
             continue
-        audit(user=user, action="create", obj=child, child=child, request=request)
+        record_access(user=user, action="create", obj=child, child=child, context=context)
         _ask_the_dco(
-            child=child, local_authority=local_authority, elsewhere=elsewhere, user=user, request=request
+            child=child, local_authority=local_authority, elsewhere=elsewhere, user=user, context=context
         )
         return child, True
     raise AssertionError("unreachable")  # pragma: no cover
@@ -298,7 +286,7 @@ def record_child(
 
 @transaction.atomic
 def update_child(
-    *, user: User | Any, child: ChildOrYoungPerson, request: HttpRequest | None = None, **changes: Any
+    *, user: User | Any, child: ChildOrYoungPerson, context: AuditContext, **changes: Any
 ) -> ChildOrYoungPerson:
     """Change a child's details (names, date of birth, NHS number, school). Audited with the fields changed.
 
@@ -342,9 +330,11 @@ def update_child(
         update_fields.append("awaiting_identity_check")
     child.updated_at = timezone.now()
     child.save(update_fields=update_fields)
-    audit(user=user, action="change", obj=child, child=child, request=request, detail=", ".join(changed))
+    record_access(
+        user=user, action="change", obj=child, child=child, context=context, detail=", ".join(changed)
+    )
     _ask_the_dco(
-        child=child, local_authority=child.local_authority, elsewhere=elsewhere, user=user, request=request
+        child=child, local_authority=child.local_authority, elsewhere=elsewhere, user=user, context=context
     )
     return child
 
@@ -362,7 +352,7 @@ def add_parent_carer(
     preferred_contact: str = ParentCarer.PreferredContact.EMAIL,
     has_parental_responsibility: bool = True,
     communication_needs: str = "",
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> ParentCarer:
     """Add a parent or carer and how to contact them. The preferred way must have its details."""
     needs = {"email": email, "phone": phone, "text": phone, "post": address}
@@ -381,7 +371,9 @@ def add_parent_carer(
         has_parental_responsibility=has_parental_responsibility,
         communication_needs=communication_needs.strip(),
     )
-    audit(user=user, action="change", obj=carer, child=child, request=request, detail="parent or carer added")
+    record_access(
+        user=user, action="change", obj=carer, child=child, context=context, detail="parent or carer added"
+    )
     return carer
 
 
@@ -396,7 +388,7 @@ def record_consent(
     parent_carer: ParentCarer | None = None,
     scope_detail: str = "",
     capacity_assessed: bool | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> ConsentToShare:
     """Record consent to share health information (statutory.md 9.1).
 
@@ -421,7 +413,9 @@ def record_consent(
         capacity_assessed=capacity_assessed,
         recorded_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    audit(user=user, action="change", obj=consent, child=child, request=request, detail="consent recorded")
+    record_access(
+        user=user, action="change", obj=consent, child=child, context=context, detail="consent recorded"
+    )
     return consent
 
 
@@ -432,7 +426,7 @@ def withdraw_consent(
     consent: ConsentToShare,
     reason: str = "",
     withdrawn_on: dt.date | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> ConsentToShare:
     """Mark consent withdrawn (kept, never deleted). Withdrawing twice changes nothing.
 
@@ -458,12 +452,12 @@ def withdraw_consent(
     )
     consent.refresh_from_db()
     if updated:
-        audit(
+        record_access(
             user=user,
             action="change",
             obj=consent,
             child=consent.child,
-            request=request,
+            context=context,
             detail="consent withdrawn",
         )
     return consent
@@ -471,7 +465,7 @@ def withdraw_consent(
 
 @transaction.atomic
 def update_parent_carer(
-    *, user: User | Any, carer: ParentCarer, request: HttpRequest | None = None, **changes: Any
+    *, user: User | Any, carer: ParentCarer, context: AuditContext, **changes: Any
 ) -> ParentCarer:
     """Change a parent or carer's details. The preferred way to make contact must still have its
     details. Audited with the names of the fields changed (never their values)."""
@@ -507,19 +501,19 @@ def update_parent_carer(
         setattr(carer, name, changes[name])
     if changed:
         carer.save(update_fields=changed)
-        audit(
+        record_access(
             user=user,
             action="change",
             obj=carer,
             child=carer.child,
-            request=request,
+            context=context,
             detail="parent or carer changed: " + ", ".join(changed),
         )
     return carer
 
 
 @transaction.atomic
-def remove_parent_carer(*, user: User | Any, carer: ParentCarer, request: HttpRequest | None = None) -> None:
+def remove_parent_carer(*, user: User | Any, carer: ParentCarer, context: AuditContext) -> None:
     """Remove a parent or carer from the child's record. Refused (ValidationError) while a consent
     they gave is on the record, current or withdrawn: who gave consent is kept for as long as the
     consent is."""
@@ -528,8 +522,8 @@ def remove_parent_carer(*, user: User | Any, carer: ParentCarer, request: HttpRe
             f"{carer.name} gave consent to share that is kept on the record, so they cannot be removed."
         )
     child = carer.child
-    audit(
-        user=user, action="change", obj=carer, child=child, request=request, detail="parent or carer removed"
+    record_access(
+        user=user, action="change", obj=carer, child=child, context=context, detail="parent or carer removed"
     )
     carer.delete()
 
@@ -566,9 +560,12 @@ CHECK_CHANGED = "Someone else decided this check since you opened it"
 
 
 def _locked_open_check(check: PossibleDuplicate, expected_version: int) -> PossibleDuplicate:
-    """The check, locked, if the person saw its current version and it is still open."""
+    """The check, locked, if the person saw its current version (else ConcurrentUpdate, checked
+    first) and it is still open."""
     current = PossibleDuplicate.objects.select_for_update().get(pk=check.pk)
-    if current.version != expected_version or not current.is_open:
+    if current.version != expected_version:
+        raise ConcurrentUpdate(current_version=current.version)
+    if not current.is_open:
         raise ValidationError(CHECK_CHANGED, code="conflict")
     return current
 
@@ -622,7 +619,7 @@ def link_records(
     check: PossibleDuplicate,
     expected_version: int,
     notes: str = "",
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> ChildOrYoungPerson:
     """The DCO service found that what the LA sent is the child already recorded: one record from now
     on. Everything on the LA's record (its advice requests, carers and consent) moves to the existing
@@ -665,20 +662,20 @@ def link_records(
     PossibleDuplicate.objects.open().filter(existing=new).update(existing=existing, version=F("version") + 1)
     _still_waiting(existing)
     detail = f"possible duplicate {check.public_id}: the same child, records linked"
-    audit(
+    record_access(
         user=user,
         action="change",
         obj=existing,
         child=existing,
-        request=request,
+        context=context,
         detail=f"{detail}; moved here: {', '.join(moved) or 'nothing'}",
     )
-    audit(
+    record_access(
         user=user,
         action="change",
         obj=new,
         child=new,
-        request=request,
+        context=context,
         detail=f"{detail}; merged into {existing.public_id}",
     )
     return existing
@@ -692,7 +689,7 @@ def record_different_children(
     expected_version: int,
     notes: str = "",
     nhs_number: str | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> ChildOrYoungPerson:
     """The DCO service found they are different children: both records stay as they are, and the LA's
     record stops waiting once none of its checks is open. Two children cannot share an NHS number, so
@@ -720,12 +717,12 @@ def record_different_children(
             _still_waiting(new)
     except IntegrityError as exc:
         raise ValidationError({"nhs_number": "Another record already has this NHS number."}) from exc
-    audit(
+    record_access(
         user=user,
         action="change",
         obj=new,
         child=new,
-        request=request,
+        context=context,
         detail="; ".join([f"possible duplicate {check.public_id}: a different child", *changed]),
     )
     return new

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit.context import audit_context
 from audit.services import record_access
 from children import access, services
 from children.forms import (
@@ -107,7 +108,7 @@ def child_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             form.add_error(None, "These details match another record of the same child: see it below")
         else:
             try:
-                services.update_child(user=request.user, child=child, request=request, **data)
+                services.update_child(user=request.user, child=child, context=audit_context(request), **data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -146,7 +147,7 @@ def carer_add(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             carer = services.add_parent_carer(
-                user=request.user, child=child, request=request, **form.service_values()
+                user=request.user, child=child, context=audit_context(request), **form.service_values()
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -169,7 +170,7 @@ def carer_edit(request: HttpRequest, public_id: str, carer_id: str) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         try:
             services.update_parent_carer(
-                user=request.user, carer=carer, request=request, **form.service_values()
+                user=request.user, carer=carer, context=audit_context(request), **form.service_values()
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -191,7 +192,7 @@ def carer_remove(request: HttpRequest, public_id: str, carer_id: str) -> HttpRes
     error = ""
     if request.method == "POST":
         try:
-            services.remove_parent_carer(user=request.user, carer=carer, request=request)
+            services.remove_parent_carer(user=request.user, carer=carer, context=audit_context(request))
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
@@ -215,7 +216,9 @@ def consent_add(request: HttpRequest, public_id: str) -> HttpResponse:
     form = ConsentForm(request.POST or None, child=child)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_consent(user=request.user, child=child, request=request, **form.service_values())
+            services.record_consent(
+                user=request.user, child=child, context=audit_context(request), **form.service_values()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -250,7 +253,7 @@ def consent_withdraw(request: HttpRequest, public_id: str, consent_id: str) -> H
                 consent=consent,
                 reason=form.cleaned_data["reason"],
                 withdrawn_on=form.cleaned_data["withdrawn_on"],
-                request=request,
+                context=audit_context(request),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

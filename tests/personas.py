@@ -40,6 +40,7 @@ from accounts.testing import make_organisation, member, sign_in
 from advice import services as advice_services
 from advice.models import AdviceRequest, Assignment, Attachment, EHCNeedsAssessment
 from advice.testing import GOOD_ADVICE, GOOD_SCORES
+from audit.testing import TEST_CONTEXT
 from children.models import ChildOrYoungPerson, ConsentToShare, ParentCarer
 from children.testing import ChildFactory, ConsentFactory, ParentCarerFactory
 from directory import services as directory_services
@@ -313,6 +314,7 @@ def _user(people: dict[str, Persona], name: str) -> User:
 
 def _request(side: Side, caseworker: User, *, received: dt.date, **kwargs: Any) -> AdviceRequest:
     assessment = advice_services.record_assessment(
+        context=TEST_CONTEXT,
         user=caseworker,
         local_authority=side.la,
         child=side.child,
@@ -320,6 +322,7 @@ def _request(side: Side, caseworker: User, *, received: dt.date, **kwargs: Any) 
         clock_start_type=EHCNeedsAssessment.ClockStart.S36_REQUEST,
     )
     return advice_services.submit_request(
+        context=TEST_CONTEXT,
         user=caseworker,
         assessment=assessment,
         questions="What are the child's health needs, and what health provision do they need?",
@@ -333,14 +336,22 @@ def _request(side: Side, caseworker: User, *, received: dt.date, **kwargs: Any) 
 def _route(dco: User, advice_request: AdviceRequest, *teams: Organisation) -> list[Assignment]:
     advice_request.refresh_from_db()
     return advice_services.triage_and_route(
-        user=dco, advice_request=advice_request, expected_version=advice_request.version, teams=list(teams)
+        context=TEST_CONTEXT,
+        user=dco,
+        advice_request=advice_request,
+        expected_version=advice_request.version,
+        teams=list(teams),
     )
 
 
 def _submit(clinician: User, assignment: Assignment) -> Assignment:
     assignment.refresh_from_db()
     advice_services.submit_advice(
-        user=clinician, assignment=assignment, expected_version=assignment.version, **GOOD_ADVICE
+        context=TEST_CONTEXT,
+        user=clinician,
+        assignment=assignment,
+        expected_version=assignment.version,
+        **GOOD_ADVICE,
     )
     assignment.refresh_from_db()
     return assignment
@@ -380,7 +391,11 @@ def _casework(side: Side, people: dict[str, Persona]) -> None:
     (released,) = _route(dco, side.released_request, side.team)
     released = _submit(clinician, released)
     advice_services.release_advice(
-        user=dco, assignment=released, expected_version=released.version, scores=GOOD_SCORES
+        context=TEST_CONTEXT,
+        user=dco,
+        assignment=released,
+        expected_version=released.version,
+        scores=GOOD_SCORES,
     )
     released.refresh_from_db()
     side.released_assignment = released

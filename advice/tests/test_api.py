@@ -11,6 +11,7 @@ from advice import services
 from advice.models import AdviceRequest
 from advice.testing import GOOD_ADVICE, GOOD_SCORES, make_request, make_world, route
 from audit.models import AuditEvent
+from audit.testing import TEST_CONTEXT
 from children.models import ChildOrYoungPerson
 
 pytestmark = pytest.mark.django_db
@@ -143,14 +144,26 @@ class TestRead:
         advice_request = make_request(world)
         first, second = route(world, advice_request, world.team, world.other_team)
         services.submit_advice(
-            user=world.clinician, assignment=first, expected_version=first.version, **GOOD_ADVICE
+            context=TEST_CONTEXT,
+            user=world.clinician,
+            assignment=first,
+            expected_version=first.version,
+            **GOOD_ADVICE,
         )
         first.refresh_from_db()
         services.release_advice(
-            user=world.dco, assignment=first, expected_version=first.version, scores=GOOD_SCORES
+            context=TEST_CONTEXT,
+            user=world.dco,
+            assignment=first,
+            expected_version=first.version,
+            scores=GOOD_SCORES,
         )
         services.submit_advice(
-            user=world.other_clinician, assignment=second, expected_version=second.version, **GOOD_ADVICE
+            context=TEST_CONTEXT,
+            user=world.other_clinician,
+            assignment=second,
+            expected_version=second.version,
+            **GOOD_ADVICE,
         )
         response = _client(token).get(f"{BASE}/requests/{advice_request.public_id}")
         assert response.status_code == 200
@@ -206,6 +219,7 @@ class TestList:
             if i % 2 == 0:
                 (assignment,) = route(world, advice_request, world.team)
                 services.submit_advice(
+                    context=TEST_CONTEXT,
                     user=world.clinician,
                     assignment=assignment,
                     expected_version=assignment.version,
@@ -213,6 +227,7 @@ class TestList:
                 )
                 assignment.refresh_from_db()
                 services.release_advice(
+                    context=TEST_CONTEXT,
                     user=world.dco,
                     assignment=assignment,
                     expected_version=assignment.version,

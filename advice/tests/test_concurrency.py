@@ -13,6 +13,7 @@ from django.utils import timezone
 from advice import services, tasks
 from advice.models import Assignment, Reminder
 from advice.testing import make_request, make_world, route
+from audit.testing import TEST_CONTEXT
 from core.testing import run_at_once
 
 pytestmark = [
@@ -44,11 +45,14 @@ def test_two_people_accepting_and_declining_at_once_one_is_told():
 
     def accept():
         a = Assignment.objects.get(pk=assignment.pk)
-        return services.accept_assignment(user=world.clinician, assignment=a, expected_version=version)
+        return services.accept_assignment(
+            context=TEST_CONTEXT, user=world.clinician, assignment=a, expected_version=version
+        )
 
     def decline():
         a = Assignment.objects.get(pk=assignment.pk)
         return services.decline_not_known(
+            context=TEST_CONTEXT,
             user=world.manager,
             assignment=a,
             expected_version=version,

@@ -17,6 +17,7 @@ from accounts.testing import sign_in
 from advice.models import AdviceRequest, Assignment
 from advice.testing import make_world
 from audit.models import AuditEvent
+from audit.testing import TEST_CONTEXT
 from children.testing import ChildFactory
 from lib import clocks
 
@@ -216,11 +217,19 @@ def test_figures_follow_changes_at_once():
     first = client.get(reverse("advice:dashboard")).content.decode()
     assert "None returned" in first
     services.submit_advice(
-        user=world.clinician, assignment=assignment, expected_version=assignment.version, **GOOD_ADVICE
+        context=TEST_CONTEXT,
+        user=world.clinician,
+        assignment=assignment,
+        expected_version=assignment.version,
+        **GOOD_ADVICE,
     )
     assignment.refresh_from_db()
     services.release_advice(
-        user=world.dco, assignment=assignment, expected_version=assignment.version, scores=GOOD_SCORES
+        context=TEST_CONTEXT,
+        user=world.dco,
+        assignment=assignment,
+        expected_version=assignment.version,
+        scores=GOOD_SCORES,
     )
     page = client.get(reverse("advice:dashboard")).content.decode()
     assert "100%</strong> (1 of 1)" in page

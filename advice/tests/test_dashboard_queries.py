@@ -6,6 +6,7 @@ import pytest
 
 from advice.models import Assignment, TimeLimitException
 from advice.testing import make_request, make_world, route
+from audit.testing import TEST_CONTEXT
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
@@ -89,6 +90,7 @@ def test_dashboard_lists_are_scoped_to_the_dcos_areas():
     elsewhere_request = make_request(world, la=world.other_la, received=TODAY - dt.timedelta(days=45))
     # The other area's request is overdue with the same team, but this DCO must not see it.
     triage_and_route(
+        context=TEST_CONTEXT,
         user=world.other_dco,
         advice_request=elsewhere_request,
         expected_version=1,

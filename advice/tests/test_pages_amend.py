@@ -110,7 +110,7 @@ def test_cancel_on_a_stale_page_is_told_and_keeps_the_reason(world, advice_reque
     response = client.post(urls(advice_request)[0], {"version": str(seen), "reason": "Typed reason"})
     page = response.content.decode()
     assert response.status_code == 409
-    assert "Someone else changed this request since you opened it" in page and "Typed reason" in page
+    assert "Someone else changed this since you opened it" in page and "Typed reason" in page
     advice_request.refresh_from_db()
     assert advice_request.status != AdviceRequest.Status.CANCELLED
     # Sending again with the version now on the form works.
@@ -125,14 +125,21 @@ def test_change_clock_start(world, advice_request):
     _, clock, changed = urls(advice_request)
     due_before = advice_request.due_on
     start = timezone.localdate() - dt.timedelta(days=40)
+    version = advice_request.assessment.version
     page = client.post(
         clock,
-        {"clock_start_type": "s24_became_responsible", **date_data("clock_start_date", start), "reason": ""},
+        {
+            "version": version,
+            "clock_start_type": "s24_became_responsible",
+            **date_data("clock_start_date", start),
+            "reason": "",
+        },
     ).content.decode()
     assert "Say why the clock start is changing" in page and 'value="s24_became_responsible" checked' in page
     response = client.post(
         clock,
         {
+            "version": version,
             "clock_start_type": "s24_became_responsible",
             **date_data("clock_start_date", start),
             "reason": "Received earlier than first logged",
@@ -152,10 +159,14 @@ def test_change_clock_start(world, advice_request):
         assert f"{day.day} {day:%B %Y}" in page
     advice_request.refresh_from_db()
     assert advice_request.due_on == due_before  # health's 6 weeks do not move
-    details = set(
-        AuditEvent.objects.filter(user=world.la_user, action="change").values_list("detail", flat=True)
+    # The service records why, with what changed, in the same event as the change.
+    (change,) = AuditEvent.objects.filter(
+        user=world.la_user, action="change", object_type="advice.EHCNeedsAssessment"
     )
-    assert "clock start" in details and "clock start reason: Received earlier than first logged" in details
+    assert change.detail.startswith("clock start changed from ")
+    assert change.detail.endswith(
+        f"to LA became responsible for the child (CFA 2014 s24), {start:%-d %B %Y}; reason: Received earlier than first logged"
+    )
 
 
 def test_clock_start_in_the_future_is_refused(world, advice_request):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from advice import services, tasks
 from advice.models import Reminder
 from advice.testing import GOOD_ADVICE, make_request, make_world, route
+from audit.testing import TEST_CONTEXT
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,11 @@ def test_no_reminders_once_advice_is_submitted(world):
     (assignment,) = route(world, make_request(world), world.team)
     assignment.refresh_from_db()
     services.submit_advice(
-        user=world.clinician, assignment=assignment, expected_version=assignment.version, **GOOD_ADVICE
+        context=TEST_CONTEXT,
+        user=world.clinician,
+        assignment=assignment,
+        expected_version=assignment.version,
+        **GOOD_ADVICE,
     )
     assert tasks.scan_and_send(_at(assignment.due_on + dt.timedelta(days=2))) == 0
 

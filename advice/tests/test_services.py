@@ -10,6 +10,7 @@ from advice import services
 from advice.models import AdviceRequest, Assignment, QualityCheck, Reminder, TimeLimitException
 from advice.testing import GOOD_ADVICE, GOOD_SCORES, make_request, make_world, route
 from audit.models import AuditEvent
+from audit.testing import TEST_CONTEXT
 from children.testing import ChildFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,13 +26,18 @@ def _submit(world, assignment, user=None, **overrides):
     assignment.refresh_from_db()
     values = {**GOOD_ADVICE, **overrides}
     return services.submit_advice(
-        user=user or world.clinician, assignment=assignment, expected_version=assignment.version, **values
+        context=TEST_CONTEXT,
+        user=user or world.clinician,
+        assignment=assignment,
+        expected_version=assignment.version,
+        **values,
     )
 
 
 def _release(world, assignment, **kwargs):
     assignment.refresh_from_db()
     return services.release_advice(
+        context=TEST_CONTEXT,
         user=world.dco,
         assignment=assignment,
         expected_version=assignment.version,
@@ -44,7 +50,11 @@ class TestAssessment:
     def test_la_dates_stored_from_the_clock_start(self, world):
         child = ChildFactory(local_authority=world.la)
         assessment = services.record_assessment(
-            user=world.la_user, local_authority=world.la, child=child, request_received_on=dt.date(2025, 1, 6)
+            context=TEST_CONTEXT,
+            user=world.la_user,
+            local_authority=world.la,
+            child=child,
+            request_received_on=dt.date(2025, 1, 6),
         )
         assert assessment.clock_start_date == dt.date(2025, 1, 6)
         assert (assessment.decision_due, assessment.no_plan_notice_due, assessment.final_plan_due) == (
@@ -56,13 +66,20 @@ class TestAssessment:
     def test_changing_the_clock_start_recomputes_the_dates(self, world):
         child = ChildFactory(local_authority=world.la)
         assessment = services.record_assessment(
-            user=world.la_user, local_authority=world.la, child=child, request_received_on=dt.date(2025, 1, 6)
+            context=TEST_CONTEXT,
+            user=world.la_user,
+            local_authority=world.la,
+            child=child,
+            request_received_on=dt.date(2025, 1, 6),
         )
         services.change_assessment_clock(
+            context=TEST_CONTEXT,
             user=world.la_user,
             assessment=assessment,
+            expected_version=assessment.version,
             clock_start_type="s24_became_responsible",
             clock_start_date=dt.date(2025, 1, 13),
+            reason="The LA became responsible a week later than first recorded",
         )
         assessment.refresh_from_db()
         assert assessment.final_plan_due == dt.date(2025, 6, 2)
@@ -71,7 +88,11 @@ class TestAssessment:
         child = ChildFactory(local_authority=world.la)
         with pytest.raises(PermissionDenied):
             services.record_assessment(
-                user=world.other_la_user, local_authority=world.la, child=child, request_received_on=TODAY
+                context=TEST_CONTEXT,
+                user=world.other_la_user,
+                local_authority=world.la,
+                child=child,
+                request_received_on=TODAY,
             )
 
 
@@ -96,7 +117,10 @@ class TestSubmitRequest:
     def test_questions_required(self, world):
         with pytest.raises(ValidationError):
             services.submit_request(
-                user=world.la_user, assessment=make_request(world).assessment, questions="  "
+                context=TEST_CONTEXT,
+                user=world.la_user,
+                assessment=make_request(world).assessment,
+                questions="  ",
             )
 
     def test_audited(self, world):
@@ -126,7 +150,11 @@ class TestRouting:
         for user in (world.other_dco, world.la_user, world.clinician):
             with pytest.raises(PermissionDenied):
                 services.triage_and_route(
-                    user=user, advice_request=advice_request, expected_version=1, teams=[world.team]
+                    context=TEST_CONTEXT,
+                    user=user,
+                    advice_request=advice_request,
+                    expected_version=1,
+                    teams=[world.team],
                 )
 
     def test_only_to_provider_teams(self, world):
@@ -154,7 +182,10 @@ class TestTeamResponses:
         advice_request = make_request(world)
         (assignment,) = route(world, advice_request, world.team)
         services.accept_assignment(
-            user=world.clinician, assignment=assignment, expected_version=assignment.version
+            context=TEST_CONTEXT,
+            user=world.clinician,
+            assignment=assignment,
+            expected_version=assignment.version,
         )
         assert assignment.status == Assignment.Status.ACCEPTED
         advice = _submit(world, assignment)
@@ -175,9 +206,14 @@ class TestTeamResponses:
         (assignment,) = route(world, advice_request, world.team)
         with pytest.raises(ValidationError):
             services.decline_not_known(
-                user=world.clinician, assignment=assignment, expected_version=1, reason="no"
+                context=TEST_CONTEXT,
+                user=world.clinician,
+                assignment=assignment,
+                expected_version=1,
+                reason="no",
             )
         services.decline_not_known(
+            context=TEST_CONTEXT,
             user=world.clinician,
             assignment=assignment,
             expected_version=assignment.version,
@@ -192,18 +228,27 @@ class TestTeamResponses:
         for user in (world.other_clinician, world.dco, world.la_user):
             with pytest.raises(PermissionDenied):
                 services.accept_assignment(
-                    user=user, assignment=assignment, expected_version=assignment.version
+                    context=TEST_CONTEXT,
+                    user=user,
+                    assignment=assignment,
+                    expected_version=assignment.version,
                 )
 
     def test_trust_manager_can_answer_for_its_teams(self, world):
         (assignment,) = route(world, make_request(world), world.team)
-        services.accept_assignment(user=world.trust_manager, assignment=assignment, expected_version=1)
+        services.accept_assignment(
+            context=TEST_CONTEXT, user=world.trust_manager, assignment=assignment, expected_version=1
+        )
 
     def test_cannot_accept_twice(self, world):
         (assignment,) = route(world, make_request(world), world.team)
-        services.accept_assignment(user=world.clinician, assignment=assignment, expected_version=1)
+        services.accept_assignment(
+            context=TEST_CONTEXT, user=world.clinician, assignment=assignment, expected_version=1
+        )
         with pytest.raises(services.InvalidTransition):
-            services.accept_assignment(user=world.clinician, assignment=assignment, expected_version=2)
+            services.accept_assignment(
+                context=TEST_CONTEXT, user=world.clinician, assignment=assignment, expected_version=2
+            )
 
     def test_provision_must_be_specific_and_quantified(self, world):
         (assignment,) = route(world, make_request(world), world.team)
@@ -234,6 +279,7 @@ class TestQualityCheck:
         assignment.refresh_from_db()
         with pytest.raises(ValidationError):
             services.request_rework(
+                context=TEST_CONTEXT,
                 user=world.dco,
                 assignment=assignment,
                 expected_version=assignment.version,
@@ -242,6 +288,7 @@ class TestQualityCheck:
             )
         with django_capture_on_commit_callbacks(execute=True):
             check = services.request_rework(
+                context=TEST_CONTEXT,
                 user=world.dco,
                 assignment=assignment,
                 expected_version=assignment.version,
@@ -266,7 +313,11 @@ class TestQualityCheck:
         for bad in ({"Q1": 3}, {"Q99": 1}, {}, {"Q1": "x"}):
             with pytest.raises(ValidationError):
                 services.release_advice(
-                    user=world.dco, assignment=assignment, expected_version=assignment.version, scores=bad
+                    context=TEST_CONTEXT,
+                    user=world.dco,
+                    assignment=assignment,
+                    expected_version=assignment.version,
+                    scores=bad,
                 )
 
     def test_only_the_areas_dco_checks(self, world):
@@ -276,7 +327,11 @@ class TestQualityCheck:
         for user in (world.other_dco, world.clinician, world.la_user):
             with pytest.raises(PermissionDenied):
                 services.release_advice(
-                    user=user, assignment=assignment, expected_version=assignment.version, scores=GOOD_SCORES
+                    context=TEST_CONTEXT,
+                    user=user,
+                    assignment=assignment,
+                    expected_version=assignment.version,
+                    scores=GOOD_SCORES,
                 )
 
     def test_nothing_to_check_before_submission(self, world):
@@ -305,6 +360,7 @@ class TestCancel:
         (assignment,) = route(world, advice_request, world.team)
         advice_request.refresh_from_db()
         services.cancel_request(
+            context=TEST_CONTEXT,
             user=world.la_user,
             advice_request=advice_request,
             expected_version=advice_request.version,
@@ -314,8 +370,13 @@ class TestCancel:
         assignment.refresh_from_db()
         assert assignment.status == Assignment.Status.CANCELLED
         assert not Assignment.objects.overdue(TODAY + dt.timedelta(weeks=10)).exists()
-        with pytest.raises(services.InvalidTransition):
-            services.accept_assignment(user=world.clinician, assignment=assignment, expected_version=1)
+        with pytest.raises(services.InvalidTransition):  # an up-to-date page: told why not
+            services.accept_assignment(
+                context=TEST_CONTEXT,
+                user=world.clinician,
+                assignment=assignment,
+                expected_version=assignment.version,
+            )
 
 
 class TestExceptions:
@@ -329,8 +390,10 @@ class TestExceptions:
         assignment = self._assignment(world, received)
         due = assignment.due_on
         exception = services.record_exception(
+            context=TEST_CONTEXT,
             user=world.clinician,
             assignment=assignment,
+            expected_version=assignment.version,
             code="missed_appointment",
             start_on=received + dt.timedelta(days=10),
             reason="Did not attend the clinic appointment",
@@ -345,8 +408,10 @@ class TestExceptions:
         assignment = self._assignment(world, received)
         with pytest.raises(ValidationError) as error:
             services.record_exception(
+                context=TEST_CONTEXT,
                 user=world.dco,
                 assignment=assignment,
+                expected_version=assignment.version,
                 code="missed_appointment",
                 start_on=received + dt.timedelta(days=50),
                 reason="Did not attend",
@@ -359,8 +424,10 @@ class TestExceptions:
         assignment = self._assignment(world, received)
         with pytest.raises(ValidationError):
             services.record_exception(
+                context=TEST_CONTEXT,
                 user=world.clinician,
                 assignment=assignment,
+                expected_version=assignment.version,
                 code="exceptional_circumstances",
                 start_on=received + dt.timedelta(days=2),
                 reason="Family bereavement",
@@ -371,8 +438,10 @@ class TestExceptions:
         assignment = self._assignment(world, TODAY - dt.timedelta(days=20))
         with pytest.raises(PermissionDenied):
             services.record_exception(
+                context=TEST_CONTEXT,
                 user=world.la_user,
                 assignment=assignment,
+                expected_version=assignment.version,
                 code="exceptional_circumstances",
                 start_on=TODAY - dt.timedelta(days=2),
                 reason="x",
@@ -387,10 +456,14 @@ class TestOptimisticLocking:
         seen_by_clinician = Assignment.objects.get(pk=assignment.pk)
         seen_by_manager = Assignment.objects.get(pk=assignment.pk)
         services.accept_assignment(
-            user=world.clinician, assignment=seen_by_clinician, expected_version=seen_by_clinician.version
+            context=TEST_CONTEXT,
+            user=world.clinician,
+            assignment=seen_by_clinician,
+            expected_version=seen_by_clinician.version,
         )
         with pytest.raises(services.ConcurrentUpdate) as error:
             services.decline_not_known(
+                context=TEST_CONTEXT,
                 user=world.manager,
                 assignment=seen_by_manager,
                 expected_version=seen_by_manager.version,
@@ -406,6 +479,7 @@ class TestOptimisticLocking:
         route(world, advice_request, world.team)
         with pytest.raises(services.ConcurrentUpdate):
             services.triage_and_route(
+                context=TEST_CONTEXT,
                 user=world.dco_admin,
                 advice_request=advice_request,
                 expected_version=stale,

@@ -16,6 +16,7 @@ from advice import services
 from advice.models import AdviceRequest, Assignment, HealthAdvice
 from advice.testing import GOOD_ADVICE, GOOD_SCORES, make_request, make_world, route
 from audit.models import AuditEvent
+from audit.testing import TEST_CONTEXT
 from children.models import ChildOrYoungPerson
 from children.testing import ChildFactory
 
@@ -46,7 +47,11 @@ def routed(world):
 def submitted(world, assignment):
     assignment.refresh_from_db()
     services.submit_advice(
-        user=world.clinician, assignment=assignment, expected_version=assignment.version, **GOOD_ADVICE
+        context=TEST_CONTEXT,
+        user=world.clinician,
+        assignment=assignment,
+        expected_version=assignment.version,
+        **GOOD_ADVICE,
     )
     assignment.refresh_from_db()
     return assignment
@@ -356,7 +361,7 @@ def test_concurrent_routing_is_told_and_keeps_input(world):
     )
     page = response.content.decode()
     assert response.status_code == 409
-    assert "Someone else changed this request since you opened it" in page
+    assert "Someone else changed this since you opened it" in page
     assert "My careful notes" in page
     assert "Occupational therapy" in page  # their change is shown
     assert not advice_request.assignments.filter(team=world.team).exists()
@@ -475,14 +480,16 @@ def test_incomplete_provision_is_refused_and_kept(world, routed):
 def test_concurrent_advice_is_told_and_kept(world, routed):
     _, assignment = routed
     stale = assignment.version
-    services.accept_assignment(user=world.manager, assignment=assignment, expected_version=stale)
+    services.accept_assignment(
+        context=TEST_CONTEXT, user=world.manager, assignment=assignment, expected_version=stale
+    )
     response = client_for(world.clinician).post(
         reverse("advice:assignment-advice", args=[assignment.public_id]),
         advice_post(assignment, version=stale),
     )
     page = response.content.decode()
     assert response.status_code == 409
-    assert "Someone else changed this request since you opened it" in page
+    assert "Someone else changed this since you opened it" in page
     assert "SL012345" in page and "Accepted" in page
 
 
@@ -495,6 +502,7 @@ def test_record_exception_shows_the_clock_unchanged(world, routed):
     bad = client.post(
         url,
         {
+            "version": assignment.version,
             "code": "missed_appointment",
             **date_fields("start_on", TODAY - dt.timedelta(days=30)),
             "reason": "Not brought",
@@ -505,6 +513,7 @@ def test_record_exception_shows_the_clock_unchanged(world, routed):
     response = client.post(
         url,
         {
+            "version": assignment.version,
             "code": "missed_appointment",
             **date_fields("start_on", TODAY),
             "reason": "Not brought",
@@ -576,7 +585,11 @@ def test_released_advice_pdf_has_real_text(world, routed):
     advice_request, assignment = routed
     assignment = submitted(world, assignment)
     services.release_advice(
-        user=world.dco, assignment=assignment, expected_version=assignment.version, scores=GOOD_SCORES
+        context=TEST_CONTEXT,
+        user=world.dco,
+        assignment=assignment,
+        expected_version=assignment.version,
+        scores=GOOD_SCORES,
     )
     response = client_for(world.la_user).get(reverse("advice:request-pdf", args=[advice_request.public_id]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -649,7 +662,11 @@ def test_concurrent_quality_check_is_told_and_kept(world, routed):
     assignment = submitted(world, assignment)
     stale = assignment.version
     services.release_advice(
-        user=world.dco_admin, assignment=assignment, expected_version=stale, scores=GOOD_SCORES
+        context=TEST_CONTEXT,
+        user=world.dco_admin,
+        assignment=assignment,
+        expected_version=stale,
+        scores=GOOD_SCORES,
     )
     response = client_for(world.dco).post(
         reverse("advice:assignment-quality-check", args=[assignment.public_id]),
@@ -657,7 +674,7 @@ def test_concurrent_quality_check_is_told_and_kept(world, routed):
     )
     page = response.content.decode()
     assert response.status_code == 409
-    assert "Someone else changed this request since you opened it" in page
+    assert "Someone else changed this since you opened it" in page
     assert "My typed comments" in page and "Released to the LA" in page
 
 
@@ -690,7 +707,11 @@ def test_attachments_download_within_reach(world, settings, tmp_path):
     assert client_for(world.la_user).get(report_url).status_code == 404  # not released yet
     assert client_for(world.dco).get(report_url).status_code == 200
     services.release_advice(
-        user=world.dco, assignment=assignment, expected_version=assignment.version, scores=GOOD_SCORES
+        context=TEST_CONTEXT,
+        user=world.dco,
+        assignment=assignment,
+        expected_version=assignment.version,
+        scores=GOOD_SCORES,
     )
     assert client_for(world.la_user).get(report_url).status_code == 200
 

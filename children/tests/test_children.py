@@ -9,6 +9,7 @@ from accounts.models import Organisation, Role
 from accounts.testing import OrganisationFactory, member
 from advice.testing import make_request, make_world, route
 from audit.models import AuditEvent
+from audit.testing import TEST_CONTEXT
 from children.access import get_child_for_user
 from children.models import ChildOrYoungPerson, ConsentToShare, PossibleDuplicate
 from children.services import (
@@ -42,7 +43,7 @@ def _record(caseworker, la, **kwargs):
         "date_of_birth": dt.date(2015, 4, 2),
     }
     values.update(kwargs)
-    return record_child(user=caseworker, local_authority=la, **values)
+    return record_child(context=TEST_CONTEXT, user=caseworker, local_authority=la, **values)
 
 
 class TestMatching:
@@ -123,18 +124,23 @@ def test_phase_is_derived_from_the_date_of_birth():
 def test_update_child_audits_the_fields_changed(caseworker, la):
     child, _ = _record(caseworker, la)
     update_child(
-        user=caseworker, child=child, nhs_number="943 476 5919", school_or_setting_name="Testfield Primary"
+        context=TEST_CONTEXT,
+        user=caseworker,
+        child=child,
+        nhs_number="943 476 5919",
+        school_or_setting_name="Testfield Primary",
     )
     event = AuditEvent.objects.filter(action="change").latest("pk")
     assert "nhs_number" in event.detail and "school_or_setting_name" in event.detail
     with pytest.raises(ValidationError):
-        update_child(user=caseworker, child=child, nhs_number="123")
+        update_child(context=TEST_CONTEXT, user=caseworker, child=child, nhs_number="123")
 
 
 def test_parent_carer_needs_details_for_the_preferred_contact(caseworker, la):
     child, _ = _record(caseworker, la)
     with pytest.raises(ValidationError):
         add_parent_carer(
+            context=TEST_CONTEXT,
             user=caseworker,
             child=child,
             name="Pat Testington",
@@ -143,6 +149,7 @@ def test_parent_carer_needs_details_for_the_preferred_contact(caseworker, la):
             email="pat@example.org",
         )
     carer = add_parent_carer(
+        context=TEST_CONTEXT,
         user=caseworker,
         child=child,
         name="Pat Testington",
@@ -158,6 +165,7 @@ class TestConsent:
         child, _ = _record(caseworker, la)
         carer = ParentCarerFactory(child=child)
         consent = record_consent(
+            context=TEST_CONTEXT,
             user=caseworker,
             child=child,
             given_by="parent_carer",
@@ -166,16 +174,17 @@ class TestConsent:
             scope=ConsentToShare.Scope.EHC_ASSESSMENT,
         )
         assert consent.is_active
-        withdraw_consent(user=caseworker, consent=consent, reason="Family asked")
+        withdraw_consent(context=TEST_CONTEXT, user=caseworker, consent=consent, reason="Family asked")
         assert not consent.is_active
         assert AuditEvent.objects.filter(detail="consent withdrawn").count() == 1
-        withdraw_consent(user=caseworker, consent=consent)  # twice: nothing more
+        withdraw_consent(context=TEST_CONTEXT, user=caseworker, consent=consent)  # twice: nothing more
         assert AuditEvent.objects.filter(detail="consent withdrawn").count() == 1
 
     def test_capacity_must_be_recorded_for_16_and_over(self, caseworker, la):
         child, _ = _record(caseworker, la, date_of_birth=dt.date(2008, 1, 1))
         with pytest.raises(ValidationError) as error:
             record_consent(
+                context=TEST_CONTEXT,
                 user=caseworker,
                 child=child,
                 given_by="young_person",
@@ -184,6 +193,7 @@ class TestConsent:
             )
         assert "capacity_assessed" in error.value.message_dict
         consent = record_consent(
+            context=TEST_CONTEXT,
             user=caseworker,
             child=child,
             given_by="young_person",
@@ -197,6 +207,7 @@ class TestConsent:
         child, _ = _record(caseworker, la)
         with pytest.raises(ValidationError):
             record_consent(
+                context=TEST_CONTEXT,
                 user=caseworker,
                 child=child,
                 given_by="parent_carer",

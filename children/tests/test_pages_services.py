@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.testing import member
 from audit.models import AuditEvent
+from audit.testing import TEST_CONTEXT
 from children import services
 from children.models import ParentCarer
 from children.testing import ChildFactory, ConsentFactory, ParentCarerFactory
@@ -23,28 +24,36 @@ def test_update_parent_carer_checks_preferred_contact_and_audits():
     carer = ParentCarerFactory(email="a@example.org", phone="", preferred_contact="email")
     user = member(Role.LA_CASEWORKER, carer.child.local_authority)
     with pytest.raises(ValidationError):
-        services.update_parent_carer(user=user, carer=carer, preferred_contact="phone")
-    services.update_parent_carer(user=user, carer=carer, phone=" 07700 900789 ", preferred_contact="text")
+        services.update_parent_carer(context=TEST_CONTEXT, user=user, carer=carer, preferred_contact="phone")
+    services.update_parent_carer(
+        context=TEST_CONTEXT,
+        user=user,
+        carer=carer,
+        phone=" 07700 900789 ",
+        preferred_contact="text",
+    )
     carer.refresh_from_db()
     assert carer.phone == "07700 900789" and carer.preferred_contact == "text"
     event = AuditEvent.objects.get(user=user, action="change")
     assert "phone" in event.detail and "07700" not in event.detail  # field names, never values
-    services.update_parent_carer(user=user, carer=carer, phone="07700 900789")  # no change
+    services.update_parent_carer(
+        context=TEST_CONTEXT, user=user, carer=carer, phone="07700 900789"
+    )  # no change
     assert AuditEvent.objects.filter(user=user).count() == 1
     with pytest.raises(TypeError):
-        services.update_parent_carer(user=user, carer=carer, child=None)
+        services.update_parent_carer(context=TEST_CONTEXT, user=user, carer=carer, child=None)
 
 
 def test_remove_parent_carer():
     carer = ParentCarerFactory()
     user = member(Role.LA_CASEWORKER, carer.child.local_authority)
-    services.remove_parent_carer(user=user, carer=carer)
+    services.remove_parent_carer(context=TEST_CONTEXT, user=user, carer=carer)
     assert not ParentCarer.objects.filter(pk=carer.pk).exists()
     assert AuditEvent.objects.filter(user=user, detail="parent or carer removed").exists()
     kept = ParentCarerFactory()
     ConsentFactory(child=kept.child, parent_carer=kept)
     with pytest.raises(ValidationError):
-        services.remove_parent_carer(user=user, carer=kept)
+        services.remove_parent_carer(context=TEST_CONTEXT, user=user, carer=kept)
 
 
 def test_other_records_for():
@@ -72,12 +81,27 @@ def test_withdraw_consent_on_a_day():
     consent = ConsentFactory(given_on=dt.date(2025, 1, 6))
     user = member(Role.LA_CASEWORKER, consent.child.local_authority)
     with pytest.raises(ValidationError):
-        services.withdraw_consent(user=user, consent=consent, reason="x", withdrawn_on=dt.date(2025, 1, 5))
+        services.withdraw_consent(
+            context=TEST_CONTEXT,
+            user=user,
+            consent=consent,
+            reason="x",
+            withdrawn_on=dt.date(2025, 1, 5),
+        )
     with pytest.raises(ValidationError):
         services.withdraw_consent(
-            user=user, consent=consent, withdrawn_on=timezone.localdate() + dt.timedelta(days=1)
+            context=TEST_CONTEXT,
+            user=user,
+            consent=consent,
+            withdrawn_on=timezone.localdate() + dt.timedelta(days=1),
         )
-    services.withdraw_consent(user=user, consent=consent, reason="Asked", withdrawn_on=dt.date(2025, 2, 1))
+    services.withdraw_consent(
+        context=TEST_CONTEXT,
+        user=user,
+        consent=consent,
+        reason="Asked",
+        withdrawn_on=dt.date(2025, 2, 1),
+    )
     assert timezone.localtime(consent.withdrawn_at).date() == dt.date(2025, 2, 1)
 
 
