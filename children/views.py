@@ -32,6 +32,7 @@ from children.forms import (
     add_service_errors,
 )
 from children.models import ChildOrYoungPerson, ConsentToShare, ParentCarer
+from core.concurrency import form_data, in_conflict, is_submission, service_view
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -294,16 +295,17 @@ def possible_duplicates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@service_view
 def possible_duplicate(request: HttpRequest, public_id: str) -> HttpResponse:
     """Compare the record made from what an LA sent with the record it may duplicate, and decide: the
     same child (the records are linked: one record, which the LA then reaches through its request) or
     different children. Both records' identity details are shown, and the view of each is audited.
     Who may see it: DCOs and DCO administrators of the service covering the LA that sent the
-    details; anyone else 404 (the LA itself included)."""
+    details; anyone else 404 (the LA itself included). A stale page is shown the check as it is now."""
     check = access.get_possible_duplicate_for_user(request.user, public_id)
-    form = PossibleDuplicateForm(request.POST or None, initial={"version": check.version})
-    conflict = ""
-    if request.method == "POST" and form.is_valid():
+    form = PossibleDuplicateForm(form_data(request), initial={"version": check.version})
+    conflict = services.CHECK_CHANGED if in_conflict(request) else ""
+    if is_submission(request) and form.is_valid():
         data = form.cleaned_data
         try:
             if data["same"] == "yes":
@@ -312,7 +314,7 @@ def possible_duplicate(request: HttpRequest, public_id: str) -> HttpResponse:
                     check=check,
                     expected_version=data["version"],
                     notes=data["notes"],
-                    request=request,
+                    context=audit_context(request),
                 )
                 message = f"The records were linked: {kept.full_name} has one record."
             else:
@@ -322,19 +324,11 @@ def possible_duplicate(request: HttpRequest, public_id: str) -> HttpResponse:
                     expected_version=data["version"],
                     notes=data["notes"],
                     nhs_number=data["nhs_number"],
-                    request=request,
+                    context=audit_context(request),
                 )
                 message = "Recorded as different children. Both records stay as they are."
         except ValidationError as exc:
-            if getattr(exc, "code", None) == "conflict":
-                conflict = services.CHECK_CHANGED
-                check = access.get_possible_duplicate_for_user(request.user, public_id)
-                form = PossibleDuplicateForm(
-                    {**request.POST.dict(), "version": check.version}, initial={"version": check.version}
-                )
-                form.is_valid()
-            else:
-                add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, message)
             return redirect("children:possible-duplicates")

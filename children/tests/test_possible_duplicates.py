@@ -14,6 +14,7 @@ from accounts.testing import sign_in
 from advice.models import AdviceRequest
 from advice.testing import World, make_world
 from audit.models import AuditEvent
+from audit.testing import TEST_CONTEXT
 from children import services
 from children.models import ChildOrYoungPerson, PossibleDuplicate
 from children.testing import ChildFactory, ParentCarerFactory
@@ -48,6 +49,7 @@ def sent(world, held) -> AdviceRequest:
     from advice.testing import make_request
 
     child, _ = services.record_child(
+        context=TEST_CONTEXT,
         user=world.la_user,
         local_authority=world.la,
         given_name="Ashley",
@@ -135,6 +137,7 @@ def test_linking_makes_one_record_the_la_then_reaches_through_its_request(world,
     ).exists()
     # The same details sent again now match the LA's record (the one kept): no second check.
     again, created = services.record_child(
+        context=TEST_CONTEXT,
         user=world.la_user,
         local_authority=world.la,
         given_name="Quinn",
@@ -175,6 +178,7 @@ def test_different_children_by_name_and_birth_keep_both_records(world):
         local_authority=world.other_la,
     )
     child, _ = services.record_child(
+        context=TEST_CONTEXT,
         user=world.la_user,
         local_authority=world.la,
         given_name="Sam",
@@ -183,20 +187,24 @@ def test_different_children_by_name_and_birth_keep_both_records(world):
     )
     check = _check()
     assert check.reason == "name_and_birth" and check.existing == held
-    services.record_different_children(user=world.dco, check=check, expected_version=check.version)
+    services.record_different_children(
+        context=TEST_CONTEXT, user=world.dco, check=check, expected_version=check.version
+    )
     child.refresh_from_db()
     assert not child.awaiting_identity_check and child.nhs_number == ""
 
 
 def test_a_decision_made_meanwhile_is_shown_and_nothing_changes(world, sent):
     check = _check()
-    services.link_records(user=world.dco_admin, check=check, expected_version=check.version)
-    page = (
-        sign_in(Client(), world.dco)
-        .post(_url(check), {"version": check.version, "same": "no", "notes": "My typed note"})
-        .content.decode()
+    services.link_records(
+        context=TEST_CONTEXT, user=world.dco_admin, check=check, expected_version=check.version
     )
-    assert services.CHECK_CHANGED in page
+    response = sign_in(Client(), world.dco).post(
+        _url(check), {"version": check.version, "same": "no", "notes": "My typed note"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert services.CHECK_CHANGED in page and "My typed note" in page
     assert "The same child: records linked" in page
     check.refresh_from_db()
     assert check.outcome == "linked" and check.resolved_by == world.dco_admin

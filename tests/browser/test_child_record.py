@@ -10,6 +10,7 @@ import pytest
 
 from accounts.testing import totp_device
 from advice.testing import make_world
+from audit.testing import TEST_CONTEXT
 from children.models import ConsentToShare, ParentCarer
 from children.testing import ChildFactory
 from tests.browser.conftest import assert_accessible, browser_sign_in, page_title
@@ -148,6 +149,7 @@ def test_dco_checks_a_possible_duplicate(page):
         nhs_number="9434765919",
     )
     services.record_child(
+        context=TEST_CONTEXT,
         user=world.la_user,
         local_authority=world.la,
         given_name="Ashley",
