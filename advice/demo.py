@@ -36,6 +36,7 @@ from advice.models import (
 from advice.services import schedule_reminders
 from children.demo import DEMO_LAS, demo_local_authorities
 from children.models import ChildOrYoungPerson
+from children.services import record_child
 from lib import clocks
 
 TEAMS = {
@@ -275,6 +276,27 @@ def _quality_check(
     )
 
 
+def _possible_duplicate() -> None:
+    """One possible duplicate for the DCO service to check (ADR 0013): Eastbury sent a Northshire
+    child's NHS number with another name and date of birth. Eastbury was told nothing of that child."""
+    las = demo_local_authorities()
+    northshire = (
+        ChildOrYoungPerson.objects.filter(local_authority=las["E10000099"])
+        .exclude(nhs_number="")
+        .order_by("pk")
+        .first()
+    )
+    if northshire is not None:
+        record_child(
+            user=None,
+            local_authority=las["E09000099"],
+            given_name="Jesse",
+            family_name="Wrenfield",
+            date_of_birth=northshire.date_of_birth.replace(day=1),
+            nhs_number=northshire.nhs_number,
+        )
+
+
 def load(stdout: TextIO | None = None, seed: int = 2026, **options: Any) -> str:
     """Make a year of casework for the demo children (called by `manage.py load_demo_data`)."""
     rng = random.Random(f"advice-{seed}")
@@ -428,6 +450,7 @@ def load(stdout: TextIO | None = None, seed: int = 2026, **options: Any) -> str:
         advice_request.save()
         label = advice_request.get_status_display().lower()
         counts[label] = counts.get(label, 0) + 1
+    _possible_duplicate()
     # Reminders whose time has passed were "sent" long ago: the worker must not send them now.
     Reminder.objects.filter(
         assignment__advice_request__local_authority__code__in=DEMO_LAS,

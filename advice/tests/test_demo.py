@@ -4,7 +4,7 @@ from accounts.models import Organisation
 from advice import demo as advice_demo
 from advice.models import AdviceRequest, Assignment, QualityCheck, TimeLimitException
 from children import demo as children_demo
-from children.models import ChildOrYoungPerson
+from children.models import ChildOrYoungPerson, PossibleDuplicate
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,9 @@ def test_demo_year_in_every_state_and_deterministic():
             assert assignment.due_on == assignment.received_on + __import__("datetime").timedelta(weeks=6)
     first_names = list(ChildOrYoungPerson.objects.order_by("pk").values_list("given_name", "nhs_number")[:10])
     assert all(n == "" or n.startswith("999") for _, n in first_names)
+    # One possible duplicate waits for the DCO service (ADR 0013).
+    check = PossibleDuplicate.objects.get()
+    assert check.local_authority.code == "E09000099" and check.existing.local_authority.code == "E10000099"
 
 
 def test_children_demo_is_deterministic():
