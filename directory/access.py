@@ -25,8 +25,14 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Organisation, Role
-from directory.models import ChangeProposal, ProblemReport, Provider, Service, ServiceAtLocation
-from directory.search import PUBLIC_STATUSES
+from directory.models import (
+    ChangeProposal,
+    ProblemReport,
+    Provider,
+    Service,
+    ServiceAtLocation,
+    ServiceQuerySet,
+)
 
 
 def _authenticated(user: Any) -> bool:
@@ -106,7 +112,7 @@ def _area_scope(area_ids: list[int]) -> Q:
     return Q(pk__in=in_area) | ~Q(pk__in=listed)
 
 
-def services_directly_editable_by(user: Any) -> QuerySet[Service]:
+def services_directly_editable_by(user: Any) -> ServiceQuerySet:
     """Services this user may change without a proposal: a directory editor's area scope."""
     area_ids = editor_area_ids(user)
     if not area_ids:
@@ -114,7 +120,7 @@ def services_directly_editable_by(user: Any) -> QuerySet[Service]:
     return Service.objects.filter(_area_scope(area_ids))
 
 
-def services_editable_by(user: Any) -> QuerySet[Service]:
+def services_editable_by(user: Any) -> ServiceQuerySet:
     """Every service this user may manage (edit directly or propose changes to)."""
     condition = Q(pk__in=[])
     area_ids = editor_area_ids(user)
@@ -227,7 +233,7 @@ def get_problem_report_for_user(user: Any, public_id: uuid.UUID | str, write: bo
 def public_services() -> QuerySet[Service]:
     """Services anyone may see: published ones (active or temporarily closed), never drafts or
     withdrawn records. The public pages and the shortlist list only these."""
-    return Service.objects.filter(status__in=PUBLIC_STATUSES).select_related("provider")
+    return Service.objects.published().select_related("provider")
 
 
 def get_public_service(public_id: uuid.UUID | str, *, detail: bool = False) -> Service:

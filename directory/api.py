@@ -36,6 +36,7 @@ from django.views.decorators.csrf import csrf_exempt
 from directory import oruk, search
 from directory.models import Location, Provider, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from lib.geo import bounding_box, degree_lengths_m
+from lib.weekdays import day_code
 
 #: Page size when a consumer sends no `per_page`. Large enough that a consumer that never pages
 #: (DfE's ingester calls `/services` once) still gets a useful first page; the envelope says how
@@ -49,16 +50,6 @@ MINIMAL_MAX_PER_PAGE = 10_000
 #: Stream NDJSON in chunks of this many records (constant queries per chunk, flat memory).
 NDJSON_CHUNK = 500
 
-DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-DAY_NAMES = {
-    "monday": "MO",
-    "tuesday": "TU",
-    "wednesday": "WE",
-    "thursday": "TH",
-    "friday": "FR",
-    "saturday": "SA",
-    "sunday": "SU",
-}
 TRUE_VALUES = {"true", "1", "yes"}
 FALSE_VALUES = {"false", "0", "no"}
 MAX_AGE = 150
@@ -289,7 +280,7 @@ class ApiQuery:
         codes: list[str] = []
         for part in raw.split(","):
             token = part.strip()
-            code = token.upper() if token.upper() in DAY_CODES else DAY_NAMES.get(token.lower())
+            code = day_code(token)
             if code is None:
                 self.error(
                     name, "must be day codes MO, TU, WE, TH, FR, SA, SU (or day names), comma-separated"
@@ -518,6 +509,7 @@ def service_list(request: HttpRequest) -> HttpResponseBase:
     filters = _service_filters(q)
     q.check()
     serialise: Callable[[Any], dict[str, Any]]
+    services: QuerySet[Service]
     if minimal:
         serialise = oruk.service_minimal
         services = Service.objects.only("public_id", "updated_at")

@@ -13,7 +13,7 @@ https://example.org/, and phone numbers come from Ofcom's drama ranges (01632 96
 07700 900xxx).
 
 `load()` is what `manage.py load_demo_data` calls; `generate(size, seed)` is the same generator at
-any size (benchmarks use 300,000 services). It writes with bulk_create in batches, so memory stays
+any size (benchmarks use 300,000 services). It writes in batches (core.bulk.insert_rows), so memory stays
 flat; it writes no history rows.
 """
 
@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Organisation
+from core.bulk import insert_rows
 from directory import taxonomies
 from directory.models import (
     Accessibility,
@@ -53,6 +54,7 @@ from directory.models import (
     TaxonomyTerm,
 )
 from directory.search import reindex_services
+from lib.weekdays import DAY_NAMES, WEEKDAYS
 
 DEFAULT_SERVICES = 480
 SERVICES_PER_PROVIDER = 3.3  # 480 services -> 145 providers
@@ -195,10 +197,6 @@ CONTACT_TITLES = (
 
 # --- Opening times ----------------------------------------------------------------------------
 
-WEEKDAYS = ("MO", "TU", "WE", "TH", "FR")
-DAY_WORDS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday",
-             "SA": "Saturday", "SU": "Sunday"}  # fmt: skip
-
 
 def _t(text: str) -> dt.time:
     hours, minutes = text.split(":")
@@ -245,7 +243,7 @@ def _schedules(kind: str, rng: random.Random, modes: tuple[str, ...]) -> list[di
             byday=day, opens_at=start, closes_at=end, attending_type=in_person or attending.ONLINE
         )
         if rng.random() < 0.3:
-            row.update(interval=2, description=f"Every other {DAY_WORDS[day]}")
+            row.update(interval=2, description=f"Every other {DAY_NAMES[day]}")
         rows = [row]
         if "online" in modes and in_person:
             other = rng.choice([d for d in WEEKDAYS if d != day])
@@ -1013,7 +1011,8 @@ class _Shape:
     relations: list[int]
     callables: list[tuple[int, Any]]
     converters: list[tuple[int, Any]]
-    sql: str
+    table: str
+    columns: list[str]
 
 
 _SHAPES: dict[type, _Shape] = {}
@@ -1027,9 +1026,6 @@ def _shape(model: type[models.Model]) -> _Shape:
         for i, f in enumerate(fields):
             index[f.attname] = index[f.name] = i
         defaults = [None if f.has_default() and callable(f.default) else f.get_default() for f in fields]
-        names = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-        placeholders = ", ".join(["%s"] * len(fields))
-        table = connection.ops.quote_name(str(model._meta.db_table))
         shape = _Shape(
             fields=fields,
             index=index,
@@ -1039,7 +1035,8 @@ def _shape(model: type[models.Model]) -> _Shape:
                 (i, f.get_default) for i, f in enumerate(fields) if f.has_default() and callable(f.default)
             ],
             converters=[(i, _converter(f)) for i, f in enumerate(fields) if isinstance(f, _CONVERTED)],
-            sql=f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 (names from the model)
+            table=str(model._meta.db_table),
+            columns=[str(f.column) for f in fields],
         )
         _SHAPES[model] = shape
     return shape
@@ -1068,7 +1065,7 @@ def _new(model: type[models.Model], **values: Any) -> list[Any]:
 
 
 def _insert_objects(objs: list[Any]) -> None:
-    """INSERT unsaved model instances (each with its own public_id) with executemany, then give
+    """INSERT unsaved model instances (each with its own public_id) with _fast_insert, then give
     them their primary keys by looking the public_ids up: bulk_create without compiling SQL per row."""
     if not objs:
         return
@@ -1093,8 +1090,7 @@ def _insert_objects(objs: list[Any]) -> None:
 
 
 def _fast_insert(model: type[models.Model], rows: list[list[Any]]) -> None:
-    """INSERT rows made by _new() with executemany: bulk_create without building model instances
-    and compiling SQL per row, which is most of bulk_create's cost at 300,000 services."""
+    """INSERT rows made by _new() (core.bulk.insert_rows), their foreign keys resolved."""
     if not rows:
         return
     shape = _shape(model)
@@ -1106,9 +1102,7 @@ def _fast_insert(model: type[models.Model], rows: list[list[Any]]) -> None:
         for i, convert in shape.converters:
             if row[i] is not None:
                 row[i] = convert(row[i], connection)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(shape.sql, rows[start : start + 5000])
+    insert_rows(shape.table, shape.columns, rows)
 
 
 class _Generator:

@@ -13,7 +13,8 @@ from django import forms
 
 from accounts.models import Organisation
 from directory.models import ProblemReport, Provider, Service, TaxonomyTerm
-from directory.services import DAYS, SCALAR_FIELDS, TERM_FIELDS
+from directory.services import SCALAR_FIELDS, TERM_FIELDS
+from lib.weekdays import DAY_CODES, DAY_NAMES
 
 COST_ROWS = 3
 EDITABLE_STATUSES = [
@@ -118,7 +119,7 @@ class ServiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         for key, vocabulary in TERM_FIELDS.items():
             cast(forms.ChoiceField, self.fields[key]).choices = _terms(vocabulary)
-        for day, day_name in DAYS:
+        for day, day_name in DAY_NAMES.items():
             self.fields[f"{day.lower()}_opens"] = TimeText(label=f"{day_name} opens at", required=False)
             self.fields[f"{day.lower()}_closes"] = TimeText(label=f"{day_name} closes at", required=False)
         existing = sum(1 for key in self.initial if key.startswith("cost_") and key.endswith("_option"))
@@ -154,7 +155,10 @@ class ServiceForm(forms.Form):
 
     # Names used by the template to lay out the table of opening times and the cost rows.
     def day_rows(self) -> list[tuple[str, Any, Any]]:
-        return [(name, self[f"{day.lower()}_opens"], self[f"{day.lower()}_closes"]) for day, name in DAYS]
+        return [
+            (name, self[f"{day.lower()}_opens"], self[f"{day.lower()}_closes"])
+            for day, name in DAY_NAMES.items()
+        ]
 
     def cost_rows(self) -> list[tuple[int, Any, Any]]:
         return [
@@ -170,7 +174,7 @@ class ServiceForm(forms.Form):
         }
         if values.get("is_free") is not None:
             initial["is_free"] = "yes" if values["is_free"] else "no"
-        for day, _ in DAYS:
+        for day in DAY_CODES:
             hours = (values.get("opening_times") or {}).get(day)
             if hours:
                 initial[f"{day.lower()}_opens"] = dt.time.fromisoformat(hours[0])
@@ -185,7 +189,7 @@ class ServiceForm(forms.Form):
         low, high = data.get("minimum_age"), data.get("maximum_age")
         if low is not None and high is not None and low > high:
             self.add_error("maximum_age", "The oldest age must be the same as or more than the youngest age")
-        for day, name in DAYS:
+        for day, name in DAY_NAMES.items():
             opens, closes = data.get(f"{day.lower()}_opens"), data.get(f"{day.lower()}_closes")
             if bool(opens) != bool(closes) and f"{day.lower()}_opens" not in self.errors:
                 missing = f"{day.lower()}_closes" if opens else f"{day.lower()}_opens"
@@ -211,7 +215,7 @@ class ServiceForm(forms.Form):
                 data[f"{day.lower()}_opens"].strftime("%H:%M"),
                 data[f"{day.lower()}_closes"].strftime("%H:%M"),
             ]
-            for day, _ in DAYS
+            for day in DAY_CODES
             if data.get(f"{day.lower()}_opens") and data.get(f"{day.lower()}_closes")
         }
         values["cost_options"] = [

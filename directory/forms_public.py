@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 
 from directory.models import ProblemReport
-from directory.search import DAY_NAMES, DAYS, DELIVERY
+from directory.search import DELIVERY
+from lib.weekdays import DAY_NAMES
 
 DISTANCE_CHOICES = [
     ("1", "Within 1 mile"),
@@ -71,7 +72,7 @@ class SearchForm(forms.Form):
         label="Open on",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[(day, DAY_NAMES[day]) for day in DAYS],
+        choices=list(DAY_NAMES.items()),
     )
     sort = forms.ChoiceField(label="Sort by", choices=SORT_CHOICES, required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)

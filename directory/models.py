@@ -11,12 +11,15 @@ problem reports and review reminders.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from directory.freshness import review_cutoff
 
 
 def _uuid_field() -> models.UUIDField:
@@ -134,12 +137,27 @@ class ServiceHistoryExtras(models.Model):
         abstract = True
 
 
+class ServiceQuerySet(models.QuerySet["Service"]):
+    def published(self) -> ServiceQuerySet:
+        """Services on the public pages and kept fresh by reminders: active or temporarily closed."""
+        return self.filter(status__in=Service.PUBLISHED_STATUSES)
+
+    def due_for_review(self, today: dt.date | None = None) -> ServiceQuerySet:
+        """Last reviewed before the cutoff (directory.freshness), or never."""
+        return self.filter(
+            models.Q(last_reviewed__lt=review_cutoff(today)) | models.Q(last_reviewed__isnull=True)
+        )
+
+
 class Service(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         INACTIVE = "inactive", "Inactive"
         DEFUNCT = "defunct", "Closed permanently"
         TEMPORARILY_CLOSED = "temporarily closed", "Temporarily closed"
+
+    # Published: shown to the public (search, A to Z, service pages, the shortlist) and reminded for review.
+    PUBLISHED_STATUSES: tuple[str, ...] = (Status.ACTIVE, Status.TEMPORARILY_CLOSED)
 
     class Referral(models.TextChoices):
         SELF = "self", "You can contact the service yourself"
@@ -176,6 +194,8 @@ class Service(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic locking: bumped on each change")
     history = HistoricalRecords(excluded_fields=["version"], bases=[ServiceHistoryExtras])
+
+    objects = ServiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -23,6 +23,7 @@ from typing import IO
 from django.db import transaction
 
 from directory.models import Postcode
+from lib.postcodes import display_postcode, is_postcode, postcode_key
 
 NO_COORDINATE = (
     99.0  # ONSPD puts 99.999999 in lat (and 0.000000 in long) when a postcode has no grid reference
@@ -34,7 +35,6 @@ LA_PATTERN = re.compile(r"^lad\d{2}cd$")
 LATITUDE_COLUMNS = ("lat", "latitude")
 LONGITUDE_COLUMNS = ("long", "lon", "longitude")
 TERMINATED_COLUMNS = ("doterm",)
-POSTCODE_KEY = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
 
 
 @dataclass
@@ -56,16 +56,6 @@ class OnspdResult:
 
 class OnspdFormatError(ValueError):
     pass
-
-
-def postcode_key(text: str) -> str:
-    """'ns1 2ab' -> 'NS12AB' (upper case, no spaces)."""
-    return "".join(text.split()).upper()
-
-
-def display_postcode(key: str) -> str:
-    """'NS12AB' -> 'NS1 2AB'."""
-    return f"{key[:-3]} {key[-3:]}"
 
 
 def _find(header: list[str], names: Iterable[str], pattern: re.Pattern[str] | None = None) -> int | None:
@@ -138,7 +128,7 @@ def import_onspd(
             result.invalid += 1
             continue
         key = postcode_key(row[pc_col])
-        if not POSTCODE_KEY.match(key):
+        if not is_postcode(key):
             result.invalid += 1
             continue
         try:

@@ -9,8 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+from lib.weekdays import DAY_CODES, DAY_NAMES, byday_codes
 
 
 class ScheduleLike(Protocol):
@@ -40,7 +39,7 @@ def join_words(words: Sequence[str]) -> str:
 
 def days_in_words(days: Iterable[str]) -> str:
     """{'MO','TU','WE','TH','FR'} -> 'Monday to Friday'; {'MO','WE'} -> 'Monday and Wednesday'."""
-    indexes = sorted({DAYS.index(d) for d in days if d in DAYS})
+    indexes = sorted({DAY_CODES.index(d) for d in days if d in DAY_CODES})
     if not indexes:
         return ""
     if len(indexes) == 7:
@@ -54,19 +53,10 @@ def days_in_words(days: Iterable[str]) -> str:
     parts = []
     for run in runs:
         if len(run) >= 3:
-            parts.append(f"{DAY_NAMES[run[0]]} to {DAY_NAMES[run[-1]]}")
+            parts.append(f"{DAY_NAMES[DAY_CODES[run[0]]]} to {DAY_NAMES[DAY_CODES[run[-1]]]}")
         else:
-            parts.extend(DAY_NAMES[i] for i in run)
+            parts.extend(DAY_NAMES[DAY_CODES[i]] for i in run)
     return join_words(parts)
-
-
-def parse_days(byday: str) -> list[str]:
-    days = []
-    for part in (byday or "").upper().replace(" ", "").split(","):
-        day = part.lstrip("+-0123456789")
-        if day in DAYS:
-            days.append(day)
-    return days
 
 
 def opening_times(schedules: Iterable[ScheduleLike]) -> list[str]:
@@ -75,7 +65,7 @@ def opening_times(schedules: Iterable[ScheduleLike]) -> list[str]:
     order: list[tuple[dt.time | None, dt.time | None]] = []
     notes: list[str] = []
     for schedule in schedules:
-        days = parse_days(schedule.byday)
+        days = byday_codes(schedule.byday)
         if not days:
             if schedule.description:
                 notes.append(schedule.description)
@@ -86,7 +76,7 @@ def opening_times(schedules: Iterable[ScheduleLike]) -> list[str]:
             order.append(key)
         by_hours[key].update(days)
     # Earliest day first.
-    order.sort(key=lambda k: min(DAYS.index(d) for d in by_hours[k]))
+    order.sort(key=lambda k: min(DAY_CODES.index(d) for d in by_hours[k]))
     lines = []
     for opens, closes in order:
         days_text = days_in_words(by_hours[(opens, closes)])

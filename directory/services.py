@@ -38,19 +38,9 @@ from directory.models import (
     TaxonomyTerm,
 )
 from directory.search import reindex_services
+from lib.weekdays import DAY_CODES, DAY_NAMES
 
 # --- The editable content of a service, as values --------------------------------------------
-
-DAYS: list[tuple[str, str]] = [
-    ("MO", "Monday"),
-    ("TU", "Tuesday"),
-    ("WE", "Wednesday"),
-    ("TH", "Thursday"),
-    ("FR", "Friday"),
-    ("SA", "Saturday"),
-    ("SU", "Sunday"),
-]
-DAY_NAMES = dict(DAYS)
 
 # Fields stored on the Service row itself, in the order forms and diffs show them.
 SCALAR_FIELDS: list[str] = [
@@ -158,7 +148,7 @@ def _opening_times(service: Service) -> dict[str, list[str]]:
     main = _main_schedules(_weekly_schedules(service))
     return {
         day: [_time_text(main[day].opens_at), _time_text(main[day].closes_at)]
-        for day, _ in DAYS
+        for day in DAY_CODES
         if day in main
     }
 
@@ -176,7 +166,7 @@ def _write_opening_times(service: Service, times: dict[str, list[str]]) -> None:
     others = [s for s in existing if s.pk not in main_ids]
     Schedule.objects.filter(pk__in=[s.pk for s in existing]).delete()
     groups: dict[tuple[str, str], list[str]] = {}
-    for day, _ in DAYS:
+    for day in DAY_CODES:
         hours = times.get(day)
         if hours and hours[0] and hours[1]:
             groups.setdefault((hours[0], hours[1]), []).append(day)
@@ -314,7 +304,7 @@ def display_value(key: str, value: Any, lookups: dict[str, dict[str, str]] | Non
         return ", ".join(sorted(lookups["areas"].get(pid, "An area no longer listed") for pid in value))
     if key == "opening_times":
         return "; ".join(
-            f"{DAY_NAMES[day]} {value[day][0]} to {value[day][1]}" for day, _ in DAYS if day in value
+            f"{DAY_NAMES[day]} {value[day][0]} to {value[day][1]}" for day in DAY_CODES if day in value
         )
     if key == "cost_options":
         parts = []
@@ -846,22 +836,3 @@ def resolve_problem_report(
                 [locked.reporter_email],
             )
     return locked
-
-
-# --- Freshness -----------------------------------------------------------------------------------
-
-
-def review_cutoff(today: dt.date | None = None) -> dt.date:
-    """Records last reviewed before this date are stale (settings.DIRECTORY_REVIEW_MONTHS, default 12)."""
-    today = today or timezone.localdate()
-    months = settings.DIRECTORY_REVIEW_MONTHS
-    year, month = divmod(today.month - 1 - months, 12)
-    year += today.year
-    month += 1
-    day = min(today.day, _days_in_month(year, month))
-    return dt.date(year, month, day)
-
-
-def _days_in_month(year: int, month: int) -> int:
-    following = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return (following - dt.timedelta(days=1)).day

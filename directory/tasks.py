@@ -24,20 +24,19 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import DateField, Exists, F, OuterRef, Q, Value
+from django.db.models import DateField, Exists, F, OuterRef, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role
+from directory.freshness import review_cutoff, review_months
 from directory.models import Provider, ReviewReminder, Service
-from directory.services import review_cutoff
 
 logger = logging.getLogger(__name__)
 
 REMINDER_NOTICE_DAYS = 30
 NEVER_REVIEWED_CYCLE = dt.date(1970, 1, 1)  # the cycle of a record that has never been reviewed
-LIVE_STATUSES = [Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED]
 
 
 def create_review_reminders(*, today: dt.date | None = None) -> int:
@@ -50,11 +49,9 @@ def create_review_reminders(*, today: dt.date | None = None) -> int:
     overdue_before = review_cutoff(today)
     due_soon_before = review_cutoff(today + dt.timedelta(days=REMINDER_NOTICE_DAYS))
     cycle = Coalesce("last_reviewed", Value(NEVER_REVIEWED_CYCLE), output_field=DateField())
-    live = Service.objects.filter(status__in=LIVE_STATUSES)
+    live = Service.objects.published()
     wanted = {
-        ReviewReminder.Kind.OVERDUE: live.filter(
-            Q(last_reviewed__lt=overdue_before) | Q(last_reviewed__isnull=True)
-        ),
+        ReviewReminder.Kind.OVERDUE: live.due_for_review(today),
         ReviewReminder.Kind.DUE_SOON: live.filter(
             last_reviewed__gte=overdue_before, last_reviewed__lt=due_soon_before
         ),
@@ -97,13 +94,13 @@ def provider_recipients(provider: Provider) -> list[str]:
 def _drop_obsolete() -> None:
     """Unsent reminders about a cycle that has ended (the record was reviewed, or closed) are dropped."""
     unsent = ReviewReminder.objects.filter(sent_at__isnull=True)
-    unsent.exclude(service__status__in=LIVE_STATUSES).delete()
+    unsent.exclude(service__status__in=Service.PUBLISHED_STATUSES).delete()
     unsent.filter(service__last_reviewed__isnull=False).exclude(cycle=F("service__last_reviewed")).delete()
     unsent.filter(service__last_reviewed__isnull=True).exclude(cycle=NEVER_REVIEWED_CYCLE).delete()
 
 
 def _email_body(provider: Provider, reminders: list[ReviewReminder]) -> str:
-    months = settings.DIRECTORY_REVIEW_MONTHS
+    months = review_months()
     lines = [
         f"Hello {provider.name},",
         "",

@@ -38,10 +38,10 @@ from directory.forms_editor import (
     ServiceForm,
     ServiceSearchForm,
 )
+from directory.freshness import is_due_for_review, review_cutoff, review_months
 from directory.models import ChangeProposal, ProblemReport, Provider, Service
 
 PAGE_SIZE = 25
-LIVE_STATUSES = [Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED]
 
 View = Callable[..., HttpResponse]
 
@@ -74,10 +74,6 @@ def directory_editor_page(view: View) -> View:
 def _user(request: HttpRequest) -> User:
     """The signed-in user (every view here is behind login_required)."""
     return cast(User, request.user)
-
-
-def _stale_filter() -> Q:
-    return Q(last_reviewed__lt=services.review_cutoff()) | Q(last_reviewed__isnull=True)
 
 
 def _page(request: HttpRequest, queryset: QuerySet[Any] | list[Any]) -> Any:
@@ -125,7 +121,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "is_editor": is_editor,
         "service_count": scope.count(),
-        "stale_count": scope.filter(_stale_filter(), status__in=LIVE_STATUSES).count(),
+        "stale_count": scope.published().due_for_review().count(),
         "proposal_count": proposals.count(),
         "my_proposal_count": proposals.filter(proposed_by=_user(request)).count(),
         "report_count": (
@@ -135,7 +131,7 @@ def home(request: HttpRequest) -> HttpResponse:
         ),
         "areas": list(access.editor_areas(user)),
         "providers": list(access.providers_for_provider_editor(user)),
-        "months": services.settings.DIRECTORY_REVIEW_MONTHS,
+        "months": review_months(),
     }
     return render(request, "directory/editor/home.html", context)
 
@@ -153,9 +149,9 @@ def service_list(request: HttpRequest) -> HttpResponse:
         if query:
             queryset = queryset.filter(Q(name__icontains=query) | Q(provider__name__icontains=query))
         if form.cleaned_data["stale"]:
-            queryset = queryset.filter(_stale_filter(), status__in=LIVE_STATUSES)
+            queryset = queryset.published().due_for_review()
     page = _page(request, queryset.order_by("name", "pk"))
-    cutoff = services.review_cutoff()
+    cutoff = review_cutoff()
     return render(
         request,
         "directory/editor/service_list.html",
@@ -233,7 +229,7 @@ def service_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "version": version,
             "conflict": conflict,
             "pending": list(pending.select_related("proposed_by")),
-            "is_stale": service.last_reviewed is None or service.last_reviewed < services.review_cutoff(),
+            "is_stale": is_due_for_review(service.last_reviewed),
             "public_url": reverse("directory:service", args=[service.public_id]),
             "page_has_errors": bool(conflict) or (form.is_bound and bool(form.errors)),
         },
@@ -515,7 +511,8 @@ def stale_list(request: HttpRequest) -> HttpResponse:
     """Records due for review, oldest first. Who: directory editors and provider editors (their scope)."""
     queryset = (
         access.services_editable_by(request.user)
-        .filter(_stale_filter(), status__in=LIVE_STATUSES)
+        .published()
+        .due_for_review()
         .select_related("provider")
         .annotate(reminders_sent=Count("review_reminders", filter=Q(review_reminders__sent_at__isnull=False)))
         .order_by(F("last_reviewed").asc(nulls_first=True), "name", "pk")
@@ -527,8 +524,8 @@ def stale_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "pager": _pagination(request, page),
-            "cutoff": services.review_cutoff(),
-            "months": services.settings.DIRECTORY_REVIEW_MONTHS,
+            "cutoff": review_cutoff(),
+            "months": review_months(),
         },
     )
 

@@ -8,22 +8,20 @@ nothing is kept on the server or in cookies and every page works without JavaScr
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
 from directory import access
 from directory.forms_public import DEFAULT_DISTANCE, DISTANCE_CHOICES, ProblemReportForm, SearchForm
+from directory.freshness import is_due_for_review, review_months
 from directory.models import (
     Location,
     Service,
@@ -32,7 +30,6 @@ from directory.models import (
     TaxonomyTerm,
 )
 from directory.search import (
-    DAY_NAMES,
     DELIVERY,
     SearchResults,
     ServiceSearch,
@@ -42,8 +39,9 @@ from directory.search import (
     services_by_letter,
 )
 from directory.search_text import ages_in_words, opening_times
-from directory.services_public import record_problem_report
+from directory.services import record_problem_report
 from lib.geo import describe_distance, local_distance_m, miles_to_metres
+from lib.weekdays import DAY_NAMES
 
 PER_PAGE = 10
 A_TO_Z_PER_PAGE = 50
@@ -503,35 +501,6 @@ def _int(value: str | None, default: int) -> int:
 # --- Service page ----------------------------------------------------------------------------
 
 
-def review_is_stale(last_reviewed: dt.date | None, today: dt.date | None = None) -> bool:
-    """True when the record was last reviewed more than DIRECTORY_REVIEW_MONTHS ago (or never)."""
-    if last_reviewed is None:
-        return True
-    today = today or timezone.localdate()
-    months = settings.DIRECTORY_REVIEW_MONTHS
-    year, month = divmod(today.month - 1 - months, 12)
-    year += today.year
-    month += 1
-    day = min(
-        today.day,
-        [
-            31,
-            29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-            31,
-            30,
-            31,
-            30,
-            31,
-            31,
-            30,
-            31,
-            30,
-            31,
-        ][month - 1],
-    )
-    return last_reviewed < dt.date(year, month, day)
-
-
 def service(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """A service's page. Anyone may see it (published services only)."""
     record = access.get_public_service(public_id, detail=True)
@@ -604,8 +573,8 @@ def service(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "cost_options": list(record.cost_options.all()),
         "languages": [language.name for language in record.languages.all()],
         "temporarily_closed": record.status == Service.Status.TEMPORARILY_CLOSED,
-        "stale": review_is_stale(record.last_reviewed),
-        "review_months": settings.DIRECTORY_REVIEW_MONTHS,
+        "stale": is_due_for_review(record.last_reviewed),
+        "review_months": review_months(),
         "shortlisted": pid in ids,
         "toggle": toggle,
         "report_href": report_href,

@@ -13,7 +13,6 @@ from django.utils import timezone
 from directory import taxonomies
 from directory.importing.rows import (
     ATTENDING_CHOICES,
-    DAY_CODES,
     ImportResult,
     LocationData,
     RowError,
@@ -25,10 +24,9 @@ from directory.importing.rows import (
     _split,
 )
 from directory.importing.writing import _finish
-from directory.models import (
-    Service,
-    Taxonomy,
-)
+from directory.models import Service, Taxonomy
+from lib.postcodes import display_postcode, is_postcode
+from lib.weekdays import DAY_CODES, day_code
 
 #: Column name -> what it holds. The order is the template's order; names are matched ignoring case,
 #: spaces and underscores, and the aliases below are accepted too.
@@ -107,17 +105,6 @@ COLUMN_ALIASES = {
 }
 
 
-DAY_NAMES = {
-    **{d.lower(): d for d in DAY_CODES},
-    "mon": "MO", "monday": "MO", "tue": "TU", "tues": "TU", "tuesday": "TU", "wed": "WE", "wednesday": "WE",
-    "thu": "TH", "thur": "TH", "thurs": "TH", "thursday": "TH", "fri": "FR", "friday": "FR",
-    "sat": "SA", "saturday": "SA", "sun": "SU", "sunday": "SU",
-}  # fmt: skip
-
-
-POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
-
-
 STATUS_CHOICES = {taxonomies.normalise(v): v for v in Service.Status.values} | {
     "open": Service.Status.ACTIVE,
     "closed": Service.Status.DEFUNCT,
@@ -158,15 +145,15 @@ def _days(reader: _Reader, value: str) -> str:
         part = part.strip()
         if not part:
             continue
-        span = re.split(r"\s*(?:-|–|to)\s*", part)
-        if len(span) == 2 and span[0] in DAY_NAMES and span[1] in DAY_NAMES:
-            start, end = DAY_CODES.index(DAY_NAMES[span[0]]), DAY_CODES.index(DAY_NAMES[span[1]])
+        span = [day_code(word) for word in re.split(r"\s*(?:-|–|to)\s*", part)]
+        if len(span) == 2 and span[0] and span[1]:
+            start, end = DAY_CODES.index(span[0]), DAY_CODES.index(span[1])
             if start > end:
                 reader.error("days", f"'{part}' goes backwards")
                 continue
             days.update(DAY_CODES[start : end + 1])
-        elif part in DAY_NAMES:
-            days.add(DAY_NAMES[part])
+        elif (code := day_code(part)) is not None:
+            days.add(code)
         else:
             reader.error("days", f"'{part}' is not a day of the week")
     return ",".join(d for d in DAY_CODES if d in days)
@@ -250,10 +237,9 @@ def _read_csv_row(
             county=r.text("county", row.get("county"), max_length=100),
         )
         postcode = r.text("postcode", row.get("postcode"), required=True).upper()
-        if postcode and not POSTCODE.match(postcode):
+        if postcode and not is_postcode(postcode):
             r.error("postcode", f"'{postcode}' is not a UK postcode")
-        key = postcode.replace(" ", "")
-        loc.postal_code = f"{key[:-3]} {key[-3:]}" if postcode else ""
+        loc.postal_code = display_postcode(postcode) if postcode else ""
         loc.latitude = r.number("latitude", row.get("latitude"))
         loc.longitude = r.number("longitude", row.get("longitude"))
         if (loc.latitude is None) != (loc.longitude is None):

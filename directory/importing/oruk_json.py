@@ -9,7 +9,6 @@ from typing import Any
 from directory import taxonomies
 from directory.importing.rows import (
     ATTENDING_CHOICES,
-    DAY_CODES,
     ImportResult,
     LocationData,
     RowError,
@@ -20,14 +19,8 @@ from directory.importing.rows import (
     _Reader,
 )
 from directory.importing.writing import _finish
-from directory.models import (
-    Location,
-    Provider,
-    Schedule,
-    Service,
-    Taxonomy,
-    TaxonomyTerm,
-)
+from directory.models import Location, Provider, Schedule, Service, Taxonomy, TaxonomyTerm
+from lib.weekdays import DAY_CODES
 
 
 def _services_in(data: Any) -> list[Any] | None:

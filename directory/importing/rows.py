@@ -14,15 +14,7 @@ from django.core.validators import URLValidator, validate_email
 
 from accounts.models import Organisation
 from directory import taxonomies
-from directory.models import (
-    Location,
-    Schedule,
-    Taxonomy,
-    TaxonomyTerm,
-)
-
-DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-
+from directory.models import Location, Schedule, Taxonomy, TaxonomyTerm
 
 MAX_AGE = 120
 

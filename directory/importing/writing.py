@@ -30,6 +30,7 @@ from directory.models import (
     Taxonomy,
 )
 from directory.search import reindex_services
+from lib.postcodes import postcode_key
 
 
 def _finish(records: list[ServiceData], result: ImportResult, *, user: Any) -> ImportResult:
@@ -250,7 +251,7 @@ def _location(data: LocationData, provider: Provider, cache: dict[Any, Location]
     key: Any = data.public_id or (
         provider.pk,
         data.address_1.lower(),
-        data.postal_code.replace(" ", "").lower(),
+        postcode_key(data.postal_code),
     )
     if data.public_id is None and not data.address_1:
         key = (provider.pk, data.name, data.latitude, data.longitude, data.location_type)
@@ -276,7 +277,7 @@ def _save_location(data: LocationData, provider: Provider) -> Location:
         )
     latitude, longitude = data.latitude, data.longitude
     if latitude is None and data.postal_code:
-        point = Postcode.objects.filter(key=data.postal_code.replace(" ", "").upper()).first()
+        point = Postcode.objects.filter(key=postcode_key(data.postal_code)).first()
         if point is not None:
             latitude, longitude = point.latitude, point.longitude
     if location is None:

@@ -42,13 +42,10 @@ from directory.search.engines import (
     ensure_search_schema,
 )
 from directory.search.indexing import reindex_services
-from directory.search.places import normalise_postcode, postcode_la_code, resolve_location
+from directory.search.places import postcode_la_code, resolve_location
 from directory.search.query import (
-    DAY_NAMES,
-    DAYS,
     DELIVERY,
     MAX_PER_PAGE,
-    PUBLIC_STATUSES,
     SORTS,
     FacetValue,
     SearchHit,
@@ -60,11 +57,8 @@ from directory.search.spelling import suggest_spelling
 from directory.search.words import edit_distance, query_words, words_of
 
 __all__ = [
-    "DAYS",
-    "DAY_NAMES",
     "DELIVERY",
     "MAX_PER_PAGE",
-    "PUBLIC_STATUSES",
     "SORTS",
     "SQLITE_CHANGE_LOG",
     "SQLITE_TRIGGERS",
@@ -80,7 +74,6 @@ __all__ = [
     "ensure_search_schema",
     "letter_counts",
     "matching_entries",
-    "normalise_postcode",
     "postcode_la_code",
     "query_words",
     "reindex_services",

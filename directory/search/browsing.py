@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import (
-    Count,
-)
+from django.db.models import Count
 
-from directory.models import (
-    SearchEntry,
-)
-from directory.search.query import PUBLIC_STATUSES
+from directory.models import SearchEntry, Service
 
 
-def letter_counts(statuses: Sequence[str] = PUBLIC_STATUSES) -> dict[str, int]:
+def letter_counts(statuses: Sequence[str] = Service.PUBLISHED_STATUSES) -> dict[str, int]:
     """{"A": 12, "B": 3, ..., "#": 1}: how many services start with each letter (one query)."""
     rows = (
         SearchEntry.objects.filter(status__in=statuses)
@@ -26,7 +21,7 @@ def letter_counts(statuses: Sequence[str] = PUBLIC_STATUSES) -> dict[str, int]:
 
 
 def services_by_letter(
-    letter: str, *, page: int = 1, per_page: int = 50, statuses: Sequence[str] = PUBLIC_STATUSES
+    letter: str, *, page: int = 1, per_page: int = 50, statuses: Sequence[str] = Service.PUBLISHED_STATUSES
 ) -> list[int]:
     """The ids of services starting with `letter` ("#" for digits and symbols), by name."""
     offset = (max(1, page) - 1) * per_page

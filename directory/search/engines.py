@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    FloatField,
-    QuerySet,
-)
+from django.db.models import BooleanField, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
-from directory.models import (
-    SearchEntry,
-    SearchTerm,
-)
+from directory.models import SearchEntry, SearchTerm
 from directory.search.query import SearchHit
 from directory.search.words import query_words
 

@@ -6,12 +6,11 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import (
-    Q,
-)
+from django.db.models import Q
 
-from directory.search.query import DAY_NAMES, DAYS, DELIVERY, FacetValue, ServiceSearch
+from directory.search.query import DELIVERY, FacetValue, ServiceSearch
 from directory.search.terms import _Terms
+from lib.weekdays import DAY_CODES, DAY_NAMES
 
 # A row of the facet query: one combination of filterable values and how many services have it.
 NEEDS, CATEGORIES, DAYS_MASK, FREE, IN_PERSON, ONLINE, BY_PHONE, MIN_AGE, MAX_AGE, COUNT = range(10)
@@ -147,6 +146,6 @@ def _facet_values(
         ],
         "days": [
             FacetValue(day, DAY_NAMES[day], counts["days"][i], day in chosen["days"])
-            for i, day in enumerate(DAYS)
+            for i, day in enumerate(DAY_CODES)
         ],
     }

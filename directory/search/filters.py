@@ -7,22 +7,10 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from django.db.models import (
-    Exists,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-)
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import GreaterThan
 
-from directory.models import (
-    Attribute,
-    Schedule,
-    SearchEntry,
-    SearchLocation,
-    ServiceArea,
-)
+from directory.models import Attribute, Schedule, SearchEntry, SearchLocation, ServiceArea
 from directory.search.engines import engine
 from directory.search.facets import (
     _DELIVERY_INDEX,
@@ -34,8 +22,9 @@ from directory.search.facets import (
     _has_bits,
 )
 from directory.search.places import _box_q, _d2_expression
-from directory.search.query import DAYS, DELIVERY, MAX_PER_PAGE, SORTS, ServiceSearch
+from directory.search.query import DELIVERY, MAX_PER_PAGE, SORTS, ServiceSearch
 from directory.search.terms import _Terms
+from lib.weekdays import DAY_CODES
 
 
 def _index_filters(params: ServiceSearch, terms: _Terms) -> dict[str, Any]:
@@ -52,7 +41,7 @@ def _index_filters(params: ServiceSearch, terms: _Terms) -> dict[str, Any]:
     if params.delivery:
         filters["delivery"] = list(params.delivery)
     if params.days:
-        filters["days"] = sum(1 << DAYS.index(d) for d in params.days)
+        filters["days"] = sum(1 << DAY_CODES.index(d) for d in params.days)
     return filters
 
 
@@ -66,7 +55,7 @@ def _clean(params: ServiceSearch) -> ServiceSearch:
         sort=sort,
         page=max(1, int(params.page or 1)),
         per_page=min(MAX_PER_PAGE, max(1, int(params.per_page or 10))),
-        days=tuple(d for d in (d.upper()[:2] for d in params.days) if d in DAYS),
+        days=tuple(d for d in (d.upper()[:2] for d in params.days) if d in DAY_CODES),
         delivery=tuple(d for d in params.delivery if d in DELIVERY),
     )
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import (
-    Q,
-)
+from django.db.models import Q
 from django.utils import timezone
 
+from core.bulk import insert_rows
 from directory.models import (
     Attribute,
     Language,
@@ -29,8 +28,8 @@ from directory.models import (
 )
 from directory.search import index as search_index
 from directory.search.engines import engine, ensure_search_schema
-from directory.search.query import DAYS
 from directory.search.words import words_of
+from lib.weekdays import DAY_CODES, byday_codes
 
 NO_MINIMUM_AGE, NO_MAXIMUM_AGE = 0, 99
 
@@ -63,8 +62,8 @@ def reindex_services(service_ids: Iterable[int] | None = None, *, batch_size: in
             if not full:
                 SearchLocation.objects.filter(service_id__in=batch).delete()
                 SearchEntry.objects.filter(service_id__in=batch).delete()
-            _insert("directory_searchentry", ENTRY_COLUMNS, entries)
-            _insert("directory_searchlocation", ("service_id", "latitude", "longitude"), locations)
+            insert_rows("directory_searchentry", ENTRY_COLUMNS, entries)
+            insert_rows("directory_searchlocation", ("service_id", "latitude", "longitude"), locations)
             vocabulary.update(words)
         if full:
             engine().end_rebuild()
@@ -130,24 +129,6 @@ ENTRY_COLUMNS = (
 )
 
 
-def _insert(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-    """Plain multi-row INSERTs: at 300,000 rows, building them through bulk_create costs more than
-    the database's work. The table and columns are constants of this module."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    per_statement = max(1, 900 // len(columns))  # stays under SQLite's 999 parameters
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            cursor.execute(
-                f"INSERT INTO {quote(table)} ({names}) VALUES {', '.join([one] * len(chunk))}",  # noqa: S608
-                [value for row in chunk for value in row],
-            )
-
-
 def _first_letter(name: str) -> str:
     for char in unicodedata.normalize("NFKD", name).upper():
         if char.isalpha() and "A" <= char <= "Z":
@@ -166,10 +147,8 @@ def _sort_key(name: str) -> str:
 
 def _day_bits(byday: str) -> int:
     mask = 0
-    for part in (byday or "").upper().replace(" ", "").split(","):
-        day = part.lstrip("+-0123456789")
-        if day in DAYS:
-            mask |= 1 << DAYS.index(day)
+    for day in byday_codes(byday):
+        mask |= 1 << DAY_CODES.index(day)
     return mask
 
 

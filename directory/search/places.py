@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from django.db.models import (
-    ExpressionWrapper,
-    F,
-    FloatField,
-    Q,
-)
+from django.db.models import ExpressionWrapper, F, FloatField, Q
 
-from directory.models import (
-    Place,
-    Postcode,
-)
+from directory.models import Place, Postcode
 from lib.geo import bounding_box, degree_lengths_m
-
-
-def normalise_postcode(text: str) -> str:
-    """'ns1 2ab', 'NS12AB', ' Ns1  2aB ' -> 'NS12AB' (the Postcode.key form)."""
-    return re.sub(r"\s+", "", text).upper()
+from lib.postcodes import is_postcode, postcode_key
 
 
 def postcode_la_code(text: str) -> str:
     """The ONS local authority code of a postcode (any spacing or case), or "" if unknown."""
-    code = (
-        Postcode.objects.filter(key=normalise_postcode(text or "")).values_list("la_code", flat=True).first()
-    )
+    code = Postcode.objects.filter(key=postcode_key(text)).values_list("la_code", flat=True).first()
     return code or ""
 
 
@@ -41,9 +26,8 @@ def resolve_location(text: str) -> tuple[float, float, str] | None:
     text = (text or "").strip()
     if not text:
         return None
-    key = normalise_postcode(text)
-    if 5 <= len(key) <= 7 and re.fullmatch(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}", key):
-        postcode = Postcode.objects.filter(key=key).first()
+    if is_postcode(text):
+        postcode = Postcode.objects.filter(key=postcode_key(text)).first()
         if postcode:
             return postcode.latitude, postcode.longitude, postcode.postcode
         return None

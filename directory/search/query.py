@@ -8,26 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from uuid import UUID
 
-from directory.models import (
-    Service,
-)
-
-PUBLIC_STATUSES: tuple[str, ...] = (Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED)
-
-
-DAYS: tuple[str, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-
-
-DAY_NAMES = {
-    "MO": "Monday",
-    "TU": "Tuesday",
-    "WE": "Wednesday",
-    "TH": "Thursday",
-    "FR": "Friday",
-    "SA": "Saturday",
-    "SU": "Sunday",
-}
-
+from directory.models import Service
 
 DELIVERY: dict[str, tuple[str, str]] = {
     # value in URLs and the API: (SearchEntry field, label)
@@ -64,11 +45,11 @@ class ServiceSearch:
     covering_la_code: str = ""
     is_free: bool | None = None
     delivery: Sequence[str] = ()  # "in_person", "online", "phone": any of
-    days: Sequence[str] = ()  # "MO".."SU": open on any of these days
+    days: Sequence[str] = ()  # lib.weekdays.DAY_CODES: open on any of these days
     start_time: time | None = None  # open during start_time..end_time (on `days` when given)
     end_time: time | None = None
     modified_after: datetime | None = None
-    statuses: Sequence[str] = PUBLIC_STATUSES
+    statuses: Sequence[str] = Service.PUBLISHED_STATUSES
     sort: str = "relevance"  # "relevance", "distance" or "name"
     page: int = 1
     per_page: int = 10

@@ -7,17 +7,9 @@ import math
 from dataclasses import replace
 
 from django.db import connection
-from django.db.models import (
-    Count,
-    Min,
-    Q,
-    QuerySet,
-)
+from django.db.models import Count, Min, Q, QuerySet
 
-from directory.models import (
-    SearchEntry,
-    SearchLocation,
-)
+from directory.models import SearchEntry, SearchLocation
 from directory.search import index as search_index
 from directory.search.engines import engine
 from directory.search.facets import FACET_COLUMNS, Predicate, _count, _facet_values

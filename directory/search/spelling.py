@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from directory.models import (
-    SearchTerm,
-)
+from directory.models import SearchTerm
 from directory.search.engines import engine
 from directory.search.words import edit_distance, words_of
 

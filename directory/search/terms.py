@@ -8,10 +8,7 @@ from typing import Any
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
-from directory.models import (
-    Taxonomy,
-    TaxonomyTerm,
-)
+from directory.models import Taxonomy, TaxonomyTerm
 from directory.search import index as search_index
 
 

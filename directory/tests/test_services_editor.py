@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from directory import services
+from directory import freshness, services
 from directory.models import ChangeProposal, ProblemReport, Service
 from directory.tests.editor_personas import make_world
 
@@ -174,8 +174,8 @@ def test_archive_takes_the_service_out(world):
 
 
 def test_review_cutoff_is_twelve_months_back():
-    assert services.review_cutoff(dt.date(2026, 11, 23)) == dt.date(2025, 11, 23)
-    assert services.review_cutoff(dt.date(2024, 2, 29)) == dt.date(2023, 2, 28)
+    assert freshness.review_cutoff(dt.date(2026, 11, 23)) == dt.date(2025, 11, 23)
+    assert freshness.review_cutoff(dt.date(2024, 2, 29)) == dt.date(2023, 2, 28)
 
 
 def test_an_edit_updates_the_public_search_index(world):
