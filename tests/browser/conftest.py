@@ -9,9 +9,13 @@ missing Chromium fails the run; .ci/run installs it first.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import shutil
 from typing import Any
+
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -34,8 +38,35 @@ def assert_accessible(page: Any) -> None:
     assert not violations, f"axe-core found {len(violations)} violations on {page.url}:\n{summary}"
 
 
+def check(page: Any) -> None:
+    """The page on screen has loaded, has exactly one <h1> and no axe violations.
+
+    Call it once the test has waited for the page it means to check (wait_for_url, or expect() on
+    something only that page shows): straight after a click the previous page may still be showing,
+    or the next one may be half-loaded.
+    """
+    page.wait_for_load_state("load")
+    expect(page.locator("h1")).to_have_count(1)
+    assert_accessible(page)
+
+
+def expect_error_summary(page: Any) -> None:
+    """Wait for the page with the error summary (a form sent back with errors) and check it."""
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    check(page)
+
+
+def fill_date(page: Any, name: str, day: dt.date) -> None:
+    """Fill a day, month and year date input."""
+    page.locator(f"[name='{name}-day']").fill(str(day.day))
+    page.locator(f"[name='{name}-month']").fill(str(day.month))
+    page.locator(f"[name='{name}-year']").fill(str(day.year))
+
+
 def browser_sign_in(page: Any, email: str, password: str = "correct horse battery staple") -> None:
-    """Sign in through the real two-step form, reading the code from the user's TOTP device."""
+    """Sign in through the real two-step form, reading the code from the user's TOTP device; returns
+    once the signed-in page has loaded."""
     from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -47,16 +78,11 @@ def browser_sign_in(page: Any, email: str, password: str = "correct horse batter
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     page.get_by_label("Security code").fill(f"{totp.token():06d}")
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/accounts/sign-in/" not in url)
 
 
-def page_title(page: Any) -> str:
-    """The page's title once the current document has loaded. Playwright's click() returns when the
-    next page starts loading, so reading page.title() straight after a submit can see an empty one."""
-    page.wait_for_load_state("load")
-    return str(page.title())
-
-
-def page_html(page: Any) -> str:
-    """The page's HTML once the current document has loaded (see page_title)."""
-    page.wait_for_load_state("load")
-    return str(page.content())
+def sign_out(page: Any) -> None:
+    page.get_by_role("link", name="Sign out").click()
+    page.wait_for_url("**/accounts/sign-out/")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="You have signed out")).to_be_visible()

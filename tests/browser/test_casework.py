@@ -8,11 +8,12 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.testing import totp_device
 from advice.models import AdviceRequest
 from advice.testing import make_world
-from tests.browser.conftest import assert_accessible, browser_sign_in, page_html, page_title
+from tests.browser.conftest import browser_sign_in, check, expect_error_summary, fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,15 +43,14 @@ def new_page(browser, live_server):
         context.close()
 
 
-def check(page) -> None:
-    assert page.locator("h1").count() == 1, page.url
-    assert_accessible(page)
+def sees(page, text: str) -> None:
+    """Wait until the page's main content shows `text`."""
+    expect(page.locator("main")).to_contain_text(text)
 
 
-def fill_date(page, name: str, day: dt.date) -> None:
-    page.locator(f"[name='{name}-day']").fill(str(day.day))
-    page.locator(f"[name='{name}-month']").fill(str(day.month))
-    page.locator(f"[name='{name}-year']").fill(str(day.year))
+def sees_error(page, text: str) -> None:
+    """Wait until the page comes back with `text` in its error summary."""
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(text)
 
 
 def test_the_whole_journey(world, new_page):
@@ -62,18 +62,17 @@ def test_the_whole_journey(world, new_page):
     la.goto("/casework/requests/")
     check(la)
     la.get_by_role("button", name="Request health advice").click()
+    la.wait_for_url("**/casework/requests/new/")
     check(la)
     la.get_by_role("button", name="Continue").click()  # nothing typed: errors
-    assert la.locator(".nhsuk-error-summary").is_visible()
-    assert page_title(la).startswith("Error:")
-    check(la)
+    expect_error_summary(la)
     la.get_by_label("Given name").fill("Robin")
     la.get_by_label("Family name").fill("Journeytest")
     fill_date(la, "date_of_birth", dt.date(2016, 9, 12))
     la.get_by_label("NHS number (optional)").fill("999 000 0019")  # wrong check digit
     la.get_by_role("button", name="Continue").click()
-    assert "This is not a valid NHS number" in page_html(la)
-    assert la.get_by_label("Family name").input_value() == "Journeytest"
+    sees_error(la, "This is not a valid NHS number")
+    expect(la.get_by_label("Family name")).to_have_value("Journeytest")
     check(la)
     la.get_by_label("NHS number (optional)").fill("999 000 0018")
     la.get_by_role("button", name="Continue").click()
@@ -81,9 +80,9 @@ def test_the_whole_journey(world, new_page):
     check(la)
     fill_date(la, "request_received_on", today - dt.timedelta(days=21))
     la.get_by_role("button", name="Send request").click()  # no questions: error, dates kept
-    assert "Say what you would like health to advise on" in page_html(la)
-    assert la.locator("[name='request_received_on-day']").input_value() == str(
-        (today - dt.timedelta(days=21)).day
+    sees_error(la, "Say what you would like health to advise on")
+    expect(la.locator("[name='request_received_on-day']")).to_have_value(
+        str((today - dt.timedelta(days=21)).day)
     )
     check(la)
     la.get_by_label("What would you like health to advise on?").fill(
@@ -94,7 +93,7 @@ def test_the_whole_journey(world, new_page):
     la.wait_for_url(re.compile(r"/sent/$"))
     check(la)
     advice_request = AdviceRequest.objects.get(child__family_name="Journeytest")
-    assert advice_request.reference in page_html(la)
+    sees(la, advice_request.reference)
 
     # 2. The DCO sees it on the dashboard and routes it.
     dco = new_page()
@@ -105,19 +104,21 @@ def test_the_whole_journey(world, new_page):
     dco.goto("/casework/triage/")
     check(dco)
     dco.get_by_role("link", name=advice_request.reference).click()
+    dco.wait_for_url(f"**/casework/requests/{advice_request.public_id}/")
     check(dco)
     dco.get_by_role("button", name="Route request").click()  # no team chosen: error
-    assert "Choose at least one provider team" in page_html(dco)
+    sees_error(dco, "Choose at least one provider team")
     check(dco)
     dco.get_by_label("Speech and language therapy").check()
     dco.get_by_label("Triage notes (optional)").fill("Known to SLT; routed to SLT only")
     dco.get_by_role("button", name="Route request").click()
-    assert "routed to Speech and language therapy" in page_html(dco)
+    sees(dco, "routed to Speech and language therapy")
     check(dco)
     assignment = advice_request.assignments.get()
     dco.get_by_role(
         "link", name="Robin Journeytest's record: parents and carers, consent, other requests"
     ).click()
+    dco.wait_for_url(f"**/children/{advice_request.child.public_id}/")
     check(dco)
 
     # 3. The clinician accepts and submits structured advice.
@@ -126,24 +127,24 @@ def test_the_whole_journey(world, new_page):
     clinician.goto("/casework/inbox/")
     check(clinician)
     clinician.get_by_role("link", name=advice_request.reference).click()
+    clinician.wait_for_url(f"**/casework/assignments/{assignment.public_id}/")
     check(clinician)
     clinician.get_by_role("button", name="Accept request").click()
-    assert "You accepted" in page_html(clinician)
+    sees(clinician, "You accepted")
     check(clinician)
     clinician.get_by_role("link", name="Record a time-limit exception (regulation 8(2))").click()
+    clinician.wait_for_url("**/exception/")
     check(clinician)
     clinician.get_by_role("button", name="Record exception").click()
-    check(clinician)  # the error state
+    expect_error_summary(clinician)
     clinician.goto(f"/casework/assignments/{assignment.public_id}/advice/")
     check(clinician)
     clinician.locator("[name='need-0-description']").fill("Difficulty with expressive language in class")
     clinician.locator("[name='outcome-0-outcome']").fill("Uses three-word sentences to ask for help")
     clinician.locator("[name='provision-0-what']").fill("Direct speech and language therapy")
     clinician.get_by_role("button", name="Add another provision").click()
-    assert (
-        clinician.locator("[name='provision-0-what']").input_value() == "Direct speech and language therapy"
-    )
-    assert clinician.locator("[name='provision-2-what']").count() == 1
+    expect(clinician.locator("[name='provision-2-what']")).to_have_count(1)
+    expect(clinician.locator("[name='provision-0-what']")).to_have_value("Direct speech and language therapy")
     check(clinician)
     clinician.locator("[name='provision-0-who']").fill("Speech and language therapist (Band 6)")
     clinician.locator("[name='provision-0-how_often']").fill("Weekly, 30 minutes")
@@ -151,46 +152,51 @@ def test_the_whole_journey(world, new_page):
     clinician.locator("#id_provision-0-section").check()  # section F
     clinician.get_by_label("Name", exact=True).fill("Sam Writer")
     clinician.get_by_role("button", name="Send advice for quality check").last.click()  # no profession
-    assert "Enter their profession" in page_html(clinician)
-    assert clinician.locator("[name='provision-0-how_often']").input_value() == "Weekly, 30 minutes"
+    sees_error(clinician, "Enter their profession")
+    expect(clinician.locator("[name='provision-0-how_often']")).to_have_value("Weekly, 30 minutes")
     check(clinician)
     clinician.get_by_label("Profession", exact=True).fill("Speech and language therapist")
     clinician.get_by_label("Professional registration number").fill("SL012345")
     clinician.get_by_role("button", name="Send advice for quality check").last.click()
-    assert "sent to the DCO service for a quality check" in page_html(clinician)
+    sees(clinician, "sent to the DCO service for a quality check")
     check(clinician)
 
     # 4. The DCO checks it and releases it.
     dco.goto("/casework/dashboard/?list=quality-check")
     check(dco)
     dco.get_by_role("link", name=advice_request.reference).click()
+    dco.wait_for_url(f"**/casework/assignments/{assignment.public_id}/")
     check(dco)
     dco.get_by_role("button", name="Quality-check this advice").click()
+    expect(dco.get_by_role("button", name="Save quality check")).to_be_visible()
     check(dco)
     dco.get_by_role("button", name="Save quality check").click()  # nothing scored: error
-    assert "Score the advice against at least one criterion" in page_html(dco)
+    sees_error(dco, "Score the advice against at least one criterion")
     check(dco)
     for number in range(1, 13):
         dco.locator(f"#id_score_Q{number}").check()  # 2: met
     dco.get_by_label("Release the advice to the local authority").check()
     dco.get_by_role("button", name="Save quality check").click()
-    assert "Advice released to Testshire Council" in page_html(dco)
+    sees(dco, "Advice released to Testshire Council")
     check(dco)
 
     # 5. The LA reads it, as a page and as a PDF.
     la.goto(f"/casework/requests/{advice_request.public_id}/")
-    assert "Released advice" in page_html(la) and "Weekly, 30 minutes" in page_html(la)
+    sees(la, "Released advice")
+    sees(la, "Weekly, 30 minutes")
     check(la)
     pdf = la.request.get(f"/casework/requests/{advice_request.public_id}/advice.pdf")
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     la.goto("/casework/requests/")
-    assert "1 of 1 teams" in page_html(la)
+    sees(la, "1 of 1 teams")
     check(la)
 
     # 6. The dashboard figures changed: one piece of advice returned on time this month.
     dco.goto("/casework/dashboard/")
-    after = dco.locator("[data-figure='month-including']").inner_text()
-    assert after != before and "100%" in after and "1 of 1" in after
+    figure = dco.locator("[data-figure='month-including']")
+    expect(figure).to_contain_text("100%")
+    expect(figure).to_contain_text("1 of 1")
+    assert figure.inner_text() != before
     check(dco)
     dco.goto("/casework/dashboard/?list=at-risk&sort=-received")
     check(dco)
@@ -216,7 +222,7 @@ def test_the_other_casework_pages(world, new_page):
     la.wait_for_url(re.compile(r"/same-child/$"))
     check(la)
     la.get_by_role("button", name="Continue").click()  # nothing chosen: error
-    check(la)
+    expect_error_summary(la)
     la.get_by_label("Yes, use this record").check()
     la.get_by_role("button", name="Continue").click()
     la.wait_for_url(re.compile(r"/details/$"))
@@ -234,19 +240,20 @@ def test_the_other_casework_pages(world, new_page):
         label=f"{world.manager.get_full_name()} ({world.manager.email})"
     )
     clinician.get_by_role("button", name="Record exception").click()
-    assert "Exception recorded. The advice is still due on" in page_html(clinician)
+    sees(clinician, "Exception recorded. The advice is still due on")
     check(clinician)
     clinician.get_by_role("link", name="The child is not known to this service").click()
+    clinician.wait_for_url("**/not-known/")
     check(clinician)
     clinician.get_by_role("button", name="Send response").click()  # no reason: error
-    check(clinician)
+    expect_error_summary(clinician)
     clinician.get_by_label("Why is the child not known to your service, and what did you do?").fill(
         "No referral received; a health assessment was offered."
     )
     clinician.get_by_role("button", name="Send response").click()
-    assert "not known to your service" in page_html(clinician)
+    sees(clinician, "not known to your service")
     check(clinician)
 
     la.goto(f"/casework/requests/{advice_request.public_id}/")
-    assert "Not known to this service." in page_html(la)
+    sees(la, "Not known to this service.")
     check(la)

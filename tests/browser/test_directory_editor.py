@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from accounts.testing import totp_device
 from directory import services
 from directory.tests.editor_personas import make_world
-from tests.browser.conftest import assert_accessible, browser_sign_in, page_title
+from tests.browser.conftest import browser_sign_in, check, expect_error_summary, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,12 +24,6 @@ def world():
         service=world.service, topic="out_of_date", details="The phone number is wrong"
     )
     return world
-
-
-def check(page, path):
-    page.goto(path)
-    assert page.locator("h1").count() == 1, page.url
-    assert_accessible(page)
 
 
 def test_editor_pages_are_accessible(page, world):
@@ -63,7 +57,8 @@ def test_editor_pages_are_accessible(page, world):
         "/manage/import/",
         "/manage/export/",
     ]:
-        check(page, path)
+        page.goto(path)
+        check(page)
 
 
 def test_edit_with_errors_then_fixed(page, world):
@@ -72,35 +67,34 @@ def test_edit_with_errors_then_fixed(page, world):
     page.get_by_label("Service name").fill("")
     page.get_by_label("Monday opens at").fill("9am")
     page.get_by_role("button", name="Save and publish").click()
-    assert page_title(page).startswith("Error: ")
-    assert page.get_by_text("There is a problem").is_visible()
-    assert page.get_by_label("Monday opens at").input_value() == "9am"
-    assert_accessible(page)
+    expect_error_summary(page)
+    expect(page.get_by_label("Monday opens at")).to_have_value("9am")
     page.get_by_label("Service name").fill("Speech drop-in")
     page.get_by_label("Monday opens at").fill("09:00")
     page.get_by_label("Monday closes at").fill("12:00")
     page.get_by_role("button", name="Save and publish").click()
-    assert page.get_by_text("Your changes to Speech drop-in are saved and published.").is_visible()
+    expect(page.get_by_text("Your changes to Speech drop-in are saved and published.")).to_be_visible()
     page.goto(f"/manage/services/{world.service.public_id}/history/")
-    assert page.get_by_text("Monday 09:00 to 12:00").first.is_visible()
-    assert_accessible(page)
+    expect(page.get_by_text("Monday 09:00 to 12:00").first).to_be_visible()
+    check(page)
 
 
 def test_provider_proposes_and_editor_approves(page, world):
     browser_sign_in(page, world.provider_editor.email)
     page.goto(f"/manage/services/{world.service.public_id}/")
-    assert page.locator("h1").inner_text().startswith("Propose a change")
+    expect(page.locator("h1")).to_contain_text("Propose a change")
     page.get_by_label("Service name").fill("Speech drop-in for under 5s")
     page.get_by_role("button", name="Send the change for approval").click()
-    assert page.get_by_text("Current and proposed values").is_visible()
-    assert_accessible(page)
-    page.get_by_role("link", name="Sign out").click()
+    expect(page.get_by_text("Current and proposed values")).to_be_visible()
+    check(page)
+    sign_out(page)
     browser_sign_in(page, world.editor.email)
     page.goto("/manage/proposals/")
     page.get_by_role("link", name="Speech and language drop-in").click()
-    assert page.get_by_role("cell", name="Speech drop-in for under 5s").is_visible()
-    assert_accessible(page)
+    expect(page.get_by_role("cell", name="Speech drop-in for under 5s")).to_be_visible()
+    check(page)
     page.get_by_role("button", name="Approve and publish").click()
+    expect(page.get_by_text("is approved and published")).to_be_visible()
     world.service.refresh_from_db()
     assert world.service.name == "Speech drop-in for under 5s"
 
@@ -109,8 +103,8 @@ def test_stale_list_mark_as_reviewed(page, world):
     browser_sign_in(page, world.editor.email)
     page.goto("/manage/due-for-review/")
     page.get_by_role("button", name="Mark as reviewed Another provider's club").click()
-    assert page.get_by_text("is marked as reviewed today").is_visible()
-    assert_accessible(page)
+    expect(page.get_by_text("is marked as reviewed today")).to_be_visible()
+    check(page)
 
 
 def test_second_writer_sees_the_other_changes(page, world):
@@ -125,11 +119,12 @@ def test_second_writer_sees_the_other_changes(page, world):
     )
     page.get_by_label("Service name").fill("My new name")
     page.get_by_role("button", name="Save and publish").click()
-    assert page.get_by_text("Someone else changed this service since you opened it").first.is_visible()
-    assert page.get_by_role("cell", name="Closed on Friday").first.is_visible()
-    assert page.get_by_label("Service name").input_value() == "My new name"
-    assert_accessible(page)
+    expect(page.get_by_text("Someone else changed this service since you opened it").first).to_be_visible()
+    expect(page.get_by_role("cell", name="Closed on Friday").first).to_be_visible()
+    expect(page.get_by_label("Service name")).to_have_value("My new name")
+    check(page)
     page.get_by_role("button", name="Save and publish").click()
+    expect(page.get_by_text("are saved and published")).to_be_visible()
     world.service.refresh_from_db()
     assert world.service.name == "My new name"
     assert world.service.alert == "Closed on Friday"
@@ -143,7 +138,7 @@ def test_import_with_row_errors_is_accessible(page, world, tmp_path):
     page.locator("input[type=file]").set_input_files(str(upload))
     page.get_by_role("button", name="Upload and check").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Line 2, name: is required")
-    assert_accessible(page)
+    check(page)
 
 
 def test_reminder_link_leads_through_sign_in_to_confirm_the_record(page, world):
@@ -168,7 +163,8 @@ def test_reminder_link_leads_through_sign_in_to_confirm_the_record(page, world):
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     page.get_by_label("Security code").fill(f"{totp.token():06d}")
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**{path}")
     page.get_by_role("button", name="Confirm these details are still correct").click()
-    assert page.get_by_text("is marked as reviewed today").is_visible()
+    expect(page.get_by_text("is marked as reviewed today")).to_be_visible()
     world.service.refresh_from_db()
     assert world.service.last_reviewed == timezone.localdate()

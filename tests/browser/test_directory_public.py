@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, page_title
+from tests.browser.conftest import check, expect_error_summary
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,8 +81,7 @@ def test_public_pages_have_no_axe_violations(page, directory):
     ]
     for path in pages:
         page.goto(path)
-        assert page.locator("h1").count() == 1, path
-        assert_accessible(page)
+        check(page)
 
 
 def test_report_a_problem_errors_are_accessible(page, directory):
@@ -90,14 +90,12 @@ def test_report_a_problem_errors_are_accessible(page, directory):
     cache.clear()  # no rate limit left over from other tests
     page.goto(f"/services/{directory[0].public_id}/report-a-problem/")
     page.get_by_role("button", name="Send report").click()
-    assert page.get_by_text("There is a problem").is_visible()
-    assert page_title(page).startswith("Error:")
-    assert_accessible(page)
+    expect_error_summary(page)
     page.get_by_label("Something is out of date or wrong").check()
     page.get_by_label("Tell us more").fill("The phone number has changed.")
     page.get_by_role("button", name="Send report").click()
-    assert page.locator("h1").inner_text() == "Thank you, your report has been sent"
-    assert_accessible(page)
+    expect(page.locator("h1")).to_have_text("Thank you, your report has been sent")
+    check(page)
 
 
 def tab_to(page, predicate, limit: int = 150) -> None:
@@ -117,35 +115,34 @@ def test_keyboard_only_search_journey(page, directory):
     page.keyboard.type("NS1 2AB")
     page.keyboard.press("Enter")
     page.wait_for_url("**/services/?**")
-    assert "3 services found" in page.locator("#results-heading").inner_text()
+    expect(page.locator("#results-heading")).to_contain_text("3 services found")
 
     tab_to(page, "document.activeElement.id === 'id_age'")
     page.keyboard.type("4")
     page.keyboard.press("Enter")  # submits the search form with the age filter
     page.wait_for_url("**age=4**")
-    heading = page.locator("#results-heading").inner_text()
-    assert "2 services found" in heading
-    assert_accessible(page)
+    expect(page.locator("#results-heading")).to_contain_text("2 services found")
+    check(page)
 
     tab_to(page, 'document.activeElement.textContent.trim() === "Children\'s speech and language therapy"')
     page.keyboard.press("Enter")
     page.wait_for_url("**/services/*-*/**")
-    assert page.locator("h1").inner_text() == "Children's speech and language therapy"
-    assert "from NS1 2AB" in page.locator("main").inner_text()
+    expect(page.locator("h1")).to_have_text("Children's speech and language therapy")
+    expect(page.locator("main")).to_contain_text("from NS1 2AB")
 
     tab_to(page, "document.activeElement.id === 'add-to-shortlist'")
     page.keyboard.press("Enter")
     page.wait_for_url("**s=**")
-    assert "added to your shortlist" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("added to your shortlist")
 
     tab_to(page, "document.activeElement.textContent.trim().startsWith('View your shortlist')")
     page.keyboard.press("Enter")
     page.wait_for_url("**/services/shortlist/**")
-    assert page.locator("h1").inner_text() == "Your shortlist"
-    assert "Children's speech and language therapy" in page.locator("main").inner_text()
-    assert_accessible(page)
+    expect(page.locator("h1")).to_have_text("Your shortlist")
+    expect(page.locator("main")).to_contain_text("Children's speech and language therapy")
+    check(page)
     # The shortlist prints as one clean list with contact details.
     page.emulate_media(media="print")
-    assert page.locator(".nhsuk-header").is_hidden()
-    assert page.locator("#share-link").is_hidden()
-    assert page.get_by_text("01632 960000").is_visible()
+    expect(page.locator(".nhsuk-header")).to_be_hidden()
+    expect(page.locator("#share-link")).to_be_hidden()
+    expect(page.get_by_text("01632 960000")).to_be_visible()
