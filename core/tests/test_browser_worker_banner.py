@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.testing import member, totp_device
 from core.health import record_heartbeat
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import browser_sign_in, check
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,6 +25,6 @@ def test_staff_see_that_reminders_are_late_when_the_worker_has_stopped(page):
     browser_sign_in(page, person.email)
     page.goto("/")
     banner = page.get_by_role("region", name="Important")
-    assert "Reminders and e-mails are running late" in banner.inner_text()
-    assert_accessible(page)
+    expect(banner).to_contain_text("Reminders and e-mails are running late")
+    check(page)
     cache.clear()
