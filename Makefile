@@ -50,9 +50,12 @@ run: static
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile - --forwarded-allow-ips=127.0.0.1
 
-test: static
-	$(VENV)/bin/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+test: test-unit
 	$(MAKE) --no-print-directory test-browser
+
+# Everything but the browser tests, on two workers.
+test-unit: static
+	$(VENV)/bin/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 
 # Browser tests need Chromium; outside CI they are skipped with a message when it is missing.
 test-browser: static
@@ -69,4 +72,4 @@ lint: install
 bench: static
 	$(PY) -m bench $(BENCH_ARGS)
 
-.PHONY: help install lock static run test test-browser lint bench
+.PHONY: help install lock static run test test-unit test-browser lint bench

@@ -285,6 +285,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# WhiteNoise indexes every file under STATIC_ROOT (thousands) when its middleware starts, and the
+# test client starts the middleware afresh for every Client(). In tests and development it looks a
+# file up when one is asked for instead.
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "uploads"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
