@@ -406,8 +406,9 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Status:
             local_authority=la,
             context=_context(request),
         )
-        assessment = services.record_assessment(
+        created = services.request_advice(
             user=None,
+            context=_context(request),
             local_authority=la,
             child=child,
             request_received_on=payload.assessment.request_received_on,
@@ -416,15 +417,9 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Status:
             decision_to_assess_on=payload.assessment.decision_to_assess_on,
             la_reference=payload.assessment.la_reference,
             is_reassessment=payload.assessment.is_reassessment,
-            context=_context(request),
-        )
-        created = services.submit_request(
-            user=None,
-            assessment=assessment,
             questions=payload.questions,
             known_health_involvement=payload.known_health_involvement,
             sent_on=payload.sent_on,
-            context=_context(request),
         )
     return Status(201, _detail_out(_requests_for(token).get(pk=created.pk)))
 

@@ -178,54 +178,6 @@ def _assessment_dates(clock_start_date: dt.date) -> dict[str, dt.date]:
 
 
 @transaction.atomic
-def record_assessment(
-    *,
-    user: Any,
-    local_authority: Organisation,
-    child: ChildOrYoungPerson,
-    request_received_on: dt.date,
-    clock_start_type: str = EHCNeedsAssessment.ClockStart.S36_REQUEST,
-    clock_start_date: dt.date | None = None,
-    decision_to_assess_on: dt.date | None = None,
-    la_reference: str = "",
-    is_reassessment: bool = False,
-    context: AuditContext,
-) -> EHCNeedsAssessment:
-    """Record an EHC needs assessment as the LA reports it, storing its reg 4/5 (6-week), reg 10
-    (16-week) and reg 13 (20-week) dates from the clock start (by default the day the s36 request
-    was received). `user` is None when an API token acts for the LA."""
-    if user is not None and not is_la_for(user, local_authority.pk):
-        raise PermissionDenied("Only the LA's caseworkers can record its assessments.")
-    if clock_start_type not in EHCNeedsAssessment.ClockStart.values:
-        raise ValidationError({"clock_start_type": "Choose how the clock started."})
-    clock_start_date = clock_start_date or request_received_on
-    today = timezone.localdate()
-    errors = {}
-    if request_received_on > today:
-        errors["request_received_on"] = "The date the request was received must be today or in the past."
-    if clock_start_date > today:
-        errors["clock_start_date"] = "The clock start must be today or in the past."
-    if decision_to_assess_on and decision_to_assess_on < clock_start_date:
-        errors["decision_to_assess_on"] = "The decision to assess cannot be before the clock start."
-    if errors:
-        raise ValidationError(errors)
-    assessment = EHCNeedsAssessment.objects.create(
-        child=child,
-        local_authority=local_authority,
-        la_reference=la_reference.strip(),
-        is_reassessment=is_reassessment,
-        request_received_on=request_received_on,
-        clock_start_type=clock_start_type,
-        clock_start_date=clock_start_date,
-        decision_to_assess_on=decision_to_assess_on,
-        created_by=user,
-        **_assessment_dates(clock_start_date),
-    )
-    record_access(user=user, action="create", obj=assessment, child=child, context=context)
-    return assessment
-
-
-@transaction.atomic
 def change_assessment_clock(
     *,
     user: Any,
@@ -239,7 +191,7 @@ def change_assessment_clock(
     """Correct the clock start (the start event changed): the stored LA dates are recomputed here,
     and only here. Why it changed is required and kept in the access log with the change (what it
     was, what it is now)."""
-    if user is not None and not (is_la_for(user, assessment.local_authority_id)):
+    if not _acts_for_la(user, context, assessment.local_authority_id):
         raise PermissionDenied("Only the LA's caseworkers can change its assessment.")
     check_version(assessment, expected_version)
     if clock_start_type not in EHCNeedsAssessment.ClockStart.values:
@@ -267,46 +219,93 @@ def change_assessment_clock(
     return assessment
 
 
+def _acts_for_la(user: Any, context: AuditContext, local_authority_id: int) -> bool:
+    """Whether the actor speaks for this LA: one of its caseworkers, or (with no person) the LA's own
+    API token carried by the context."""
+    if user is not None:
+        return is_la_for(user, local_authority_id)
+    token = context.token
+    return token is not None and token.organisation_id == local_authority_id
+
+
 @transaction.atomic
-def submit_request(
+def request_advice(
     *,
     user: Any,
-    assessment: EHCNeedsAssessment,
+    context: AuditContext,
+    local_authority: Organisation,
+    child: ChildOrYoungPerson,
+    request_received_on: dt.date,
     questions: str,
+    clock_start_type: str = EHCNeedsAssessment.ClockStart.S36_REQUEST,
+    clock_start_date: dt.date | None = None,
+    decision_to_assess_on: dt.date | None = None,
+    la_reference: str = "",
+    is_reassessment: bool = False,
     known_health_involvement: str = "",
     sent_on: dt.date | None = None,
     received_by_health: dt.date | None = None,
     attachments: Sequence[Any] = (),
-    context: AuditContext,
 ) -> AdviceRequest:
-    """The LA asks health for advice. Status "awaiting triage"; due date stored from reg 8(1), counted
-    from the day health received it (by default today, the day it arrives here).
+    """The LA asks health for advice on an EHC needs assessment: the one way in, for the LA's pages
+    and for the LA API (`user` None, the LA's token in `context`).
 
-    `attachments` are uploaded files (Django File objects). Tells the area's DCO service on commit.
+    Records the assessment as the LA reports it, with its reg 4/5 (6-week), reg 10 (16-week) and
+    reg 13 (20-week) dates from the clock start (by default the day the s36 request was received),
+    and the request for advice: status "awaiting triage", due date from reg 8(1) counted from the
+    day health received it (by default today, the day it arrives here). All or nothing: every
+    mistake is reported at once and nothing is recorded. `attachments` are uploaded files (Django
+    File objects). The area's DCO service is told on commit.
     """
-    if user is not None and not is_la_for(user, assessment.local_authority_id):
+    if not _acts_for_la(user, context, local_authority.pk):
         raise PermissionDenied("Only the LA's caseworkers can ask for advice for its assessments.")
-    if not questions.strip():
-        raise ValidationError({"questions": "Say what you would like health to advise on."})
     today = timezone.localdate()
+    clock_start_date = clock_start_date or request_received_on
     sent_on = sent_on or today
     received_by_health = received_by_health or today
+    errors: dict[str, str] = {}
+    if clock_start_type not in EHCNeedsAssessment.ClockStart.values:
+        errors["clock_start_type"] = "Choose how the clock started."
+    if request_received_on > today:
+        errors["request_received_on"] = "The date the request was received must be today or in the past."
+    if clock_start_date > today:
+        errors["clock_start_date"] = "The clock start must be today or in the past."
+    if decision_to_assess_on and decision_to_assess_on < clock_start_date:
+        errors["decision_to_assess_on"] = "The decision to assess cannot be before the clock start."
+    if not questions.strip():
+        errors["questions"] = "Say what you would like health to advise on."
     if received_by_health < sent_on:
-        raise ValidationError({"received_by_health": "Health cannot receive the request before it was sent."})
+        errors["received_by_health"] = "Health cannot receive the request before it was sent."
     if received_by_health > today or sent_on > today:
-        raise ValidationError({"sent_on": "Dates must be today or in the past."})
+        errors["sent_on"] = "Dates must be today or in the past."
+    if errors:
+        raise ValidationError(errors)
+    via_api = context.via == "api"
+    assessment = EHCNeedsAssessment.objects.create(
+        child=child,
+        local_authority=local_authority,
+        la_reference=la_reference.strip(),
+        is_reassessment=is_reassessment,
+        request_received_on=request_received_on,
+        clock_start_type=clock_start_type,
+        clock_start_date=clock_start_date,
+        decision_to_assess_on=decision_to_assess_on,
+        created_by=user,
+        **_assessment_dates(clock_start_date),
+    )
+    record_access(user=user, action="create", obj=assessment, child=child, context=context)
     advice_request = AdviceRequest.objects.create(
         reference=f"tmp-{assessment.public_id.hex[:16]}",
         assessment=assessment,
-        child=assessment.child,
-        local_authority_id=assessment.local_authority_id,
+        child=child,
+        local_authority_id=local_authority.pk,
         questions=questions.strip(),
         known_health_involvement=known_health_involvement.strip(),
         sent_on=sent_on,
         received_by_health=received_by_health,
         due_on=clocks.health_advice_due(received_by_health),
         requested_by=user,
-        created_via_api=context.via == "api",
+        created_via_api=via_api,
     )
     advice_request.reference = f"HA{advice_request.pk:07d}"
     advice_request.save(update_fields=["reference"])
@@ -323,9 +322,9 @@ def submit_request(
         user=user,
         action="create",
         obj=advice_request,
-        child=advice_request.child,
+        child=child,
         context=context,
-        detail="via API" if context.via == "api" else "",
+        detail="via API" if via_api else "",
     )
     _mail_on_commit(
         _emails_of(dco_services_for(advice_request.local_authority_id), RoleGroup.DCO),
@@ -347,7 +346,7 @@ def cancel_request(
     context: AuditContext,
 ) -> AdviceRequest:
     """The LA withdraws its request (for example the assessment stopped). Open teams are told."""
-    if user is not None and not is_la_for(user, advice_request.local_authority_id):
+    if not _acts_for_la(user, context, advice_request.local_authority_id):
         raise PermissionDenied("Only the requesting LA can cancel its request.")
     check_version(advice_request, expected_version)
     if advice_request.status in (AdviceRequest.Status.COMPLETE, AdviceRequest.Status.CANCELLED):

@@ -115,18 +115,13 @@ def make_request(
     user = user or (world.la_user if la == world.la else world.other_la_user)
     child = child or ChildFactory(local_authority=la)
     received = received or dt.date.today()
-    assessment = services.record_assessment(
+    return services.request_advice(
         context=TEST_CONTEXT,
         user=user,
         local_authority=la,
         child=child,
         request_received_on=received - dt.timedelta(days=30),
         clock_start_type=EHCNeedsAssessment.ClockStart.S36_REQUEST,
-    )
-    return services.submit_request(
-        context=TEST_CONTEXT,
-        user=user,
-        assessment=assessment,
         questions="What are the child's health needs?",
         known_health_involvement="Known to speech and language therapy",
         sent_on=received,

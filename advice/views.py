@@ -338,26 +338,20 @@ def request_new_details(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                assessment = services.record_assessment(
-                    user=request.user,
-                    local_authority=local_authority,
-                    child=child,
-                    request_received_on=data["request_received_on"],
-                    clock_start_type=data["clock_start_type"],
-                    clock_start_date=data["clock_start_date"],
-                    decision_to_assess_on=data["decision_to_assess_on"],
-                    la_reference=data["la_reference"],
-                    context=audit_context(request),
-                )
-                advice_request = services.submit_request(
-                    user=request.user,
-                    assessment=assessment,
-                    questions=data["questions"],
-                    known_health_involvement=data["known_health_involvement"],
-                    attachments=data["attachments"],
-                    context=audit_context(request),
-                )
+            advice_request = services.request_advice(
+                user=request.user,
+                context=audit_context(request),
+                local_authority=local_authority,
+                child=child,
+                request_received_on=data["request_received_on"],
+                clock_start_type=data["clock_start_type"],
+                clock_start_date=data["clock_start_date"],
+                decision_to_assess_on=data["decision_to_assess_on"],
+                la_reference=data["la_reference"],
+                questions=data["questions"],
+                known_health_involvement=data["known_health_involvement"],
+                attachments=data["attachments"],
+            )
         except ValidationError as exc:
             add_service_errors(form, exc, {"sent_on": "questions", "received_by_health": "questions"})
         else:

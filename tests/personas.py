@@ -313,18 +313,13 @@ def _user(people: dict[str, Persona], name: str) -> User:
 
 
 def _request(side: Side, caseworker: User, *, received: dt.date, **kwargs: Any) -> AdviceRequest:
-    assessment = advice_services.record_assessment(
+    return advice_services.request_advice(
         context=TEST_CONTEXT,
         user=caseworker,
         local_authority=side.la,
         child=side.child,
         request_received_on=received - dt.timedelta(days=14),
         clock_start_type=EHCNeedsAssessment.ClockStart.S36_REQUEST,
-    )
-    return advice_services.submit_request(
-        context=TEST_CONTEXT,
-        user=caseworker,
-        assessment=assessment,
         questions="What are the child's health needs, and what health provision do they need?",
         known_health_involvement="Known to speech and language therapy since 2024",
         sent_on=received,

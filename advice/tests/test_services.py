@@ -7,7 +7,14 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from advice import services
-from advice.models import AdviceRequest, Assignment, QualityCheck, Reminder, TimeLimitException
+from advice.models import (
+    AdviceRequest,
+    Assignment,
+    EHCNeedsAssessment,
+    QualityCheck,
+    Reminder,
+    TimeLimitException,
+)
 from advice.testing import GOOD_ADVICE, GOOD_SCORES, make_request, make_world, route
 from audit.models import AuditEvent
 from audit.testing import TEST_CONTEXT
@@ -49,13 +56,14 @@ def _release(world, assignment, **kwargs):
 class TestAssessment:
     def test_la_dates_stored_from_the_clock_start(self, world):
         child = ChildFactory(local_authority=world.la)
-        assessment = services.record_assessment(
+        assessment = services.request_advice(
             context=TEST_CONTEXT,
             user=world.la_user,
             local_authority=world.la,
             child=child,
             request_received_on=dt.date(2025, 1, 6),
-        )
+            questions="What are the child's health needs?",
+        ).assessment
         assert assessment.clock_start_date == dt.date(2025, 1, 6)
         assert (assessment.decision_due, assessment.no_plan_notice_due, assessment.final_plan_due) == (
             dt.date(2025, 2, 17),
@@ -65,13 +73,14 @@ class TestAssessment:
 
     def test_changing_the_clock_start_recomputes_the_dates(self, world):
         child = ChildFactory(local_authority=world.la)
-        assessment = services.record_assessment(
+        assessment = services.request_advice(
             context=TEST_CONTEXT,
             user=world.la_user,
             local_authority=world.la,
             child=child,
             request_received_on=dt.date(2025, 1, 6),
-        )
+            questions="What are the child's health needs?",
+        ).assessment
         services.change_assessment_clock(
             context=TEST_CONTEXT,
             user=world.la_user,
@@ -87,12 +96,13 @@ class TestAssessment:
     def test_another_la_cannot_record_for_this_one(self, world):
         child = ChildFactory(local_authority=world.la)
         with pytest.raises(PermissionDenied):
-            services.record_assessment(
+            services.request_advice(
                 context=TEST_CONTEXT,
                 user=world.other_la_user,
                 local_authority=world.la,
                 child=child,
                 request_received_on=TODAY,
+                questions="What are the child's health needs?",
             )
 
 
@@ -114,18 +124,59 @@ class TestSubmitRequest:
         assert advice_request.child.given_name not in message.body + message.subject
         assert "speech" not in message.body.lower()
 
-    def test_questions_required(self, world):
-        with pytest.raises(ValidationError):
-            services.submit_request(
+    def test_questions_required_and_nothing_recorded_without_them(self, world):
+        child = ChildFactory(local_authority=world.la)
+        with pytest.raises(ValidationError) as error:
+            services.request_advice(
                 context=TEST_CONTEXT,
                 user=world.la_user,
-                assessment=make_request(world).assessment,
+                local_authority=world.la,
+                child=child,
+                request_received_on=TODAY + dt.timedelta(days=1),
                 questions="  ",
+            )
+        assert {"questions", "request_received_on"} <= set(error.value.message_dict)  # all at once
+        assert not EHCNeedsAssessment.objects.filter(child=child).exists()
+
+    def test_an_api_token_acts_for_its_own_la_only(self, world):
+        from accounts.models import ApiToken
+        from audit.context import AuditContext
+
+        token, _ = ApiToken.issue(organisation=world.la, name="Case system")
+        api = AuditContext(via="api", token=token)
+        child = ChildFactory(local_authority=world.la)
+        created = services.request_advice(
+            context=api,
+            user=None,
+            local_authority=world.la,
+            child=child,
+            request_received_on=TODAY,
+            questions="What are the child's health needs?",
+        )
+        assert created.created_via_api and created.requested_by is None
+        with pytest.raises(PermissionDenied):
+            services.request_advice(
+                context=api,
+                user=None,
+                local_authority=world.other_la,
+                child=ChildFactory(local_authority=world.other_la),
+                request_received_on=TODAY,
+                questions="What are the child's health needs?",
+            )
+        with pytest.raises(PermissionDenied):  # no person and no token: nobody speaks for the LA
+            services.request_advice(
+                context=TEST_CONTEXT,
+                user=None,
+                local_authority=world.la,
+                child=child,
+                request_received_on=TODAY,
+                questions="What are the child's health needs?",
             )
 
     def test_audited(self, world):
         advice_request = make_request(world)
         event = AuditEvent.objects.filter(object_id=str(advice_request.public_id)).get()
+        assert AuditEvent.objects.filter(object_id=str(advice_request.assessment.public_id)).exists()
         assert event.action == "create" and event.child_public_id == advice_request.child.public_id
 
 
