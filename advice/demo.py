@@ -34,6 +34,7 @@ from advice.models import (
     TimeLimitException,
 )
 from advice.services import schedule_reminders
+from audit.context import AuditContext
 from children.demo import DEMO_LAS, demo_local_authorities
 from children.models import ChildOrYoungPerson
 from children.services import record_child
@@ -289,6 +290,7 @@ def _possible_duplicate() -> None:
     if northshire is not None:
         record_child(
             user=None,
+            context=AuditContext.worker("demo data"),
             local_authority=las["E09000099"],
             given_name="Jesse",
             family_name="Wrenfield",
