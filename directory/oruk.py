@@ -1,7 +1,7 @@
 """Directory records as Open Referral UK 3.0 JSON (the UK profile of HSDS 3.0), for the API and exports.
 
 Each function turns one model instance into a plain dict shaped after the ORUK 3.0 schemas in
-`../shared/oruk/schema/`, plus the HSDS 3.0 fields the UK profile lacks but consumers find useful
+`directory/oruk_spec/schema/`, plus the HSDS 3.0 fields the UK profile lacks but consumers find useful
 (service `phones`, `eligibility_description`, `application_process`, language `name` and `code`...):
 the schemas allow extra properties, so the superset still validates.
 

@@ -14,9 +14,10 @@ from accounts.testing import OrganisationFactory, UserFactory
 from directory.importing import TEMPLATE_COLUMNS, import_csv, import_oruk_json
 from directory.models import Location, Provider, Schedule, Service
 from directory.testing import PostcodeFactory
+from directory.tests.conformance.validate import SPEC_DIR
 
 TEMPLATE = Path(settings.BASE_DIR) / "directory" / "samples" / "services-template.csv"
-ORUK_EXAMPLE = Path(settings.BASE_DIR).parent / "shared" / "oruk" / "examples" / "service_full.json"
+ORUK_EXAMPLE = SPEC_DIR / "examples" / "service_full.json"
 HEADER = ",".join(TEMPLATE_COLUMNS)
 
 

@@ -1,7 +1,7 @@
 """Cleans ORUK's canonical 3.0 OpenAPI document into the one this API serves.
 
 `python -m directory.tests.conformance.clean_openapi` rewrites directory/static/directory/openapi.json
-from ../shared/oruk/openapi.json; a test checks the committed file is what this produces. Fixes the
+from directory/oruk_spec/openapi.json; a test checks the committed file is what this produces. Fixes the
 known defects (domain notes §1.8): "openapi" says 3.0.0 but uses 3.1 features; every operation has a
 non-standard `name`; path parameters carry a `summary`; the taxonomy-term operationIds are swapped;
 `modified_after` has format "datetime". Adds our parameters (postcode and proximity, ages, day and

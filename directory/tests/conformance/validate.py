@@ -53,11 +53,16 @@ MAX_DETAIL_IDS = 10
 DEFAULT_PER_PAGE_CAP = 1000
 
 
+# The ORUK 3.0 schemas, examples and OpenAPI document committed with the project (see its README.md).
+SPEC_DIR = Path(__file__).resolve().parents[2] / "oruk_spec"
+
+
 def default_spec_dir() -> Path:
-    """../shared/oruk beside the project (what settings.BASE_DIR.parent / 'shared' / 'oruk' is)."""
+    """The committed ORUK 3.0 specification data, or the folder named by ORUK_SPEC_DIR (to try another
+    release's schemas against a feed)."""
     if os.environ.get("ORUK_SPEC_DIR"):
         return Path(os.environ["ORUK_SPEC_DIR"])
-    return Path(__file__).resolve().parents[3].parent / "shared" / "oruk"
+    return SPEC_DIR
 
 
 def load_registry(spec_dir: Path) -> Registry:
@@ -460,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base_url", help="the API's base URL, e.g. http://127.0.0.1:8000/api/v3")
     parser.add_argument(
-        "--spec-dir", type=Path, default=None, help="folder with ORUK schema/ (default ../shared/oruk)"
+        "--spec-dir", type=Path, default=None, help="folder with ORUK schema/ (default directory/oruk_spec)"
     )
     parser.add_argument("--per-page-cap", type=int, default=DEFAULT_PER_PAGE_CAP)
     parser.add_argument("--seed", type=int, default=0)
