@@ -9,7 +9,7 @@ export DJANGO_SETTINGS_MODULE := config.settings
 help:
 	@echo "make run    install everything, migrate, load demo data if empty, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   run the whole test suite (SQLite unless DATABASE_URL is set)"
-	@echo "make lint   ruff, mypy and the migrations check"
+	@echo "make lint   ruff, mypy, the migrations check, bandit and pip-audit"
 	@echo "make bench  search and dashboard benchmarks (see bench/README.md)"
 	@echo "make lock   update the dependency locks after changing pyproject.toml (UPGRADE=--upgrade for newer versions)"
 
@@ -63,11 +63,15 @@ test-browser: static
 		$(VENV)/bin/pytest -m browser $(PYTEST_ARGS); \
 	else echo "Browser tests not run: no Chromium at /usr/bin/chromium (apt-get install chromium)."; fi
 
+# bandit: security checks on the product's code (configured in pyproject.toml). pip-audit: known
+# vulnerabilities in the locked dependencies; it says plainly when PyPI's data cannot be reached.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/bandit -c pyproject.toml -q -r .
+	VENV=$(VENV) scripts/audit-dependencies
 
 bench: static
 	$(PY) -m bench $(BENCH_ARGS)

@@ -301,7 +301,7 @@ def _possible_duplicate() -> None:
 
 def load(stdout: TextIO | None = None, seed: int = 2026, **options: Any) -> str:
     """Make a year of casework for the demo children (called by `manage.py load_demo_data`)."""
-    rng = random.Random(f"advice-{seed}")
+    rng = random.Random(f"advice-{seed}")  # repeatable demo data, not a secret  # nosec B311
     orgs = demo_organisations()
     approver = _approver(orgs["DCO-DEMO"])
     today = timezone.localdate()

@@ -132,7 +132,7 @@ def is_loaded() -> bool:
 
 def load(stdout: TextIO | None = None, seed: int = 2026, children: int | None = None, **options: Any) -> str:
     """Make the demo children (called by `manage.py load_demo_data`); returns a one-line summary."""
-    rng = random.Random(f"children-{seed}")
+    rng = random.Random(f"children-{seed}")  # repeatable demo data, not a secret  # nosec B311
     las = demo_local_authorities()
     today = timezone.localdate()
     used_numbers: set[str] = set(ChildOrYoungPerson.objects.values_list("nhs_number", flat=True))

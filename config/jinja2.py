@@ -24,7 +24,7 @@ def environment(**options: Any) -> Environment:
     options["undefined"] = ChainableUndefined  # the NHS.UK macros rely on it
     options.setdefault("autoescape", True)
     options["extensions"] = [*options.get("extensions", []), "jinja2.ext.do", "jinja2.ext.loopcontrols"]
-    env = Environment(**options)  # noqa: S701 - autoescape is set above
+    env = Environment(**options)  # noqa: S701 - autoescape is set above  # nosec B701
     env.globals.update(
         {
             "static": static,

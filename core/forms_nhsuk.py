@@ -188,7 +188,7 @@ def remembered_component(render: Callable[[str, dict[str, Any]], Any], params: d
         if html is not None:
             _remembered.move_to_end(key)
             return html
-    html = Markup(render(kind, params))  # noqa: S704 - the macro's own (escaped) output
+    html = Markup(render(kind, params))  # noqa: S704 - the macro's own (escaped) output  # nosec
     with _remembered_lock:
         _remembered[key] = html
         while len(_remembered) > REMEMBER_FIELDS:

@@ -1108,7 +1108,7 @@ def _fast_insert(model: type[models.Model], rows: list[list[Any]]) -> None:
 class _Generator:
     def __init__(self, size: int, seed: int, today: dt.date) -> None:
         self.size = size
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # repeatable demo data, not a secret  # nosec B311
         self.today = today
         self.geo = _geography(self.rng)
         self.terms: dict[str, dict[str, TaxonomyTerm]] = {}
