@@ -5,9 +5,10 @@ The world has two sides, 1 and 2, built the same way and sharing nothing but the
 an integrated care board with its DCO service, the local authority that DCO service covers, a provider
 trust with two teams, a school, a voluntary organisation and an independent service provider. On each
 side a child of that LA (at that side's school, with a parent carer and consent recorded) has three
-advice requests: one waiting for triage, one routed to both teams (the first team has submitted its
-advice, the second has not yet accepted), and one whose advice the DCO has released to the LA; the LA's
-letter is attached to the routed one. The Local Offer lists a service of each provider in that LA's
+advice requests: one waiting for triage, one routed to both teams with triage notes (the first team has
+submitted its advice, the second has not yet accepted), one whose advice the DCO has released to the LA,
+and one whose advice the DCO sent back for changes; the LA's letter is attached to the routed one. Typed
+text has `&`, `'`, `"` and `<` in it, so a page that escapes it twice shows. The Local Offer lists a service of each provider in that LA's
 area, with a provider editor's change waiting for approval and a problem reported by the public.
 
 Use the module-scoped `personas` fixture (root conftest.py): it is built once per test module, inside
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -114,6 +116,8 @@ class Side:
     other_assignment: Assignment = field(init=False)  # `other_team`: routed, not yet accepted
     released_request: AdviceRequest = field(init=False)
     released_assignment: Assignment = field(init=False)  # `team`: advice released to the LA
+    rework_request: AdviceRequest = field(init=False)
+    rework_assignment: Assignment = field(init=False)  # `team`: the DCO asked for changes to the advice
     attachment: Attachment = field(init=False)  # the LA's letter on `request`
     provider: Provider = field(init=False)  # the independent provider's listing
     service: Service = field(init=False)  # the independent provider's service, in this LA's Local Offer
@@ -156,6 +160,8 @@ class Personas:
         params = set(params)
         if not params:
             return [{}]
+        if name not in ROUTE_RECORDS and (admin := _admin_kwargs(name, params)) is not None:
+            return admin
         if name not in ROUTE_RECORDS:
             raise KeyError(
                 f"{name} has path parameters {sorted(params)}: say which records fill them in ROUTE_RECORDS (tests/personas.py)"
@@ -170,6 +176,20 @@ class Personas:
                     f"ROUTE_RECORDS fills {name} with {sorted(kwargs)}, but it takes {sorted(params)}"
                 )
         return filled
+
+
+def _admin_kwargs(name: str, params: set[str]) -> list[dict[str, Any]] | None:
+    """A Django admin page about one object (`admin:<app>_<model>_<view>`): the first row of that model,
+    or no page at all when the model has no rows. None for a route that is not one of these."""
+    from django.contrib import admin
+
+    if len(params) != 1:
+        return None
+    for model in admin.site._registry:
+        if name.startswith(f"admin:{model._meta.app_label}_{model._meta.model_name}_"):
+            first = model._default_manager.order_by("pk").first()
+            return [] if first is None else [{next(iter(params)): str(first.pk)}]
+    return None
 
 
 def _id(attribute: str, *path: str) -> Any:
@@ -198,8 +218,13 @@ def _reset_token(personas: Personas, side: Side) -> str:
     return default_token_generator.make_token(personas[f"caseworker_{side.n}"].user)
 
 
-REQUESTS = [{"public_id": _id(name)} for name in ("new_request", "request", "released_request")]
-ASSIGNMENTS = [{"public_id": _id(name)} for name in ("assignment", "other_assignment", "released_assignment")]
+REQUESTS = [
+    {"public_id": _id(name)} for name in ("new_request", "request", "released_request", "rework_request")
+]
+ASSIGNMENTS = [
+    {"public_id": _id(name)}
+    for name in ("assignment", "other_assignment", "released_assignment", "rework_assignment")
+]
 SERVICES = [{"public_id": _id(name)} for name in ("service", "trust_service", "voluntary_service")]
 CHILD = [{"public_id": _id("child")}]
 
@@ -245,6 +270,16 @@ ROUTE_RECORDS: dict[str, list[dict[str, Any]]] = {
     "children:consent-add": CHILD,
     "children:consent-withdraw": [{"public_id": _id("child"), "consent_id": _id("consent")}],
     "audit:child": [{"child_public_id": _id("child")}],
+    "admin:app_list": [{"app_label": _const("accounts")}],
+    "admin:auth_user_password_change": [
+        {"id": lambda personas, side: personas[f"caseworker_{side.n}"].user.pk}
+    ],
+    "admin:view_on_site": [
+        {
+            "content_type_id": lambda personas, side: ContentType.objects.get_for_model(Organisation).pk,
+            "object_id": lambda personas, side: side.la.pk,
+        }
+    ],
     "audit:child-export": [{"child_public_id": _id("child")}],
 }
 
@@ -328,7 +363,9 @@ def _request(side: Side, caseworker: User, *, received: dt.date, **kwargs: Any) 
     )
 
 
-def _route(dco: User, advice_request: AdviceRequest, *teams: Organisation) -> list[Assignment]:
+def _route(
+    dco: User, advice_request: AdviceRequest, *teams: Organisation, notes: str = ""
+) -> list[Assignment]:
     advice_request.refresh_from_db()
     return advice_services.triage_and_route(
         context=TEST_CONTEXT,
@@ -336,6 +373,7 @@ def _route(dco: User, advice_request: AdviceRequest, *teams: Organisation) -> li
         advice_request=advice_request,
         expected_version=advice_request.version,
         teams=list(teams),
+        triage_notes=notes,
     )
 
 
@@ -378,7 +416,14 @@ def _casework(side: Side, people: dict[str, Persona]) -> None:
     side.request = _request(side, caseworker, received=today - dt.timedelta(days=10), attachments=[letter])
     side.attachment = side.request.attachments.get()
     side.assignment, side.other_assignment = sorted(
-        _route(dco, side.request, side.team, side.other_team), key=lambda a: a.team_id != side.team.pk
+        _route(
+            dco,
+            side.request,
+            side.team,
+            side.other_team,
+            notes="Known to SLT & OT; OT to see within <6 weeks",
+        ),
+        key=lambda a: a.team_id != side.team.pk,
     )
     side.assignment = _submit(clinician, side.assignment)
 
@@ -394,7 +439,27 @@ def _casework(side: Side, people: dict[str, Persona]) -> None:
     )
     released.refresh_from_db()
     side.released_assignment = released
-    for record in (side.new_request, side.request, side.released_request, side.other_assignment):
+
+    side.rework_request = _request(side, caseworker, received=today - dt.timedelta(days=20))
+    (rework,) = _route(dco, side.rework_request, side.team)
+    rework = _submit(clinician, rework)
+    advice_services.request_rework(
+        context=TEST_CONTEXT,
+        user=dco,
+        assignment=rework,
+        expected_version=rework.version,
+        scores=GOOD_SCORES,
+        comments="Please add the child's & family's views (\"in their words\").",
+    )
+    rework.refresh_from_db()
+    side.rework_assignment = rework
+    for record in (
+        side.new_request,
+        side.request,
+        side.released_request,
+        side.rework_request,
+        side.other_assignment,
+    ):
         record.refresh_from_db()
 
 
