@@ -1,15 +1,21 @@
 """One set of test personas for the whole suite: every role in two organisations of each kind, plus
 someone who is not signed in, each with a realistic set of records to open.
 
-The world has two sides, 1 and 2, built the same way and sharing nothing but the taxonomies:
-an integrated care board with its DCO service, the local authority that DCO service covers, a provider
-trust with two teams, a school, a voluntary organisation and an independent service provider. On each
-side a child of that LA (at that side's school, with a parent carer and consent recorded) has three
-advice requests: one waiting for triage, one routed to both teams with triage notes (the first team has
-submitted its advice, the second has not yet accepted), one whose advice the DCO has released to the LA,
-and one whose advice the DCO sent back for changes; the LA's letter is attached to the routed one. Typed
-text has `&`, `'`, `"` and `<` in it, so a page that escapes it twice shows. The Local Offer lists a service of each provider in that LA's
-area, with a provider editor's change waiting for approval and a problem reported by the public.
+The world has two sides, 1 and 2, built the same way: an integrated care board with its DCO service, the
+local authority that DCO service covers, a provider trust with two teams, a school, a voluntary
+organisation and an independent service provider.
+
+On each side a child of that LA (at that side's school, with a parent carer and consent recorded) has four
+advice requests: one waiting for triage; one routed to both teams with triage notes (the first team has
+submitted its advice, the second has not yet accepted; the LA's letter is attached); one whose advice the
+DCO has released to the LA; and one whose advice the DCO sent back for changes. Typed text has `&`, `'`,
+`"` and `<` in it, so a page that escapes it twice shows. The Local Offer lists a service of each
+provider in that LA's area, with a provider editor's change waiting for approval and a problem reported
+by the public.
+
+The sides share only the taxonomies and one link: each side's LA has recorded a new child with the other
+side's child's name and date of birth, held for its own DCO service's duplicate check (a child who may
+have moved area).
 
 Use the module-scoped `personas` fixture (root conftest.py): it is built once per test module, inside
 a transaction rolled back when the module ends, and each test's own changes roll back as usual.
@@ -43,7 +49,7 @@ from advice import services as advice_services
 from advice.models import AdviceRequest, Assignment, Attachment, EHCNeedsAssessment
 from advice.testing import GOOD_ADVICE, GOOD_SCORES
 from audit.testing import TEST_CONTEXT
-from children.models import ChildOrYoungPerson, ConsentToShare, ParentCarer
+from children.models import ChildOrYoungPerson, ConsentToShare, ParentCarer, PossibleDuplicate
 from children.testing import ChildFactory, ConsentFactory, ParentCarerFactory
 from directory import services as directory_services
 from directory.models import ChangeProposal, ProblemReport, Provider, Service, Taxonomy
@@ -119,6 +125,10 @@ class Side:
     rework_request: AdviceRequest = field(init=False)
     rework_assignment: Assignment = field(init=False)  # `team`: the DCO asked for changes to the advice
     attachment: Attachment = field(init=False)  # the LA's letter on `request`
+    # A child this LA recorded with the other side's child's name and date of birth, held for this side's
+    # DCO service to check (the one link between the sides: a child who may have moved area).
+    new_child: ChildOrYoungPerson = field(init=False)
+    possible_duplicate: PossibleDuplicate = field(init=False)
     provider: Provider = field(init=False)  # the independent provider's listing
     service: Service = field(init=False)  # the independent provider's service, in this LA's Local Offer
     trust_service: Service = field(init=False)
@@ -269,6 +279,7 @@ ROUTE_RECORDS: dict[str, list[dict[str, Any]]] = {
     "children:carer-remove": [{"public_id": _id("child"), "carer_id": _id("carer")}],
     "children:consent-add": CHILD,
     "children:consent-withdraw": [{"public_id": _id("child"), "consent_id": _id("consent")}],
+    "children:possible-duplicate": [{"public_id": _id("possible_duplicate")}],
     "audit:child": [{"child_public_id": _id("child")}],
     "admin:app_list": [{"app_label": _const("accounts")}],
     "admin:auth_user_password_change": [
@@ -496,6 +507,27 @@ def _local_offer(side: Side, people: dict[str, Persona]) -> None:
     )
 
 
+def _possible_duplicates(sides: dict[int, Side]) -> None:
+    for n, other in ((1, 2), (2, 1)):
+        side, elsewhere = sides[n], sides[other].child
+        side.new_child = cast(
+            ChildOrYoungPerson,
+            ChildFactory(
+                given_name=elsewhere.given_name,
+                family_name=elsewhere.family_name,
+                date_of_birth=elsewhere.date_of_birth,
+                local_authority=side.la,
+                awaiting_identity_check=True,
+            ),
+        )
+        side.possible_duplicate = PossibleDuplicate.objects.create(
+            new_record=side.new_child,
+            existing=elsewhere,
+            local_authority=side.la,
+            reason=PossibleDuplicate.Reason.NAME_AND_BIRTH,
+        )
+
+
 def build_personas() -> Personas:
     """Make the whole world (about 1 s on SQLite). Needs attachments stored somewhere writable: the
     fixture points MEDIA_ROOT at a temporary folder."""
@@ -507,4 +539,5 @@ def build_personas() -> Personas:
         people.update(_people(side))
         _casework(side, people)
         _local_offer(side, people)
+    _possible_duplicates(sides)
     return Personas(sides, people)
