@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.cache import cache
 
-from accounts.tasks import send_email
+from core.email import send_email
 
 
 class SignInForm(forms.Form):
@@ -82,7 +82,7 @@ class ForgottenPasswordForm(PasswordResetForm):
 
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
-        send_email.enqueue(subject=subject, body=body, to=[to_email])
+        send_email(to=[to_email], subject=subject, body=body)
 
 
 class NewPasswordForm(SetPasswordForm):

@@ -17,19 +17,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import dco_services_for
-from accounts.models import Membership, Organisation, Role, RoleGroup
+from accounts.mailboxes import addresses_of
+from accounts.models import Organisation, Role, RoleGroup
 from advice.access import is_dco_for, is_la_for, is_team_member, may_approve_exception
 from advice.models import (
     QUALITY_CRITERIA,
@@ -46,6 +46,7 @@ from audit.context import AuditContext
 from audit.services import record_access
 from children.models import ChildOrYoungPerson
 from core.concurrency import ConcurrentUpdate, check_version, current_version
+from core.email import send_email
 from lib import clocks
 
 logger = logging.getLogger(__name__)
@@ -124,41 +125,6 @@ def request_link(advice_request: AdviceRequest) -> str:
 
 def assignment_link(assignment: Assignment) -> str:
     return link_to("advice:assignment-detail", assignment.public_id)
-
-
-def _emails_of(
-    orgs: Iterable[Organisation], roles: Collection[str], *, use_mailbox: bool = True
-) -> list[str]:
-    """Each organisation's shared mailbox if it has one (and use_mailbox), else its members with `roles`."""
-    emails: list[str] = []
-    without_mailbox = []
-    for org in orgs:
-        if use_mailbox and org.email:
-            emails.append(org.email)
-        else:
-            without_mailbox.append(org.pk)
-    if without_mailbox:
-        emails += list(
-            Membership.objects.filter(
-                organisation_id__in=without_mailbox, role__in=roles, is_active=True, user__is_active=True
-            ).values_list("user__email", flat=True)
-        )
-    return sorted(set(emails))
-
-
-def _mail_on_commit(recipients: Sequence[str], subject: str, body: str) -> None:
-    """E-mails carry a reference and a link, never a child's name or health details."""
-    recipients = [r for r in recipients if r]
-    if not recipients:
-        return
-
-    def send() -> None:
-        try:
-            send_mail(subject, body, None, recipients)
-        except Exception:  # an e-mail failure must not undo the change that has been committed
-            logger.exception("Could not send %r", subject)
-
-    transaction.on_commit(send)
 
 
 def _aware(day: dt.date, hour: int = REMINDER_HOUR) -> dt.datetime:
@@ -326,10 +292,10 @@ def request_advice(
         context=context,
         detail="via API" if via_api else "",
     )
-    _mail_on_commit(
-        _emails_of(dco_services_for(advice_request.local_authority_id), RoleGroup.DCO),
-        f"New health advice request {advice_request.reference}",
-        f"A local authority has asked for EHC needs assessment health advice.\n\n"
+    send_email(
+        to=addresses_of(dco_services_for(advice_request.local_authority_id), RoleGroup.DCO),
+        subject=f"New health advice request {advice_request.reference}",
+        body=f"A local authority has asked for EHC needs assessment health advice.\n\n"
         f"Reference: {advice_request.reference}\nAdvice due: {advice_request.due_on:%-d %B %Y}\n\n"
         f"Triage it here: {request_link(advice_request)}\n",
     )
@@ -372,10 +338,10 @@ def cancel_request(
         context=context,
         detail="cancelled",
     )
-    _mail_on_commit(
-        _emails_of(teams, RoleGroup.PROVIDER),
-        f"Health advice request {advice_request.reference} cancelled",
-        f"The local authority has cancelled request {advice_request.reference}. No advice is needed.\n\n"
+    send_email(
+        to=addresses_of(teams, RoleGroup.PROVIDER),
+        subject=f"Health advice request {advice_request.reference} cancelled",
+        body=f"The local authority has cancelled request {advice_request.reference}. No advice is needed.\n\n"
         f"{request_link(advice_request)}\n",
     )
     return advice_request
@@ -437,10 +403,10 @@ def triage_and_route(
         )
         schedule_reminders(assignment)
         created.append(assignment)
-        _mail_on_commit(
-            _emails_of([team], RoleGroup.PROVIDER),
-            f"Health advice request {advice_request.reference} for your team",
-            f"The DCO service has sent your team a request for EHC needs assessment health advice.\n\n"
+        send_email(
+            to=addresses_of([team], RoleGroup.PROVIDER),
+            subject=f"Health advice request {advice_request.reference} for your team",
+            body=f"The DCO service has sent your team a request for EHC needs assessment health advice.\n\n"
             f"Reference: {advice_request.reference}\nReceived: {received_on:%-d %B %Y}\n"
             f"Advice due (6 weeks, SEND Regulations 2014 reg 8): {assignment.due_on:%-d %B %Y}\n\n"
             f"Accept it or tell us it is not known to your service: {assignment_link(assignment)}\n",
@@ -461,9 +427,9 @@ def schedule_reminders(assignment: Assignment) -> list[Reminder]:
     """Reminder rows for one assignment: to the team before the deadline; to the team manager and the
     DCO when at risk and when overdue. Idempotent (one row per assignment, kind and recipient)."""
     advice_request = assignment.advice_request
-    team_emails = _emails_of([assignment.team], RoleGroup.PROVIDER)
-    managers = _emails_of([assignment.team], (Role.PROVIDER_TEAM_MANAGER,), use_mailbox=False)
-    dco = _emails_of(dco_services_for(advice_request.local_authority_id), RoleGroup.DCO)
+    team_emails = addresses_of([assignment.team], RoleGroup.PROVIDER)
+    managers = addresses_of([assignment.team], (Role.PROVIDER_TEAM_MANAGER,), shared_mailbox=False)
+    dco = addresses_of(dco_services_for(advice_request.local_authority_id), RoleGroup.DCO)
     plan = [
         (Reminder.Kind.DUE_SOON, assignment.due_on - dt.timedelta(days=DUE_SOON_DAYS_BEFORE), team_emails),
         (Reminder.Kind.AT_RISK, assignment.due_on - dt.timedelta(days=AT_RISK_DAYS_BEFORE), managers + dco),
@@ -563,10 +529,10 @@ def decline_not_known(
         context=context,
         detail="not known",
     )
-    _mail_on_commit(
-        _emails_of(dco_services_for(advice_request.local_authority_id), RoleGroup.DCO),
-        f"Health advice request {advice_request.reference}: not known to {assignment.team.name}",
-        f"{assignment.team.name} has said the child is not known to the service.\n\n{request_link(advice_request)}\n",
+    send_email(
+        to=addresses_of(dco_services_for(advice_request.local_authority_id), RoleGroup.DCO),
+        subject=f"Health advice request {advice_request.reference}: not known to {assignment.team.name}",
+        body=f"{assignment.team.name} has said the child is not known to the service.\n\n{request_link(advice_request)}\n",
     )
     return assignment
 
@@ -702,10 +668,10 @@ def submit_advice(
         context=context,
         detail=f"advice revision {revision} submitted",
     )
-    _mail_on_commit(
-        _emails_of(dco_services_for(advice_request.local_authority_id), RoleGroup.DCO),
-        f"Health advice {advice_request.reference} ready for quality check",
-        f"{assignment.team.name} has submitted advice for {advice_request.reference}.\n\n"
+    send_email(
+        to=addresses_of(dco_services_for(advice_request.local_authority_id), RoleGroup.DCO),
+        subject=f"Health advice {advice_request.reference} ready for quality check",
+        body=f"{assignment.team.name} has submitted advice for {advice_request.reference}.\n\n"
         f"Check it here: {assignment_link(assignment)}\n",
     )
     return advice
@@ -804,10 +770,10 @@ def request_rework(
         comments=comments,
         context=context,
     )
-    _mail_on_commit(
-        _emails_of([assignment.team], RoleGroup.PROVIDER),
-        f"Health advice {assignment.advice_request.reference}: changes requested",
-        f"The DCO service has asked for changes to your advice for {assignment.advice_request.reference}.\n"
+    send_email(
+        to=addresses_of([assignment.team], RoleGroup.PROVIDER),
+        subject=f"Health advice {assignment.advice_request.reference}: changes requested",
+        body=f"The DCO service has asked for changes to your advice for {assignment.advice_request.reference}.\n"
         f"It is still due on {assignment.due_on:%-d %B %Y}.\n\n{assignment_link(assignment)}\n",
     )
     return check
@@ -836,13 +802,13 @@ def release_advice(
     )
     advice_request = assignment.advice_request
     la = Organisation.objects.get(pk=advice_request.local_authority_id)
-    recipients = _emails_of([la], (Role.LA_CASEWORKER,))
+    recipients = addresses_of([la], (Role.LA_CASEWORKER,))
     if advice_request.requested_by_id and advice_request.requested_by:
         recipients.append(advice_request.requested_by.email)
-    _mail_on_commit(
-        sorted(set(recipients)),
-        f"Health advice released for {advice_request.reference}",
-        f"Health advice from {assignment.team.name} for request {advice_request.reference} is ready.\n\n"
+    send_email(
+        to=sorted(set(recipients)),
+        subject=f"Health advice released for {advice_request.reference}",
+        body=f"Health advice from {assignment.team.name} for request {advice_request.reference} is ready.\n\n"
         f"{request_link(advice_request)}\n",
     )
     return check

@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.core.mail import send_mail
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from advice.models import Assignment, Reminder
 from advice.services import assignment_link
+from core.email import send_email
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,8 @@ def due_reminders(now: dt.datetime) -> QuerySet[Reminder]:
 
 def scan_and_send(now: dt.datetime | None = None) -> int:
     """Send every reminder that is due, unsent, and whose assignment is still open. Returns how many
-    were sent. A failed send releases the claim so a later scan retries it (up to MAX_ATTEMPTS)."""
+    were sent. Each claimed reminder is queued as an e-mail (core.email.send_email), which the worker
+    retries with back-off if the mail server fails; a claimed reminder is never sent twice."""
     now = now or timezone.now()
     due = due_reminders(now).select_related("assignment__advice_request", "assignment__team")[:BATCH]
     sent = 0
@@ -83,12 +84,7 @@ def scan_and_send(now: dt.datetime | None = None) -> int:
         if not claim(reminder.pk, now):
             continue  # another worker has it
         subject, body = message_for(reminder)
-        try:
-            send_mail(subject, body, None, [reminder.recipient])
-        except Exception as exc:
-            logger.exception("Reminder %s could not be sent", reminder.pk)
-            Reminder.objects.filter(pk=reminder.pk).update(sent_at=None, last_error=str(exc)[:200])
-            continue
+        send_email(to=[reminder.recipient], subject=subject, body=body)
         sent += 1
     return sent
 

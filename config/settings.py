@@ -295,6 +295,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # E-mail: the console in demo mode, SMTP when EMAIL_HOST is set, GOV.UK Notify when NOTIFY_API_KEY is set.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "send-health-hub@example.org")
+# core.tasks.deliver_email: when the mailer fails, try again after each of these delays (seconds).
+EMAIL_RETRY_DELAYS = [60, 5 * 60, 30 * 60, 2 * 3600, 6 * 3600]
 SMTP_HOST = os.environ.get("EMAIL_HOST", "")
 NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
 NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")

@@ -1,4 +1,15 @@
-"""E-mail through GOV.UK Notify, as a Django e-mail backend.
+"""E-mail: the one way every app sends it (`send_email`), and GOV.UK Notify as a Django e-mail backend.
+
+    from core.email import send_email
+    send_email(to=addresses_of([team], RoleGroup.PROVIDER), subject=..., body=...)
+
+`send_email` queues the message when the caller's transaction commits (nothing is sent if it rolls
+back), as a task the worker runs (`core.tasks.deliver_email`), which retries with back-off when the
+mailer fails. The person's request never waits for, or fails because of, the mail server. Address an
+organisation's shared mailbox or its members with `accounts.mailboxes.addresses_of`. E-mails carry a
+reference and a link to the signed-in page, never a child's name or health details.
+
+GOV.UK Notify:
 
 Used when NOTIFY_API_KEY is set (see MAILERS in config/settings.py). Every message goes through one
 Notify e-mail template, NOTIFY_TEMPLATE_ID, whose subject is `((subject))` and whose body is `((body))`,
@@ -10,17 +21,37 @@ service's e-mails carry a link to the signed-in page instead (no health details 
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from notifications_python_client.notifications import NotificationsAPIClient
 
 logger = logging.getLogger(__name__)
+
+
+def send_email(*, to: Iterable[str], subject: str, body: str) -> None:
+    """Send a plain-text e-mail to `to` once the current transaction commits, through the worker.
+
+    Empty and repeated addresses are dropped; with none left nothing is queued. If queueing itself
+    fails after the commit (the queue unreachable), that is logged, and the change stands.
+    """
+    recipients = sorted({address.strip() for address in to if address and address.strip()})
+    if not recipients:
+        return
+    transaction.on_commit(functools.partial(_queue, recipients, subject, body), robust=True)
+
+
+def _queue(to: list[str], subject: str, body: str) -> None:
+    from core.tasks import deliver_email
+
+    deliver_email.enqueue(to=to, subject=subject, body=body)
 
 
 class NotifyEmailBackend(BaseEmailBackend):

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
+from unittest import mock
 
+from django.core.mail import EmailMessage
 from django.db import connection
+from django.test import TestCase
 
 
 def run_at_once(target: Callable[[], Any], n: int) -> tuple[list[Any], list[Exception]]:
@@ -31,3 +35,29 @@ def run_at_once(target: Callable[[], Any], n: int) -> tuple[list[Any], list[Exce
     for thread in threads:
         thread.join()
     return results, errors
+
+
+@contextmanager
+def committed() -> Iterator[None]:
+    """Run what the block queues with transaction.on_commit when the block ends, as a commit would
+    (a test's own transaction never commits). Background jobs run outside any transaction, so their
+    e-mails are queued at once; in a test, wrap them in this."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        yield
+
+
+@contextmanager
+def failing_mailer(failures: int, error: Exception | None = None) -> Iterator[list[list[str]]]:
+    """The mail server fails the first `failures` sends, then works. Yields the recipients of every
+    attempt, in order."""
+    attempts: list[list[str]] = []
+    real_send = EmailMessage.send
+
+    def send(message: EmailMessage, fail_silently: bool = False) -> int:
+        attempts.append(list(message.to))
+        if len(attempts) <= failures:
+            raise error or ConnectionRefusedError("mail server down")
+        return real_send(message, fail_silently)
+
+    with mock.patch.object(EmailMessage, "send", send):
+        yield attempts

@@ -20,11 +20,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, User
+from core.email import send_email
 from directory.models import (
     Attribute,
     ChangeProposal,
@@ -462,15 +462,6 @@ def _reindex(service_ids: list[int]) -> None:
     reindex_services(service_ids)
 
 
-def _send_on_commit(subject: str, body: str, recipients: list[str]) -> None:
-    recipients = sorted({r for r in recipients if r})
-    if not recipients:
-        return
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
-    )
-
-
 def _link(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
@@ -646,13 +637,13 @@ def propose_change(
             note=note,
         )
         name = service.name if service is not None else f"a new service, {data.get('name') or 'no name'}"
-        _send_on_commit(
-            f"{provider.name} proposed a change to {name}",
-            f"{by.get_full_name() or by.email} at {provider.name} proposed a change to {name}.\n\n"
+        send_email(
+            subject=f"{provider.name} proposed a change to {name}",
+            body=f"{by.get_full_name() or by.email} at {provider.name} proposed a change to {name}.\n\n"
             + (f"Their note: {note}\n\n" if note else "")
             + "Check the change and approve or reject it:\n"
             + _link(f"/manage/proposals/{proposal.public_id}/"),
-            _area_editor_emails(service),
+            to=_area_editor_emails(service),
         )
     return proposal
 
@@ -736,12 +727,12 @@ def approve_proposal(*, proposal: ChangeProposal, by: User, note: str = "") -> S
         locked.decided_at = timezone.now()
         locked.decision_note = note
         locked.save(update_fields=["service", "status", "decided_by", "decided_at", "decision_note"])
-        _send_on_commit(
-            f"Your change to {service.name} has been approved",
-            f"Your proposed change to {service.name} has been approved and is now published.\n\n"
+        send_email(
+            subject=f"Your change to {service.name} has been approved",
+            body=f"Your proposed change to {service.name} has been approved and is now published.\n\n"
             + (f"The editor said: {note}\n\n" if note else "")
             + _link(f"/manage/proposals/{locked.public_id}/"),
-            [locked.proposed_by.email],
+            to=[locked.proposed_by.email],
         )
     proposal.refresh_from_db()
     return service
@@ -761,11 +752,11 @@ def reject_proposal(*, proposal: ChangeProposal, by: User, reason: str) -> Chang
         locked.decision_note = reason.strip()
         locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         name = locked.service.name if locked.service else (locked.data.get("name") or "a new service")
-        _send_on_commit(
-            f"Your change to {name} was not approved",
-            f"Your proposed change to {name} was not approved.\n\nThe reason given: {locked.decision_note}\n\n"
+        send_email(
+            subject=f"Your change to {name} was not approved",
+            body=f"Your proposed change to {name} was not approved.\n\nThe reason given: {locked.decision_note}\n\n"
             + _link(f"/manage/proposals/{locked.public_id}/"),
-            [locked.proposed_by.email],
+            to=[locked.proposed_by.email],
         )
     return locked
 
@@ -830,9 +821,9 @@ def resolve_problem_report(
         locked.response = response.strip()
         locked.save(update_fields=["status", "handled_by", "handled_at", "response"])
         if locked.reporter_email:
-            _send_on_commit(
-                f"Your report about {locked.service.name}",
-                f"Thank you for telling us about a problem with {locked.service.name}.\n\n{locked.response}\n",
-                [locked.reporter_email],
+            send_email(
+                subject=f"Your report about {locked.service.name}",
+                body=f"Thank you for telling us about a problem with {locked.service.name}.\n\n{locked.response}\n",
+                to=[locked.reporter_email],
             )
     return locked

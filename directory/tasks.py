@@ -12,6 +12,8 @@ as often as you like, on as many workers as you like, and across restarts:
 3. it sends one e-mail per provider, listing all of that provider's services in the batch, to the
    provider's editors (members with the provider_editor role in Provider.account) or, if it has
    none, the provider's own e-mail address. Each e-mail links to the records to confirm or update.
+   It is queued for the worker (core.email.send_email), which retries it with back-off if the mail
+   server fails; a claimed row is not sent again.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ import secrets
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import DateField, Exists, F, OuterRef, Value
 from django.db.models.functions import Coalesce
@@ -30,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role
+from core.email import send_email
 from directory.freshness import review_cutoff, review_months
 from directory.models import Provider, ReviewReminder, Service
 
@@ -157,19 +159,8 @@ def send_review_reminders(*, today: dt.date | None = None) -> int:
         subject = (
             f"Please check {len(mine)} Local Offer record{'s' if len(mine) != 1 else ''} for {provider.name}"
         )
-        try:
-            send_mail(
-                subject,
-                _email_body(provider, mine),
-                settings.DEFAULT_FROM_EMAIL,
-                recipients,
-                fail_silently=False,
-            )
-        except Exception:
-            # Not sent: release the claim so the next run tries again.
-            logger.exception("Review reminder to provider %s failed", provider.pk)
-            ReviewReminder.objects.filter(recipients=token).update(sent_at=None, recipients="")
-            continue
+        # Queued for the worker, which retries with back-off if the mail server fails (core.email).
+        send_email(to=recipients, subject=subject, body=_email_body(provider, mine))
         ReviewReminder.objects.filter(recipients=token).update(recipients=", ".join(recipients))
         sent += 1
     return sent

@@ -82,7 +82,7 @@ def test_a_task_waiting_too_long_is_unhealthy_even_with_a_live_worker():
     task = DBTaskResult.objects.create(
         status="READY",
         args_kwargs={"args": [], "kwargs": {}},
-        task_path="accounts.tasks.send_email",
+        task_path="core.tasks.deliver_email",
         backend_name="default",
         run_after=dt.datetime(9999, 1, 1, tzinfo=dt.UTC),
     )
