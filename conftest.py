@@ -113,3 +113,13 @@ def personas(
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
         media.disable()
+
+
+@pytest.fixture(scope="module")
+def persona_sessions(personas: Any, django_db_blocker: Any) -> Any:
+    """Every persona signed in once for the module, on one shared client (tests/personas.py,
+    PersonaSessions): `persona_sessions.as_("dco_1").get(path)`."""
+    from tests.personas import PersonaSessions
+
+    with django_db_blocker.unblock():
+        return PersonaSessions(personas)

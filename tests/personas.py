@@ -24,7 +24,10 @@ a transaction rolled back when the module ends, and each test's own changes roll
         side = personas.side(1)
         response = personas["clinician_1"].client().get(f"/casework/assignments/{side.assignment.public_id}/")
 
-`route_kwargs(name)` gives the path parameters that fill a route with these records, so a walk over
+For walks over many routes, the module-scoped `persona_sessions` fixture signs everyone in once on one
+shared client: `persona_sessions.as_("dco_1").get(path)` (a new Client per persona costs about a second).
+
+`route_kwargs(name, params)` gives the path parameters that fill a route with these records, so a walk over
 every route opens real pages rather than 404s.
 """
 
@@ -33,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from typing import Any, cast
 
 from django.contrib.auth.tokens import default_token_generator
@@ -186,6 +190,25 @@ class Personas:
                     f"ROUTE_RECORDS fills {name} with {sorted(kwargs)}, but it takes {sorted(params)}"
                 )
         return filled
+
+
+class PersonaSessions:
+    """One test client holding every persona's signed-in session: `as_(name)` swaps that persona's
+    cookies in and returns the client. For walks over many routes and personas: every new Client builds
+    its own middleware chain, and WhiteNoise then re-reads every static file (about a second each)."""
+
+    def __init__(self, personas: Personas) -> None:
+        self.client = Client()
+        self.cookies: dict[str, SimpleCookie] = {}
+        for persona in personas:
+            self.client.cookies = SimpleCookie()
+            if persona.user is not None:
+                sign_in(self.client, persona.user)
+            self.cookies[persona.name] = self.client.cookies
+
+    def as_(self, name: str) -> Client:
+        self.client.cookies = self.cookies[name]
+        return self.client
 
 
 def _admin_kwargs(name: str, params: set[str]) -> list[dict[str, Any]] | None:

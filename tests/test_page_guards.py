@@ -17,14 +17,12 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
 
 import pytest
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from accounts.testing import sign_in
+from tests.personas import PersonaSessions
 
 pytestmark = pytest.mark.django_db
 
@@ -91,20 +89,11 @@ ROUTES = routes()
 
 
 @pytest.fixture(scope="module")
-def sessions(personas, django_db_blocker) -> Iterator[tuple[Client, dict[str, SimpleCookie]]]:
-    """One client and each persona's signed-in session, made once for the module (in the personas'
-    transaction). One client means one middleware chain: each new Client re-reads every static file for
-    WhiteNoise. Each test swaps a persona's cookies in."""
-    client = Client()
-    cookies: dict[str, SimpleCookie] = {}
+def walk(personas, persona_sessions) -> Iterator[tuple[PersonaSessions, list[str]]]:
+    """Side 1's personas and the anonymous visitor, each signed in once for the module on one client
+    (conftest's persona_sessions); reports how long the walk took."""
     started, cpu = time.perf_counter(), time.process_time()
-    with django_db_blocker.unblock():
-        for persona in personas.one_per_role():
-            client.cookies = SimpleCookie()
-            if persona.user is not None:
-                sign_in(client, persona.user)
-            cookies[persona.name] = client.cookies
-    yield client, cookies
+    yield persona_sessions, [persona.name for persona in personas.one_per_role()]
     print(
         f"\npage guards: {WALKED['pages']} HTML pages checked, {len(WALKED['reached'])} routes reached, "
         f"{time.perf_counter() - started:.1f} s ({time.process_time() - cpu:.1f} s CPU)"
@@ -115,8 +104,8 @@ WALKED: dict = {"pages": 0, "reached": set()}
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.name)
-def test_every_page_has_one_h1_a_title_and_no_markup_shown_as_text(personas, sessions, route):
-    client, cookies = sessions
+def test_every_page_has_one_h1_a_title_and_no_markup_shown_as_text(personas, walk, route):
+    sessions, names = walk
     try:
         fillings = personas.route_kwargs(route.name, route.params)
     except KeyError:
@@ -126,9 +115,8 @@ def test_every_page_has_one_h1_a_title_and_no_markup_shown_as_text(personas, ses
     failures = []
     for kwargs in fillings:
         path = reverse(route.name, kwargs=kwargs)
-        for persona_name, persona_cookies in cookies.items():
-            client.cookies = persona_cookies
-            response = client.get(path)
+        for persona_name in names:
+            response = sessions.as_(persona_name).get(path)
             if response.status_code == 200:
                 WALKED["reached"].add(route.name)
             if (
@@ -147,15 +135,14 @@ def test_every_page_has_one_h1_a_title_and_no_markup_shown_as_text(personas, ses
 @pytest.mark.parametrize(
     "name", ["advice:assignment-detail", "advice:request-detail", "children:child-detail", "audit:child"]
 )
-def test_the_walk_opens_real_records(personas, sessions, name):
+def test_the_walk_opens_real_records(personas, walk, name):
     """The personas' records fill the routes, so the walk opens real pages, not just 404s."""
-    client, cookies = sessions
+    sessions, names = walk
     route = next(route for route in ROUTES if route.name == name)
     reached = []
     for kwargs in personas.route_kwargs(name, route.params):
-        for persona_name, persona_cookies in cookies.items():
-            client.cookies = persona_cookies
-            if client.get(reverse(name, kwargs=kwargs)).status_code == 200:
+        for persona_name in names:
+            if sessions.as_(persona_name).get(reverse(name, kwargs=kwargs)).status_code == 200:
                 reached.append(persona_name)
     assert reached, f"no persona could open {name}: check tests/personas.py"
 
