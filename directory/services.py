@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, User
+from core.concurrency import ConcurrentUpdate
 from core.email import send_email
 from directory.models import (
     Attribute,
@@ -469,13 +470,15 @@ def _link(path: str) -> str:
 # --- Editing ----------------------------------------------------------------------------------
 
 
-class ConcurrentEdit(Exception):
+class ConcurrentEdit(ConcurrentUpdate):
     """Someone else changed the service after the editor opened it.
 
     `their_changes` lists what they changed (the values at the editor's version against now),
     `base_values` what the editor started from (None when history cannot tell), and
     `current_version` the version to resubmit against.
     """
+
+    current_version: int
 
     def __init__(
         self,
@@ -485,7 +488,9 @@ class ConcurrentEdit(Exception):
         base_values: dict[str, Any] | None,
         current_values: dict[str, Any],
     ) -> None:
-        super().__init__("Someone else changed this service since you opened it.")
+        super().__init__(
+            "Someone else changed this service since you opened it.", current_version=service.version
+        )
         self.service = service
         self.their_changes = their_changes
         self.base_values = base_values
