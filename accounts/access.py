@@ -11,16 +11,50 @@ Every app's access rules (`<app>/access.py`) start here:
 
 `organisation_ids` is everything the user acts for, the set that `children.Involvement` rows are
 matched against.
+
+Every app's access functions (and `visible_to` QuerySet methods) are decorated with `@access_rule`, so
+a test can prove that every staff page asks one of them (`noting_access_checks`, used by
+tests/test_access_walk.py): a view that fetches a record any other way fails there.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
 
 from accounts.models import Organisation, RoleGroup
+
+_checks: ContextVar[list[str] | None] = ContextVar("access_checks", default=None)
+
+
+def access_rule[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
+    """Mark an access function: when a test is noting checks, each call is written down by name."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        checks = _checks.get()
+        if checks is not None:
+            checks.append(fn.__qualname__)
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+@contextmanager
+def noting_access_checks() -> Iterator[list[str]]:
+    """The names of the access functions called inside the block (for tests)."""
+    checks: list[str] = []
+    token = _checks.set(checks)
+    try:
+        yield checks
+    finally:
+        _checks.reset(token)
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.access import reach_for
-from accounts.models import Organisation, Role, RoleGroup, User
+from accounts.access import access_rule, reach_for
+from accounts.models import ApiToken, Organisation, Role, RoleGroup, User
 from advice.models import AdviceRequest, Assignment, Attachment, HealthAdvice
 from children.models import ChildOrYoungPerson
 
@@ -38,6 +38,7 @@ def _out_of_reach(what: str) -> Http404:
 # --- pages without a record: who may open them at all ------------------------------------------------
 
 
+@access_rule
 def require_party(user: Any, party: Party) -> None:
     """404 unless the user acts for at least one organisation of this party (a list page's gate)."""
     reach = reach_for(user)
@@ -87,6 +88,7 @@ def assignment_parties(user: Any, assignment: Assignment) -> set[Party]:
 # --- one record -------------------------------------------------------------------------------------
 
 
+@access_rule
 def get_advice_request_for_user(
     user: Any, public_id: Any, write: bool = False, *, acting_as: Iterable[Party] | None = None
 ) -> AdviceRequest:
@@ -114,6 +116,7 @@ def get_advice_request_for_user(
     return advice_request
 
 
+@access_rule
 def get_assignment_for_user(
     user: Any, public_id: Any, write: bool = False, *, acting_as: Iterable[Party] | None = None
 ) -> Assignment:
@@ -150,6 +153,7 @@ def shows_advice(user: Any, assignment: Assignment) -> bool:
     )
 
 
+@access_rule
 def get_attachment_for_user(user: Any, public_id: Any) -> tuple[Attachment, ChildOrYoungPerson]:
     """A file and the child it is about, if `user` may download it, else Http404.
 
@@ -172,6 +176,15 @@ def get_attachment_for_user(user: Any, public_id: Any) -> tuple[Attachment, Chil
             raise _out_of_reach("file")
         child = assignment.advice_request.child
     return Attachment.objects.get(pk=attachment.pk), child
+
+
+# --- the LA API -------------------------------------------------------------------------------------
+
+
+@access_rule
+def requests_for_token(token: ApiToken) -> QuerySet[AdviceRequest]:
+    """The requests an LA's API token reaches: its own LA's, and no other (a token acts for one LA)."""
+    return AdviceRequest.objects.filter(local_authority_id=token.organisation_id)
 
 
 # --- who may approve a reg 8(2) exception -------------------------------------------------------------

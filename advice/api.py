@@ -27,7 +27,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from accounts.models import ApiToken, Organisation
-from advice import services
+from advice import access, services
 from advice.models import AdviceRequest, Assignment, EHCNeedsAssessment, HealthAdvice
 from audit.context import AuditContext, audit_context
 from audit.services import record_access
@@ -354,8 +354,8 @@ def _detail_out(advice_request: AdviceRequest) -> dict[str, Any]:
 
 
 def _own(token: ApiToken) -> Any:
-    """The LA's own requests: the scope of every endpoint (a token acts for one LA only)."""
-    return AdviceRequest.objects.filter(local_authority_id=token.organisation_id)
+    """The LA's own requests: the scope of every endpoint (advice.access.requests_for_token)."""
+    return access.requests_for_token(token)
 
 
 def _requests_for(token: ApiToken) -> Any:

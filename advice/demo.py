@@ -23,6 +23,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role, User
+from advice.involvements import record_involvements
 from advice.models import (
     QUALITY_CRITERIA,
     AdviceRequest,
@@ -450,6 +451,7 @@ def load(stdout: TextIO | None = None, seed: int = 2026, **options: Any) -> str:
             advice_request.completed_on = last_change
         advice_request.updated_at = _at(min(last_change, today), 17)
         advice_request.save()
+        record_involvements(advice_request)
         label = advice_request.get_status_display().lower()
         counts[label] = counts.get(label, 0) + 1
     _possible_duplicate()

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from accounts.access import reach_for
+from accounts.access import access_rule, reach_for
 from accounts.models import Organisation
 from children.models import ChildOrYoungPerson
 from lib import clocks
@@ -76,6 +76,7 @@ class EHCNeedsAssessment(models.Model):
 
 
 class AdviceRequestQuerySet(models.QuerySet["AdviceRequest"]):
+    @access_rule
     def visible_to(self, user: Any) -> AdviceRequestQuerySet:
         """Requests `user` may see: an LA its own; a provider team those assigned to it; the DCO service
         those of the LAs in its areas. A system administrator or anyone else: none."""
@@ -155,6 +156,7 @@ class AdviceRequest(models.Model):
 
 
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    @access_rule
     def visible_to(self, user: Any) -> AssignmentQuerySet:
         """Assignments `user` may see: a team its own; the LA and the DCO those on requests they see."""
         reach = reach_for(user)

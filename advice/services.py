@@ -31,6 +31,7 @@ from accounts.access import dco_services_for
 from accounts.mailboxes import addresses_of
 from accounts.models import Organisation, Role, RoleGroup
 from advice.access import is_dco_for, is_la_for, is_team_member, may_approve_exception
+from advice.involvements import record_involvements
 from advice.models import (
     QUALITY_CRITERIA,
     AdviceRequest,
@@ -112,6 +113,7 @@ def _refresh_request(advice_request: AdviceRequest, *, today: dt.date | None = N
     for name, value in fields.items():
         setattr(advice_request, name, value)
     advice_request.version += 1
+    record_involvements(advice_request)
 
 
 def link_to(viewname: str, public_id: Any) -> str:
@@ -275,6 +277,7 @@ def request_advice(
     )
     advice_request.reference = f"HA{advice_request.pk:07d}"
     advice_request.save(update_fields=["reference"])
+    record_involvements(advice_request)
     for upload in attachments:
         Attachment.objects.create(
             advice_request=advice_request,
@@ -330,6 +333,7 @@ def cancel_request(
     advice_request.assignments.filter(
         status__in=[*Assignment.OPEN_STATUSES, Assignment.Status.ADVICE_SUBMITTED]
     ).update(status=Assignment.Status.CANCELLED, version=F("version") + 1, updated_at=timezone.now())
+    record_involvements(advice_request)
     record_access(
         user=user,
         action="change",

@@ -311,6 +311,7 @@ def request_new_match(request: HttpRequest) -> HttpResponse:
 
 
 def _new_request_child(request: HttpRequest) -> tuple[ChildOrYoungPerson, Organisation]:
+    access.require_party(request.user, "la")
     chosen = request.session.get(NEW_CHILD)
     if not chosen:
         raise Http404

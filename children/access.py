@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from accounts.access import reach_for
+from accounts.access import access_rule, reach_for
 from children.models import ChildOrYoungPerson, PossibleDuplicate
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
+@access_rule
 def get_child_for_user(user: User | Any, public_id: Any, write: bool = False) -> ChildOrYoungPerson:
     """The child if `user` may see it (and, with write=True, change it), else Http404.
 
@@ -45,6 +46,7 @@ def can_change_child(user: User | Any, child: ChildOrYoungPerson) -> bool:
     return child.local_authority_id in (reach.la_ids | reach.dco_area_ids)
 
 
+@access_rule
 def get_possible_duplicate_for_user(user: User | Any, public_id: Any) -> PossibleDuplicate:
     """A possible duplicate the user's DCO service resolves (the LA that sent the details is in its
     areas), else Http404. The LA itself, provider teams and system administrators: 404."""

@@ -8,7 +8,8 @@ with a record it cannot see goes to the DCO service as a `PossibleDuplicate` (AD
 time it is read, never stored.
 
 Access: `ChildOrYoungPerson.objects.visible_to(user)` and `children.access.get_child_for_user`.
-A child is visible to whoever can see any of its advice requests, and to its LA's caseworkers.
+A child is visible to its LA's caseworkers and through `Involvement` rows, which each app's services
+write with their own records (ADR 0014); this app names no other.
 """
 
 from __future__ import annotations
@@ -17,44 +18,69 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts.access import reach_for
+from accounts.access import Reach, access_rule, reach_for
 from accounts.models import Organisation
-from lib import phases
+from lib import clocks, phases
 from lib.nhs_number import format_nhs_number
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
+# What an organisation may still see once its involvement ends (ADR 0014): the child's page stays
+# open to it for this many calendar months after the involvement's end date, so it can answer the
+# questions that follow its work (the rest of the 20-week EHC assessment, a draft plan). Its own
+# records (an assignment, a notification) stay visible by that app's own rule.
+ENDED_INVOLVEMENT_MONTHS = 6
+
+
+class InvolvementQuerySet(models.QuerySet["Involvement"]):
+    def giving_access(self, on: dt.date | None = None) -> InvolvementQuerySet:
+        """Current involvements, and those that ended within ENDED_INVOLVEMENT_MONTHS of `on`."""
+        today = on or timezone.localdate()
+        cutoff = clocks.add_months(today, -ENDED_INVOLVEMENT_MONTHS)
+        return self.filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=cutoff))
+
+    def reached_by(self, reach: Reach) -> InvolvementQuerySet:
+        """Involvements of the organisations a user acts for, and (for a DCO service) of the local
+        authorities in its areas."""
+        return self.filter(organisation_id__in=reach.organisation_ids | reach.dco_area_ids)
+
+
 class ChildQuerySet(models.QuerySet["ChildOrYoungPerson"]):
-    def visible_to(self, user: User | Any) -> ChildQuerySet:
-        """Children this user may see: those of any advice request they can see, and every child of an
-        LA where they are a caseworker. Anonymous users and system administrators see none."""
-        if user is None or not user.is_authenticated:
+    @access_rule
+    def visible_to(self, user: User | Any, on: dt.date | None = None) -> ChildQuerySet:
+        """Children this user may see (ADR 0014):
+
+        - every child whose record its own local authority holds (`local_authority`), to that LA's
+          caseworkers;
+        - every child with an involvement (see `Involvement`) of an organisation the user acts for (an
+          LA, a provider team, a DCO service), or, for a DCO service, of an LA in its areas, while the
+          involvement is current and for ENDED_INVOLVEMENT_MONTHS after it ends.
+
+        Anonymous users and system administrators see none; merged records are never listed.
+        """
+        reach = reach_for(user)
+        if reach.is_empty:
             return self.none()
-        # children is below advice in the dependency order, so the model is looked up, not imported.
-        advice_request = apps.get_model("advice", "AdviceRequest")
-        via_requests = advice_request.objects.visible_to(user).values("child_id")
-        la_ids = reach_for(user).la_ids
+        involved = Involvement.objects.giving_access(on).reached_by(reach).values("child_id")
         return self.filter(merged_into__isnull=True).filter(
-            models.Q(pk__in=via_requests) | models.Q(local_authority_id__in=la_ids)
+            models.Q(pk__in=involved) | models.Q(local_authority_id__in=reach.la_ids)
         )
 
     def known_to(self, local_authority: Organisation | int) -> ChildQuerySet:
-        """The records a local authority already holds: its own, and those of its advice requests
-        (what its caseworkers and its API token may see). Matching offers an LA only these.
-        (To move onto involvement rows when they land: children with an involvement of this LA.)"""
+        """The records a local authority already holds: its own, and every child it has been involved
+        with (what its caseworkers and its API token may see, ended involvements included). Matching
+        offers an LA only these."""
         la_id = local_authority if isinstance(local_authority, int) else local_authority.pk
-        advice_request = apps.get_model("advice", "AdviceRequest")
-        via_requests = advice_request.objects.filter(local_authority_id=la_id).values("child_id")
+        involved = Involvement.objects.filter(organisation_id=la_id).values("child_id")
         return self.filter(merged_into__isnull=True).filter(
-            models.Q(local_authority_id=la_id) | models.Q(pk__in=via_requests)
+            models.Q(local_authority_id=la_id) | models.Q(pk__in=involved)
         )
 
     def matching_name_and_birth(
@@ -251,6 +277,7 @@ class ConsentToShare(models.Model):
 
 
 class PossibleDuplicateQuerySet(models.QuerySet["PossibleDuplicate"]):
+    @access_rule
     def visible_to(self, user: User | Any) -> PossibleDuplicateQuerySet:
         """Checks for the DCO service covering the LA that sent the details; nobody else (the LA
         included: it is never told a check exists)."""
@@ -311,3 +338,51 @@ class PossibleDuplicate(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+class Involvement(models.Model):
+    """An organisation's part in a child's life that gives it sight of the child's record.
+
+    Written by each app's services in the same transaction as the record it is about (for example
+    `advice.involvements`: the LA when it asks for advice, each provider team the DCO routes it to),
+    and given an end date when that work ends. `ChildOrYoungPerson.objects.visible_to`, the child's
+    page and the access log's scope are built on these rows, so `children` imports no other app.
+
+    `reason` is the app's code for why (e.g. "advice_request"; later "s23_notification", "enquiry",
+    "healthcare_plan", "annual_review"), labelled through `children.registry`; `record_type` and
+    `record_id` name the source record (its model label and public id) without a foreign key.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(ChildOrYoungPerson, on_delete=models.CASCADE, related_name="involvements")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="involvements")
+    reason = models.CharField(max_length=40)
+    record_type = models.CharField(
+        max_length=60, help_text="The source record's model, e.g. advice.assignment"
+    )
+    record_id = models.UUIDField(help_text="The source record's public id")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = InvolvementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "record_type", "record_id"], name="involvement_once_per_record"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "ended_on"]),
+            models.Index(fields=["record_type", "record_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} with {self.child} ({self.reason}, from {self.started_on})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None

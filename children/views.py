@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.context import audit_context
 from audit.services import record_access
-from children import access, services
+from children import access, registry, services
 from children.forms import (
     ChildDetailsForm,
     ConsentForm,
@@ -48,8 +47,9 @@ def _view_audit(request: HttpRequest, obj: Any, child: ChildOrYoungPerson, detai
 @login_required
 @require_GET
 def child_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    """The child's record. Who may see it: anyone who can see one of the child's advice requests
-    (the LA, the area's DCO service, teams it was sent to) and the caseworkers of the child's LA;
+    """The child's record. Who may see it: the caseworkers of the child's LA, and the organisations
+    involved with the child (ChildOrYoungPerson.objects.visible_to: for advice, the requesting LA,
+    the area's DCO service and the teams it was sent to, until 6 months after their part ended);
     nobody else (404), system administrators included. The links to change it are shown only to
     those who may change it (the LA's caseworkers and the area's DCO service). A record the DCO
     service merged into another leads to the record kept, for those who may see that one."""
@@ -57,13 +57,6 @@ def child_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     if kept is not None:
         return redirect("children:child-detail", kept.public_id)
     child = access.get_child_for_user(request.user, public_id)
-    advice_request = apps.get_model("advice", "AdviceRequest")  # children sits below advice
-    requests = (
-        advice_request.objects.visible_to(request.user)
-        .filter(child=child)
-        .select_related("local_authority")
-        .order_by("-received_by_health")
-    )
     consents = list(child.consents.select_related("parent_carer"))
     record_access(user=request.user, action="view", obj=child, child=child, request=request)
     return render(
@@ -76,7 +69,8 @@ def child_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "current_consents": [c for c in consents if c.is_active],
             "past_consents": [c for c in consents if not c.is_active],
             "only_parent_consent": services.only_parent_consent(child),
-            "advice_requests": list(requests),
+            # Each app's part of the record (children.registry), e.g. the advice requests.
+            "sections": [html for section in registry.sections() if (html := section.render(request, child))],
         },
     )
 

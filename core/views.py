@@ -6,16 +6,32 @@ from django import forms
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from core import health
+from core import health, registry
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The front door of the Local Offer directory (its search and browse links come from there)."""
-    from directory.views_public import home_context  # the directory owns what the home page offers
-
-    return render(request, "core/home.html", home_context(request))
+    """The front door. Anyone may see it: the sections apps registered (core.registry; the Local
+    Offer's search and browse links), and to staff links to the work their roles allow."""
+    user = request.user
+    roles = user.role_names() if user.is_authenticated and hasattr(user, "role_names") else set()
+    staff_links = [
+        {"text": item.text, "href": reverse(item.viewname)}
+        for item in registry.nav_items()
+        if item.roles and item.shown_to(roles, user.is_authenticated)
+    ]
+    sections = registry.home_sections()
+    return render(
+        request,
+        "core/home.html",
+        {
+            "staff_links": staff_links,
+            "sections": [html for section in sections if (html := section.render(request))],
+            "stylesheets": [sheet for section in sections for sheet in section.stylesheets],
+        },
+    )
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

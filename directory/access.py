@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from accounts.access import access_rule
 from accounts.models import Organisation, Role
 from directory.models import (
     ChangeProposal,
@@ -52,6 +53,7 @@ def can_use_editor(user: Any) -> bool:
     return is_directory_editor(user) or is_provider_editor(user)
 
 
+@access_rule
 def require_editor(user: Any) -> None:
     """Raise 403 for a signed-in user who holds neither editor role."""
     if not can_use_editor(user):
@@ -120,6 +122,7 @@ def services_directly_editable_by(user: Any) -> ServiceQuerySet:
     return Service.objects.filter(_area_scope(area_ids))
 
 
+@access_rule
 def services_editable_by(user: Any) -> ServiceQuerySet:
     """Every service this user may manage (edit directly or propose changes to)."""
     condition = Q(pk__in=[])
@@ -134,6 +137,7 @@ def services_editable_by(user: Any) -> ServiceQuerySet:
     return Service.objects.filter(condition)
 
 
+@access_rule
 def get_service_for_editor(user: Any, public_id: uuid.UUID | str, write: bool = False) -> Service:
     """The service, if this user may manage it; 404 otherwise.
 
@@ -151,6 +155,7 @@ def can_edit_directly(user: Any, service: Service) -> bool:
     return services_directly_editable_by(user).filter(pk=service.pk).exists()
 
 
+@access_rule
 def proposals_visible_to(user: Any) -> QuerySet[ChangeProposal]:
     """Proposals this user may see.
 
@@ -176,6 +181,7 @@ def proposals_visible_to(user: Any) -> QuerySet[ChangeProposal]:
     return ChangeProposal.objects.filter(condition)
 
 
+@access_rule
 def get_proposal_for_user(user: Any, public_id: uuid.UUID | str, write: bool = False) -> ChangeProposal:
     """The proposal if the user may see it (write=True: decide on it, directory editors only); else 404."""
     if write and not can_decide_proposals(user):
@@ -209,11 +215,13 @@ def can_withdraw(user: Any, proposal: ChangeProposal) -> bool:
     )
 
 
+@access_rule
 def problem_reports_visible_to(user: Any) -> QuerySet[ProblemReport]:
     """Problem reports about the services this user may manage."""
     return ProblemReport.objects.filter(service__in=services_editable_by(user).values("pk"))
 
 
+@access_rule
 def get_problem_report_for_user(user: Any, public_id: uuid.UUID | str, write: bool = False) -> ProblemReport:
     """The report if the user may see it (write=True: handle it, directory editors only); else 404."""
     scope = (
@@ -230,12 +238,14 @@ def get_problem_report_for_user(user: Any, public_id: uuid.UUID | str, write: bo
 # --- the public Local Offer ----------------------------------------------------------------------------
 
 
+@access_rule
 def public_services() -> QuerySet[Service]:
     """Services anyone may see: published ones (active or temporarily closed), never drafts or
     withdrawn records. The public pages and the shortlist list only these."""
     return Service.objects.published().select_related("provider")
 
 
+@access_rule
 def get_public_service(public_id: uuid.UUID | str, *, detail: bool = False) -> Service:
     """The published service with this public id, or 404 (drafts, inactive and closed ones too).
     Anyone may see it, signed in or not. `detail` prefetches what the service page shows."""

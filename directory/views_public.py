@@ -17,7 +17,9 @@ from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from directory import access
 from directory.forms_public import DEFAULT_DISTANCE, DISTANCE_CHOICES, ProblemReportForm, SearchForm
@@ -140,6 +142,12 @@ def home_context(request: HttpRequest) -> dict[str, Any]:
         "browse_categories": browse(Taxonomy.Vocabulary.CATEGORIES, "category"),
         "search_form": _search_form(None, []),
     }
+
+
+def home_section(request: HttpRequest) -> SafeString:
+    """The Local Offer's part of the home page (registered in DirectoryConfig.ready)."""
+    html = render_to_string("directory/public/home_section.html", home_context(request), request)
+    return mark_safe(html)  # noqa: S308 - rendered by an autoescaping template
 
 
 # --- Search ----------------------------------------------------------------------------------

@@ -1,0 +1,34 @@
+"""What the advice app adds to pages other apps own, registered once by `AdviceConfig.ready`."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from accounts.models import RoleGroup
+from advice.involvements import REASON, REASON_LABEL
+from advice.models import AdviceRequest
+from children import registry as child_page
+from children.models import ChildOrYoungPerson
+from core.registry import NavItem, register_nav_item
+
+
+def child_section(request: HttpRequest, child: ChildOrYoungPerson) -> SafeString:
+    """The child's advice requests that the signed-in person may see (AdviceRequest.visible_to)."""
+    requests = (
+        AdviceRequest.objects.visible_to(request.user)
+        .filter(child=child)
+        .select_related("local_authority")
+        .order_by("-received_by_health")
+    )
+    html = render_to_string("advice/child_section.html", {"advice_requests": list(requests)}, request)
+    return mark_safe(html)  # noqa: S308 - rendered by an autoescaping template
+
+
+def register() -> None:
+    child_page.register_involvement_reason(REASON, REASON_LABEL)
+    child_page.register_section(child_page.ChildPageSection("advice", 10, child_section))
+    register_nav_item(NavItem("DCO dashboard", "advice:dashboard", order=20, roles=RoleGroup.DCO))
+    register_nav_item(NavItem("Advice requests", "advice:la-requests", order=30, roles=RoleGroup.LA))
+    register_nav_item(NavItem("Team inbox", "advice:team-inbox", order=40, roles=RoleGroup.PROVIDER))

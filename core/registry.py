@@ -1,0 +1,69 @@
+"""What each app adds to the header navigation and the home page, registered from its `AppConfig.ready`.
+
+`core` names no app: the header lists the entries registered here, in order, that the signed-in
+person's roles allow (an entry with no roles is for everyone, signed in or not); the home page shows
+the registered sections, and to staff a "Your work" list of the entries their roles allow. For example:
+
+    register_nav_item(NavItem("Team inbox", "advice:team-inbox", order=30, roles=RoleGroup.PROVIDER))
+
+Periodic jobs are found the same way by `manage.py worker` (`PERIODIC_JOBS` in each app's tasks.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from django.utils.safestring import SafeString
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    viewname: str
+    order: int = 100
+    roles: Collection[str] = field(default_factory=frozenset)  # empty: shown to everyone
+    keep_params: tuple[str, ...] = ()  # query parameters the link carries on (a shortlist in the URL)
+
+    def shown_to(self, roles: set[str], signed_in: bool) -> bool:
+        if not self.roles:
+            return True
+        return signed_in and bool(roles & set(self.roles))
+
+
+_nav: dict[str, NavItem] = {}
+
+
+def register_nav_item(item: NavItem) -> None:
+    """Add (or replace, by its view name) an entry in the header navigation."""
+    _nav[item.viewname] = item
+
+
+def nav_items() -> list[NavItem]:
+    return sorted(_nav.values(), key=lambda i: (i.order, i.viewname))
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    """A part of the home page: `render(request)` returns its HTML (from an autoescaping template)
+    or None to leave it out; `stylesheets` are static paths the page then links in its head."""
+
+    key: str
+    order: int
+    render: Callable[[HttpRequest], SafeString | None]
+    stylesheets: tuple[str, ...] = ()
+
+
+_home: dict[str, HomeSection] = {}
+
+
+def register_home_section(section: HomeSection) -> None:
+    """Add (or replace, by key) a section of the home page."""
+    _home[section.key] = section
+
+
+def home_sections() -> list[HomeSection]:
+    return sorted(_home.values(), key=lambda s: (s.order, s.key))
