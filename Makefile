@@ -9,7 +9,7 @@ export DJANGO_SETTINGS_MODULE := config.settings
 help:
 	@echo "make run    install everything, migrate, load demo data if empty, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   run the whole test suite (SQLite unless DATABASE_URL is set)"
-	@echo "make lint   ruff, mypy, the migrations check, bandit and pip-audit"
+	@echo "make lint   ruff, mypy, the layers between apps (import-linter), the migrations check, bandit and pip-audit"
 	@echo "make bench  search and dashboard benchmarks (see bench/README.md)"
 	@echo "make lock   update the dependency locks after changing pyproject.toml (UPGRADE=--upgrade for newer versions)"
 
@@ -69,6 +69,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/bandit -c pyproject.toml -q -r .
 	VENV=$(VENV) scripts/audit-dependencies
