@@ -13,6 +13,7 @@ from django.http import Http404
 from advice import services
 from advice.models import Assignment
 from advice.testing import make_request, make_world, route
+from audit.testing import TEST_CONTEXT
 from children.access import get_child_for_user
 from children.models import ENDED_INVOLVEMENT_MONTHS, ChildOrYoungPerson, Involvement
 from lib.clocks import add_months
@@ -81,6 +82,7 @@ def test_a_team_keeps_the_childs_page_for_six_months_after_its_advice_went_to_th
         assignment=assignment,
         expected_version=assignment.version,
         reason="Not known to the service: no referral, checked the records on 3 March.",
+        context=TEST_CONTEXT,
     )
     involvement = Involvement.objects.get(organisation=world.team)
     today = dt.date.today()
@@ -119,6 +121,7 @@ def test_cancelling_ends_every_involvement():
         advice_request=advice_request,
         expected_version=advice_request.version,
         reason="The assessment stopped.",
+        context=TEST_CONTEXT,
     )
     assert set(Involvement.objects.values_list("ended_on", flat=True)) == {dt.date.today()}
 
@@ -133,7 +136,7 @@ def test_the_migration_back_fills_what_the_services_write():
         )
     )
     Involvement.objects.all().delete()
-    migration = importlib.import_module("advice.migrations.0007_backfill_involvements")
+    migration = importlib.import_module("advice.migrations.0008_backfill_involvements")
 
     migration.backfill(apps, None)
 

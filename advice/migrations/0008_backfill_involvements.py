@@ -70,7 +70,7 @@ def remove(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("advice", "0006_api_list_status_index"),
+        ("advice", "0007_assessment_version"),
         ("children", "0003_involvements"),
     ]
 
