@@ -73,6 +73,7 @@ def record_kept_for_user(user: User | Any, public_id: Any) -> ChildOrYoungPerson
     return ChildOrYoungPerson.objects.visible_to(user).filter(pk=kept).first()
 
 
+@access_rule
 def possible_duplicates_for_user(user: User | Any) -> Any:
     """The possible duplicates the user's DCO services resolve (an empty list is still a list), else
     Http404 for anyone who is not a DCO or DCO administrator."""
