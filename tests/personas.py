@@ -139,8 +139,6 @@ class Side:
     voluntary_service: Service = field(init=False)
     proposal: ChangeProposal = field(init=False)  # the provider editor's change, waiting for approval
     problem: ProblemReport = field(init=False)  # reported by the public on `service`
-    # The LA sent details with `child`'s NHS number: a second record held for the DCO service's check.
-    possible_duplicate: PossibleDuplicate = field(init=False)
 
 
 class Personas:
@@ -497,18 +495,6 @@ def _casework(side: Side, people: dict[str, Persona]) -> None:
         side.other_assignment,
     ):
         record.refresh_from_db()
-    side.possible_duplicate = PossibleDuplicate.objects.create(
-        new_record=ChildFactory(
-            local_authority=side.la,
-            given_name="Robin",
-            family_name=f"{area}-Testchild",
-            nhs_number="",
-            awaiting_identity_check=True,
-        ),
-        existing=side.child,
-        local_authority=side.la,
-        reason=PossibleDuplicate.Reason.NHS_NUMBER,
-    )
 
 
 def _local_offer(side: Side, people: dict[str, Persona]) -> None:
