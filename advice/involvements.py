@@ -1,4 +1,4 @@
-"""The advice app's involvements with a child (ADR 0014), written by `advice.services` in the same
+"""The advice app's involvements with a child (ADR 0018), written by `advice.services` in the same
 transaction as the casework they follow:
 
 - the requesting local authority, from the day health received the request until it is complete

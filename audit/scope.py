@@ -1,7 +1,7 @@
 """Who may search the access log, and which events they see. The one access rule for audit events.
 
 A DCO sees the events about the children they may see (`ChildOrYoungPerson.objects.visible_to`,
-built on involvements, ADR 0014) and the events of their own DCO service's people; a system
+built on involvements, ADR 0018) and the events of their own DCO service's people; a system
 administrator sees every event (the log is how they answer subject access and breach questions).
 """
 

@@ -1,4 +1,4 @@
-"""Writing involvements: how every app tells `children` who is involved with a child (ADR 0014).
+"""Writing involvements: how every app tells `children` who is involved with a child (ADR 0018).
 
 An app's service calls `record_involvement` in the same transaction as its own record, and again
 whenever that record's state changes (it is idempotent: one row per organisation and source record).

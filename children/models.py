@@ -9,7 +9,7 @@ time it is read, never stored.
 
 Access: `ChildOrYoungPerson.objects.visible_to(user)` and `children.access.get_child_for_user`.
 A child is visible to its LA's caseworkers and through `Involvement` rows, which each app's services
-write with their own records (ADR 0014); this app names no other.
+write with their own records (ADR 0018); this app names no other.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-# What an organisation may still see once its involvement ends (ADR 0014): the child's page stays
+# What an organisation may still see once its involvement ends (ADR 0018): the child's page stays
 # open to it for this many calendar months after the involvement's end date, so it can answer the
 # questions that follow its work (the rest of the 20-week EHC assessment, a draft plan). Its own
 # records (an assignment, a notification) stay visible by that app's own rule.
@@ -55,7 +55,7 @@ class InvolvementQuerySet(models.QuerySet["Involvement"]):
 class ChildQuerySet(models.QuerySet["ChildOrYoungPerson"]):
     @access_rule
     def visible_to(self, user: User | Any, on: dt.date | None = None) -> ChildQuerySet:
-        """Children this user may see (ADR 0014):
+        """Children this user may see (ADR 0018):
 
         - every child whose record its own local authority holds (`local_authority`), to that LA's
           caseworkers;

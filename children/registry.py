@@ -1,4 +1,4 @@
-"""What other apps add to a child's record, registered from their `AppConfig.ready` (ADR 0014).
+"""What other apps add to a child's record, registered from their `AppConfig.ready` (ADR 0018).
 
 `children` names no other app: the child's page lists the sections registered here, in order, and
 the reasons for involvement are labelled from here. An app registers, for example:

@@ -1,4 +1,4 @@
-"""The access convention, proven over every staff route and every role (ADR 0014).
+"""The access convention, proven over every staff route and every role (ADR 0018).
 
 1. Every staff page asks an access function. Each app's access functions and `visible_to` QuerySet
    methods are marked with `accounts.access.access_rule`; the walk opens every staff route as every

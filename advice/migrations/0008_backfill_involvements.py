@@ -1,4 +1,4 @@
-"""Involvements for the advice requests and assignments made before they existed (ADR 0014).
+"""Involvements for the advice requests and assignments made before they existed (ADR 0018).
 
 The same rules as `advice.involvements`, restated here because a migration cannot import app code:
 the requesting LA from the day health received the request until it was complete or cancelled;

@@ -1,5 +1,5 @@
 """Involvements: who may see a child, written by the advice services, and what is left when one ends
-(ADR 0014)."""
+(ADR 0018)."""
 
 import datetime as dt
 import importlib
