@@ -32,6 +32,8 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from audit.trail import shows_no_children
+
 logger = logging.getLogger(__name__)
 
 DEFAULTS: dict[str, Any] = {
@@ -150,6 +152,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
         return users
 
 
+@shows_no_children
 class OIDCStartView(OIDCAuthenticationRequestView):
     """Sends the person to the identity provider. Who may see it: anyone, when OIDC is configured."""
 
@@ -173,6 +176,7 @@ REFUSALS = {
 }
 
 
+@shows_no_children
 class OIDCCallbackView(OIDCAuthenticationCallbackView):
     """The provider sends the person back here; then they enter their security code.
 

@@ -25,6 +25,7 @@ from accounts.forms import ForgottenPasswordForm, NewPasswordForm, SignInForm, T
 from accounts.models import User
 from audit.models import Action
 from audit.services import client_ip, record_access, record_sign_in_failure
+from audit.trail import shows_no_children
 
 PENDING_KEY = "accounts_pending_user"
 PENDING_AT_KEY = "accounts_pending_since"
@@ -73,6 +74,7 @@ def _finish(request: HttpRequest, user: User, device: TOTPDevice) -> HttpRespons
     return response
 
 
+@shows_no_children
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Who may see it: anyone."""
@@ -121,6 +123,7 @@ def _oidc_start_url(request: HttpRequest) -> str:
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
 
+@shows_no_children
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Who may see it: someone who has just passed the password step."""
@@ -144,6 +147,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor.html", {"form": form, "page_has_errors": bool(form.errors)})
 
 
+@shows_no_children
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Who may see it: someone who has passed the password step and has no authenticator yet."""
@@ -179,6 +183,7 @@ def _base32(key: bytes) -> str:
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
+@shows_no_children
 @require_http_methods(["GET", "POST"])
 def sign_out(request: HttpRequest) -> HttpResponse:
     """Who may see it: anyone (signing out when signed out does nothing)."""
@@ -202,6 +207,7 @@ def locked_out(request: HttpRequest, *, email: str, until: dt.datetime, logged: 
     return response
 
 
+@shows_no_children
 class ForgottenPasswordView(auth_views.PasswordResetView):
     """Ask for a password reset link. Who may see it: anyone."""
 
@@ -222,12 +228,14 @@ class ForgottenPasswordView(auth_views.PasswordResetView):
         return self.render_to_response(self.get_context_data(form=form, page_has_errors=True))
 
 
+@shows_no_children
 class PasswordResetSentView(auth_views.PasswordResetDoneView):
     """The same neutral answer whether or not the address has an account. Who may see it: anyone."""
 
     template_name = "accounts/password_reset_sent.html"
 
 
+@shows_no_children
 class ChooseNewPasswordView(auth_views.PasswordResetConfirmView):
     """Choose a new password from the e-mailed link. Who may see it: anyone holding a valid link.
 
@@ -243,6 +251,7 @@ class ChooseNewPasswordView(auth_views.PasswordResetConfirmView):
         return self.render_to_response(self.get_context_data(form=form, page_has_errors=True))
 
 
+@shows_no_children
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     """Who may see it: anyone."""
 

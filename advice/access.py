@@ -26,9 +26,11 @@ from django.http import Http404
 from accounts.access import access_rule, reach_for
 from accounts.models import ApiToken, Organisation, Role, RoleGroup, User
 from advice.models import AdviceRequest, Assignment, Attachment, HealthAdvice
+from audit import trail
 from children.models import ChildOrYoungPerson
 
 Party = Literal["la", "dco", "team"]
+ASSIGNMENT_CHILD = "advice_request__child__public_id"  # for the access log's refusals (audit.trail)
 
 
 def _out_of_reach(what: str) -> Http404:
@@ -106,13 +108,16 @@ def get_advice_request_for_user(
             .get(public_id=public_id)
         )
     except (AdviceRequest.DoesNotExist, ValidationError, ValueError) as exc:
+        trail.refused("advice.AdviceRequest", public_id, child_path="child__public_id")
         raise _out_of_reach("advice request") from exc
     if write or acting_as is not None:
         allowed: set[Party] = {"la", "dco"} if write else {"la", "dco", "team"}
         if acting_as is not None:
             allowed &= set(acting_as)
         if not (request_parties(user, advice_request) & allowed):
+            trail.refused("advice.AdviceRequest", public_id, child_path="child__public_id")
             raise _out_of_reach("advice request")
+    trail.shown(advice_request, advice_request.child)
     return advice_request
 
 
@@ -135,13 +140,16 @@ def get_assignment_for_user(
             .get(public_id=public_id)
         )
     except (Assignment.DoesNotExist, ValidationError, ValueError) as exc:
+        trail.refused("advice.Assignment", public_id, child_path=ASSIGNMENT_CHILD)
         raise _out_of_reach("assignment") from exc
     if write or acting_as is not None:
         allowed: set[Party] = {"team", "dco"} if write else {"la", "dco", "team"}
         if acting_as is not None:
             allowed &= set(acting_as)
         if not (assignment_parties(user, assignment) & allowed):
+            trail.refused("advice.Assignment", public_id, child_path=ASSIGNMENT_CHILD)
             raise _out_of_reach("assignment")
+    trail.shown(assignment, assignment.advice_request.child)
     return assignment
 
 
@@ -163,6 +171,7 @@ def get_attachment_for_user(user: Any, public_id: Any) -> tuple[Attachment, Chil
     try:
         attachment = Attachment.objects.only("pk", "advice_request_id", "advice_id").get(public_id=public_id)
     except (Attachment.DoesNotExist, ValidationError, ValueError) as exc:
+        trail.refused("advice.Attachment", public_id)
         raise _out_of_reach("file") from exc
     if attachment.advice_request_id:
         owner = AdviceRequest.objects.only("public_id").get(pk=attachment.advice_request_id)
@@ -173,6 +182,7 @@ def get_attachment_for_user(user: Any, public_id: Any) -> tuple[Attachment, Chil
         advice = HealthAdvice.objects.select_related("assignment").get(pk=attachment.advice_id)
         assignment = get_assignment_for_user(user, advice.assignment.public_id)
         if not shows_advice(user, assignment):
+            trail.refused("advice.Attachment", public_id, child_path=f"advice__{ASSIGNMENT_CHILD}")
             raise _out_of_reach("file")
         child = assignment.advice_request.child
     return Attachment.objects.get(pk=attachment.pk), child

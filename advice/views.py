@@ -54,8 +54,10 @@ from advice.models import (
     HealthAdvice,
     QualityCheck,
 )
+from audit import trail
 from audit.context import audit_context
 from audit.services import record_access
+from audit.trail import shows_children
 from children.forms import FindChildForm, SameChildForm
 from children.models import ChildOrYoungPerson, PossibleDuplicate
 from children.services import match_child, record_child
@@ -150,6 +152,17 @@ def _view_audit(request: HttpRequest, obj: Any, child: Any, detail: str = "") ->
     record_access(user=request.user, action="view", obj=obj, child=child, request=request, detail=detail)
 
 
+def _note_children(rows: Any) -> None:
+    """The access log gets an event for each child on a list page (audit.trail): one query, however
+    many rows."""
+    rows = list(rows)
+    if not rows:
+        return
+    model = type(rows[0])
+    path = "child__public_id" if model is AdviceRequest else "advice_request__child__public_id"
+    trail.shown_children(model.objects.filter(pk__in=[r.pk for r in rows]).values_list(path, flat=True))
+
+
 def _safe_cell(value: Any) -> str:
     """Text for a CSV cell that a spreadsheet will not run as a formula."""
     text = "" if value is None else str(value)
@@ -170,6 +183,7 @@ def _la_organisations(user: Any) -> list[Organisation]:
     return list(Organisation.objects.filter(pk__in=reach_for(user).la_ids).order_by("name"))
 
 
+@shows_children
 @login_required
 @require_GET
 def la_requests(request: HttpRequest) -> HttpResponse:
@@ -195,6 +209,7 @@ def la_requests(request: HttpRequest) -> HttpResponse:
     if status:
         rows = rows.filter(status=status)
     page, links = _page(request, rows)
+    _note_children(page)
     return _render(
         request,
         "advice/la_requests.html",
@@ -202,6 +217,7 @@ def la_requests(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
@@ -274,6 +290,7 @@ def _record_child_and_continue(
     return redirect("advice:request-new-details")
 
 
+@shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_new_match(request: HttpRequest) -> HttpResponse:
@@ -328,6 +345,7 @@ def _new_request_child(request: HttpRequest) -> tuple[ChildOrYoungPerson, Organi
     return child, local_authority
 
 
+@shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
 @service_view
@@ -368,6 +386,7 @@ def request_new_details(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shows_children
 @login_required
 @require_GET
 def request_sent(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -428,6 +447,7 @@ def _route_form(advice_request: AdviceRequest, data: Any = None) -> RouteForm:
     )
 
 
+@shows_children
 @login_required
 @require_GET
 def request_detail(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -467,6 +487,7 @@ def _route_by_day(
     return created
 
 
+@shows_children
 @login_required
 @require_POST
 @service_view
@@ -496,6 +517,7 @@ def request_route(request: HttpRequest, public_id: str) -> HttpResponse:
     return _render(request, "advice/request_detail.html", context)
 
 
+@shows_children
 @login_required
 @require_GET
 def request_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -525,6 +547,7 @@ def request_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
 # --- the DCO's queues -----------------------------------------------------------------------------
 
 
+@shows_children
 @login_required
 @require_GET
 def triage_queue(request: HttpRequest) -> HttpResponse:
@@ -539,6 +562,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
         .order_by("due_on", "pk")
     )
     page, links = _page(request, rows)
+    _note_children(page)
     return _render(request, "advice/triage.html", {"page": page, "page_links": links})
 
 
@@ -577,6 +601,7 @@ def _list_rows(request: HttpRequest, slug: str, today: dt.date) -> tuple[Any, Li
     return rows, form
 
 
+@shows_children
 @login_required
 @require_GET
 def dco_dashboard(request: HttpRequest) -> HttpResponse:
@@ -589,6 +614,7 @@ def dco_dashboard(request: HttpRequest) -> HttpResponse:
         slug = "overdue"
     rows, form = _list_rows(request, slug, today)
     page, links = _page_of_ids(request, rows)
+    _note_children(page)
     numbers = dashboard.figures(request.user, today=today)
     query = request.GET.copy()
     query.pop("page", None)
@@ -612,6 +638,7 @@ def dco_dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shows_children
 @login_required
 @require_GET
 def dco_dashboard_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
@@ -622,6 +649,7 @@ def dco_dashboard_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     today = timezone.localdate()
     rows, form = _list_rows(request, slug, today)
     filters = {k: v for k, v in request.GET.items() if k in form.fields and v}
+    trail.shown_children(rows.values_list("advice_request__child__public_id", flat=True))
     record_access(
         user=request.user,
         action="export",
@@ -645,6 +673,7 @@ def dco_dashboard_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 # --- the provider team ----------------------------------------------------------------------------
 
 
+@shows_children
 @login_required
 @require_GET
 def team_inbox(request: HttpRequest) -> HttpResponse:
@@ -662,6 +691,7 @@ def team_inbox(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status__in=Assignment.OPEN_STATUSES)
     rows = rows.order_by("due_on", "pk")
     page, links = _page(request, rows)
+    _note_children(page)
     return _render(request, "advice/team_inbox.html", {"page": page, "page_links": links, "show": show})
 
 
@@ -690,6 +720,7 @@ def _assignment_context(request: HttpRequest, assignment: Assignment) -> dict[st
     }
 
 
+@shows_children
 @login_required
 @require_GET
 def assignment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -707,6 +738,7 @@ def _team_assignment(request: HttpRequest, public_id: str) -> Assignment:
     return assignment
 
 
+@shows_children
 @login_required
 @require_POST
 @service_view
@@ -734,6 +766,7 @@ def assignment_accept(request: HttpRequest, public_id: str) -> HttpResponse:
     return redirect("advice:assignment-detail", assignment.public_id)
 
 
+@shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
 @service_view
@@ -765,6 +798,7 @@ def assignment_not_known(request: HttpRequest, public_id: str) -> HttpResponse:
     return _render(request, "advice/not_known.html", context)
 
 
+@shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
 @service_view
@@ -832,6 +866,7 @@ def _advice_initial(assignment: Assignment) -> tuple[dict[str, Any], dict[str, l
     return initial, rows
 
 
+@shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
 @service_view
@@ -961,6 +996,7 @@ def quality_hints(
     }
 
 
+@shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
 @service_view
@@ -1007,6 +1043,7 @@ def assignment_quality_check(request: HttpRequest, public_id: str) -> HttpRespon
     return _render(request, "advice/quality_check.html", context)
 
 
+@shows_children
 @login_required
 @require_GET
 def attachment_download(request: HttpRequest, public_id: str) -> FileResponse:
@@ -1082,6 +1119,7 @@ def _la_request(request: HttpRequest, public_id: str) -> AdviceRequest:
     return advice_request
 
 
+@shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
 @service_view
@@ -1117,6 +1155,7 @@ def request_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
     return _render(request, "advice/request_cancel.html", context)
 
 
+@shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
 @service_view
@@ -1157,6 +1196,7 @@ def request_clock(request: HttpRequest, public_id: str) -> HttpResponse:
     return _render(request, "advice/request_clock.html", context)
 
 
+@shows_children
 @login_required
 @require_GET
 def request_clock_changed(request: HttpRequest, public_id: str) -> HttpResponse:

@@ -36,6 +36,7 @@ class Action(models.TextChoices):
     SIGN_IN_FAILED = "sign-in-failed", "Sign-in failed"
     SIGN_OUT = "sign-out", "Signed out"
     ACCOUNT = "account", "Account changed"
+    REFUSED = "refused", "Refused (security event)"
 
 
 class AppendOnlyQuerySet(models.QuerySet[Any]):

@@ -27,6 +27,7 @@ from audit import scope
 from audit.forms import AuditSearchForm
 from audit.models import Action, AuditEvent, AuditEventQuerySet
 from audit.services import record_access
+from audit.trail import shows_children
 
 PAGE_SIZE = 50
 CSV_HEADER = [
@@ -87,6 +88,7 @@ def _page_link(request: HttpRequest, page: int) -> str:
     return f"?{params.urlencode()}"
 
 
+@shows_children
 @require_GET
 @audit_reader_required
 def search(request: HttpRequest) -> HttpResponse:
@@ -176,6 +178,7 @@ def _csv_response(events: AuditEventQuerySet, filename: str) -> StreamingHttpRes
     return response
 
 
+@shows_children
 @require_GET
 @audit_reader_required
 def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
@@ -196,6 +199,7 @@ def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     return _csv_response(events, f"access-log-{timezone.localdate():%Y-%m-%d}.csv")
 
 
+@shows_children
 @require_GET
 @audit_reader_required
 def child(request: HttpRequest, child_public_id: uuid.UUID) -> HttpResponse:
@@ -229,6 +233,7 @@ def child(request: HttpRequest, child_public_id: uuid.UUID) -> HttpResponse:
     )
 
 
+@shows_children
 @require_GET
 @audit_reader_required
 def child_export(request: HttpRequest, child_public_id: uuid.UUID) -> HttpResponse | StreamingHttpResponse:

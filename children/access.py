@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from accounts.access import access_rule, reach_for
+from audit import trail
 from children.models import ChildOrYoungPerson, PossibleDuplicate
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def get_child_for_user(user: User | Any, public_id: Any, write: bool = False) ->
 
     Read: see `ChildOrYoungPerson.objects.visible_to`. Write: the caseworkers of its LA, and the DCO
     service of its LA's area. Nobody else: a system administrator does not read children's records.
-    The caller records the view in the audit log.
+    The access log records it (audit.trail) when the page is shown.
     """
     try:
         child = (
@@ -34,9 +35,12 @@ def get_child_for_user(user: User | Any, public_id: Any, write: bool = False) ->
             .get(public_id=public_id)
         )
     except (ChildOrYoungPerson.DoesNotExist, ValidationError, ValueError) as exc:
+        trail.refused("children.ChildOrYoungPerson", public_id, child_path="public_id")
         raise Http404("No such child or young person") from exc
     if write and not can_change_child(user, child):
+        trail.refused("children.ChildOrYoungPerson", public_id, child_path="public_id")
         raise Http404("No such child or young person")
+    trail.shown(child, child)
     return child
 
 
@@ -51,13 +55,17 @@ def get_possible_duplicate_for_user(user: User | Any, public_id: Any) -> Possibl
     """A possible duplicate the user's DCO service resolves (the LA that sent the details is in its
     areas), else Http404. The LA itself, provider teams and system administrators: 404."""
     try:
-        return (
+        duplicate = (
             PossibleDuplicate.objects.visible_to(user)
             .select_related("new_record__local_authority", "existing__local_authority", "local_authority")
             .get(public_id=public_id)
         )
     except (PossibleDuplicate.DoesNotExist, ValidationError, ValueError) as exc:
+        trail.refused("children.PossibleDuplicate", public_id, child_path="existing__public_id")
         raise Http404("No such check") from exc
+    trail.shown(duplicate, duplicate.new_record)
+    trail.shown(duplicate, duplicate.existing)
+    return duplicate
 
 
 def record_kept_for_user(user: User | Any, public_id: Any) -> ChildOrYoungPerson | None:

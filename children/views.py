@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.context import audit_context
 from audit.services import record_access
+from audit.trail import shows_children
 from children import access, registry, services
 from children.forms import (
     ChildDetailsForm,
@@ -44,6 +45,7 @@ def _view_audit(request: HttpRequest, obj: Any, child: ChildOrYoungPerson, detai
     record_access(user=request.user, action="view", obj=obj, child=child, request=request, detail=detail)
 
 
+@shows_children
 @login_required
 @require_GET
 def child_detail(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -75,6 +77,7 @@ def child_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
+@shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
 def child_edit(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -132,6 +135,7 @@ def _carer(child: ChildOrYoungPerson, carer_id: str) -> ParentCarer:
         raise Http404("No such parent or carer") from exc
 
 
+@shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
 def carer_add(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -154,6 +158,7 @@ def carer_add(request: HttpRequest, public_id: str) -> HttpResponse:
     return _render(request, "children/carer_form.html", {"child": child, "form": form, "carer": None})
 
 
+@shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
 def carer_edit(request: HttpRequest, public_id: str, carer_id: str) -> HttpResponse:
@@ -177,6 +182,7 @@ def carer_edit(request: HttpRequest, public_id: str, carer_id: str) -> HttpRespo
     return _render(request, "children/carer_form.html", {"child": child, "form": form, "carer": carer})
 
 
+@shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
 def carer_remove(request: HttpRequest, public_id: str, carer_id: str) -> HttpResponse:
@@ -202,6 +208,7 @@ def carer_remove(request: HttpRequest, public_id: str, carer_id: str) -> HttpRes
     )
 
 
+@shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_add(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -228,6 +235,7 @@ def consent_add(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
+@shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request: HttpRequest, public_id: str, consent_id: str) -> HttpResponse:
@@ -265,6 +273,7 @@ def consent_withdraw(request: HttpRequest, public_id: str, consent_id: str) -> H
 # --- possible duplicates: the DCO service's check (ADR 0013) ----------------------------------------
 
 
+@shows_children
 @login_required
 @require_GET
 def possible_duplicates(request: HttpRequest) -> HttpResponse:
@@ -287,6 +296,7 @@ def possible_duplicates(request: HttpRequest) -> HttpResponse:
     return render(request, "children/possible_duplicates.html", {"waiting": waiting, "decided": decided})
 
 
+@shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
 @service_view

@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "core.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
+    "audit.middleware.AccessLogMiddleware",  # logs the children each response shows, and refusals
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

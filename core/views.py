@@ -9,9 +9,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from audit.trail import shows_no_children
 from core import health, registry
 
 
+@shows_no_children
 def home(request: HttpRequest) -> HttpResponse:
     """The front door. Anyone may see it: the sections apps registered (core.registry; the Local
     Offer's search and browse links), and to staff links to the work their roles allow."""
@@ -34,14 +36,17 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shows_no_children
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
 
 
+@shows_no_children
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html")
 
 
+@shows_no_children
 def cookies(request: HttpRequest) -> HttpResponse:
     return render(request, "core/cookies.html")
 
@@ -65,6 +70,7 @@ class StyleguideForm(forms.Form):
     notes = forms.CharField(label="Notes", widget=forms.Textarea, required=False)
 
 
+@shows_no_children
 def styleguide(request: HttpRequest) -> HttpResponse:
     """The components every page uses, rendered through the same adapter (and checked by tests)."""
     form = StyleguideForm(request.GET or None)
@@ -77,6 +83,7 @@ def styleguide(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shows_no_children
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """For the load balancer and monitoring: 200 when the database answers, a worker has recorded a

@@ -33,6 +33,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from audit.trail import shows_no_children
 from directory import oruk, search
 from directory.models import Location, Provider, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from lib.geo import bounding_box, degree_lengths_m
@@ -711,6 +712,7 @@ def unknown_endpoint(request: HttpRequest, rest: str = "") -> HttpResponseBase:
     raise Problem(404, "Not found", "There is no such endpoint in this API.", slug="endpoints")
 
 
+@shows_no_children
 def api_docs(request: HttpRequest) -> HttpResponseBase:
     """The human page "Open data: ORUK API": what the endpoints and parameters mean. Everyone."""
     base = request.build_absolute_uri(reverse("oruk:api-details"))

@@ -25,6 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from audit.trail import shows_no_children
 from directory import access, exporting, importing, services
 from directory.forms_editor import (
     CLOSED_REPORT_STATUSES,
@@ -111,6 +112,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 # --- Home -------------------------------------------------------------------------------------
 
 
+@shows_no_children
 @editor_page
 def home(request: HttpRequest) -> HttpResponse:
     """The editor's starting point. Who may see it: directory editors and provider editors (their own scope)."""
@@ -139,6 +141,7 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- Services ---------------------------------------------------------------------------------
 
 
+@shows_no_children
 @editor_page
 def service_list(request: HttpRequest) -> HttpResponse:
     """Services this person manages, searchable, with a "due for review" filter. Who: editors, in scope."""
@@ -173,6 +176,7 @@ def _service_form(
     return ServiceForm(data, initial=ServiceForm.initial_from_values(values), with_areas=direct, **kw)
 
 
+@shows_no_children
 @editor_page
 def service_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Edit a service (directory editors, in their area) or propose a change (provider editors, their services)."""
@@ -262,6 +266,7 @@ def _merged_form(form: ServiceForm, conflict: services.ConcurrentEdit) -> Servic
     return ServiceForm(initial=ServiceForm.initial_from_values(merged), with_areas="areas" in form.fields)
 
 
+@shows_no_children
 @editor_page
 def service_create(request: HttpRequest) -> HttpResponse:
     """Add a service. Directory editors publish it; provider editors propose it for their own providers."""
@@ -307,6 +312,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shows_no_children
 @editor_page
 def service_history(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Every change to a service: who, when and what changed. Who: editors who can reach the service."""
@@ -347,6 +353,7 @@ def _history_rows(record: Any, previous: Any) -> list[services.ChangeRow]:
     return services.diff_values(old, new, keys=[k for k in order if k in new], only_changed=True)
 
 
+@shows_no_children
 @editor_page
 @require_POST
 def service_mark_reviewed(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -357,6 +364,7 @@ def service_mark_reviewed(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
     return redirect(_safe_next(request, reverse("directory:editor-service", args=[service.public_id])))
 
 
+@shows_no_children
 @editor_page
 @require_POST
 def service_archive(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -370,6 +378,7 @@ def service_archive(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 # --- Proposals ------------------------------------------------------------------------------
 
 
+@shows_no_children
 @editor_page
 def proposal_list(request: HttpRequest) -> HttpResponse:
     """Proposed changes. Who: directory editors (to decide) and provider editors (their providers' proposals)."""
@@ -430,6 +439,7 @@ def _proposal_context(request: HttpRequest, proposal: ChangeProposal, **forms: A
     }
 
 
+@shows_no_children
 @editor_page
 def proposal_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """One proposal with a field-by-field diff. Who: directory editors in scope and the provider's editors."""
@@ -437,6 +447,7 @@ def proposal_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "directory/editor/proposal_detail.html", _proposal_context(request, proposal))
 
 
+@shows_no_children
 @editor_page
 @require_POST
 def proposal_approve(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -463,6 +474,7 @@ def proposal_approve(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     return redirect("directory:editor-proposals")
 
 
+@shows_no_children
 @editor_page
 @require_POST
 def proposal_reject(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -487,6 +499,7 @@ def proposal_reject(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return redirect("directory:editor-proposals")
 
 
+@shows_no_children
 @editor_page
 @require_POST
 def proposal_withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -506,6 +519,7 @@ def proposal_withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
 # --- Freshness ------------------------------------------------------------------------------
 
 
+@shows_no_children
 @editor_page
 def stale_list(request: HttpRequest) -> HttpResponse:
     """Records due for review, oldest first. Who: directory editors and provider editors (their scope)."""
@@ -533,6 +547,7 @@ def stale_list(request: HttpRequest) -> HttpResponse:
 # --- Problem reports ------------------------------------------------------------------------
 
 
+@shows_no_children
 @directory_editor_page
 def problem_list(request: HttpRequest) -> HttpResponse:
     """Problems the public reported about services. Who: directory editors, for services in their area."""
@@ -563,6 +578,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shows_no_children
 @directory_editor_page
 def problem_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """One problem report, with the resolve form. Who: directory editors for the service's area."""
@@ -603,6 +619,7 @@ IMPORTERS: dict[str, Callable[..., importing.ImportResult]] = {
 }
 
 
+@shows_no_children
 @directory_editor_page
 def import_page(request: HttpRequest) -> HttpResponse:
     """Upload services from the CSV template or ORUK JSON. Who: directory editors.
@@ -641,12 +658,14 @@ EXPORTS: dict[str, tuple[str, str, Callable[..., int]]] = {
 }
 
 
+@shows_no_children
 @directory_editor_page
 def export_page(request: HttpRequest) -> HttpResponse:
     """Download the services an editor looks after as CSV or ORUK JSON. Who: directory editors."""
     return render(request, "directory/editor/export.html", {})
 
 
+@shows_no_children
 @directory_editor_page
 def export_download(request: HttpRequest, kind: str) -> HttpResponse:
     """The export file itself. Who: directory editors."""

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from audit.trail import shows_no_children
 from directory import access
 from directory.forms_public import DEFAULT_DISTANCE, DISTANCE_CHOICES, ProblemReportForm, SearchForm
 from directory.freshness import is_due_for_review, review_months
@@ -171,6 +172,7 @@ def _search_form(data: QueryDict | None, needs: list[tuple[str, str]], categorie
     return SearchForm(data, needs=needs, categories=list(categories))
 
 
+@shows_no_children
 def search(request: HttpRequest) -> HttpResponse:
     """Search results with filters, counts, sorting and pagination. Anyone may see it."""
     needs, categories, top_level = _term_choices()
@@ -437,6 +439,7 @@ def _widen_suggestions(
 # --- A to Z ----------------------------------------------------------------------------------
 
 
+@shows_no_children
 def a_to_z(request: HttpRequest, letter: str | None = None) -> HttpResponse:
     """Services by first letter of their name. Anyone may see it."""
     ids = shortlist_ids(request)
@@ -509,6 +512,7 @@ def _int(value: str | None, default: int) -> int:
 # --- Service page ----------------------------------------------------------------------------
 
 
+@shows_no_children
 def service(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """A service's page. Anyone may see it (published services only)."""
     record = access.get_public_service(public_id, detail=True)
@@ -602,6 +606,7 @@ def tel_href(number: str) -> str:
 # --- Shortlist -------------------------------------------------------------------------------
 
 
+@shows_no_children
 def shortlist(request: HttpRequest) -> HttpResponse:
     """The services someone has shortlisted, from the ids in the URL. Anyone may see it."""
     ids = shortlist_ids(request)
@@ -680,6 +685,7 @@ def _client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+@shows_no_children
 def report_problem(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Tell the directory's editors that a service's page is wrong. Anyone may use it; lightly
     rate-limited per IP address so it is not worth spamming."""
@@ -723,6 +729,7 @@ def report_problem(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "directory/public/report_problem.html", context, status=429 if limited else 200)
 
 
+@shows_no_children
 def report_problem_sent(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Confirmation that a problem report was sent. Anyone may see it."""
     record = access.get_public_service(public_id)

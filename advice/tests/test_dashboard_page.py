@@ -109,7 +109,8 @@ def test_dashboard_query_count_does_not_grow(django_assert_max_num_queries):
     assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
     with CaptureQueriesContext(connection) as cached:
         assert client.get(url).status_code == 200
-    assert len(cached) == len(large) - 6  # 4 list counts, triage count and H1 figures came from the cache
+    # 4 list counts, triage count and H1 figures came from the cache (and the staff banner's checks may too)
+    assert len(cached) <= len(large) - 6
     with django_assert_max_num_queries(22):  # session, user, 2FA, reach, filters, figures, list
         client.get(reverse("advice:dashboard") + "?list=quality-check")
 
