@@ -16,7 +16,7 @@ import logging
 import uuid
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
@@ -33,11 +33,15 @@ from audit.context import AuditContext, audit_context
 from audit.services import record_access
 from children.services import record_child
 from core.concurrency import ConcurrentUpdate
+from core.inputs import BodyRejected, InputSchema, LimitedJsonParser
+from lib.inputs import MAX_PAGE
 
 logger = logging.getLogger(__name__)
 
 PROBLEM = "application/problem+json"
 MAX_PAGE_SIZE = 100
+MAX_BODY_BYTES = 1024 * 1024
+MAX_BODY_DEPTH = 10
 
 
 class LaToken(HttpBearer):
@@ -61,6 +65,8 @@ api = NinjaAPI(
     auth=LaToken(),
     urls_namespace="casework-api",
     docs_url=None,  # the interactive page loads scripts from a CDN, which the CSP forbids; use openapi.json
+    # A request is a few kilobytes nested three deep; anything far bigger or deeper is refused unread.
+    parser=LimitedJsonParser(max_bytes=MAX_BODY_BYTES, max_depth=MAX_BODY_DEPTH),
 )
 
 
@@ -91,7 +97,10 @@ def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
             parts.pop(0)
         return ".".join(str(p) for p in parts) or None
 
-    errors = [{"field": field(e.get("loc")), "message": e.get("msg", "")} for e in exc.errors]
+    def message(error: dict[str, Any]) -> str:
+        return str(error.get("msg", "")).removeprefix("Value error, ")
+
+    errors = [{"field": field(e.get("loc")), "message": message(e)} for e in exc.errors]
     return problem(request, 422, "Invalid request", "Some fields are missing or invalid.", errors=errors)
 
 
@@ -126,7 +135,22 @@ def _conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, BodyRejected):  # ninja wraps every body parsing error in a 400
+        rejected = exc.__cause__
+        title = "Request body too large" if rejected.status == 413 else "Invalid request body"
+        return problem(request, rejected.status, title, str(rejected))
     return problem(request, exc.status_code, "Error", str(exc))
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """What Django itself answers with a 400 outside the API (a body over DATA_UPLOAD_MAX_MEMORY_SIZE
+    among them), as a problem document rather than a 500."""
+    if isinstance(exc, RequestDataTooBig):
+        return problem(
+            request, 413, "Request body too large", f"The body must be at most {MAX_BODY_BYTES:,} bytes."
+        )
+    return problem(request, 400, "Bad request", "The request could not be read.")
 
 
 @api.exception_handler(Exception)
@@ -138,7 +162,7 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 # --- schemas --------------------------------------------------------------------------------------
 
 
-class ChildIn(Schema):
+class ChildIn(InputSchema):
     given_name: str = Field(min_length=1, max_length=100)
     family_name: str = Field(min_length=1, max_length=100)
     date_of_birth: dt.date
@@ -146,7 +170,7 @@ class ChildIn(Schema):
     school_or_setting: str = Field("", max_length=200)
 
 
-class AssessmentIn(Schema):
+class AssessmentIn(InputSchema):
     la_reference: str = Field("", max_length=50)
     request_received_on: dt.date = Field(description="The day the LA received the request for assessment")
     clock_start_type: Literal["s36_request", "s24_became_responsible"] = "s36_request"
@@ -155,7 +179,7 @@ class AssessmentIn(Schema):
     is_reassessment: bool = False
 
 
-class RequestIn(Schema):
+class RequestIn(InputSchema):
     child: ChildIn
     assessment: AssessmentIn
     questions: str = Field(min_length=1, max_length=10000)
@@ -250,10 +274,10 @@ class RequestPage(Schema):
     results: list[RequestSummaryOut]
 
 
-class ListFilters(Schema):
+class ListFilters(InputSchema):
     status: Literal["submitted", "routed", "quality_check", "complete", "cancelled"] | None = None
     updated_since: dt.datetime | None = Field(None, description="ISO 8601; only requests changed since then")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
@@ -265,7 +289,7 @@ class Problem(Schema):
     errors: list[dict[str, Any]] | None = None
 
 
-ERRORS: dict[int, type[Schema]] = {401: Problem, 404: Problem, 422: Problem}
+ERRORS: dict[int, type[Schema]] = {400: Problem, 401: Problem, 404: Problem, 413: Problem, 422: Problem}
 
 
 # --- serialising ----------------------------------------------------------------------------------

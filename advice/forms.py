@@ -20,20 +20,10 @@ from advice.models import (
     TimeLimitException,
 )
 from core.date_input import DateField
+from core.uploads import check_upload
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5
-ALLOWED_EXTENSIONS = {
-    ".pdf": "PDF",
-    ".docx": "Word",
-    ".doc": "Word",
-    ".odt": "OpenDocument text",
-    ".rtf": "rich text",
-    ".txt": "plain text",
-    ".jpg": "JPEG",
-    ".jpeg": "JPEG",
-    ".png": "PNG",
-}
 ATTACHMENT_HINT = (
     "Optional. Up to 5 files, each no bigger than 10MB: PDF, Word, OpenDocument, rich text, "
     "plain text, JPEG or PNG. If the page shows an error, choose the files again."
@@ -67,15 +57,13 @@ class AttachmentsField(forms.FileField):
             raise ValidationError(f"Choose no more than {MAX_ATTACHMENTS} files")
         for upload in files:
             name = os.path.basename(getattr(upload, "name", "") or "")
-            extension = os.path.splitext(name)[1].lower()
-            if extension not in ALLOWED_EXTENSIONS:
-                raise ValidationError(
-                    f"{name} must be a PDF, Word, OpenDocument, rich text, plain text, JPEG or PNG file"
-                )
             if getattr(upload, "size", 0) > MAX_ATTACHMENT_BYTES:
                 raise ValidationError(f"{name} must be smaller than 10MB")
             if getattr(upload, "size", 0) == 0:
                 raise ValidationError(f"{name} is empty")
+            # By content, not name or the browser's word; scanned for viruses when configured.
+            checked = check_upload(upload)
+            upload.content_type = checked.content_type  # what the service stores and the download sends
         return files
 
 

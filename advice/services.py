@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -48,6 +49,7 @@ from audit.services import record_access
 from children.models import ChildOrYoungPerson
 from core.concurrency import ConcurrentUpdate, check_version, current_version
 from core.email import send_email
+from core.uploads import content_type_for
 from lib import clocks
 
 logger = logging.getLogger(__name__)
@@ -283,7 +285,7 @@ def request_advice(
             advice_request=advice_request,
             file=upload,
             name=getattr(upload, "name", "attachment")[:200],
-            content_type=getattr(upload, "content_type", "") or "",
+            content_type=content_type_for(os.path.basename(upload.name), upload),  # by content
             size=getattr(upload, "size", 0) or 0,
             uploaded_by=user,
         )
@@ -659,7 +661,7 @@ def submit_advice(
             advice=advice,
             file=upload,
             name=getattr(upload, "name", "attachment")[:200],
-            content_type=getattr(upload, "content_type", "") or "",
+            content_type=content_type_for(os.path.basename(upload.name), upload),  # by content
             size=getattr(upload, "size", 0) or 0,
             uploaded_by=user,
         )

@@ -63,6 +63,7 @@ from children.models import ChildOrYoungPerson, PossibleDuplicate
 from children.services import match_child, record_child
 from core.concurrency import CONFLICT_MESSAGE, form_data, in_conflict, is_submission, service_view
 from core.date_input import DateField
+from core.uploads import servable_type
 
 PAGE_SIZE = 50
 NEW_CHILD_DETAILS = "advice_new_child_details"  # session: what the caseworker typed about the child
@@ -1059,14 +1060,17 @@ def attachment_download(request: HttpRequest, public_id: str) -> FileResponse:
         request=request,
         detail=f"downloaded {attachment.name}",
     )
+    # Always a download, with the type found in the content when it was uploaded (core.uploads),
+    # never run by the browser: nosniff, and a sandbox in case anything tries to render it.
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
         filename=attachment.name,
-        content_type=attachment.content_type or "application/octet-stream",
+        content_type=servable_type(attachment.content_type),
     )
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from audit.models import Action
+from core.inputs import date_in_range
 
 
 class DateInput(forms.DateInput):
@@ -29,8 +30,8 @@ class AuditSearchForm(forms.Form):
     action = forms.ChoiceField(
         label="What they did", required=False, choices=[("", "Anything"), *Action.choices]
     )
-    date_from = forms.DateField(label="From", required=False, widget=DateInput())
-    date_to = forms.DateField(label="To", required=False, widget=DateInput())
+    date_from = forms.DateField(label="From", required=False, widget=DateInput(), validators=[date_in_range])
+    date_to = forms.DateField(label="To", required=False, widget=DateInput(), validators=[date_in_range])
 
     def clean_child(self) -> str:
         value = self.cleaned_data["child"].strip()

@@ -290,7 +290,14 @@ STORAGES = {
 # test client starts the middleware afresh for every Client(). In tests and development it looks a
 # file up when one is asked for instead.
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# Uploaded files live outside the web root: no MEDIA_URL, nothing serves MEDIA_ROOT directly; each
+# file goes out only through its app's access-checked view (core.checks refuses a MEDIA_ROOT inside
+# the static files).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "uploads"))
+# Virus scanning of uploads through clamd (core/virus_scan.py): tcp://host:3310 or
+# unix:///run/clamav/clamd.ctl. Unset: no scan. Set but unreachable: uploads are refused (fail closed).
+CLAMD_URL = env_str("CLAMD_URL")
+CLAMD_TIMEOUT_SECONDS = env_int("CLAMD_TIMEOUT_SECONDS", 30)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 

@@ -17,6 +17,8 @@ from typing import Any
 from django import forms
 from django.forms.boundfield import BoundField
 
+from lib import inputs
+
 PARTS = ("day", "month", "year")
 
 
@@ -112,3 +114,7 @@ class DateField(forms.DateField):
         if value in self.empty_values and self.required:
             raise forms.ValidationError(f"Enter {str(self.label or 'the date').lower()}", code="required")
         super().validate(value)
+        if value not in self.empty_values:
+            problem = inputs.date_problem(value)  # so no statutory clock overflows counting from it
+            if problem:
+                raise forms.ValidationError(f"{self._name()} {problem}", code="out_of_range")

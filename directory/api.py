@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import math
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -36,8 +37,11 @@ from django.views.decorators.csrf import csrf_exempt
 from audit.trail import shows_no_children
 from directory import oruk, search
 from directory.models import Location, Provider, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from lib import inputs
 from lib.geo import bounding_box, degree_lengths_m
 from lib.weekdays import day_code
+
+logger = logging.getLogger(__name__)
 
 #: Page size when a consumer sends no `per_page`. Large enough that a consumer that never pages
 #: (DfE's ingester calls `/services` once) still gets a useful first page; the envelope says how
@@ -54,7 +58,7 @@ NDJSON_CHUNK = 500
 TRUE_VALUES = {"true", "1", "yes"}
 FALSE_VALUES = {"false", "0", "no"}
 MAX_AGE = 150
-MAX_PAGE = 1_000_000  # beyond any real directory; keeps OFFSET inside what databases accept
+MAX_PAGE = inputs.MAX_PAGE  # beyond any real directory; keeps OFFSET inside what databases accept
 MAX_PROXIMITY_METRES = 1_000_000
 MAX_SEARCH_LENGTH = 200
 
@@ -139,6 +143,11 @@ def oruk_endpoint(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
             response = view(request, *args, **kwargs)
         except Problem as problem:
             response = problem.response(request)
+        except Exception:  # a bug of ours: still a problem document, never an HTML page
+            logger.exception("ORUK API error")
+            response = Problem(
+                500, "Server error", "Something went wrong on our side. Try again later.", slug="errors"
+            ).response(request)
         return _cors(response)
 
     return wrapper
@@ -184,17 +193,10 @@ class ApiQuery:
         if raw is None:
             return None
         try:
-            value = int(raw)
-        except ValueError:
-            self.error(name, "must be a whole number")
+            return inputs.bounded_int(raw, minimum=minimum, maximum=maximum)
+        except ValueError as exc:
+            self.error(name, str(exc))
             return None
-        if minimum is not None and value < minimum:
-            self.error(name, f"must be {minimum} or more")
-            return None
-        if maximum is not None and value > maximum:
-            self.error(name, f"must be {maximum} or less")
-            return None
-        return value
 
     def number(self, name: str, *, minimum: float, maximum: float) -> float | None:
         raw = self._raw(name)
@@ -236,8 +238,8 @@ class ApiQuery:
         if raw is not None and len(raw) > max_length:
             self.error(name, f"must be at most {max_length} characters")
             return None
-        if raw is not None and "\x00" in raw:
-            self.error(name, "must not contain NUL characters")
+        if raw is not None and inputs.has_nul(raw):
+            self.error(name, inputs.NUL_MESSAGE)
             return None
         return raw
 
@@ -258,9 +260,11 @@ class ApiQuery:
         except ValueError:
             self.error(name, "must be an ISO 8601 date-time, like 2026-01-31T09:00:00Z")
             return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return value
+        try:
+            return inputs.aware_utc(value)  # in range, and in UTC, so no later arithmetic overflows
+        except ValueError as exc:
+            self.error(name, str(exc))
+            return None
 
     def time(self, name: str) -> dt.time | None:
         raw = self._raw(name)

@@ -43,6 +43,7 @@ from directory.search import (
 )
 from directory.search_text import ages_in_words, opening_times
 from directory.services import record_problem_report
+from lib import inputs
 from lib.geo import describe_distance, local_distance_m, miles_to_metres
 from lib.weekdays import DAY_NAMES
 
@@ -503,8 +504,10 @@ def a_to_z(request: HttpRequest, letter: str | None = None) -> HttpResponse:
 
 
 def _int(value: str | None, default: int) -> int:
+    """A page number from the query string; anything that is not one (or is beyond any real list)
+    gives the default rather than an error, as a link with a stale page number should."""
     try:
-        return max(1, int(value or default))
+        return inputs.bounded_int(value or str(default), minimum=1, maximum=inputs.MAX_PAGE)
     except ValueError:
         return default
 
@@ -519,7 +522,8 @@ def service(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     ids = shortlist_ids(request)
     pid = str(record.public_id)
     location_text = request.GET.get("location", "")[:100]
-    place = resolve_location(location_text) if location_text else None
+    # The place the visitor searched from (a link from the results); text no place can have is no place.
+    place = resolve_location(location_text) if location_text and not inputs.has_nul(location_text) else None
 
     locations = []
     all_schedules = list(record.schedules.all())

@@ -27,7 +27,7 @@ def normalise(raw: str) -> str:
 def validate(raw: str) -> str:
     """The normalised number, or InvalidNhsNumber with the reason."""
     number = normalise(raw)
-    if not number.isdigit() or len(number) != 10:
+    if not (number.isascii() and number.isdigit()) or len(number) != 10:
         raise InvalidNhsNumber("Enter an NHS number with 10 digits, like 943 476 5919.")
     if len(set(number)) == 1:
         raise InvalidNhsNumber("An NHS number cannot be the same digit ten times.")
