@@ -20,8 +20,9 @@ def uploads_outside_web_root(app_configs: Any = None, **kwargs: Any) -> list[Err
     WHITENOISE_ROOT to anyone): they go out only through access-checked views."""
     media = Path(settings.MEDIA_ROOT)
     served = [Path(settings.STATIC_ROOT), *(Path(str(d)) for d in settings.STATICFILES_DIRS)]
-    if getattr(settings, "WHITENOISE_ROOT", None):
-        served.append(Path(settings.WHITENOISE_ROOT))
+    whitenoise_root = getattr(settings, "WHITENOISE_ROOT", None)
+    if whitenoise_root:
+        served.append(Path(whitenoise_root))
     errors = [
         Error(
             f"MEDIA_ROOT ({media}) is inside {root}, which is served to anyone.",

@@ -73,7 +73,7 @@ class BodyRejected(ValueError):
 
 
 def _reject_constant(name: str) -> Any:
-    raise BodyRejected(f"The body must not contain {name}: numbers must be finite.")
+    raise BodyRejected(f"It must not contain {name}: numbers must be finite.")
 
 
 def _finite_float(text: str) -> float:
@@ -109,17 +109,25 @@ class LimitedJsonParser(Parser):
         self.max_depth = max_depth
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
-        body = request.body
-        if len(body) > self.max_bytes:
-            raise BodyRejected(f"The body must be at most {self.max_bytes:,} bytes.", status=413)
-        try:
-            data = json.loads(body, parse_constant=_reject_constant, parse_float=_finite_float)
-        except RecursionError as exc:
-            raise BodyRejected(f"The body must nest at most {self.max_depth} levels deep.") from exc
-        except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
-            if isinstance(exc, BodyRejected):
-                raise
-            raise BodyRejected("The body must be JSON encoded as UTF-8.") from exc
-        if _depth(data, self.max_depth) > self.max_depth:
-            raise BodyRejected(f"The body must nest at most {self.max_depth} levels deep.")
-        return data
+        return load_json(request.body, max_bytes=self.max_bytes, max_depth=self.max_depth)
+
+
+def load_json(data: bytes | str, *, max_bytes: int, max_depth: int, what: str = "The body") -> Any:
+    """JSON parsed within limits (size, nesting, finite numbers); BodyRejected with a reason a
+    person can act on otherwise. Used for API bodies and imported files alike."""
+    size = len(data.encode() if isinstance(data, str) else data)
+    if size > max_bytes:
+        raise BodyRejected(f"{what} must be at most {max_bytes:,} bytes.", status=413)
+    try:
+        parsed = json.loads(data, parse_constant=_reject_constant, parse_float=_finite_float)
+    except RecursionError as exc:
+        raise BodyRejected(f"{what} must nest at most {max_depth} levels deep.") from exc
+    except BodyRejected:
+        raise
+    except json.JSONDecodeError as exc:
+        raise BodyRejected(f"{what} is not valid JSON (line {exc.lineno}: {exc.msg}).") from exc
+    except (ValueError, UnicodeDecodeError) as exc:  # an integer thousands of digits long; bad bytes
+        raise BodyRejected(f"{what} must be JSON encoded as UTF-8, with numbers of a sensible size.") from exc
+    if _depth(parsed, max_depth) > max_depth:
+        raise BodyRejected(f"{what} must nest at most {max_depth} levels deep.")
+    return parsed

@@ -286,11 +286,23 @@ class ResolveReportForm(forms.Form):
     )
 
 
+#: The largest file the editor's import takes (a whole Local Offer as ORUK JSON is a few megabytes).
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+
 class ImportForm(forms.Form):
     FORMATS = [("csv", "CSV (the Local Offer template)"), ("oruk", "Open Referral UK JSON")]
     format = forms.ChoiceField(label="File format", choices=FORMATS, widget=forms.RadioSelect, initial="csv")
     file = forms.FileField(label="Upload a file", error_messages={"required": "Choose a file to upload"})
     dry_run = forms.BooleanField(label="Check the file only: do not save anything", required=False)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                f"The file must be smaller than {MAX_IMPORT_BYTES // (1024 * 1024)}MB: split it into several files"
+            )
+        return upload
 
 
 PROBLEM_STATUS_FILTERS = [

@@ -161,7 +161,7 @@ def test_casework_api_refuses_bad_fields_naming_them_and_saves_nothing(la_client
         (_body(questions="x" * (2 * 1024 * 1024)), 413, "at most 1,048,576 bytes"),
         ('{"questions": NaN}', 400, "must not contain NaN"),
         ('{"questions": 1e999}', 400, "numbers must be finite"),
-        ("{", 400, "must be JSON"),
+        ("{", 400, "is not valid JSON"),
         (b'{"questions": "\xff"}', 400, "must be JSON"),
     ],
 )

@@ -268,6 +268,9 @@ def import_csv(file: IO[Any] | str | bytes, *, user: Any = None, dry_run: bool =
     except StopIteration:
         result.errors.append(RowError(0, "", "The file is empty"))
         return result
+    except csv.Error as exc:
+        result.errors.append(RowError(1, "", f"cannot be read as CSV ({exc})"))
+        return result
     keys = [_column_key(h) for h in header]
     unknown = [h for h, k in zip(header, keys, strict=True) if k not in TEMPLATE_COLUMNS and h.strip()]
     if unknown:
@@ -279,7 +282,14 @@ def import_csv(file: IO[Any] | str | bytes, *, user: Any = None, dry_run: bool =
     lookups = _Lookups()
     records: list[ServiceData] = []
     line = reader.line_num + 1
-    for values in reader:
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a cell over the csv module's limit (128 KB), say
+            result.errors.append(RowError(line, "", f"cannot be read as CSV ({exc})"))
+            return result
         if any(v.strip() for v in values):
             if len(values) > len(keys):
                 result.errors.append(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from core.inputs import BodyRejected, load_json
 from directory import taxonomies
 from directory.importing.rows import (
     ATTENDING_CHOICES,
@@ -21,6 +21,11 @@ from directory.importing.rows import (
 from directory.importing.writing import _finish
 from directory.models import Location, Provider, Schedule, Service, Taxonomy, TaxonomyTerm
 from lib.weekdays import DAY_CODES
+
+#: The biggest ORUK file we read (a whole Local Offer is a few megabytes) and how deeply it may nest
+#: (a service's deepest ORUK path is about eight levels).
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_DEPTH = 32
 
 
 def _services_in(data: Any) -> list[Any] | None:
@@ -103,8 +108,10 @@ def _read_oruk_service(
         if amount is not None:
             try:
                 amount = Decimal(str(amount)).quantize(Decimal("0.01"))
+                if not amount.is_finite():
+                    raise ValueError(amount)
             except (InvalidOperation, ValueError):
-                r.error(f"cost_options/{i}/amount", f"'{amount}' is not a number")
+                r.error(f"cost_options/{i}/amount", f"'{str(amount)[:40]}' is not a number")
                 amount = None
         if amount:
             free = False
@@ -329,9 +336,9 @@ def import_oruk_json(data: Any, *, user: Any = None, dry_run: bool = False) -> I
     result = ImportResult(dry_run=dry_run)
     if hasattr(data, "read") or isinstance(data, str | bytes):
         try:
-            data = json.loads(_read_text(data))
-        except json.JSONDecodeError as exc:
-            result.errors.append(RowError(0, "", f"This is not valid JSON (line {exc.lineno}: {exc.msg})"))
+            data = load_json(_read_text(data), max_bytes=MAX_FILE_BYTES, max_depth=MAX_DEPTH, what="The file")
+        except BodyRejected as exc:
+            result.errors.append(RowError(0, "", str(exc)))
             return result
     services = _services_in(data)
     if services is None:

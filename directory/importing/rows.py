@@ -15,8 +15,11 @@ from django.core.validators import URLValidator, validate_email
 from accounts.models import Organisation
 from directory import taxonomies
 from directory.models import Location, Schedule, Taxonomy, TaxonomyTerm
+from lib import inputs
 
 MAX_AGE = 120
+#: The longest text any one value may hold (a description runs to a few thousand characters).
+MAX_TEXT_LENGTH = 20_000
 
 
 @dataclass
@@ -138,10 +141,17 @@ class _Reader:
         value = value.strip()
         if value[:1] == "'" and value[1:2] in ("=", "@", "+", "-", "\t", "\r"):
             value = value[1:]  # the apostrophe our CSV export adds against formula injection
+        if inputs.has_nul(value):
+            self.error(
+                column, "contains a NUL character (often a sign the file was saved in the wrong format)"
+            )
+            return ""
         if required and not value:
             self.error(column, "is required")
-        if max_length and len(value) > max_length:
-            self.error(column, f"is {len(value)} characters long; the most allowed is {max_length}")
+        max_length = max_length or MAX_TEXT_LENGTH
+        if len(value) > max_length:
+            self.error(column, f"is {len(value):,} characters long; the most allowed is {max_length:,}")
+            return ""
         return value
 
     def uuid(self, column: str, value: Any) -> uuid.UUID | None:
@@ -180,12 +190,13 @@ class _Reader:
         else:
             text = self.text(column, value)
             try:
-                number = float(text)
+                number = inputs.finite_number(text)
             except ValueError:
-                self.error(column, f"'{text}' is not an age in years")
+                self.error(column, f"'{text[:40]}' is not an age in years")
                 return None
-        if number != int(number) or not 0 <= number <= MAX_AGE:
-            self.error(column, f"'{value}' is not a whole number of years between 0 and {MAX_AGE}")
+        # NaN and infinity fail the range check (a NaN compares false), so int() only sees real ages.
+        if not 0 <= number <= MAX_AGE or number != int(number):
+            self.error(column, f"'{str(value)[:40]}' is not a whole number of years between 0 and {MAX_AGE}")
             return None
         return int(number)
 
@@ -195,9 +206,14 @@ class _Reader:
             return None
         for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d/%m/%y"):
             try:
-                return dt.datetime.strptime(text, fmt).date()
+                day = dt.datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
+            problem = inputs.date_problem(day)
+            if problem:
+                self.error(column, f"'{text}' {problem}")
+                return None
+            return day
         self.error(column, f"'{text}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
         return None
 
@@ -217,9 +233,9 @@ class _Reader:
         if value is None or value == "":
             return None
         try:
-            return float(value)
+            return inputs.finite_number(value)
         except (TypeError, ValueError):
-            self.error(column, f"'{value}' is not a number")
+            self.error(column, f"'{str(value)[:40]}' is not a number")
             return None
 
     def choice(self, column: str, value: Any, choices: Mapping[str, str], default: str) -> str:
