@@ -9,6 +9,7 @@ export DJANGO_SETTINGS_MODULE := config.settings
 help:
 	@echo "make run    install everything, migrate, load demo data if empty, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   run the whole test suite (SQLite unless DATABASE_URL is set)"
+	@echo "make test-fuzz  fuzz both APIs, both importers and the public pages with generated input (about 2 minutes)"
 	@echo "make lint   ruff, mypy, the layers between apps (import-linter), the migrations check, bandit and pip-audit"
 	@echo "make bench  search and dashboard benchmarks (see bench/README.md)"
 	@echo "make lock   update the dependency locks after changing pyproject.toml (UPGRADE=--upgrade for newer versions)"
@@ -55,7 +56,13 @@ test: test-unit
 
 # Everything but the browser tests, on two workers.
 test-unit: static
-	$(VENV)/bin/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 -m "not browser and not fuzz" $(PYTEST_ARGS)
+
+# Generated-input fuzzing of both APIs (schemathesis), both importers and the public pages (hypothesis):
+# no 5xx, no exception, nothing saved from a bad file. Each test stops after FUZZ_SECONDS (default 30).
+# CI runs it on PostgreSQL.
+test-fuzz: static
+	$(VENV)/bin/pytest -p no:xdist -m fuzz $(PYTEST_ARGS)
 
 # Browser tests need Chromium; outside CI they are skipped with a message when it is missing.
 test-browser: static
@@ -77,4 +84,4 @@ lint: install
 bench: static
 	$(PY) -m bench $(BENCH_ARGS)
 
-.PHONY: help install lock static run test test-unit test-browser lint bench
+.PHONY: help install lock static run test test-unit test-fuzz test-browser lint bench
