@@ -104,7 +104,13 @@ def _pagination(request: HttpRequest, page: Any) -> dict[str, Any] | None:
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+    # A path on this site only: anything else (a bare word would be taken for a URL name by redirect(),
+    # a control character cannot go in a header) falls back.
+    if (
+        candidate.startswith("/")
+        and not any(ord(ch) < 32 or ord(ch) == 127 for ch in candidate)
+        and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()})
+    ):
         return candidate
     return fallback
 

@@ -224,3 +224,15 @@ def test_audit_search_dates_out_of_range_are_a_message_beside_the_field(field, v
     response = sign_in(Client(), world.dco).get("/audit/", {field: value})
     assert response.status_code == 200
     assert message in response.content.decode()
+
+
+@pytest.mark.parametrize("next_url", ["-1", "NaN", "a\x00b", "/x\r\nSet-Cookie: a=b", "//evil.example.org/"])
+def test_a_bad_next_address_after_marking_a_service_reviewed_falls_back(rf, next_url):
+    from directory.views_editor import _safe_next
+
+    request = rf.post("/manage/services/", {"next": next_url})
+    assert _safe_next(request, "/manage/") == "/manage/"
+    assert (
+        _safe_next(rf.post("/", {"next": "/manage/services/?page=2"}), "/manage/")
+        == "/manage/services/?page=2"
+    )
