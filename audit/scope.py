@@ -15,7 +15,7 @@ from django.http import Http404
 
 from accounts.access import access_rule
 from accounts.models import Role, RoleGroup
-from children.models import ChildOrYoungPerson
+from children.models import ChildOrYoungPerson, PossibleDuplicate
 
 if TYPE_CHECKING:
     from audit.models import AuditEventQuerySet
@@ -27,8 +27,16 @@ def can_search(user: Any) -> bool:
 
 
 def visible_children(user: Any) -> QuerySet[ChildOrYoungPerson]:
-    """The children this user may see: the one rule of the children app (built on involvements)."""
-    return ChildOrYoungPerson.objects.visible_to(user)
+    """The children whose log this user may read: those the children app lets them see (built on
+    involvements), and both records of every possible-duplicate check in their DCO service's queue (a
+    record an LA made without a request yet has no involvement, but the DCO must be able to see who
+    has looked at the records it is asked to compare)."""
+    checks = PossibleDuplicate.objects.visible_to(user)
+    return ChildOrYoungPerson.objects.filter(
+        Q(pk__in=ChildOrYoungPerson.objects.visible_to(user).values("pk"))
+        | Q(pk__in=checks.values("new_record_id"))
+        | Q(pk__in=checks.values("existing_id"))
+    )
 
 
 def children_by_nhs_number(nhs_number: str) -> list[uuid.UUID]:
