@@ -53,7 +53,7 @@ def test_a_recent_heartbeat_is_healthy_and_a_stale_one_is_not():
     beat(10)
     status, body = healthz()
     assert status == 200 and body["status"] == "ok"
-    assert body["worker"]["status"] == "ok" and 9 <= body["worker"]["last_heartbeat_seconds_ago"] <= 12
+    assert body["worker"]["status"] == "ok" and 10 <= body["worker"]["last_heartbeat_seconds_ago"] <= 120
     assert body["waiting_work"] == {"status": "ok", "oldest_waiting_seconds": 0, "max_seconds": 900}
 
     WorkerHeartbeat.objects.update(beat_at=timezone.now() - dt.timedelta(seconds=301))
