@@ -28,14 +28,14 @@ def can_search(user: Any) -> bool:
 
 def visible_children(user: Any) -> QuerySet[ChildOrYoungPerson]:
     """The children whose log this user may read: those the children app lets them see (built on
-    involvements), and both records of every possible-duplicate check in their DCO service's queue (a
-    record an LA made without a request yet has no involvement, but the DCO must be able to see who
-    has looked at the records it is asked to compare)."""
+    involvements), and the record an LA in their areas sent for every possible-duplicate check in their
+    DCO service's queue (a record an LA made without a request yet has no involvement, but the DCO must
+    see who has looked at it). The other record of a check is not added: it may be another area's
+    child, whose log stays with the organisations that see that child."""
     checks = PossibleDuplicate.objects.visible_to(user)
     return ChildOrYoungPerson.objects.filter(
         Q(pk__in=ChildOrYoungPerson.objects.visible_to(user).values("pk"))
         | Q(pk__in=checks.values("new_record_id"))
-        | Q(pk__in=checks.values("existing_id"))
     )
 
 

@@ -41,3 +41,14 @@ def test_another_dco_service_still_gets_404_for_that_record(personas, persona_se
     page = persona_sessions.as_("dco_2").get(reverse("audit:child", args=[new_child.public_id]))
 
     assert page.status_code == 404
+
+
+def test_the_dco_does_not_read_the_log_of_the_other_areas_record_it_is_compared_with(
+    personas, persona_sessions
+):
+    existing = personas.side(1).possible_duplicate.existing  # side 2's child
+    assert existing == personas.side(2).child
+
+    page = persona_sessions.as_("dco_1").get(reverse("audit:child", args=[existing.public_id]))
+
+    assert page.status_code == 404
