@@ -149,7 +149,7 @@ def home_context(request: HttpRequest) -> dict[str, Any]:
 def home_section(request: HttpRequest) -> SafeString:
     """The Local Offer's part of the home page (registered in DirectoryConfig.ready)."""
     html = render_to_string("directory/public/home_section.html", home_context(request), request)
-    return mark_safe(html)  # noqa: S308 - rendered by an autoescaping template
+    return mark_safe(html)  # noqa: S308 - rendered by an autoescaping template  # nosec B308 B703
 
 
 # --- Search ----------------------------------------------------------------------------------
