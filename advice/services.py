@@ -47,7 +47,8 @@ from advice.models import (
 from audit.context import AuditContext
 from audit.services import record_access
 from children.models import ChildOrYoungPerson
-from core.concurrency import ConcurrentUpdate, check_version, current_version
+from core.concurrency import ConcurrentUpdate as ConcurrentUpdate  # callers catch it from here
+from core.concurrency import check_version, save_if_version
 from core.email import send_email
 from core.uploads import content_type_for
 from lib import clocks
@@ -66,21 +67,6 @@ class InvalidTransition(Exception):
 
 
 # --- helpers -----------------------------------------------------------------------------------------
-
-
-def _bump(obj: AdviceRequest | Assignment | EHCNeedsAssessment, expected_version: int, **fields: Any) -> None:
-    """Save `fields` only if the row still has `expected_version`; otherwise ConcurrentUpdate."""
-    fields.setdefault("updated_at", timezone.now())
-    updated = (
-        type(obj)
-        .objects.filter(pk=obj.pk, version=expected_version)
-        .update(version=F("version") + 1, **fields)
-    )
-    if updated != 1:
-        raise ConcurrentUpdate(current_version=current_version(obj))
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    obj.version = expected_version + 1
 
 
 def _lock_request(advice_request: AdviceRequest) -> AdviceRequest:
@@ -176,7 +162,7 @@ def change_assessment_clock(
         "clock_start_date": clock_start_date,
         **_assessment_dates(clock_start_date),
     }
-    _bump(assessment, expected_version, **fields)
+    save_if_version(assessment, expected_version, **fields)
     after = f"{assessment.get_clock_start_type_display()}, {assessment.clock_start_date:%-d %B %Y}"
     record_access(
         user=user,
@@ -325,7 +311,7 @@ def cancel_request(
     if not reason.strip():
         raise ValidationError({"reason": "Say why the request is cancelled."})
     teams = [a.team for a in advice_request.assignments.open().select_related("team")]
-    _bump(
+    save_if_version(
         advice_request,
         expected_version,
         status=AdviceRequest.Status.CANCELLED,
@@ -387,7 +373,7 @@ def triage_and_route(
         raise ValidationError(
             {"received_on": "The team cannot receive it before health did, or in the future."}
         )
-    _bump(
+    save_if_version(
         advice_request,
         expected_version,
         triage_notes=triage_notes.strip() or advice_request.triage_notes,
@@ -476,7 +462,7 @@ def accept_assignment(
     advice_request = _team_change(
         user, assignment, expected_version, [Assignment.Status.ROUTED], "accept this request"
     )
-    _bump(
+    save_if_version(
         assignment,
         expected_version,
         status=Assignment.Status.ACCEPTED,
@@ -518,7 +504,7 @@ def decline_not_known(
             {"reason": "Explain why, and what was done (for example a health assessment offered)."}
         )
     today = timezone.localdate()
-    _bump(
+    save_if_version(
         assignment,
         expected_version,
         status=Assignment.Status.NOT_KNOWN,
@@ -633,7 +619,7 @@ def submit_advice(
         raise ValidationError(errors)
     today = timezone.localdate()
     revision = (assignment.advice.aggregate(m=models.Max("revision"))["m"] or 0) + 1
-    _bump(
+    save_if_version(
         assignment,
         expected_version,
         status=Assignment.Status.ADVICE_SUBMITTED,
@@ -731,9 +717,9 @@ def _quality_check(
         raise InvalidTransition("There is no advice to check.")
     today = timezone.localdate()
     if outcome == QualityCheck.Outcome.RELEASE:
-        _bump(assignment, expected_version, status=Assignment.Status.RELEASED, returned_on=today)
+        save_if_version(assignment, expected_version, status=Assignment.Status.RELEASED, returned_on=today)
     else:
-        _bump(assignment, expected_version, status=Assignment.Status.REWORK_REQUESTED)
+        save_if_version(assignment, expected_version, status=Assignment.Status.REWORK_REQUESTED)
     check = QualityCheck.objects.create(
         assignment=assignment,
         advice=advice,
@@ -864,7 +850,7 @@ def record_exception(
         approved_by=approved_by,
         recorded_by=user,
     )
-    _bump(assignment, expected_version, has_exception=True)
+    save_if_version(assignment, expected_version, has_exception=True)
     AdviceRequest.objects.filter(pk=assignment.advice_request_id).update(updated_at=timezone.now())
     record_access(
         user=user,

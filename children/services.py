@@ -21,7 +21,7 @@ from accounts.models import Organisation
 from audit.context import AuditContext
 from audit.services import record_access
 from children.models import ChildOrYoungPerson, ConsentToShare, ParentCarer, PossibleDuplicate, normalise_name
-from core.concurrency import ConcurrentUpdate
+from core.concurrency import require_version
 from lib.nhs_number import InvalidNhsNumber
 from lib.nhs_number import validate as validate_nhs_number
 from lib.phases import age_on
@@ -563,8 +563,7 @@ def _locked_open_check(check: PossibleDuplicate, expected_version: int) -> Possi
     """The check, locked, if the person saw its current version (else ConcurrentUpdate, checked
     first) and it is still open."""
     current = PossibleDuplicate.objects.select_for_update().get(pk=check.pk)
-    if current.version != expected_version:
-        raise ConcurrentUpdate(current_version=current.version)
+    require_version(current, expected_version)
     if not current.is_open:
         raise ValidationError(CHECK_CHANGED, code="conflict")
     return current

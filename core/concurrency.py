@@ -23,7 +23,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.utils import timezone
 
 CONFLICT_MESSAGE = "Someone else changed this since you opened it"
 _TYPED = "_conflict_typed_data"
@@ -64,6 +66,29 @@ def check_version(obj: models.Model, expected_version: int) -> None:
         raise ConcurrentUpdate(current_version=version)
     if getattr(obj, "version", None) != version:
         obj.refresh_from_db()
+
+
+def require_version(row: models.Model, expected_version: int) -> None:
+    """For a row just read under a lock: raise ConcurrentUpdate unless it still has `expected_version`."""
+    version = getattr(row, "version", None)
+    if version != expected_version:
+        raise ConcurrentUpdate(current_version=version)
+
+
+def save_if_version(obj: models.Model, expected_version: int, **fields: Any) -> None:
+    """Save `fields` (and `updated_at`, now) only if the row still has `expected_version`, bumping it in
+    the same UPDATE; otherwise raise ConcurrentUpdate. `obj` then holds what was saved."""
+    fields.setdefault("updated_at", timezone.now())
+    updated = (
+        type(obj)
+        ._default_manager.filter(pk=obj.pk, version=expected_version)
+        .update(version=F("version") + 1, **fields)
+    )
+    if updated != 1:
+        raise ConcurrentUpdate(current_version=current_version(obj))
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.version = expected_version + 1  # type: ignore[attr-defined]
 
 
 def in_conflict(request: HttpRequest) -> bool:
