@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
-from django.contrib.auth import login
-from django.http import HttpRequest
-from django_otp import login as otp_login
+from django.core.exceptions import PermissionDenied
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+
+if TYPE_CHECKING:
+    from audit.context import AuditContext
 
 # The fixed TOTP secret every demo account shares, so a reviewer can sign in with any authenticator
 # app. Only honoured when DEMO_MODE is on and the account is marked is_demo.
@@ -31,14 +34,19 @@ def verify_token(user: User, token: str) -> TOTPDevice | None:
 
 
 def complete_sign_in(
-    request: HttpRequest, user: User, device: TOTPDevice, *, method: str = "password"
+    *, user: User, device: TOTPDevice, context: AuditContext, method: str = "password"
 ) -> None:
-    """Log the user in: only ever after the password (or OIDC) step and the second factor."""
+    """Record that `user` has signed in: only ever after the password (or OIDC) step and the second
+    factor, with `device` the confirmed device that accepted the code. The view then logs the person
+    in to its session (Django's `login` and django-otp's `login`); this service never sees the request.
+
+    Refused (PermissionDenied) for an inactive account or a device that is not the user's confirmed one.
+    """
     from audit.models import Action
     from audit.services import record_access
 
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    otp_login(request, device)
+    if not user.is_active or device.user_id != user.pk or not device.confirmed:
+        raise PermissionDenied("This account cannot sign in with this device.")
     record_access(
-        user=user, action=Action.SIGN_IN, obj=None, request=request, detail=f"{method} and security code"
+        user=user, action=Action.SIGN_IN, obj=None, context=context, detail=f"{method} and security code"
     )

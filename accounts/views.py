@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
-from django.contrib.auth import authenticate, logout
+from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -18,11 +18,13 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import oidc, services, throttle
 from accounts.forms import ForgottenPasswordForm, NewPasswordForm, SignInForm, TokenForm
 from accounts.models import User
+from audit.context import audit_context
 from audit.models import Action
 from audit.services import client_ip, record_access, record_sign_in_failure
 from audit.trail import shows_no_children
@@ -51,7 +53,7 @@ def _pending_user(request: HttpRequest) -> User | None:
 def begin_second_step(request: HttpRequest, user: User, *, next_url: str, method: str) -> HttpResponse:
     """After the first step (password or OpenID Connect): remember who, then ask for the security code.
 
-    Nobody is logged in yet; `services.complete_sign_in` does that after the code.
+    Nobody is logged in yet: `_finish` does that after the code.
     """
     request.session.cycle_key()
     request.session[PENDING_KEY] = user.pk
@@ -68,7 +70,9 @@ def _finish(request: HttpRequest, user: User, device: TOTPDevice) -> HttpRespons
     method = request.session.get(METHOD_KEY, "password")
     for key in (PENDING_KEY, PENDING_AT_KEY, METHOD_KEY, NEXT_KEY):
         request.session.pop(key, None)
-    services.complete_sign_in(request, user, device, method=method)
+    services.complete_sign_in(user=user, device=device, context=audit_context(request), method=method)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    otp_login(request, device)
     response = HttpResponseRedirect(next_url)
     throttle.remember_device(request, response, user)
     return response

@@ -266,3 +266,21 @@ def test_old_hashes_are_upgraded_to_the_first_hasher_on_sign_in():
     password_step(Client(), user.email)
     user.refresh_from_db()
     assert identify_hasher(user.password).algorithm == get_hasher("default").algorithm != "pbkdf2_sha256"
+
+
+def test_the_sign_in_service_records_the_sign_in_without_the_request_and_refuses_a_strangers_device():
+    """`complete_sign_in` takes the user, the device and an audit context; the view logs them in."""
+    from django.core.exceptions import PermissionDenied
+
+    from accounts import services
+    from audit.models import Action, AuditEvent
+    from audit.testing import TEST_CONTEXT
+
+    user, other = member("dco"), member("dco")
+    device = totp_device(user)
+    services.complete_sign_in(user=user, device=device, context=TEST_CONTEXT, method="password")
+    event = AuditEvent.objects.get(action=Action.SIGN_IN, user=user)
+    assert event.ip_address == TEST_CONTEXT.ip and "password and security code" in event.detail
+    with pytest.raises(PermissionDenied):
+        services.complete_sign_in(user=other, device=device, context=TEST_CONTEXT)
+    assert not AuditEvent.objects.filter(action=Action.SIGN_IN, user=other).exists()
