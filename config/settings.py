@@ -348,7 +348,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
     # Each seal of the access log's hash chain: ship these lines where the database's owner cannot
     # change them (syslog, a SIEM); `verify_audit_log --anchors` checks the chain against them.
-    "loggers": {"audit.seals": {"level": "INFO"}},
+    "loggers": {
+        "audit.seals": {"level": "INFO"},
+        # The task queue's worker announces every idle pass ("Starting worker ... exiting gracefully"):
+        # only its warnings and errors are worth a line. Each task run is still logged by django_tasks.
+        "django_tasks_db": {"level": os.environ.get("TASK_QUEUE_LOG_LEVEL", "WARNING")},
+    },
 }
 
 # /healthz fails (503), and signed-in staff see a warning, when no worker has recorded a heartbeat for this

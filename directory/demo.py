@@ -47,6 +47,7 @@ from directory.models import (
     Place,
     Postcode,
     Provider,
+    ReviewReminder,
     Schedule,
     Service,
     ServiceArea,
@@ -54,6 +55,7 @@ from directory.models import (
     TaxonomyTerm,
 )
 from directory.search import reindex_services
+from directory.tasks import create_review_reminders
 from lib.weekdays import DAY_NAMES, WEEKDAYS
 
 DEFAULT_SERVICES = 480
@@ -1606,4 +1608,20 @@ def load(stdout: TextIO | None = None, services: int | None = None, seed: int = 
     Does nothing when the directory already has services (the seeded data would collide)."""
     if is_loaded():
         return "the directory already has services; demo services not loaded"
-    return str(generate(services or DEFAULT_SERVICES, seed, stdout=stdout))
+    summary = generate(services or DEFAULT_SERVICES, seed, stdout=stdout)
+    record_reminders_already_sent()
+    return str(summary)
+
+
+def record_reminders_already_sent(today: dt.date | None = None) -> int:
+    """The demo's own history: records that were already due for review when the demo begins had
+    their reminder in the past, so the worker's first pass must not send one e-mail per provider.
+
+    Reminders fall due from the demo's own dates afterwards: a record due soon today is reminded
+    again when it becomes overdue, and a record reviewed today when it reaches its review date.
+    Returns how many reminders were recorded as sent.
+    """
+    create_review_reminders(today=today)
+    return ReviewReminder.objects.filter(sent_at__isnull=True).update(
+        sent_at=timezone.now(), recipients="(sent before the demo began)"
+    )

@@ -197,3 +197,18 @@ def test_load_is_what_load_demo_data_calls_and_fills_the_search_index(db):
     assert "60 services" in summary
     assert demo.is_loaded()
     assert SearchEntry.objects.count() == 60
+
+
+def test_the_demo_does_not_flood_providers_with_review_reminders_on_first_start(db):
+    """Records already due when the demo begins were reminded in the demo's past; the worker's first
+    pass sends nothing, and reminders fall due from the demo's own dates afterwards."""
+    from directory.tasks import send_review_reminders
+
+    demo.generate(120, 2026, reindex=False)
+    already = demo.record_reminders_already_sent()
+    assert already > 0  # the demo has records that were due for review before it began
+
+    assert send_review_reminders() == 0
+
+    # Forty days on, records that were only due soon are now overdue: their providers hear of it.
+    assert send_review_reminders(today=dt.date.today() + dt.timedelta(days=40)) > 0

@@ -1,15 +1,23 @@
-"""Load the synthetic demo data: every app with a demo.py contributes, in dependency order."""
+"""Load the synthetic demo data: every installed app with a demo.py contributes, in INSTALLED_APPS
+order (foundation apps come before the domain apps that refer to their records)."""
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
+from types import ModuleType
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-# Order matters: organisations and users first, then what refers to them.
-DEMO_MODULES = ["accounts.demo", "directory.demo", "children.demo", "advice.demo"]
+
+def demo_modules() -> list[ModuleType]:
+    """Each installed app's demo module, in INSTALLED_APPS order. An app without one has no demo
+    data; an error inside a demo module is raised, never taken for a missing module."""
+    names = [f"{config.name}.demo" for config in apps.get_app_configs()]
+    return [importlib.import_module(name) for name in names if importlib.util.find_spec(name) is not None]
 
 
 class Command(BaseCommand):
@@ -25,13 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args: Any, if_empty: bool = False, **options: Any) -> None:
-        modules = []
-        for name in DEMO_MODULES:
-            try:
-                modules.append(importlib.import_module(name))
-            except ModuleNotFoundError as exc:
-                if exc.name != name:
-                    raise
+        modules = demo_modules()
         if if_empty and modules and all(m.is_loaded() for m in modules):
             self.stdout.write("Demo data already loaded.")
             return

@@ -55,6 +55,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Worker started with {len(jobs)} periodic jobs.")
         started_at = timezone.now()
         health.forget_old_heartbeats()
+        # One queue runner for the life of the process; between passes the worker sleeps.
+        queue = Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="send-health-hub",
+            excluded_queue_names=[],
+        )
         while self.running:
             close_old_connections()
             health.record_heartbeat(started_at=started_at)  # read by /healthz and the staff banner
@@ -66,17 +77,7 @@ class Command(BaseCommand):
                         job()
                     except Exception:  # a failing job must not stop the others
                         logger.exception("Periodic job %s failed", name)
-            worker = Worker(
-                queue_names=["*"],
-                interval=0,
-                batch=True,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id="send-health-hub",
-                excluded_queue_names=[],
-            )
-            worker.run()
+            queue.run()  # drains the queue, then returns (batch mode)
             if once:
                 break
             time.sleep(sleep)
