@@ -117,3 +117,20 @@ def test_the_guard_catches_a_path_outside(name, line):
 )
 def test_the_guard_lets_paths_inside_pass(name, line):
     assert problems_in(name, line) == []
+
+
+def test_no_tracked_link_points_outside_the_repository():
+    """A committed symbolic link (for example a development checkout's link to a shared .venv) would be
+    broken in a stranger's clone, and checking it out replaces whatever was there."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: links are checked where the history is")
+    staged = subprocess.run(
+        ["git", "ls-files", "-s", "-z"], cwd=ROOT, capture_output=True, check=True, text=True
+    )
+    links = [entry.split("\t", 1)[1] for entry in staged.stdout.split("\0") if entry.startswith("120000 ")]
+    outside = []
+    for name in links:
+        target = (ROOT / name).parent / Path((ROOT / name).readlink() if (ROOT / name).is_symlink() else "")
+        if not target.resolve().is_relative_to(ROOT) or name in {".venv", "node_modules"}:
+            outside.append(name)
+    assert outside == [], f"tracked links that point outside the repository: {outside}"
