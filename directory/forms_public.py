@@ -36,12 +36,14 @@ class SearchForm(forms.Form):
     )
     location = forms.CharField(
         label="Postcode or place",
-        help_text="For example, NS1 2AB or Northtown",
+        help_text="A postcode, the first half of one, or a town or village",  # the view gives examples
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "spellcheck": "false"}),
     )
-    distance = forms.ChoiceField(label="Distance", choices=DISTANCE_CHOICES, required=False)
+    distance = forms.ChoiceField(
+        label="Distance", choices=DISTANCE_CHOICES, required=False, initial=DEFAULT_DISTANCE
+    )
     age = forms.IntegerField(
         label="Age of the child or young person",
         help_text="In years, from 0 to 25",
@@ -78,9 +80,16 @@ class SearchForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
 
     def __init__(
-        self, *args: Any, needs: list[tuple[str, str]], categories: list[tuple[str, str]], **kwargs: Any
+        self,
+        *args: Any,
+        needs: list[tuple[str, str]],
+        categories: list[tuple[str, str]],
+        location_hint: str = "",
+        **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
+        if location_hint:  # examples the data holds (directory.search.places.location_examples)
+            self.fields["location"].help_text = location_hint
         self.choice_field("need").choices = needs
         self.choice_field("category").choices = categories
 

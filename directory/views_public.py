@@ -41,6 +41,7 @@ from directory.search import (
     search_services,
     services_by_letter,
 )
+from directory.search.places import LocationExamples, location_examples, unknown_location_message
 from directory.search_text import ages_in_words, opening_times
 from directory.services import record_problem_report
 from lib import inputs
@@ -142,7 +143,7 @@ def home_context(request: HttpRequest) -> dict[str, Any]:
         **_shortlist_context(request),
         "browse_needs": browse(Taxonomy.Vocabulary.NEEDS, "need"),
         "browse_categories": browse(Taxonomy.Vocabulary.CATEGORIES, "category"),
-        "search_form": _search_form(None, []),
+        "search_form": _search_form(None, [], examples=location_examples()),
     }
 
 
@@ -169,8 +170,15 @@ def _term_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]], dict[
     return needs, categories, {code: "top" for code in top}
 
 
-def _search_form(data: QueryDict | None, needs: list[tuple[str, str]], categories: Any = ()) -> SearchForm:
-    return SearchForm(data, needs=needs, categories=list(categories))
+def _search_form(
+    data: QueryDict | None,
+    needs: list[tuple[str, str]],
+    categories: Any = (),
+    *,
+    examples: LocationExamples | None = None,
+) -> SearchForm:
+    hint = examples.hint() if examples else ""
+    return SearchForm(data, needs=needs, categories=list(categories), location_hint=hint)
 
 
 @shows_no_children
@@ -181,7 +189,8 @@ def search(request: HttpRequest) -> HttpResponse:
     data_in = request.GET.copy()
     if not data_in.get("distance"):
         data_in["distance"] = DEFAULT_DISTANCE  # so the select shows the distance used
-    form = _search_form(data_in if bound else None, needs, categories)
+    examples = location_examples()
+    form = _search_form(data_in if bound else None, needs, categories, examples=examples)
     data = form.cleaned_or_default() if bound else {}
     ids = shortlist_ids(request)
 
@@ -189,9 +198,7 @@ def search(request: HttpRequest) -> HttpResponse:
     location_text = (data.get("location") or "").strip()
     place = resolve_location(location_text) if location_text else None
     if location_text and not place:
-        form.add_error(
-            "location", f"We could not find {location_text}. Check the postcode, or enter a town or village"
-        )
+        form.add_error("location", unknown_location_message(location_text, examples))
     distance = data.get("distance") or DEFAULT_DISTANCE
     age = data.get("age")
     cost = data.get("cost") or ""

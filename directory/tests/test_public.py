@@ -94,7 +94,7 @@ def test_unknown_postcode_is_an_error_that_keeps_what_was_typed(client, director
     response = client.get(reverse("directory:search"), {"location": "ZZ9 9ZZ"})
     body = text_of(response)
     assert "There is a problem" in body
-    assert "We could not find ZZ9 9ZZ" in body
+    assert "We do not know the postcode ZZ9 9ZZ" in body
     assert 'value="ZZ9 9ZZ"' in response.content.decode()
     assert "<title>Error:" in response.content.decode()
 

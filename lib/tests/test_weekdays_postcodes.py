@@ -1,6 +1,6 @@
 import pytest
 
-from lib.postcodes import display_postcode, is_postcode, postcode_key
+from lib.postcodes import display_postcode, is_outcode, is_postcode, outcode_of, postcode_key
 from lib.weekdays import byday_codes, day_code
 
 
@@ -36,3 +36,20 @@ def test_key_and_display_forms():
     assert postcode_key(" ns1  2ab ") == "NS12AB"
     assert display_postcode("ns12ab") == "NS1 2AB"
     assert display_postcode("EC1A1BB") == "EC1A 1BB"
+
+
+@pytest.mark.parametrize("text", ["NS5", "ns5", " n s 5 ", "EB6", "SW1A", "M1", "EC1A"])
+def test_outcodes_in_any_spacing_or_case(text):
+    assert is_outcode(text)
+
+
+@pytest.mark.parametrize("text", ["", "NS", "5", "NS1 2AB", "Northtown", "NS555"])
+def test_not_outcodes(text):
+    assert not is_outcode(text)
+
+
+def test_outcode_of_a_postcode_or_an_outcode():
+    assert outcode_of("ns6 2sd") == "NS6"
+    assert outcode_of("EC1A1BB") == "EC1A"
+    assert outcode_of(" ns5 ") == "NS5"
+    assert outcode_of("Northtown") == ""
