@@ -92,12 +92,14 @@ class AssessmentRequestForm(forms.Form):
     request_received_on = DateField(
         label="When did the local authority receive the request for an EHC needs assessment?",
         help_text="The day it arrived, not the day it was logged. For example, 4 9 2026",
+        error_name="the date the local authority received the request",
     )
     clock_start_type = forms.ChoiceField(
         label="What started the 20-week clock?",
         choices=EHCNeedsAssessment.ClockStart.choices,
         initial=EHCNeedsAssessment.ClockStart.S36_REQUEST,
         widget=forms.RadioSelect,
+        error_messages={"required": "Select what started the 20-week clock"},
         help_text=(
             "The time limits in regulations 4, 5, 10 and 13 run either from the day the LA received a "
             "request under section 36(1) of the Children and Families Act 2014 (from a parent, a young "
@@ -108,11 +110,13 @@ class AssessmentRequestForm(forms.Form):
     clock_start_date = DateField(
         label="Clock start date (if different)",
         required=False,
+        error_name="the clock start date",
         help_text="Leave blank if the clock started on the day the request was received.",
     )
     decision_to_assess_on = DateField(
         label="When did the local authority decide to assess? (optional)",
         required=False,
+        error_name="the date the local authority decided to assess",
         help_text="Regulation 5: within 6 weeks of the clock start.",
     )
     la_reference = forms.CharField(
@@ -161,6 +165,7 @@ class RouteForm(VersionForm):
 
     received_on = DateField(
         label="Date the teams receive it",
+        error_name="the date the teams receive it",
         help_text=(
             "Each team's 6 weeks (regulation 8) start on this day. Usually today. "
             "To give teams different dates, route them one at a time."
@@ -175,9 +180,15 @@ class RouteForm(VersionForm):
     )
 
     def __init__(
-        self, *args: Any, teams: Iterable[Organisation] = (), already: Sequence[int] = (), **kwargs: Any
+        self,
+        *args: Any,
+        teams: Iterable[Organisation] = (),
+        already: Sequence[int] = (),
+        earliest: Any = None,
+        **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
+        self.earliest = earliest  # the day health received the request: no team receives it before
         self.fields["received_on"].initial = timezone.localdate()
         groups: dict[str, list[Organisation]] = {}
         trust_names: dict[str, str] = {}
@@ -204,7 +215,9 @@ class RouteForm(VersionForm):
         for key in sorted(groups, key=lambda k: trust_names[k]):
             for team in groups[key]:
                 name = f"received_on_{team.pk}"
-                self.fields[name] = DateField(label=team.name, required=False)
+                self.fields[name] = DateField(
+                    label=team.name, required=False, error_name=f"the date {team.name} receives it"
+                )
                 self.team_date_names.append(name)
 
     def clean(self) -> dict[str, Any]:
@@ -216,6 +229,12 @@ class RouteForm(VersionForm):
         received = data.get("received_on")
         if received and received > today:
             self.add_error("received_on", "The date the teams receive it must be today or in the past")
+        if received and self.earliest and received < self.earliest:
+            self.add_error(
+                "received_on",
+                f"The date the teams receive it must be on or after {self.earliest:%-d %B %Y}, "
+                "the day health received the request",
+            )
         data["teams"] = [self.teams_by_pk[pk] for pk in chosen]
         data["received_by_team"] = {}
         for pk in chosen:
@@ -223,6 +242,11 @@ class RouteForm(VersionForm):
             if own and own > today:
                 self.add_error(
                     f"received_on_{pk}", "The date the team receives it must be today or in the past"
+                )
+            if own and self.earliest and own < self.earliest:
+                self.add_error(
+                    f"received_on_{pk}",
+                    f"The date the team receives it must be on or after {self.earliest:%-d %B %Y}",
                 )
             data["received_by_team"][int(pk)] = own or received
         return data
@@ -261,11 +285,13 @@ class ExceptionForm(VersionForm):
     )
     start_on = DateField(
         label="When did it start?",
+        error_name="the date it started",
         help_text="For a missed appointment, the date of the appointment. It must fall within the 6 weeks.",
     )
     end_on = DateField(
         label="When did it end? (optional unless the child was absent)",
         required=False,
+        error_name="the date it ended",
         help_text="An absence must cover at least 4 weeks of the 6-week period.",
     )
     reason = forms.CharField(
@@ -340,7 +366,7 @@ class AdviceForm(VersionForm):
         widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10", "spellcheck": "false"}),
         error_messages={"required": "Enter their professional registration number"},
     )
-    advice_date = DateField(label="Date of the advice")
+    advice_date = DateField(label="Date of the advice", error_name="the date of the advice")
     attachments = AttachmentsField()
 
 
@@ -371,6 +397,21 @@ PROVISION_LABELS = {
     "how_long": "For how long",
     "where": "Where (optional)",
 }
+# What a provision row's error says is missing, naming the row: "Enter how often provision 2 is given".
+PROVISION_MISSING = {
+    "what": "Enter what provision {n} is",
+    "who": "Enter who provides provision {n}",
+    "how_often": "Enter how often provision {n} is given",
+    "how_long": "Enter for how long provision {n} is given",
+}
+
+
+def row_number(form: forms.BaseForm) -> int:
+    """1 for the first row of a formset (prefix "provision-0"), 2 for the next..."""
+    try:
+        return int(str(form.prefix or "").rsplit("-", 1)[-1]) + 1
+    except ValueError:
+        return 1
 
 
 class ProvisionForm(forms.Form):
@@ -417,11 +458,14 @@ class ProvisionForm(forms.Form):
         data = super().clean() or {}
         if self.is_blank():
             return data
+        number = row_number(self)
         for key in ("what", "who", "how_often", "how_long"):
-            if not (data.get(key) or "").strip():
-                self.add_error(key, f"Say {PROVISION_LABELS[key].lower()}")
+            if not (data.get(key) or "").strip() and key not in self.errors:
+                self.add_error(key, PROVISION_MISSING[key].format(n=number))
         if data.get("section") not in ("F", "G"):
-            self.add_error("section", "Choose section F (educates or trains) or section G")
+            self.add_error(
+                "section", f"Choose section F (educates or trains) or section G for provision {number}"
+            )
         return data
 
 

@@ -369,6 +369,17 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def size_display(self) -> str:
+        """ "12 KB", "1.5 MB", "300 bytes"; "" when the size is not known."""
+        if not self.size:
+            return ""
+        if self.size < 1024:
+            return f"{self.size} bytes"
+        if self.size < 1024 * 1024:
+            return f"{round(self.size / 1024)} KB"
+        return f"{self.size / (1024 * 1024):.1f} MB"
+
 
 # The quality rubric of statutory.md 5.3: each criterion scores 0 (absent), 1 (partly) or 2 (met).
 QUALITY_CRITERIA: dict[str, str] = {

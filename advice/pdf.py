@@ -39,6 +39,12 @@ def _latin1(text: Any) -> str:
     return value.encode("latin-1", "replace").decode("latin-1")
 
 
+def by_when_text(text: str) -> str:
+    """ "by July 2027"; "by the next annual review" when the team typed "By the next annual review"."""
+    text = str(text).strip()
+    return f"by {text[3:]}" if text[:3].lower() == "by " else f"by {text}"
+
+
 class AdvicePDF(FPDF):
     reference = ""
 
@@ -131,7 +137,7 @@ def released_advice_pdf(advice_request: AdviceRequest, assignments: Sequence[Ass
             _para(pdf, f"- {need.get('description', '')}{suffix}")
         _heading(pdf, "Outcomes sought", 2)
         for outcome in advice.outcomes:
-            by_when = f" (by {outcome['by_when']})" if outcome.get("by_when") else ""
+            by_when = f" ({by_when_text(outcome['by_when'])})" if outcome.get("by_when") else ""
             _para(pdf, f"- {outcome.get('outcome', '')}{by_when}")
         _heading(pdf, "Provision required", 2)
         if not advice.provision:

@@ -560,16 +560,16 @@ def clean_advice(
             continue
         missing = [key.replace("_", " ") for key in PROVISION_FIELDS if not row[key]]
         if missing:
-            errors[f"provision_{index}"] = f"Provision {index}: say {', '.join(missing)}."
+            errors[f"provision_{index}"] = f"Enter {', '.join(missing)} for provision {index}"
         if row["section"] not in ("F", "G"):
             errors[f"provision_{index}_section"] = (
-                f"Provision {index}: choose section F (educates or trains) or G."
+                f"Choose section F (educates or trains) or section G for provision {index}"
             )
         clean_provision.append(row)
     if not clean_needs:
-        errors["needs"] = "Describe at least one health need."
+        errors["needs"] = "Enter at least one health need"
     if not clean_outcomes:
-        errors["outcomes"] = "Give at least one outcome."
+        errors["outcomes"] = "Enter at least one outcome"
     if errors:
         raise ValidationError(errors)
     return {"needs": clean_needs, "outcomes": clean_outcomes, "provision": clean_provision}
@@ -606,15 +606,23 @@ def submit_advice(
         [Assignment.Status.ROUTED, Assignment.Status.ACCEPTED, Assignment.Status.REWORK_REQUESTED],
         "submit advice",
     )
-    content = clean_advice(needs=needs, outcomes=outcomes, provision=provision)
-    errors = {}
-    for name, value in (
-        ("author_name", author_name),
-        ("author_profession", author_profession),
-        ("author_registration_number", author_registration_number),
+    errors: dict[str, Any] = {}
+    content: dict[str, list] = {}
+    try:
+        content = clean_advice(needs=needs, outcomes=outcomes, provision=provision)
+    except ValidationError as exc:  # reported with the author's details, all at once
+        errors.update(exc.message_dict)
+    for name, value, message in (
+        ("author_name", author_name, "Enter the name of the professional who gave the advice"),
+        ("author_profession", author_profession, "Enter their profession"),
+        (
+            "author_registration_number",
+            author_registration_number,
+            "Enter their professional registration number",
+        ),
     ):
         if not value.strip():
-            errors[name] = "Give the author's name, profession and professional registration number."
+            errors[name] = message
     if errors:
         raise ValidationError(errors)
     today = timezone.localdate()

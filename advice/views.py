@@ -63,6 +63,7 @@ from children.models import ChildOrYoungPerson, PossibleDuplicate
 from children.services import match_child, record_child
 from core.concurrency import CONFLICT_MESSAGE, form_data, in_conflict, is_submission, service_view
 from core.date_input import DateField
+from core.formatting import plural
 from core.uploads import servable_type
 
 PAGE_SIZE = 50
@@ -435,6 +436,9 @@ def _request_context(request: HttpRequest, advice_request: AdviceRequest) -> dic
         "can_route": is_dco
         and advice_request.status not in (AdviceRequest.Status.CANCELLED, AdviceRequest.Status.COMPLETE),
         "has_released": any(a.status in released for a in assignments),
+        "identity_check": _open_identity_checks(request.user, [advice_request]).get(advice_request.child_id)
+        if is_dco
+        else None,
     }
 
 
@@ -445,6 +449,7 @@ def _route_form(advice_request: AdviceRequest, data: Any = None) -> RouteForm:
         initial={"version": advice_request.version},
         teams=_provider_teams(),
         already=already,
+        earliest=advice_request.received_by_health,
     )
 
 
@@ -564,7 +569,29 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
     )
     page, links = _page(request, rows)
     _note_children(page)
-    return _render(request, "advice/triage.html", {"page": page, "page_links": links})
+    return _render(
+        request,
+        "advice/triage.html",
+        {"page": page, "page_links": links, "identity_checks": _open_identity_checks(request.user, page)},
+    )
+
+
+def _open_identity_checks(user: Any, requests: Any) -> dict[int, Any]:
+    """child pk -> the open possible-duplicate check on the record the request is about, for the
+    DCO service (ADR 0013: the LA is never told a check exists, so nobody else sees this)."""
+    child_ids = [r.child_id for r in requests]
+    if not child_ids:
+        return {}
+    checks = (
+        PossibleDuplicate.objects.visible_to(user)
+        .open()
+        .filter(new_record_id__in=child_ids)
+        .order_by("created_at")
+    )
+    found: dict[int, Any] = {}
+    for check in checks:
+        found.setdefault(check.new_record_id, check)
+    return found
 
 
 def _filter_form(request: HttpRequest) -> ListFilterForm:
@@ -889,6 +916,9 @@ def assignment_advice(request: HttpRequest, public_id: str) -> HttpResponse:
             context.update({"form": form, "sets": sets, "adding": add, "error_forms": []})
             return _render(request, "advice/advice_form.html", context)
         valid = form.is_valid() & all(s.is_valid() for s in sets.values())
+        if is_submission(request):
+            # Every error at once: "Enter at least one health need" with the fields' own messages.
+            valid = _rows_present(form, sets) and valid
         if valid and is_submission(request):
             data = form.cleaned_data
             try:
@@ -931,6 +961,27 @@ def assignment_advice(request: HttpRequest, public_id: str) -> HttpResponse:
     return _render(request, "advice/advice_form.html", context)
 
 
+def _rows_present(form: AdviceForm, sets: dict[str, Any]) -> bool:
+    """Whether at least one need and one outcome were given (the service's rule, checked with the
+    form's own errors so the person sees them all in one go)."""
+    try:
+        services.clean_advice(
+            needs=_rows(sets["need"], NEED_KEYS, ("description",)),
+            outcomes=_rows(sets["outcome"], OUTCOME_KEYS, ("outcome",)),
+            provision=[],
+        )
+    except ValidationError as exc:
+        errors = {
+            key: value
+            for key, value in exc.message_dict.items()
+            if not any(sets[{"needs": "need", "outcomes": "outcome"}[key]].errors)
+        }
+        if errors:
+            _advice_service_errors(form, sets, ValidationError(errors))
+        return False
+    return True
+
+
 def _error_forms(form: AdviceForm, sets: dict[str, Any]) -> list[Any]:
     return [form, *(row for formset in sets.values() for row in formset.forms)]
 
@@ -944,14 +995,21 @@ def _advice_service_errors(form: AdviceForm, sets: dict[str, Any], error: Valida
         for message in messages_:
             if key in form.fields:
                 form.add_error(key, message)
-            elif key.startswith("need"):
+            elif key.startswith("need") and sets["need"].forms:
                 sets["need"].forms[0].add_error("description", message)
-            elif key.startswith("outcome"):
+            elif key.startswith("outcome") and sets["outcome"].forms:
                 sets["outcome"].forms[0].add_error("outcome", message)
             elif key.startswith("provision"):
                 form.add_error(None, message)
             else:
                 form.add_error(None, message)
+
+
+def _needs_agreement(provision: list[dict[str, Any]]) -> str:
+    count = sum(1 for p in provision if not p.get("commissioned", True))
+    if count == 1:
+        return "1 row needs ICB agreement or funding."
+    return f"{plural(count, 'row')} need ICB agreement or funding."
 
 
 def quality_hints(
@@ -971,7 +1029,7 @@ def quality_hints(
             " (on time)" if submitted <= assignment.due_on else " (after the due date)"
         )
     if exceptions:
-        q1 += f"; {len(exceptions)} regulation 8(2) exception recorded"
+        q1 += f"; {plural(len(exceptions), 'regulation 8(2) exception')} recorded"
     registration = " ".join(
         p for p in (advice.author_registration_body, advice.author_registration_number) if p
     )
@@ -982,11 +1040,11 @@ def quality_hints(
         if advice.views_and_aspirations
         else "No views or aspirations given.",
         "Q4": "Strengths given." if advice.strengths else "No strengths given.",
-        "Q5": f"{len(advice.needs)} needs, {sum(1 for n in advice.needs if n.get('relates_to_sen'))} marked as related to SEN.",
-        "Q6": f"{len(advice.outcomes)} outcomes, {sum(1 for o in advice.outcomes if o.get('by_when'))} with a time frame.",
-        "Q7": f"{len(provision)} provision rows, {sum(1 for p in provision if p.get('where'))} saying where.",
+        "Q5": f"{plural(len(advice.needs), 'need')}, {sum(1 for n in advice.needs if n.get('relates_to_sen'))} marked as related to SEN.",
+        "Q6": f"{plural(len(advice.outcomes), 'outcome')}, {sum(1 for o in advice.outcomes if o.get('by_when'))} with a time frame.",
+        "Q7": f"{plural(len(provision), 'provision row')}, {sum(1 for p in provision if p.get('where'))} saying where.",
         "Q8": f"Section F: {sections.count('F')}; section G: {sections.count('G')}.",
-        "Q9": f"{sum(1 for p in provision if not p.get('commissioned', True))} rows need ICB agreement or funding.",
+        "Q9": _needs_agreement(provision),
         "Q10": (
             "Year 9 or above: preparing-for-adulthood content is required."
             if child.pfa_required()
@@ -1100,7 +1158,9 @@ class ClockStartForm(VersionForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select what started the 20-week clock"},
     )
-    clock_start_date = DateField(label="Clock start date", help_text="For example, 4 9 2026")
+    clock_start_date = DateField(
+        label="Clock start date", help_text="For example, 4 9 2026", error_name="the clock start date"
+    )
     reason = forms.CharField(
         label="Why is the clock start changing?",
         help_text="For example, the request was received earlier than first recorded.",

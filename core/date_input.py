@@ -85,8 +85,15 @@ class DateField(forms.DateField):
 
     widget = DateInputWidget
 
+    def __init__(self, *args: Any, error_name: str = "", **kwargs: Any) -> None:
+        """`error_name` names the date in error messages when the label is a question, for example
+        "the date the local authority received the request" ("Enter the date the local authority
+        received the request", not "Enter when did the local authority receive ...?")."""
+        self.error_name = error_name
+        super().__init__(*args, **kwargs)
+
     def _name(self) -> str:
-        label = str(self.label or "Date")
+        label = str(self.error_name or self.label or "Date")
         return label[:1].upper() + label[1:]
 
     def to_python(self, value: Any) -> dt.date | None:
@@ -112,7 +119,8 @@ class DateField(forms.DateField):
 
     def validate(self, value: Any) -> None:
         if value in self.empty_values and self.required:
-            raise forms.ValidationError(f"Enter {str(self.label or 'the date').lower()}", code="required")
+            named = self.error_name or str(self.label or "the date").lower()
+            raise forms.ValidationError(f"Enter {named}", code="required")
         super().validate(value)
         if value not in self.empty_values:
             problem = inputs.date_problem(value)  # so no statutory clock overflows counting from it

@@ -307,7 +307,7 @@ class TestTeamResponses:
         with pytest.raises(ValidationError) as error:
             _submit(world, assignment, provision=vague)
         messages = error.value.message_dict
-        assert "Provision 1: say who, how often, how long." in messages["provision_1"]
+        assert "Enter who, how often, how long for provision 1" in messages["provision_1"]
         assert "provision_1_section" in messages
 
     def test_author_registration_required(self, world):

@@ -473,8 +473,62 @@ def test_incomplete_provision_is_refused_and_kept(world, routed):
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Say how often" in page and "Choose section F" in page
+    assert "Enter how often provision 1 is given" in page
+    assert "Choose section F (educates or trains) or section G for provision 1" in page
     assert "Direct speech and language therapy" in page and "SL012345" in page
+
+
+def test_every_advice_error_is_shown_at_once_naming_the_field(world, routed):
+    """One round: the missing need and outcome with the fields' own errors, each in the summary
+    linking to its field."""
+    _, assignment = routed
+    response = client_for(world.clinician).post(
+        reverse("advice:assignment-advice", args=[assignment.public_id]),
+        advice_post(
+            assignment,
+            **{
+                "need-0-description": "",
+                "outcome-0-outcome": "",
+                "author_name": "",
+                "advice_date-day": "",
+                "advice_date-month": "",
+                "advice_date-year": "",
+            },
+        ),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    summary = " ".join(page.split('class="nhsuk-error-summary"')[1].split("</ul>")[0].split())
+    for message, target in (
+        ("Enter at least one health need", "#id_need-0-description"),
+        ("Enter at least one outcome", "#id_outcome-0-outcome"),
+        ("Enter the name of the professional who gave the advice", "#id_author_name"),
+        ("Enter the date of the advice", "#id_advice_date"),
+    ):
+        assert f'href="{target}" > {message} </a>' in summary, message
+    assert 'id="id_advice_date"' in page  # the link lands on the day box
+    assert "This field is required" not in page
+    assert not HealthAdvice.objects.exists()
+
+
+def test_request_form_errors_name_the_field(world):
+    client = client_for(world.la_user)
+    child = ChildFactory(local_authority=world.la)
+    session = client.session
+    session["advice_new_child"] = {"child": str(child.public_id), "local_authority": world.la.pk}
+    session.save()
+    page = client.post(reverse("advice:request-new-details"), {"clock_start_type": "s36_request"})
+    text = page.content.decode()
+    assert "Enter the date the local authority received the request" in text
+    assert "Enter when did" not in text and "This field is required" not in text
+    assert 'href="#id_request_received_on"' in text and 'href="#id_questions"' in text
+    partial = client.post(
+        reverse("advice:request-new-details"),
+        {"clock_start_type": "s36_request", "request_received_on-day": "4", "questions": "Needs?"},
+    )
+    assert "The date the local authority received the request must include a month and a year" in (
+        partial.content.decode()
+    )
 
 
 def test_concurrent_advice_is_told_and_kept(world, routed):
@@ -746,5 +800,49 @@ def test_a_team_day_before_health_received_it_is_refused_and_nothing_routed(worl
             **date_fields(f"received_on_{world.team.pk}", TODAY - dt.timedelta(days=10)),
         },
     )
-    assert "cannot receive it before health did" in response.content.decode()
+    assert "must be on or after" in response.content.decode()
     assert not advice_request.assignments.exists()
+
+
+def test_walk_wording_by_when_plurals_and_sizes(world, routed):
+    """What a walk through the pages found: "(by By ...)", "1 outcomes", "0 of 1 teams", "(0 KB)"."""
+    advice_request, assignment = routed
+    outcome = {"outcome": "Joins in group games", "by_when": "By the next annual review"}
+    assignment.refresh_from_db()
+    services.submit_advice(
+        context=TEST_CONTEXT,
+        user=world.clinician,
+        assignment=assignment,
+        expected_version=assignment.version,
+        **{**GOOD_ADVICE, "outcomes": [outcome]},
+    )
+    dco = client_for(world.dco)
+    page = dco.get(reverse("advice:assignment-quality-check", args=[assignment.public_id])).content.decode()
+    assert "(by the next annual review)" in page and "by By" not in page
+    assert "1 outcome, 1 with a time frame" in page and "1 need," in page and "1 provision row," in page
+    requests_page = client_for(world.la_user).get(reverse("advice:la-requests")).content.decode()
+    assert "0 of 1 team answered" in requests_page
+    small = advice_request.attachments.model(name="a.txt", size=300)
+    assert small.size_display == "300 bytes"
+    assert advice_request.attachments.model(name="b.pdf", size=0).size_display == ""
+    assert advice_request.attachments.model(name="c.pdf", size=2_500_000).size_display == "2.4 MB"
+
+
+def test_triage_mentions_an_open_identity_check(world):
+    from children.models import PossibleDuplicate
+
+    advice_request = make_request(world)
+    other = ChildFactory(local_authority=world.other_la)
+    check = PossibleDuplicate.objects.create(
+        new_record=advice_request.child,
+        existing=other,
+        local_authority=world.la,
+        reason=PossibleDuplicate.Reason.NAME_AND_BIRTH,
+    )
+    page = client_for(world.dco).get(reverse("advice:triage")).content.decode()
+    assert "Identity check still open" in page and "Possible duplicate" in page
+    assert reverse("children:possible-duplicate", args=[check.public_id]) in page
+    detail = client_for(world.dco).get(reverse("advice:request-detail", args=[advice_request.public_id]))
+    assert "Identity check still open" in detail.content.decode()
+    la_page = client_for(world.la_user).get(reverse("advice:request-detail", args=[advice_request.public_id]))
+    assert "Identity check" not in la_page.content.decode()
