@@ -125,3 +125,84 @@ def dco_services_for(local_authority_id: int) -> list[Organisation]:
             kind=Organisation.Kind.DCO_SERVICE, areas=local_authority_id, is_active=True
         )
     )
+
+
+# --- running an organisation (accounts/staff.py) ---------------------------------------------------
+
+
+@access_rule
+def organisations_run_by(user: Any) -> models.QuerySet[Organisation]:
+    """The organisations whose staff this user manages: every organisation for a system administrator;
+    for an organisation's administrator (RoleGroup.ORGANISATION_ADMINS), that organisation and the teams
+    under it. Anyone else: none."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    if user.has_role(*RoleGroup.SYSTEM):
+        return Organisation.objects.all()
+    run = [
+        org_id
+        for role, org_id in user.active_memberships().values_list("role", "organisation_id")
+        if role in RoleGroup.ORGANISATION_ADMINS
+    ]
+    if not run:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(models.Q(pk__in=run) | models.Q(parent_id__in=run, is_active=True))
+
+
+def runs_organisations(user: Any) -> bool:
+    """Whether the staff pages are for this user at all (the header link)."""
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role(
+        *(RoleGroup.ORGANISATION_ADMINS | RoleGroup.SYSTEM)
+    )
+
+
+@access_rule
+def get_organisation_run_by(user: Any, public_id: Any) -> Organisation:
+    """An organisation whose staff this user manages; 404 for any other (or none)."""
+    from django.http import Http404
+
+    from audit import trail
+
+    organisation = organisations_run_by(user).filter(public_id=_uuid_or_none(public_id)).first()
+    if organisation is None:
+        trail.refused("accounts.Organisation", public_id)
+        raise Http404("No such organisation")
+    return organisation
+
+
+@access_rule
+def get_staff_member_for_user(user: Any, public_id: Any, *, organisation: Organisation) -> Any:
+    """A person with an active role in `organisation` or a team under it, which the user runs (as
+    handed out by get_organisation_run_by); 404 for anyone else, the same as for no such account."""
+    from django.http import Http404
+
+    from accounts.models import User
+    from audit import trail
+
+    if not organisations_run_by(user).filter(pk=organisation.pk).exists():
+        raise Http404("No such person")
+    person = (
+        User.objects.filter(
+            models.Q(memberships__organisation=organisation)
+            | models.Q(
+                memberships__organisation__parent=organisation, memberships__organisation__is_active=True
+            ),
+            memberships__is_active=True,
+            public_id=_uuid_or_none(public_id),
+        )
+        .distinct()
+        .first()
+    )
+    if person is None:
+        trail.refused("accounts.User", public_id)
+        raise Http404("No such person")
+    return person
+
+
+def _uuid_or_none(value: Any) -> Any:
+    import uuid
+
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        return None

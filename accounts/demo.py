@@ -117,6 +117,7 @@ PEOPLE = [
     DemoPerson("localoffer@example.org", "Lee", "Offord", Role.DIRECTORY_EDITOR, ("E10000099", "E09000099")),
     DemoPerson("provider.editor@example.org", "Frankie", "Bell", Role.PROVIDER_EDITOR, ("RX9", "VOL-DEMO")),
     DemoPerson("school@example.org", "Jo", "Brightwater", Role.SCHOOL_STAFF, ("URN-999001",)),
+    DemoPerson("la.admin@example.org", "Nico", "Ashdown", Role.ORGANISATION_ADMIN, ("E10000099",)),
 ]
 
 # Published demo API tokens, one per demo LA: they only work in demo mode.

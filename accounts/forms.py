@@ -1,7 +1,7 @@
 """Sign-in forms. Autocomplete attributes let browsers and password managers fill them in (WCAG 3.3.8):
 nothing here blocks pasting or asks people to remember or transcribe anything a machine can fill."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
@@ -93,3 +93,67 @@ class NewPasswordForm(SetPasswordForm):
         self.fields["new_password1"].label = "New password"
         self.fields["new_password1"].help_text = "At least 12 characters. A few random words work well."
         self.fields["new_password2"].label = "Confirm new password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again to confirm it"
+        self.error_messages["password_mismatch"] = (
+            "The two passwords do not match: type the same password twice"  # noqa: S105
+        )
+
+
+# --- running an organisation (accounts/views_staff.py) ---------------------------------------------
+
+
+class VersionForm(forms.Form):
+    """The version of the account the administrator saw (core.concurrency)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class StaffRolesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    first_name = forms.CharField(
+        label="First name", max_length=150, error_messages={"required": "Enter their first name"}
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=150, error_messages={"required": "Enter their last name"}
+    )
+    roles = StaffRolesField(
+        label="Roles and teams",
+        help_text="Select every role they need. Each role at a team gives access to that team's work.",
+        error_messages={
+            "required": "Select at least one role",
+            "invalid_choice": "Select roles from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, role_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["roles"]).choices = role_choices
+
+
+class StaffRolesForm(VersionForm):
+    roles = StaffRolesField(
+        label="Roles and teams",
+        help_text="Select every role they need. To take away all their roles, remove them instead.",
+        error_messages={
+            "required": "Select at least one role, or remove them from the organisation instead",
+            "invalid_choice": "Select roles from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, role_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["roles"]).choices = role_choices
+        self.order_fields(["roles", "version"])

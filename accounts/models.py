@@ -74,6 +74,8 @@ class Role(models.TextChoices):
     DIRECTORY_EDITOR = "directory_editor", "Local Offer editor"
     PROVIDER_EDITOR = "provider_editor", "Service provider editor"
     SCHOOL_STAFF = "school_staff", "School staff"
+    # Runs their own organisation's staff (accounts/staff.py) and reaches no casework by this role.
+    ORGANISATION_ADMIN = "org_admin", "Organisation administrator"
 
 
 STAFF_ROLES = frozenset(Role.values)
@@ -91,6 +93,30 @@ class RoleGroup:
     DCO = frozenset({Role.DCO, Role.DCO_ADMIN})  # the DCO service of an area
     DIRECTORY_EDITORS = frozenset({Role.DIRECTORY_EDITOR, Role.PROVIDER_EDITOR})  # the Local Offer
     AUDIT = frozenset({Role.DCO, Role.DCO_ADMIN, Role.SYSTEM_ADMIN})  # who may search the access log
+    # Who runs their own organisation: invites its staff, sets their roles and teams, resets their
+    # two-factor authentication and removes them (accounts.staff). The DCO administrator does this for
+    # a DCO service; other organisations name an organisation administrator.
+    ORGANISATION_ADMINS = frozenset({Role.DCO_ADMIN, Role.ORGANISATION_ADMIN})
+    SYSTEM = frozenset({Role.SYSTEM_ADMIN})  # every organisation, its teams, areas and API tokens
+
+
+# The roles a member of each kind of organisation may be given in the product's own pages. A system
+# administrator is made only by another system administrator, at an integrated care board.
+ROLES_FOR_KIND: dict[str, tuple[str, ...]] = {
+    "icb": (Role.ORGANISATION_ADMIN,),
+    "dco_service": (Role.DCO, Role.DCO_ADMIN),
+    "la": (Role.LA_CASEWORKER, Role.DIRECTORY_EDITOR, Role.ORGANISATION_ADMIN),
+    "provider_trust": (
+        Role.PROVIDER_TEAM_MANAGER,
+        Role.PROVIDER_CLINICIAN,
+        Role.PROVIDER_EDITOR,
+        Role.ORGANISATION_ADMIN,
+    ),
+    "provider_team": (Role.PROVIDER_CLINICIAN, Role.PROVIDER_TEAM_MANAGER),
+    "school": (Role.SCHOOL_STAFF, Role.ORGANISATION_ADMIN),
+    "voluntary": (Role.PROVIDER_EDITOR, Role.ORGANISATION_ADMIN),
+    "service_provider": (Role.PROVIDER_EDITOR, Role.ORGANISATION_ADMIN),
+}
 
 
 class AccountManager(UserManager["User"]):
@@ -103,9 +129,16 @@ class User(AbstractUser):
     """A person who signs in. The e-mail address is the username."""
 
     username = None  # type: ignore[assignment]
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField("e-mail address", unique=True)
     # Demo accounts may use the fixed demo TOTP secret; never set outside demo mode.
     is_demo = models.BooleanField(default=False)
+    # Optimistic locking for the administrators' pages (core.concurrency): roles, two-factor, removal.
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # Raised to end every session the person has at once (removed, or their two-factor reset): it is
+    # part of the session's auth hash, so a session made before the change no longer signs them in.
+    session_generation = models.PositiveIntegerField(default=0)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
@@ -116,6 +149,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's HMAC of the password hash, with the session generation once it has been raised (so
+        sessions made before this field existed stay valid)."""
+        from django.utils.crypto import salted_hmac
+
+        value = self.password + (
+            f"|sessions-ended-{self.session_generation}" if self.session_generation else ""
+        )
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     def active_memberships(self) -> models.QuerySet[Membership]:
         return self.memberships.filter(is_active=True, organisation__is_active=True).select_related(
@@ -213,6 +257,27 @@ class ApiToken(models.Model):
             if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
                 cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token
+
+
+class Invitation(models.Model):
+    """An e-mailed, single-use, expiring link with which a new member of staff sets their password (and
+    then their two-factor authentication). Only a SHA-256 hash of the link's token is stored."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.user} to {self.organisation}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
 
 
 def organisation_ids(orgs: Iterable[Organisation]) -> list[int]:

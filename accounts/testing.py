@@ -59,6 +59,7 @@ def member(role: str, organisation: Organisation | None = None, **user_kwargs: A
             Role.PROVIDER_EDITOR: Organisation.Kind.SERVICE_PROVIDER,
             Role.SCHOOL_STAFF: Organisation.Kind.SCHOOL,
             Role.SYSTEM_ADMIN: Organisation.Kind.INTEGRATED_CARE_BOARD,
+            Role.ORGANISATION_ADMIN: Organisation.Kind.LOCAL_AUTHORITY,
         }[Role(role)]
         organisation = cast(Organisation, OrganisationFactory(kind=kind))
     user = cast(User, UserFactory(**user_kwargs))

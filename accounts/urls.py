@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import oidc, views
+from accounts import oidc, views, views_staff
 
 app_name = "accounts"
 
@@ -23,4 +23,32 @@ urlpatterns = [
 urlpatterns += [
     path("oidc/start/", oidc.OIDCStartView.as_view(), name="oidc-start"),
     path("oidc/callback/", oidc.OIDCCallbackView.as_view(), name="oidc-callback"),
+]
+
+# Running an organisation: its staff, in the product's own pages (accounts/views_staff.py).
+urlpatterns += [
+    path("invitation/<str:token>/", views_staff.invitation, name="invitation"),
+    path("organisations/", views_staff.organisations, name="organisations"),
+    path("organisations/<uuid:public_id>/", views_staff.organisation_staff, name="organisation"),
+    path("organisations/<uuid:public_id>/invite/", views_staff.invite, name="invite"),
+    path(
+        "organisations/<uuid:public_id>/staff/<uuid:person_id>/",
+        views_staff.staff_member,
+        name="staff-member",
+    ),
+    path(
+        "organisations/<uuid:public_id>/staff/<uuid:person_id>/roles/",
+        views_staff.staff_roles,
+        name="staff-roles",
+    ),
+    path(
+        "organisations/<uuid:public_id>/staff/<uuid:person_id>/reset-two-factor/",
+        views_staff.staff_reset_two_factor,
+        name="staff-reset-two-factor",
+    ),
+    path(
+        "organisations/<uuid:public_id>/staff/<uuid:person_id>/remove/",
+        views_staff.staff_remove,
+        name="staff-remove",
+    ),
 ]

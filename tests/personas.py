@@ -81,6 +81,7 @@ ROLES: dict[str, tuple[str, str]] = {
     "provider_editor": (Role.PROVIDER_EDITOR, "service_provider"),
     "school_staff": (Role.SCHOOL_STAFF, "school"),
     "system_admin": (Role.SYSTEM_ADMIN, "icb"),
+    "org_admin": (Role.ORGANISATION_ADMIN, "la"),
 }
 
 
@@ -261,9 +262,16 @@ ASSIGNMENTS = [
 SERVICES = [{"public_id": _id(name)} for name in ("service", "trust_service", "voluntary_service")]
 CHILD = [{"public_id": _id("child")}]
 
+
 # Route name -> the records that fill its path parameters (as functions of the personas and a side).
 # Routes without parameters need no entry. A new route with parameters fails the site-wide walks until
 # it is added here.
+def _caseworker_id(personas: Personas, side: Side) -> Any:
+    user = personas[f"caseworker_{side.n}"].user
+    assert user is not None
+    return user.public_id
+
+
 ROUTE_RECORDS: dict[str, list[dict[str, Any]]] = {
     "accounts:password-reset-confirm": [{"uidb64": _reset_uid, "token": _reset_token}],
     "directory:a-to-z-letter": [{"letter": _const("s")}],
@@ -315,6 +323,13 @@ ROUTE_RECORDS: dict[str, list[dict[str, Any]]] = {
         }
     ],
     "audit:child-export": [{"child_public_id": _id("child")}],
+    "accounts:invitation": [{"token": _const("not-a-real-invitation")}],
+    "accounts:organisation": [{"public_id": _id("la")}, {"public_id": _id("dco_service")}],
+    "accounts:invite": [{"public_id": _id("la")}],
+    **{
+        f"accounts:{name}": [{"public_id": _id("la"), "person_id": _caseworker_id}]
+        for name in ("staff-member", "staff-roles", "staff-reset-two-factor", "staff-remove")
+    },
 }
 
 

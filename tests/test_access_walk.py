@@ -39,6 +39,7 @@ NO_RECORD: dict[str, str] = {
 # that is not a record at all.
 NOT_RECORDS = {
     "accounts:password-reset-confirm",  # the e-mailed token, tested in accounts
+    "accounts:invitation",  # the e-mailed token, tested in accounts
     "directory:service",  # the public Local Offer
     "directory:report-problem",
     "directory:report-problem-sent",
@@ -51,6 +52,17 @@ NOT_RECORDS = {
 ACROSS_ON_PURPOSE: dict[tuple[str, str], str] = {
     ("audit:child", "system_admin"): "system administrators read the whole access log (ADR 0004)",
     ("audit:child-export", "system_admin"): "system administrators read the whole access log (ADR 0004)",
+    **{
+        (f"accounts:{name}", "system_admin"): "system administrators run every organisation's staff"
+        for name in (
+            "organisation",
+            "invite",
+            "staff-member",
+            "staff-roles",
+            "staff-reset-two-factor",
+            "staff-remove",
+        )
+    },
 }
 
 

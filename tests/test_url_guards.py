@@ -46,6 +46,7 @@ PUBLIC: dict[str, str] = {
     "accounts:password-reset-sent": "forgotten password: neutral confirmation",
     "accounts:password-reset-confirm": "forgotten password: needs the e-mailed token",
     "accounts:password-reset-complete": "forgotten password: done",
+    "accounts:invitation": "an invited member of staff chooses a password: needs the e-mailed token",
     "accounts:oidc-start": "sign-in through OpenID Connect (404 unless configured)",
     "accounts:oidc-callback": "sign-in through OpenID Connect (state, nonce and PKCE checked)",
     "directory:api-docs": "open data API documentation",
