@@ -14,7 +14,7 @@ class DirectoryConfig(AppConfig):
 
         register_nav_item(NavItem("Find services", "directory:search", order=1))
         register_nav_item(NavItem("Services A to Z", "directory:a-to-z", order=2))
-        register_nav_item(NavItem("Your shortlist", "directory:shortlist", order=3, keep_params=("s",)))
+        register_nav_item(NavItem("Your shortlist", "directory:shortlist", order=3))
         register_nav_item(
             NavItem("Manage services", "directory:editor-home", order=50, roles=RoleGroup.DIRECTORY_EDITORS)
         )

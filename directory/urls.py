@@ -16,6 +16,8 @@ urlpatterns += [
     path("services/a-z/", public.a_to_z, name="a-to-z"),
     path("services/a-z/<str:letter>/", public.a_to_z, name="a-to-z-letter"),
     path("services/shortlist/", public.shortlist, name="shortlist"),
+    path("services/shortlist/add/", public.shortlist_add, name="shortlist-add"),
+    path("services/shortlist/remove/", public.shortlist_remove, name="shortlist-remove"),
     path("services/<uuid:public_id>/", public.service, name="service"),
     path("services/<uuid:public_id>/report-a-problem/", public.report_problem, name="report-problem"),
     path(

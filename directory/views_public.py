@@ -1,9 +1,9 @@
 """The public Local Offer: search, A to Z, service pages, the shortlist and "report a problem".
 
 Who may see these pages: anyone, without signing in. Only services that are active or temporarily
-closed are shown; any other service is a 404. Every state of a page is in its URL (GET parameters),
-including the shortlist (`s`, one per service), which every link on these pages carries along, so
-nothing is kept on the server or in cookies and every page works without JavaScript.
+closed are shown; any other service is a 404. A search's state is in its URL (GET parameters); the
+shortlist is a cookie of service ids on the visitor's device (directory/shortlist.py), changed by
+form POSTs, and shared as a URL carrying the ids. Every page works without JavaScript.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
@@ -20,9 +21,12 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from audit.trail import shows_no_children
 from directory import access
+from directory import shortlist as shortlists
 from directory.forms_public import DEFAULT_DISTANCE, DISTANCE_CHOICES, ProblemReportForm, SearchForm
 from directory.freshness import is_due_for_review, review_months
 from directory.models import (
@@ -50,32 +54,25 @@ from lib.weekdays import DAY_NAMES
 
 PER_PAGE = 10
 A_TO_Z_PER_PAGE = 50
-MAX_SHORTLIST = 50
 LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
 OTHER_LETTER = "0-9"  # services whose names start with a digit or symbol (stored as "#")
 PROBLEM_REPORTS_PER_HOUR = 5
 
 
-# --- The shortlist and links that keep it ---------------------------------------------------------
+# --- The shortlist and links -----------------------------------------------------------------------
+
+IGNORED_PARAMS = {"s", "added", "removed"}  # the shortlist and its messages were once in the URL
+SEARCH_BOX_PARAMS = {"q", "location", "distance"}
 
 
 def shortlist_ids(request: HttpRequest) -> list[str]:
-    """The shortlisted services' public ids from the URL (valid UUIDs, in order, no repeats)."""
-    ids: list[str] = []
-    for value in request.GET.getlist("s"):
-        try:
-            text = str(uuid.UUID(value))
-        except ValueError:
-            continue
-        if text not in ids:
-            ids.append(text)
-    return ids[:MAX_SHORTLIST]
+    """The visitor's shortlisted services' public ids (from their shortlist cookie)."""
+    return shortlists.ids_from_cookie(request)
 
 
-def link(path: str, params: Iterable[tuple[str, Any]] = (), shortlist: Iterable[str] = ()) -> str:
-    """A URL to `path` with these query parameters and the shortlist carried along."""
+def link(path: str, params: Iterable[tuple[str, Any]] = ()) -> str:
+    """A URL to `path` with these query parameters (empty values left out)."""
     pairs = [(k, v) for k, v in params if v not in (None, "")]
-    pairs += [("s", s) for s in shortlist]
     return f"{path}?{urlencode(pairs)}" if pairs else path
 
 
@@ -88,32 +85,15 @@ def _shortlist_context(request: HttpRequest) -> dict[str, Any]:
     ids = shortlist_ids(request)
     return {
         "shortlist": ids,
-        "shortlist_url": link(reverse("directory:shortlist"), shortlist=ids),
-        "home_url": link(reverse("core:home"), shortlist=ids),
-        "search_url": link(reverse("directory:search"), shortlist=ids),
-        "a_to_z_url": link(reverse("directory:a-to-z"), shortlist=ids),
+        "shortlist_url": reverse("directory:shortlist"),
+        "shortlist_add_url": reverse("directory:shortlist-add"),
+        "shortlist_remove_url": reverse("directory:shortlist-remove"),
+        "return_to": request.get_full_path(),  # where an add or remove sends the visitor back to
+        "home_url": reverse("core:home"),
+        "search_url": reverse("directory:search"),
+        "a_to_z_url": reverse("directory:a-to-z"),
         "tel_href": tel_href,
     }
-
-
-def _toggle_links(request: HttpRequest, public_id: str, ids: list[str]) -> dict[str, str]:
-    """Links to this same page with the service added to, or removed from, the shortlist."""
-    base = _pairs(request.GET, drop={"s", "added", "removed"})
-    add = [*ids, public_id] if public_id not in ids else ids
-    remove = [i for i in ids if i != public_id]
-    return {
-        "add": link(request.path, [*base, ("added", public_id)], add) + f"#service-{public_id}",
-        "remove": link(request.path, [*base, ("removed", public_id)], remove) + f"#service-{public_id}",
-    }
-
-
-def _shortlist_message(request: HttpRequest, names: dict[str, str]) -> str:
-    added, removed = request.GET.get("added", ""), request.GET.get("removed", "")
-    if added in names and added in shortlist_ids(request):
-        return f"{names[added]} added to your shortlist"
-    if removed in names and removed not in shortlist_ids(request):
-        return f"{names[removed]} removed from your shortlist"
-    return ""
 
 
 # --- Home (rendered by core.views.home) ------------------------------------------------------------
@@ -121,7 +101,6 @@ def _shortlist_message(request: HttpRequest, names: dict[str, str]) -> str:
 
 def home_context(request: HttpRequest) -> dict[str, Any]:
     """What the home page needs to browse by need and type of service. Anyone may see it."""
-    ids = shortlist_ids(request)
     terms = list(
         TaxonomyTerm.objects.filter(
             taxonomy__vocabulary__in=[Taxonomy.Vocabulary.NEEDS, Taxonomy.Vocabulary.CATEGORIES],
@@ -134,7 +113,7 @@ def home_context(request: HttpRequest) -> dict[str, Any]:
 
     def browse(vocabulary: str, param: str) -> list[dict[str, str]]:
         return [
-            {"text": name, "href": link(search, [(param, code)], ids)}
+            {"text": name, "href": link(search, [(param, code)])}
             for vocab, code, name in terms
             if vocab == vocabulary
         ]
@@ -181,11 +160,12 @@ def _search_form(
     return SearchForm(data, needs=needs, categories=list(categories), location_hint=hint)
 
 
+@never_cache  # shows the shortlist as it is now, also after Back
 @shows_no_children
 def search(request: HttpRequest) -> HttpResponse:
     """Search results with filters, counts, sorting and pagination. Anyone may see it."""
     needs, categories, top_level = _term_choices()
-    bound = bool(request.GET.keys() - {"s", "added", "removed"})
+    bound = bool(request.GET.keys() - IGNORED_PARAMS)
     data_in = request.GET.copy()
     if not data_in.get("distance"):
         data_in["distance"] = DEFAULT_DISTANCE  # so the select shows the distance used
@@ -223,7 +203,7 @@ def search(request: HttpRequest) -> HttpResponse:
     facet_items = _facet_items(form, results, top_level)
 
     services = _services_in_order(results.service_ids)
-    current = _pairs(request.GET, drop={"s", "added", "removed"})
+    current = _pairs(request.GET, drop=IGNORED_PARAMS)
     location_param = [("location", place[2])] if place else []
     items = []
     for service in services:
@@ -232,11 +212,10 @@ def search(request: HttpRequest) -> HttpResponse:
         items.append(
             {
                 "service": service,
-                "href": link(reverse("directory:service", args=[pid]), location_param, ids),
+                "href": link(reverse("directory:service", args=[pid]), location_param),
                 "ages": ages_in_words(service.minimum_age, service.maximum_age),
                 "distance": describe_distance(distance_m) if distance_m is not None else "",
                 "shortlisted": pid in ids,
-                "toggle": _toggle_links(request, pid, ids),
             }
         )
     path = request.path
@@ -249,12 +228,14 @@ def search(request: HttpRequest) -> HttpResponse:
         "items": items,
         "place": place,
         "distance_text": dict(DISTANCE_CHOICES).get(distance, ""),
-        "chosen": _chosen_filters(path, current, ids, results, place, needs, categories),
-        "sort_links": _sort_links(path, current, ids, results, place),
-        "pages": _pagination(path, current, ids, results),
-        "suggestions": _widen_suggestions(path, current, ids, results, place, distance),
-        "hidden_shortlist": ids,
-        "shortlist_message": _shortlist_message(request, {str(s.public_id): s.name for s in services}),
+        # The search box and the filters are two forms (the results between them hold the shortlist's
+        # own forms); each carries the other's current values along.
+        "keep_in_search_box": [(k, v) for k, v in current if k not in SEARCH_BOX_PARAMS | {"page"}],
+        "keep_in_filters": [(k, v) for k, v in current if k in SEARCH_BOX_PARAMS | {"sort"}],
+        "chosen": _chosen_filters(path, current, results, place, needs, categories),
+        "sort_links": _sort_links(path, current, results, place),
+        "pages": _pagination(path, current, results),
+        "suggestions": _widen_suggestions(path, current, results, place, distance),
         "filters_open": bool(
             params.needs
             or params.categories
@@ -301,7 +282,6 @@ def _facet_items(
 def _chosen_filters(
     path: str,
     current: list[tuple[str, str]],
-    ids: list[str],
     results: SearchResults,
     place: tuple[float, float, str] | None,
     needs: list[tuple[str, str]],
@@ -331,14 +311,13 @@ def _chosen_filters(
     for text, param, value in chosen:
         drop = {param, "page"} | ({"distance"} if param == "location" else set())
         kept = [(k, v) for k, v in current if k not in drop or (value and k == param and v != value)]
-        out.append({"text": text, "href": link(path, kept, ids)})
+        out.append({"text": text, "href": link(path, kept)})
     return out
 
 
 def _sort_links(
     path: str,
     current: list[tuple[str, str]],
-    ids: list[str],
     results: SearchResults,
     place: tuple[float, float, str] | None,
 ) -> list[dict[str, Any]]:
@@ -352,23 +331,21 @@ def _sort_links(
     return [
         {
             "text": label,
-            "href": link(path, [*base, ("sort", value)], ids),
+            "href": link(path, [*base, ("sort", value)]),
             "current": results.search.sort == value,
         }
         for value, label in options
     ]
 
 
-def _pagination(
-    path: str, current: list[tuple[str, str]], ids: list[str], results: SearchResults
-) -> dict[str, Any] | None:
+def _pagination(path: str, current: list[tuple[str, str]], results: SearchResults) -> dict[str, Any] | None:
     pages, page = results.num_pages, results.page
     if pages <= 1:
         return None
     base = [(k, v) for k, v in current if k != "page"]
 
     def href(number: int) -> str:
-        return link(path, [*base, ("page", str(number))] if number > 1 else base, ids)
+        return link(path, [*base, ("page", str(number))] if number > 1 else base)
 
     wanted = sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
     items: list[dict[str, Any]] = []
@@ -399,7 +376,6 @@ FILTER_PARAMS = {
 def _widen_suggestions(
     path: str,
     current: list[tuple[str, str]],
-    ids: list[str],
     results: SearchResults,
     place: tuple[float, float, str] | None,
     distance: str,
@@ -413,7 +389,7 @@ def _widen_suggestions(
         suggestions.append(
             {
                 "text": f"Did you mean {results.suggestion}?",
-                "href": link(path, [("q", results.suggestion), *kept], ids),
+                "href": link(path, [("q", results.suggestion), *kept]),
             }
         )
     for group, count in results.total_without.items():
@@ -423,7 +399,7 @@ def _widen_suggestions(
             suggestions.append(
                 {
                     "text": f"Remove the filter for {words} ({count} {'service' if count == 1 else 'services'})",
-                    "href": link(path, kept, ids),
+                    "href": link(path, kept),
                 }
             )
     if place:
@@ -435,18 +411,19 @@ def _widen_suggestions(
             suggestions.append(
                 {
                     "text": f"Search within {wider} miles of {place[2]}",
-                    "href": link(path, [*kept, ("distance", wider)], ids),
+                    "href": link(path, [*kept, ("distance", wider)]),
                 }
             )
     if results.search.text:
         kept = [(k, v) for k, v in current if k not in {"q", "page"}]
-        suggestions.append({"text": "Search without keywords", "href": link(path, kept, ids)})
+        suggestions.append({"text": "Search without keywords", "href": link(path, kept)})
     return suggestions
 
 
 # --- A to Z ----------------------------------------------------------------------------------
 
 
+@never_cache  # shows the shortlist as it is now, also after Back
 @shows_no_children
 def a_to_z(request: HttpRequest, letter: str | None = None) -> HttpResponse:
     """Services by first letter of their name. Anyone may see it."""
@@ -462,7 +439,7 @@ def a_to_z(request: HttpRequest, letter: str | None = None) -> HttpResponse:
             "text": text,
             "label": "Names starting with a number or symbol" if text == OTHER_LETTER else text,
             "count": counts.get("#" if text == OTHER_LETTER else text, 0),
-            "href": link(reverse("directory:a-to-z-letter", args=[text]), shortlist=ids),
+            "href": link(reverse("directory:a-to-z-letter", args=[text])),
             "current": text == letter,
         }
         for text in [*LETTERS, OTHER_LETTER]
@@ -477,9 +454,8 @@ def a_to_z(request: HttpRequest, letter: str | None = None) -> HttpResponse:
             items.append(
                 {
                     "service": service,
-                    "href": link(reverse("directory:service", args=[pid]), shortlist=ids),
+                    "href": link(reverse("directory:service", args=[pid])),
                     "shortlisted": pid in ids,
-                    "toggle": _toggle_links(request, pid, ids),
                 }
             )
         total = counts.get(stored, 0)
@@ -488,7 +464,7 @@ def a_to_z(request: HttpRequest, letter: str | None = None) -> HttpResponse:
             path = request.path
 
             def href(n: int) -> str:
-                return link(path, [("page", str(n))] if n > 1 else [], ids)
+                return link(path, [("page", str(n))] if n > 1 else [])
 
             pagination = {
                 "items": [{"number": n, "href": href(n), "current": n == page} for n in range(1, pages + 1)],
@@ -503,9 +479,6 @@ def a_to_z(request: HttpRequest, letter: str | None = None) -> HttpResponse:
         "items": items,
         "pages": pagination,
         "total": sum(counts.values()),
-        "shortlist_message": _shortlist_message(
-            request, {str(i["service"].public_id): i["service"].name for i in items}
-        ),
     }
     return render(request, "directory/public/a_to_z.html", context)
 
@@ -522,6 +495,7 @@ def _int(value: str | None, default: int) -> int:
 # --- Service page ----------------------------------------------------------------------------
 
 
+@never_cache  # shows the shortlist as it is now, also after Back
 @shows_no_children
 def service(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """A service's page. Anyone may see it (published services only)."""
@@ -577,8 +551,7 @@ def service(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     contacts = list(record.contacts.all())
     for contact in contacts:
         phones.extend(p for p in contact.phones.all() if p not in phones)
-    toggle = _toggle_links(request, pid, ids)
-    report_href = link(reverse("directory:report-problem", args=[pid]), shortlist=ids)
+    report_href = link(reverse("directory:report-problem", args=[pid]))
     context = {
         **_shortlist_context(request),
         "service": record,
@@ -599,9 +572,7 @@ def service(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "stale": is_due_for_review(record.last_reviewed),
         "review_months": review_months(),
         "shortlisted": pid in ids,
-        "toggle": toggle,
         "report_href": report_href,
-        "shortlist_message": _shortlist_message(request, {pid: record.name}),
     }
     return render(request, "directory/public/service.html", context)
 
@@ -617,10 +588,15 @@ def tel_href(number: str) -> str:
 # --- Shortlist -------------------------------------------------------------------------------
 
 
+@never_cache  # Back shows the shortlist as it is now, not a stale copy
 @shows_no_children
 def shortlist(request: HttpRequest) -> HttpResponse:
-    """The services someone has shortlisted, from the ids in the URL. Anyone may see it."""
-    ids = shortlist_ids(request)
+    """The visitor's shortlist (from their cookie), or a shortlist shared as a link (`?s=<id>`...),
+    with each service's contact details, ready to print. Anyone may see it."""
+    own = shortlist_ids(request)
+    shared = shortlists.parse_ids(request.GET.getlist("s"))
+    showing_shared = bool(shared) and shared != own
+    ids = shared if showing_shared else own
     records = {
         str(s.public_id): s
         for s in access.public_services()
@@ -651,42 +627,88 @@ def shortlist(request: HttpRequest) -> HttpResponse:
                 addresses.append(
                     ", ".join(x for x in (address.address_1, address.city, address.postal_code) if x)
                 )
-        remaining = [i for i in ids if i != pid]
         items.append(
             {
                 "service": record,
-                "href": link(reverse("directory:service", args=[pid]), shortlist=ids),
+                "href": link(reverse("directory:service", args=[pid])),
                 "phones": phones,
                 "addresses": addresses,
                 "emails": list(
                     dict.fromkeys(e for e in [record.email, *[c.email for c in record.contacts.all()]] if e)
                 ),
-                "remove": link(request.path, [("removed", pid)], remaining),
                 "ages": ages_in_words(record.minimum_age, record.maximum_age),
+                "shortlisted": pid in own,
             }
         )
     valid_ids = [str(i["service"].public_id) for i in items]  # type: ignore[attr-defined]
-    share_url = request.build_absolute_uri(link(request.path, shortlist=valid_ids))
-    removed = request.GET.get("removed", "")
-    message = ""
-    removed_id = _uuid_or_none(removed)
-    if removed_id and str(removed_id) not in ids:
-        name = Service.objects.filter(public_id=removed_id).values_list("name", flat=True).first()
-        message = f"{name} removed from your shortlist" if name else ""
+    share_url = request.build_absolute_uri(link(request.path, [("s", i) for i in valid_ids]))
     context = {
         **_shortlist_context(request),
         "items": items,
+        "valid_ids": valid_ids,
         "share_url": share_url,
-        "shortlist_message": message,
+        "showing_shared": showing_shared,
+        "not_yet_saved": [i for i in valid_ids if i not in own],
     }
     return render(request, "directory/public/shortlist.html", context)
 
 
-def _uuid_or_none(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
+@require_POST
+@shows_no_children
+def shortlist_add(request: HttpRequest) -> HttpResponse:
+    """Add a service (or every service of a shared shortlist) to the visitor's shortlist, then go
+    back to the page they were on. Anyone may use it; only published services can be added."""
+    wanted = shortlists.parse_ids(request.POST.getlist("service"))
+    if not wanted:
+        raise Http404
+    found = {
+        str(pid): name
+        for pid, name in access.public_services()
+        .filter(public_id__in=wanted)
+        .values_list("public_id", "name")
+    }
+    if not found:
+        raise Http404
+    own = shortlist_ids(request)
+    adding = [i for i in wanted if i in found]
+    ids = shortlists.with_added(own, adding)
+    saved = [i for i in adding if i in ids and i not in own]
+    if len(adding) > len([i for i in adding if i in ids]):
+        messages.warning(
+            request,
+            f"Your shortlist is full ({shortlists.MAX_SHORTLIST} services). Remove a service to add another",
+        )
+    if len(saved) == 1:
+        messages.success(request, f"{found[saved[0]]} added to your shortlist")
+    elif saved:
+        messages.success(request, f"{len(saved)} services added to your shortlist")
+    default = (
+        reverse("directory:service", args=[adding[0]]) if len(adding) == 1 else reverse("directory:shortlist")
+    )
+    response = HttpResponseRedirect(shortlists.return_path(request.POST.get("next"), default))
+    shortlists.remember(response, ids)
+    return response
+
+
+@require_POST
+@shows_no_children
+def shortlist_remove(request: HttpRequest) -> HttpResponse:
+    """Take a service off the visitor's shortlist, then go back to the page they were on. Anyone may
+    use it (a service that has since closed can still be removed)."""
+    removing = shortlists.parse_ids(request.POST.getlist("service"))[:1]
+    if not removing:
+        raise Http404
+    pid = removing[0]
+    own = shortlist_ids(request)
+    ids = shortlists.without(own, pid)
+    if pid in own:
+        name = Service.objects.filter(public_id=pid).values_list("name", flat=True).first()
+        messages.success(request, f"{name or 'The service'} removed from your shortlist")
+    response = HttpResponseRedirect(
+        shortlists.return_path(request.POST.get("next"), reverse("directory:shortlist"))
+    )
+    shortlists.remember(response, ids)
+    return response
 
 
 # --- Report a problem ------------------------------------------------------------------------
@@ -701,7 +723,6 @@ def report_problem(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Tell the directory's editors that a service's page is wrong. Anyone may use it; lightly
     rate-limited per IP address so it is not worth spamming."""
     record = access.get_public_service(public_id)
-    ids = shortlist_ids(request)
     pid = str(record.public_id)
     limited = False
     if request.method == "POST":
@@ -724,17 +745,15 @@ def report_problem(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                         cache.incr(key)
                     except ValueError:
                         cache.set(key, 1, 60 * 60)
-                return HttpResponseRedirect(
-                    link(reverse("directory:report-problem-sent", args=[pid]), shortlist=ids)
-                )
+                return HttpResponseRedirect(link(reverse("directory:report-problem-sent", args=[pid])))
     else:
         form = ProblemReportForm()
     context = {
         **_shortlist_context(request),
         "service": record,
-        "service_href": link(reverse("directory:service", args=[pid]), shortlist=ids),
+        "service_href": link(reverse("directory:service", args=[pid])),
         "form": form,
-        "form_action": link(request.path, shortlist=ids),
+        "form_action": link(request.path),
         "page_has_errors": bool(form.errors),
     }
     return render(request, "directory/public/report_problem.html", context, status=429 if limited else 200)
@@ -744,10 +763,9 @@ def report_problem(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def report_problem_sent(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Confirmation that a problem report was sent. Anyone may see it."""
     record = access.get_public_service(public_id)
-    ids = shortlist_ids(request)
     context = {
         **_shortlist_context(request),
         "service": record,
-        "service_href": link(reverse("directory:service", args=[str(record.public_id)]), shortlist=ids),
+        "service_href": link(reverse("directory:service", args=[str(record.public_id)])),
     }
     return render(request, "directory/public/report_problem_sent.html", context)

@@ -184,24 +184,6 @@ def test_unpublished_service_is_not_found(client):
     assert client.get(reverse("directory:service", args=[service.public_id])).status_code == 404
 
 
-def test_shortlist_lives_in_the_url(client, directory):
-    speech, swim = directory["speech"], directory["swim"]
-    page = client.get(reverse("directory:service", args=[speech.public_id]))
-    add = re.search(r'href="([^"]+)"[^>]*id="add-to-shortlist"', page.content.decode()).group(1)
-    added = client.get(add.replace("&amp;", "&"))
-    assert "Speech and language therapy added to your shortlist" in text_of(added)
-    # links on the page carry the shortlist
-    assert f"s={speech.public_id}" in added.content.decode()
-    response = client.get(
-        reverse("directory:shortlist"), {"s": [str(speech.public_id), str(swim.public_id), "junk"]}
-    )
-    body = text_of(response)
-    assert "2 services" in body
-    assert "01632 960001" in body
-    assert f"/services/shortlist/?s={speech.public_id}&amp;s={swim.public_id}" in response.content.decode()
-    assert h1_count(response) == 1
-
-
 def test_report_a_problem_validates_then_records(client, directory):
     service = directory["speech"]
     url = reverse("directory:report-problem", args=[service.public_id])

