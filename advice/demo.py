@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation, Role, User
 from advice.involvements import record_involvements
 from advice.models import (
+    NOT_APPLICABLE,
     QUALITY_CRITERIA,
     AdviceRequest,
     Assignment,
@@ -262,15 +263,19 @@ def _quality_check(
     day: dt.date,
     checker: User,
 ) -> None:
-    scores = {key: (2 if rng.random() < 0.8 else 1) for key in QUALITY_CRITERIA if key not in ("Q13",)}
+    scores: dict[str, int | str] = {
+        key: (2 if rng.random() < 0.8 else 1) for key in QUALITY_CRITERIA if key not in ("Q13",)
+    }
+    scores["Q13"] = NOT_APPLICABLE
     if outcome == QualityCheck.Outcome.REWORK:
         scores["Q7"] = 0
+    numbers = [v for v in scores.values() if isinstance(v, int)]
     QualityCheck.objects.create(
         assignment=assignment,
         advice=advice,
         scores=scores,
-        total=sum(scores.values()),
-        maximum=2 * len(scores),
+        total=sum(numbers),
+        maximum=2 * len(numbers),
         outcome=outcome,
         comments="Please quantify how often and for how long." if outcome == "rework" else "",
         checked_by=checker,

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from advice.models import (
+    MAY_NOT_APPLY,
+    NOT_APPLICABLE,
     QUALITY_CRITERIA,
     AdviceRequest,
     EHCNeedsAssessment,
@@ -368,6 +370,14 @@ class AdviceForm(VersionForm):
     )
     advice_date = DateField(label="Date of the advice", error_name="the date of the advice")
     attachments = AttachmentsField()
+    # Shown only when the DCO service returned the advice: required then (advice.services.submit_advice).
+    response = forms.CharField(
+        label="Your answer to the DCO service's reasons",
+        required=False,
+        help_text="Say what you changed, or why you did not. The DCO service sees this with the advice.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
 
 
 class NeedForm(forms.Form):
@@ -528,40 +538,62 @@ def typed_rows(data: Any) -> dict[str, list[dict]]:
 # --- the DCO's quality check -------------------------------------------------------------------
 
 
-SCORE_CHOICES = [("2", "2: met"), ("1", "1: partly"), ("0", "0: absent"), ("", "Does not apply")]
+SCORE_CHOICES = [("2", "2: met"), ("1", "1: partly"), ("0", "0: absent")]
 
 
 class QualityCheckForm(VersionForm):
+    """The rubric: each criterion 2, 1 or 0, or "Does not apply" where its guidance allows
+    (`MAY_NOT_APPLY`, and Q10 only before Year 9: `not_applicable`). Releasing needs every criterion
+    answered; returning it to the author needs the reasons."""
+
     decision = forms.ChoiceField(
         label="What happens next?",
         choices=[
             (QualityCheck.Outcome.RELEASE, "Release the advice to the local authority"),
-            (QualityCheck.Outcome.REWORK, "Send it back to the team for rework"),
+            (QualityCheck.Outcome.REWORK, "Return it to the author with your reasons"),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to release the advice or send it back"},
+        error_messages={"required": "Choose whether to release the advice or return it to the author"},
     )
     comments = forms.CharField(
-        label="Comments",
+        label="Reasons for returning it (or comments)",
         required=False,
-        help_text="Required when you send it back: tell the team what to change.",
+        help_text="Required when you return it: the author sees these, answers them and sends it again.",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
     )
 
-    def __init__(self, *args: Any, hints: dict[str, str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        hints: dict[str, str] | None = None,
+        not_applicable: Iterable[str] = tuple(MAY_NOT_APPLY),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         hints = hints or {}
+        self.not_applicable = set(not_applicable)
         for key, text in QUALITY_CRITERIA.items():
+            choices = list(SCORE_CHOICES)
+            if key in self.not_applicable:
+                choices.append((NOT_APPLICABLE, "Does not apply"))
             self.fields[f"score_{key}"] = forms.ChoiceField(
                 label=f"{key}: {text}",
-                choices=SCORE_CHOICES,
+                choices=choices,
                 required=False,
                 widget=forms.RadioSelect,
-                help_text=hints.get(key, ""),
+                error_messages={"invalid_choice": f"Score {key} 0, 1 or 2"},
+                help_text=" ".join(p for p in (hints.get(key, ""), self._guidance(key)) if p),
             )
         # The decision comes last on the page.
         self.order_fields([f"score_{k}" for k in QUALITY_CRITERIA] + ["comments", "decision", "version"])
+
+    def _guidance(self, key: str) -> str:
+        if key in self.not_applicable:
+            return f"{MAY_NOT_APPLY[key]}."
+        if key in MAY_NOT_APPLY:  # Q10 from Year 9
+            return "Applies: the child is in Year 9 or above."
+        return ""
 
     def score_fields(self) -> list[Any]:
         return [self[f"score_{k}"] for k in QUALITY_CRITERIA]
@@ -570,10 +602,13 @@ class QualityCheckForm(VersionForm):
         data = super().clean() or {}
         scores = {k: data.get(f"score_{k}") for k in QUALITY_CRITERIA}
         data["scores"] = {k: v for k, v in scores.items() if v not in (None, "")}
-        if not data["scores"]:
-            self.add_error("score_Q1", "Score the advice against at least one criterion")
+        if data.get("decision") == QualityCheck.Outcome.RELEASE:
+            for key in QUALITY_CRITERIA:
+                if key not in data["scores"] and f"score_{key}" not in self.errors:
+                    either = " or choose Does not apply" if key in self.not_applicable else ""
+                    self.add_error(f"score_{key}", f"Score {key}{either} before you release the advice")
         if data.get("decision") == QualityCheck.Outcome.REWORK and not (data.get("comments") or "").strip():
-            self.add_error("comments", "Tell the team what to change")
+            self.add_error("comments", "Give the reasons for returning the advice to the author")
         return data
 
 

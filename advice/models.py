@@ -398,34 +398,56 @@ QUALITY_CRITERIA: dict[str, str] = {
     "Q13": "'Not known to service' or nil returns explain what was done to meet reg 6(1)(c)",
 }
 
+# A criterion's score when it does not apply. Only where the rubric's guidance says it may not apply
+# (statutory.md 5.3): Q10 before Year 9 (preparing for adulthood is for Year 9 and above), Q11 when
+# no related plan is relevant ("where relevant"), Q13 for advice (it is about "not known" and nil
+# returns). Every other criterion is always scored.
+NOT_APPLICABLE = "n/a"
+MAY_NOT_APPLY: dict[str, str] = {
+    "Q10": "Does not apply before Year 9",
+    "Q11": "Does not apply when no related plan is relevant",
+    "Q13": "Does not apply to advice (only to 'not known' and nil returns)",
+}
+
 
 class QualityCheck(models.Model):
     """The DCO's check of one piece of advice against the rubric, ending in rework or release."""
 
     class Outcome(models.TextChoices):
-        REWORK = "rework", "Send back for rework"
+        REWORK = "rework", "Returned to the author with reasons"
         RELEASE = "release", "Release to the LA"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="quality_checks")
     advice = models.ForeignKey(HealthAdvice, on_delete=models.CASCADE, related_name="quality_checks")
     scores = models.JSONField(
-        default=dict, help_text='{"Q1": 0|1|2, ...}; a criterion may be left out as not applicable'
+        default=dict,
+        help_text='{"Q1": 0|1|2|"n/a", ...}: "n/a" where the criterion does not apply (MAY_NOT_APPLY); '
+        "a release scores every criterion (checks before that rule may leave some out)",
     )
     total = models.PositiveSmallIntegerField(default=0)
     maximum = models.PositiveSmallIntegerField(default=0)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    comments = models.TextField(blank=True)
+    comments = models.TextField(blank=True, help_text="On a return to the author: the reasons")
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     checked_at = models.DateTimeField(default=timezone.now)
+    # The author's answer to the reasons, recorded when they resubmit (advice.services.submit_advice).
+    author_response = models.TextField(blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-checked_at"]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} ({self.total}/{self.maximum})"
+
+    def not_applicable(self) -> list[str]:
+        return [key for key, value in self.scores.items() if value == NOT_APPLICABLE]
 
 
 class TimeLimitException(models.Model):

@@ -34,6 +34,8 @@ from accounts.models import Organisation, Role, RoleGroup
 from advice.access import is_dco_for, is_la_for, is_team_member, may_approve_exception
 from advice.involvements import record_involvements
 from advice.models import (
+    MAY_NOT_APPLY,
+    NOT_APPLICABLE,
     QUALITY_CRITERIA,
     AdviceRequest,
     Assignment,
@@ -594,11 +596,13 @@ def submit_advice(
     preparing_for_adulthood: str = "",
     related_plans: str = "",
     attachments: Sequence[Any] = (),
+    response: str = "",
     context: AuditContext,
 ) -> HealthAdvice:
     """The team submits structured advice for the DCO's quality check (a new revision each time,
     including after rework). The author must be a registered health care professional (reg 6(1)(c)):
-    profession and registration number are required. Accepting first is implied."""
+    profession and registration number are required. Accepting first is implied. After the DCO
+    returned it, `response` (the answer to the reasons) is required and recorded on that check."""
     advice_request = _team_change(
         user,
         assignment,
@@ -623,6 +627,11 @@ def submit_advice(
     ):
         if not value.strip():
             errors[name] = message
+    returned = None
+    if assignment.status == Assignment.Status.REWORK_REQUESTED:
+        returned = assignment.quality_checks.filter(outcome=QualityCheck.Outcome.REWORK).first()
+        if returned is not None and not response.strip():
+            errors["response"] = "Answer the DCO service's reasons for returning the advice"
     if errors:
         raise ValidationError(errors)
     today = timezone.localdate()
@@ -650,6 +659,10 @@ def submit_advice(
         submitted_by=user,
         **content,
     )
+    if returned is not None:
+        QualityCheck.objects.filter(pk=returned.pk).update(
+            author_response=response.strip(), responded_by=user, responded_at=timezone.now()
+        )
     for upload in attachments:
         Attachment.objects.create(
             advice=advice,
@@ -680,25 +693,55 @@ def submit_advice(
 # --- the DCO checks and releases ------------------------------------------------------------------
 
 
-def clean_scores(scores: dict[str, Any]) -> dict[str, int]:
-    """Rubric scores: known criteria (Q1 to Q13) only, each 0, 1 or 2; leave a criterion out when it
-    does not apply (for example Q10 before Year 9)."""
-    clean: dict[str, int] = {}
+def may_not_apply(child: ChildOrYoungPerson, on: dt.date | None = None) -> set[str]:
+    """The criteria this child's advice may mark "does not apply" (`MAY_NOT_APPLY`): Q10 only before
+    Year 9 (preparing for adulthood is required from Year 9, reg 6(1)(g))."""
+    keys = set(MAY_NOT_APPLY)
+    if child.pfa_required(on):
+        keys.discard("Q10")
+    return keys
+
+
+def clean_scores(
+    scores: dict[str, Any], *, not_applicable: Iterable[str] = tuple(MAY_NOT_APPLY), complete: bool = False
+) -> dict[str, int | str]:
+    """Rubric scores: known criteria (Q1 to Q13) only, each 0, 1 or 2, or "n/a" (NOT_APPLICABLE) for
+    the criteria in `not_applicable`. `complete` (a release): every criterion scored or marked as not
+    applicable, each one left out named in its own error. Every mistake is reported at once."""
+    allowed = set(not_applicable)
+    clean: dict[str, int | str] = {}
+    errors: dict[str, str] = {}
     for key, value in scores.items():
         if key not in QUALITY_CRITERIA:
             raise ValidationError({"scores": f"{key} is not a quality criterion."})
         if value in (None, ""):
             continue
+        if value == NOT_APPLICABLE:
+            if key in allowed:
+                clean[key] = NOT_APPLICABLE
+            else:
+                errors[key] = f"{key} applies to this advice: score it 0, 1 or 2"
+            continue
         try:
             number = int(value)
-        except (TypeError, ValueError) as exc:
-            raise ValidationError({key: "Score 0, 1 or 2."}) from exc
+        except (TypeError, ValueError):
+            number = -1
         if number not in (0, 1, 2):
-            raise ValidationError({key: "Score 0, 1 or 2."})
+            errors[key] = f"Score {key} 0, 1 or 2"
+            continue
         clean[key] = number
-    if not clean:
-        raise ValidationError({"scores": "Score the advice against the checklist."})
+    if complete:
+        for key in QUALITY_CRITERIA:
+            if key not in clean and key not in errors:
+                errors[key] = f"Score {key}" + (" or choose Does not apply" if key in allowed else "")
+    if errors:
+        raise ValidationError(errors)
     return clean
+
+
+def unscored(scores: dict[str, Any]) -> list[str]:
+    """The criteria with neither a score nor "does not apply", in rubric order."""
+    return [key for key in QUALITY_CRITERIA if scores.get(key) in (None, "")]
 
 
 def _quality_check(
@@ -717,9 +760,21 @@ def _quality_check(
     check_version(assignment, expected_version)
     if assignment.status != Assignment.Status.ADVICE_SUBMITTED:
         raise InvalidTransition("There is no advice waiting for a quality check.")
-    clean = clean_scores(scores)
+    errors: dict[str, Any] = {}
+    clean: dict[str, int | str] = {}
+    try:
+        clean = clean_scores(
+            scores,
+            not_applicable=may_not_apply(advice_request.child),
+            complete=outcome == QualityCheck.Outcome.RELEASE,
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if outcome == QualityCheck.Outcome.REWORK and not comments.strip():
-        raise ValidationError({"comments": "Tell the team what to change."})
+        errors["comments"] = "Give the reasons for returning the advice to the author"
+    if errors:
+        raise ValidationError(errors)
+    numbers = [value for value in clean.values() if isinstance(value, int)]
     advice = assignment.advice.order_by("-revision").first()
     if advice is None:
         raise InvalidTransition("There is no advice to check.")
@@ -732,8 +787,8 @@ def _quality_check(
         assignment=assignment,
         advice=advice,
         scores=clean,
-        total=sum(clean.values()),
-        maximum=2 * len(clean),
+        total=sum(numbers),
+        maximum=2 * len(numbers),
         outcome=outcome,
         comments=comments.strip(),
         checked_by=user,
@@ -760,7 +815,9 @@ def request_rework(
     comments: str,
     context: AuditContext,
 ) -> QualityCheck:
-    """The DCO sends advice back to the team with comments. The reg 8 due date does not change."""
+    """The DCO returns the advice to its author with the reasons (`comments`, required); scoring may be
+    partial. The team sees the reasons on the assignment and answers them when it resubmits
+    (`submit_advice(response=...)`). The reg 8 due date does not change."""
     check = _quality_check(
         user=user,
         assignment=assignment,
@@ -772,8 +829,9 @@ def request_rework(
     )
     send_email(
         to=addresses_of([assignment.team], RoleGroup.PROVIDER),
-        subject=f"Health advice {assignment.advice_request.reference}: changes requested",
-        body=f"The DCO service has asked for changes to your advice for {assignment.advice_request.reference}.\n"
+        subject=f"Health advice {assignment.advice_request.reference}: returned to you with reasons",
+        body=f"The DCO service has returned your advice for {assignment.advice_request.reference} with its "
+        f"reasons. Read them, answer them and send the advice again.\n"
         f"It is still due on {assignment.due_on:%-d %B %Y}.\n\n{assignment_link(assignment)}\n",
     )
     return check

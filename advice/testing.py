@@ -38,7 +38,7 @@ GOOD_ADVICE: dict[str, Any] = {
     "author_registration_number": "SL000000",
     "author_registration_body": "HCPC",
 }
-GOOD_SCORES = {f"Q{n}": 2 for n in range(1, 13)}
+GOOD_SCORES: dict[str, int | str] = {**{f"Q{n}": 2 for n in range(1, 13)}, "Q13": "n/a"}
 
 
 @dataclass

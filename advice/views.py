@@ -941,6 +941,7 @@ def assignment_advice(request: HttpRequest, public_id: str) -> HttpResponse:
                     preparing_for_adulthood=data["preparing_for_adulthood"],
                     related_plans=data["related_plans"],
                     attachments=data["attachments"],
+                    response=data["response"],
                     context=audit_context(request),
                 )
             except services.InvalidTransition as exc:
@@ -1048,10 +1049,9 @@ def quality_hints(
         "Q10": (
             "Year 9 or above: preparing-for-adulthood content is required."
             if child.pfa_required()
-            else "Below Year 9: usually does not apply."
+            else "Below Year 9."
         ),
         "Q11": "Related plans given." if advice.related_plans else "No related plans given.",
-        "Q13": "Applies to 'not known to service' and nil returns.",
     }
 
 
@@ -1065,7 +1065,12 @@ def assignment_quality_check(request: HttpRequest, public_id: str) -> HttpRespon
     assignment = access.get_assignment_for_user(request.user, public_id, acting_as=("dco",))
     context = _assignment_context(request, assignment)
     hints = quality_hints(assignment, context["advice"], context["exceptions"])
-    form = QualityCheckForm(form_data(request), initial={"version": assignment.version}, hints=hints)
+    form = QualityCheckForm(
+        form_data(request),
+        initial={"version": assignment.version},
+        hints=hints,
+        not_applicable=services.may_not_apply(assignment.advice_request.child),
+    )
     if is_submission(request) and form.is_valid():
         data = form.cleaned_data
         act = (
@@ -1094,7 +1099,7 @@ def assignment_quality_check(request: HttpRequest, public_id: str) -> HttpRespon
                     request, f"Advice released to {assignment.advice_request.local_authority.name}."
                 )
             else:
-                messages.success(request, f"Advice sent back to {assignment.team.name} for rework.")
+                messages.success(request, f"Advice returned to {assignment.team.name} with your reasons.")
             return redirect("advice:request-detail", assignment.advice_request.public_id)
     if request.method == "GET":
         _view_audit(request, assignment, assignment.advice_request.child, detail="quality check")

@@ -349,13 +349,73 @@ class TestQualityCheck:
         assert check.outcome == QualityCheck.Outcome.REWORK and check.total == 1 and check.maximum == 4
         assignment.refresh_from_db()
         assert assignment.status == Assignment.Status.REWORK_REQUESTED
-        assert "still due" in mail.outbox[-1].body
-        second = _submit(world, assignment)
+        assert "still due" in mail.outbox[-1].body and "reasons" in mail.outbox[-1].body
+        with pytest.raises(ValidationError) as unanswered:
+            _submit(world, assignment)
+        assert unanswered.value.message_dict["response"] == [
+            "Answer the DCO service's reasons for returning the advice"
+        ]
+        second = _submit(world, assignment, response="Each provision now says how often and how long.")
         assert second.revision == 2
+        check.refresh_from_db()
+        assert check.author_response == "Each provision now says how often and how long."
+        assert check.responded_by == world.clinician and check.responded_at is not None
         _release(world, assignment)
         assignment.refresh_from_db()
         assert assignment.status == Assignment.Status.RELEASED
         assert assignment.quality_checks.count() == 2
+
+    def test_release_needs_every_criterion_scored_or_not_applicable(self, world):
+        (assignment,) = route(world, make_request(world), world.team)
+        _submit(world, assignment)
+        assignment.refresh_from_db()
+        one_of_thirteen = {"Q1": 2}
+        with pytest.raises(ValidationError) as error:
+            services.release_advice(
+                context=TEST_CONTEXT,
+                user=world.dco,
+                assignment=assignment,
+                expected_version=assignment.version,
+                scores=one_of_thirteen,
+            )
+        errors = error.value.message_dict
+        assert sorted(errors, key=lambda k: int(k[1:])) == [f"Q{n}" for n in range(2, 14)]
+        assert errors["Q3"] == ["Score Q3"] and errors["Q13"] == ["Score Q13 or choose Does not apply"]
+        assignment.refresh_from_db()
+        assert assignment.status == Assignment.Status.ADVICE_SUBMITTED
+
+    def test_does_not_apply_only_where_the_guidance_says(self, world):
+        young = ChildFactory(
+            local_authority=world.la, date_of_birth=dt.date.today() - dt.timedelta(days=6 * 365)
+        )
+        older = ChildFactory(
+            local_authority=world.la, date_of_birth=dt.date.today() - dt.timedelta(days=15 * 365)
+        )
+        assert services.may_not_apply(young) == {"Q10", "Q11", "Q13"}
+        assert services.may_not_apply(older) == {"Q11", "Q13"}  # preparing for adulthood applies
+        (assignment,) = route(world, make_request(world, child=older), world.team)
+        _submit(world, assignment)
+        assignment.refresh_from_db()
+        with pytest.raises(ValidationError) as error:
+            services.release_advice(
+                context=TEST_CONTEXT,
+                user=world.dco,
+                assignment=assignment,
+                expected_version=assignment.version,
+                scores={**GOOD_SCORES, "Q10": "n/a", "Q5": "n/a"},
+            )
+        assert error.value.message_dict == {
+            "Q10": ["Q10 applies to this advice: score it 0, 1 or 2"],
+            "Q5": ["Q5 applies to this advice: score it 0, 1 or 2"],
+        }
+        check = services.release_advice(
+            context=TEST_CONTEXT,
+            user=world.dco,
+            assignment=assignment,
+            expected_version=assignment.version,
+            scores={**GOOD_SCORES, "Q11": "n/a"},
+        )
+        assert check.total == 22 and check.maximum == 22 and check.not_applicable() == ["Q11", "Q13"]
 
     def test_scores_are_0_1_or_2(self, world):
         (assignment,) = route(world, make_request(world), world.team)

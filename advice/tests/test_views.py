@@ -44,14 +44,14 @@ def routed(world):
     return advice_request, assignment
 
 
-def submitted(world, assignment):
+def submitted(world, assignment, **extra):
     assignment.refresh_from_db()
     services.submit_advice(
         context=TEST_CONTEXT,
         user=world.clinician,
         assignment=assignment,
         expected_version=assignment.version,
-        **GOOD_ADVICE,
+        **{**GOOD_ADVICE, **extra},
     )
     assignment.refresh_from_db()
     return assignment
@@ -592,7 +592,7 @@ def test_quality_check_rework_then_release(world, routed):
     assert "Q13" in page and "Direct speech and language therapy" in page
     assert "Section F: 1; section G: 0." in page and "HCPC SL000000" in page  # the facts beside the checklist
     missing = client.post(url, {"version": assignment.version, "score_Q1": "2", "decision": "rework"})
-    assert "Tell the team what to change" in missing.content.decode()
+    assert "Give the reasons for returning the advice to the author" in missing.content.decode()
     response = client.post(
         url,
         {
@@ -605,7 +605,7 @@ def test_quality_check_rework_then_release(world, routed):
     assert response.status_code == 302
     assignment.refresh_from_db()
     assert assignment.status == Assignment.Status.REWORK_REQUESTED
-    assignment = submitted(world, assignment)
+    assignment = submitted(world, assignment, response="Quantified.")
     scores = {f"score_{k}": str(v) for k, v in GOOD_SCORES.items()}
     response = client.post(url, {"version": assignment.version, "decision": "release", **scores})
     assert response.status_code == 302
@@ -846,3 +846,62 @@ def test_triage_mentions_an_open_identity_check(world):
     assert "Identity check still open" in detail.content.decode()
     la_page = client_for(world.la_user).get(reverse("advice:request-detail", args=[advice_request.public_id]))
     assert "Identity check" not in la_page.content.decode()
+
+
+def test_quality_check_offers_does_not_apply_only_where_the_guidance_says(world, routed):
+    _, assignment = routed  # the factory's child is below Year 9
+    assignment = submitted(world, assignment)
+    page = client_for(world.dco).get(reverse("advice:assignment-quality-check", args=[assignment.public_id]))
+    html = page.content.decode()
+    for key in ("Q10", "Q11", "Q13"):
+        assert f'name="score_{key}" type="radio" value="n/a"' in html, key
+    for key in ("Q1", "Q5", "Q12"):
+        assert f'name="score_{key}" type="radio" value="2"' in html, key
+        assert f'name="score_{key}" type="radio" value="n/a"' not in html, key
+    assert "Does not apply before Year 9." in html
+
+
+def test_release_names_every_unscored_criterion(world, routed):
+    _, assignment = routed
+    assignment = submitted(world, assignment)
+    url = reverse("advice:assignment-quality-check", args=[assignment.public_id])
+    response = client_for(world.dco).post(
+        url, {"version": assignment.version, "score_Q1": "2", "decision": "release"}
+    )
+    page = " ".join(response.content.decode().split())
+    assert response.status_code == 200
+    assert 'href="#id_score_Q2" > Score Q2 before you release the advice </a>' in page
+    assert "Score Q13 or choose Does not apply before you release the advice" in page
+    assert page.count("before you release the advice </a>") == 12
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.ADVICE_SUBMITTED
+
+
+def test_returned_advice_is_answered_by_the_author(world, routed):
+    _, assignment = routed
+    assignment = submitted(world, assignment)
+    dco = client_for(world.dco)
+    qc_url = reverse("advice:assignment-quality-check", args=[assignment.public_id])
+    dco.post(
+        qc_url,
+        {"version": assignment.version, "decision": "rework", "comments": "Say how long therapy lasts."},
+    )
+    assignment.refresh_from_db()
+    team = client_for(world.clinician)
+    detail = team.get(reverse("advice:assignment-detail", args=[assignment.public_id])).content.decode()
+    assert "returned the advice to you" in detail and "Say how long therapy lasts." in detail
+    url = reverse("advice:assignment-advice", args=[assignment.public_id])
+    form_page = team.get(url).content.decode()
+    assert "Your answer to the DCO service" in form_page
+    unanswered = team.post(url, advice_post(assignment))
+    assert "Answer the DCO service&#39;s reasons" in unanswered.content.decode() or (
+        "Answer the DCO service's reasons" in unanswered.content.decode()
+    )
+    response = team.post(url, advice_post(assignment, response="Therapy lasts 12 months, reviewed termly."))
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.ADVICE_SUBMITTED
+    check = assignment.quality_checks.get()
+    assert check.author_response == "Therapy lasts 12 months, reviewed termly."
+    qc_page = dco.get(qc_url).content.decode()
+    assert "Returned to the author before" in qc_page and "Therapy lasts 12 months" in qc_page
