@@ -269,3 +269,21 @@ def get_public_service(public_id: uuid.UUID | str, *, detail: bool = False) -> S
         return qs.get(public_id=public_id)
     except (Service.DoesNotExist, ValidationError, ValueError) as exc:
         raise Http404("No such service") from exc
+
+
+# --- the open data API (ORUK) -------------------------------------------------------------------------
+
+# What the open ORUK API shares with anyone: services of every status, each with its status (ADR 0009:
+# consumers keep copies in step, so a service that closes or is archived must reach them as such).
+# Narrower than every status, `open_data` becomes a condition on each API query and the API's searches.
+OPEN_DATA_STATUSES: tuple[str, ...] = tuple(Service.Status.values)
+
+
+@access_rule
+def open_data(service: str = "") -> Q:
+    """The condition on a service (reached through `service`, e.g. "service__" from a service at a
+    location) for the open ORUK API: every query of the API is narrowed by it, and its searches ask
+    for `OPEN_DATA_STATUSES`. No condition while that is every status."""
+    if set(OPEN_DATA_STATUSES) >= set(Service.Status.values):
+        return Q()
+    return Q(**{f"{service}status__in": OPEN_DATA_STATUSES})

@@ -35,7 +35,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from audit.trail import shows_no_children
-from directory import oruk, search
+from directory import access, oruk, search
 from directory.models import Location, Provider, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from lib import inputs
 from lib.geo import bounding_box, degree_lengths_m
@@ -418,7 +418,7 @@ def _service_filters(q: ApiQuery) -> ServiceFilters:
 
 
 def _engine_params(f: ServiceFilters, q: ApiQuery) -> search.ServiceSearch:
-    """The API's filters as a public-search query (all statuses: ORUK consumers see status)."""
+    """The API's filters as a public-search query (the statuses the open data shares: directory.access)."""
     latitude = longitude = None
     label = ""
     if f.postcode:
@@ -445,7 +445,7 @@ def _engine_params(f: ServiceFilters, q: ApiQuery) -> search.ServiceSearch:
         end_time=f.end_time,
         # ORUK: "modified on or after"; the search filter is strictly after.
         modified_after=f.modified_after - dt.timedelta(microseconds=1) if f.modified_after else None,
-        statuses=tuple(Service.Status.values),
+        statuses=access.OPEN_DATA_STATUSES,
         sort="relevance",  # best keyword match first; nearest first with a postcode; else by name
         with_facets=False,
         correct_spelling=False,  # a machine asked for exactly this
@@ -517,10 +517,10 @@ def service_list(request: HttpRequest) -> HttpResponseBase:
     services: QuerySet[Service]
     if minimal:
         serialise = oruk.service_minimal
-        services = Service.objects.only("public_id", "updated_at")
+        services = Service.objects.filter(access.open_data()).only("public_id", "updated_at")
     else:
         serialise = oruk.service_full if full else oruk.service
-        services = oruk.service_queryset(full=full)
+        services = oruk.service_queryset(full=full).filter(access.open_data())
     if not filters.any():
         return _list_response(services.order_by("name", "pk"), paging, serialise)
     params = _engine_params(filters, q)
@@ -537,7 +537,7 @@ def service_list(request: HttpRequest) -> HttpResponseBase:
 def service_detail(request: HttpRequest, id: str) -> HttpResponseBase:
     """`GET /services/{id}`: one fully nested service. Everyone."""
     public_id = _path_uuid(id)
-    svc = oruk.service_queryset(full=True).filter(public_id=public_id).first()
+    svc = oruk.service_queryset(full=True).filter(access.open_data(), public_id=public_id).first()
     if svc is None:
         raise _not_found("service", id)
     return _json(oruk.service_full(svc))
@@ -557,7 +557,10 @@ def organization_list(request: HttpRequest) -> HttpResponseBase:
         qs = qs.filter(Q(name__icontains=search) | Q(description__icontains=search))
     if full or full_service:
         qs = qs.prefetch_related(
-            Prefetch("services", oruk.organization_services_queryset(full_service=full_service))
+            Prefetch(
+                "services",
+                oruk.organization_services_queryset(full_service=full_service).filter(access.open_data()),
+            )
         )
 
         def serialise(p: Provider) -> dict[str, Any]:
@@ -577,7 +580,11 @@ def organization_detail(request: HttpRequest, id: str) -> HttpResponseBase:
     provider = oruk.organization_queryset(full=True).filter(public_id=public_id).first()
     if provider is None:
         raise _not_found("organization", id)
-    services = list(oruk.organization_services_queryset(full_service=full_service).filter(provider=provider))
+    services = list(
+        oruk.organization_services_queryset(full_service=full_service).filter(
+            access.open_data(), provider=provider
+        )
+    )
     return _json(oruk.organization_full(provider, services=services, full_service=full_service))
 
 
@@ -648,7 +655,8 @@ def service_at_location_list(request: HttpRequest) -> HttpResponseBase:
     paging = _paging(q)
     filters = _service_filters(q)
     q.check()
-    qs = oruk.service_at_location_queryset(full=full).order_by("service__name", "service_id", "pk")
+    qs = oruk.service_at_location_queryset(full=full).filter(access.open_data("service__"))
+    qs = qs.order_by("service__name", "service_id", "pk")
     if filters.any():
         params = _engine_params(filters, q)
         qs = _where_matching(qs, params, "service_id")
@@ -685,7 +693,11 @@ def _locations_within(latitude: float, longitude: float, metres: float) -> Query
 def service_at_location_detail(request: HttpRequest, id: str) -> HttpResponseBase:
     """`GET /service_at_locations/{id}`: one service at a location, fully nested. Everyone."""
     public_id = _path_uuid(id)
-    sal = oruk.service_at_location_queryset(full=True).filter(public_id=public_id).first()
+    sal = (
+        oruk.service_at_location_queryset(full=True)
+        .filter(access.open_data("service__"), public_id=public_id)
+        .first()
+    )
     if sal is None:
         raise _not_found("service at location", id)
     return _json(oruk.service_at_location_full(sal))
