@@ -91,7 +91,13 @@ def _yes_no(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
 
-class ChildDetailsForm(forms.Form):
+class VersionForm(forms.Form):
+    """The version of the record the person saw (core.concurrency): carried by every change page."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ChildDetailsForm(VersionForm):
     """A child's own details. The NHS number is checked with its check digit."""
 
     given_name = forms.CharField(
@@ -121,9 +127,13 @@ class ChildDetailsForm(forms.Form):
     def clean_family_name(self) -> str:
         return " ".join(self.cleaned_data["family_name"].split())
 
+    def service_values(self) -> dict[str, Any]:
+        """The details for `children.services.update_child` (the version travels on its own)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
-class ParentCarerForm(forms.Form):
-    """A parent or carer and how to contact them."""
+
+class ParentCarerForm(VersionForm):
+    """A parent or carer and how to contact them (with the version seen, when changing one)."""
 
     name = forms.CharField(
         label="Full name", max_length=200, error_messages={"required": "Enter the parent or carer's name"}
@@ -167,14 +177,21 @@ class ParentCarerForm(forms.Form):
         help_text="For example an interpreter, large print or British Sign Language",
     )
 
+    def __init__(self, *args: Any, versioned: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not versioned:  # adding a carer: there is no record yet
+            del self.fields["version"]
+
     def service_values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
+        data.pop("version", None)
         data["has_parental_responsibility"] = data["has_parental_responsibility"] == "yes"
         return data
 
     @staticmethod
     def initial_for(carer: ParentCarer) -> dict[str, Any]:
         return {
+            "version": carer.version,
             "name": carer.name,
             "relationship": carer.relationship,
             "has_parental_responsibility": "yes" if carer.has_parental_responsibility else "no",
@@ -242,7 +259,7 @@ class ConsentForm(forms.Form):
         return data
 
 
-class WithdrawConsentForm(forms.Form):
+class WithdrawConsentForm(VersionForm):
     withdrawn_on = DateField(label="When was consent withdrawn?", help_text="For example, 4 9 2026")
     reason = forms.CharField(
         label="Why was it withdrawn?",

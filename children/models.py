@@ -140,6 +140,7 @@ class ChildOrYoungPerson(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
     )
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic locking: bumped by every change")
 
     objects = ChildQuerySet.as_manager()
 
@@ -223,6 +224,8 @@ class ParentCarer(models.Model):
         help_text="For example an interpreter, large print or British Sign Language",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic locking: bumped by every change")
 
     class Meta:
         ordering = ["child", "name"]
@@ -264,6 +267,8 @@ class ConsentToShare(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic locking: bumped by every change")
 
     class Meta:
         ordering = ["-given_on"]

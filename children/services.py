@@ -21,7 +21,7 @@ from accounts.models import Organisation
 from audit.context import AuditContext
 from audit.services import record_access
 from children.models import ChildOrYoungPerson, ConsentToShare, ParentCarer, PossibleDuplicate, normalise_name
-from core.concurrency import require_version
+from core.concurrency import ConcurrentUpdate, check_version, require_version, save_if_version
 from lib.nhs_number import InvalidNhsNumber
 from lib.nhs_number import validate as validate_nhs_number
 from lib.phases import age_on
@@ -243,7 +243,8 @@ def record_child(
                     exclude_pk=own.pk,
                 )
                 own.awaiting_identity_check = own.awaiting_identity_check or bool(elsewhere)
-                own.save(update_fields=["nhs_number", "updated_at", "awaiting_identity_check"])
+                own.version += 1  # a page opened before the number was added is now stale
+                own.save(update_fields=["nhs_number", "updated_at", "awaiting_identity_check", "version"])
                 record_access(
                     user=user, action="change", obj=own, child=own, context=context, detail="NHS number added"
                 )
@@ -286,9 +287,17 @@ def record_child(
 
 @transaction.atomic
 def update_child(
-    *, user: User | Any, child: ChildOrYoungPerson, context: AuditContext, **changes: Any
+    *,
+    user: User | Any,
+    child: ChildOrYoungPerson,
+    expected_version: int,
+    context: AuditContext,
+    **changes: Any,
 ) -> ChildOrYoungPerson:
     """Change a child's details (names, date of birth, NHS number, school). Audited with the fields changed.
+
+    `expected_version` is the version the editor saw: ConcurrentUpdate if the record changed since
+    (checked first), and the save is conditional on it.
 
     Refused when a record `user` can see already has the new NHS number. When the new details may be a
     child recorded by someone `user` cannot see, the change is saved all the same and the DCO service
@@ -298,6 +307,7 @@ def update_child(
     unknown = set(changes) - allowed
     if unknown:
         raise TypeError(f"cannot change {', '.join(sorted(unknown))}")
+    check_version(child, expected_version)
     visible = ChildOrYoungPerson.objects.visible_to(user)
     if "nhs_number" in changes:
         changes["nhs_number"] = clean_nhs_number(changes["nhs_number"])
@@ -324,12 +334,10 @@ def update_child(
             date_of_birth=child.date_of_birth,
             exclude_pk=child.pk,
         )
-    update_fields = [*changed, "updated_at"]
+    fields = {name: changes[name] for name in changed}
     if elsewhere and not child.awaiting_identity_check:
-        child.awaiting_identity_check = True
-        update_fields.append("awaiting_identity_check")
-    child.updated_at = timezone.now()
-    child.save(update_fields=update_fields)
+        fields["awaiting_identity_check"] = True
+    save_if_version(child, expected_version, **fields)
     record_access(
         user=user, action="change", obj=child, child=child, context=context, detail=", ".join(changed)
     )
@@ -424,14 +432,18 @@ def withdraw_consent(
     *,
     user: User | Any,
     consent: ConsentToShare,
+    expected_version: int,
     reason: str = "",
     withdrawn_on: dt.date | None = None,
     context: AuditContext,
 ) -> ConsentToShare:
-    """Mark consent withdrawn (kept, never deleted). Withdrawing twice changes nothing.
+    """Mark consent withdrawn (kept, never deleted). ConcurrentUpdate (checked first) when the consent
+    changed since the person saw `expected_version`, for example someone else withdrew it; withdrawing
+    what they saw already withdrawn changes nothing.
 
     `withdrawn_on` is the day the person withdrew it (default today): not in the future and not
     before the consent was given. A past day is stored as the start of that day."""
+    check_version(consent, expected_version)
     today = timezone.localdate()
     day = withdrawn_on or today
     if day > today:
@@ -447,28 +459,27 @@ def withdraw_consent(
         if day == today
         else timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
     )
-    updated = ConsentToShare.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(
-        withdrawn_at=when, withdrawal_reason=reason.strip()
+    if not consent.is_active:
+        return consent
+    save_if_version(consent, expected_version, withdrawn_at=when, withdrawal_reason=reason.strip())
+    record_access(
+        user=user,
+        action="change",
+        obj=consent,
+        child=consent.child,
+        context=context,
+        detail="consent withdrawn",
     )
-    consent.refresh_from_db()
-    if updated:
-        record_access(
-            user=user,
-            action="change",
-            obj=consent,
-            child=consent.child,
-            context=context,
-            detail="consent withdrawn",
-        )
     return consent
 
 
 @transaction.atomic
 def update_parent_carer(
-    *, user: User | Any, carer: ParentCarer, context: AuditContext, **changes: Any
+    *, user: User | Any, carer: ParentCarer, expected_version: int, context: AuditContext, **changes: Any
 ) -> ParentCarer:
     """Change a parent or carer's details. The preferred way to make contact must still have its
-    details. Audited with the names of the fields changed (never their values)."""
+    details. ConcurrentUpdate (checked first) when someone changed them since the person saw
+    `expected_version`. Audited with the names of the fields changed (never their values)."""
     allowed = {
         "name",
         "relationship",
@@ -482,6 +493,7 @@ def update_parent_carer(
     unknown = set(changes) - allowed
     if unknown:
         raise TypeError(f"cannot change {', '.join(sorted(unknown))}")
+    check_version(carer, expected_version)
     for name, value in changes.items():
         if isinstance(value, str):
             changes[name] = normalise_name(value) if name == "name" else value.strip()
@@ -497,10 +509,8 @@ def update_parent_carer(
             {"preferred_contact": "Give the details for the preferred way to make contact."}
         )
     changed = [name for name, value in changes.items() if getattr(carer, name) != value]
-    for name in changed:
-        setattr(carer, name, changes[name])
     if changed:
-        carer.save(update_fields=changed)
+        save_if_version(carer, expected_version, **{name: changes[name] for name in changed})
         record_access(
             user=user,
             action="change",
@@ -513,10 +523,17 @@ def update_parent_carer(
 
 
 @transaction.atomic
-def remove_parent_carer(*, user: User | Any, carer: ParentCarer, context: AuditContext) -> None:
-    """Remove a parent or carer from the child's record. Refused (ValidationError) while a consent
-    they gave is on the record, current or withdrawn: who gave consent is kept for as long as the
-    consent is."""
+def remove_parent_carer(
+    *, user: User | Any, carer: ParentCarer, expected_version: int, context: AuditContext
+) -> None:
+    """Remove a parent or carer from the child's record. ConcurrentUpdate (checked first) when their
+    details changed, or they were removed, since the person saw `expected_version`. Refused
+    (ValidationError) while a consent they gave is on the record, current or withdrawn: who gave
+    consent is kept for as long as the consent is."""
+    locked = ParentCarer.objects.select_for_update().filter(pk=carer.pk).first()
+    if locked is None:
+        raise ConcurrentUpdate()
+    require_version(locked, expected_version)
     if carer.consents.exists():
         raise ValidationError(
             f"{carer.name} gave consent to share that is kept on the record, so they cannot be removed."
@@ -639,11 +656,13 @@ def link_records(
         if not held:
             existing.nhs_number = new.nhs_number
             existing.updated_at = timezone.now()
-            existing.save(update_fields=["nhs_number", "updated_at"])
+            existing.version += 1
+            existing.save(update_fields=["nhs_number", "updated_at", "version"])
     new.merged_into = existing
     new.awaiting_identity_check = False
     new.updated_at = timezone.now()
-    new.save(update_fields=["merged_into", "awaiting_identity_check", "updated_at"])
+    new.version += 1
+    new.save(update_fields=["merged_into", "awaiting_identity_check", "updated_at", "version"])
     _close(check, user=user, outcome=PossibleDuplicate.Outcome.LINKED, notes=notes)
     # The LA's record's other open checks are now about the record kept.
     for other in PossibleDuplicate.objects.open().filter(new_record=new):
@@ -708,7 +727,8 @@ def record_different_children(
             )
         new.nhs_number = number
         new.updated_at = timezone.now()
-        new.save(update_fields=["nhs_number", "updated_at"])
+        new.version += 1
+        new.save(update_fields=["nhs_number", "updated_at", "version"])
         changed.append("NHS number corrected")
     _close(check, user=user, outcome=PossibleDuplicate.Outcome.DIFFERENT, notes=notes)
     try:

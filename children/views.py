@@ -28,16 +28,20 @@ from children.forms import (
     ConsentForm,
     ParentCarerForm,
     PossibleDuplicateForm,
+    VersionForm,
     WithdrawConsentForm,
     add_service_errors,
 )
 from children.models import ChildOrYoungPerson, ConsentToShare, ParentCarer
-from core.concurrency import form_data, in_conflict, is_submission, service_view
+from core.concurrency import CONFLICT_MESSAGE, form_data, in_conflict, is_submission, service_view
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """Render with `page_has_errors` (a bound form with errors) and `concurrent`, the conflict banner's
+    words when the page is shown again because someone else changed the record (core.concurrency)."""
     form = context.get("form")
     context.setdefault("page_has_errors", bool(form is not None and form.is_bound and form.errors))
+    context.setdefault("concurrent", CONFLICT_MESSAGE if in_conflict(request) else "")
     return render(request, template, context)
 
 
@@ -80,23 +84,26 @@ def child_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
+@service_view
 def child_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     """Change the child's name, date of birth, NHS number or school. Refused when the new details
     match another record of the same child that the user can see (that record is shown instead);
     a record they cannot see is never mentioned (the DCO service checks it). Who may use it: the
-    caseworkers of the child's LA and the area's DCO service; anyone else 404."""
+    caseworkers of the child's LA and the area's DCO service; anyone else 404. A stale page gets
+    the record as it is now with what was typed kept (core.concurrency)."""
     child = access.get_child_for_user(request.user, public_id, write=True)
     initial = {
+        "version": child.version,
         "given_name": child.given_name,
         "family_name": child.family_name,
         "date_of_birth": child.date_of_birth,
         "nhs_number": child.nhs_number_display,
         "school_or_setting_name": child.school_or_setting_name,
     }
-    form = ChildDetailsForm(request.POST or None, initial=initial)
+    form = ChildDetailsForm(form_data(request), initial=initial)
     duplicates: list[ChildOrYoungPerson] = []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    if is_submission(request) and form.is_valid():
+        data = form.service_values()
         identity = data_for_matching(data)
         before = {**data_for_matching(initial), "nhs_number": child.nhs_number}
         # Only a change of identity can make a second record of someone (a school change cannot).
@@ -106,7 +113,13 @@ def child_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             form.add_error(None, "These details match another record of the same child: see it below")
         else:
             try:
-                services.update_child(user=request.user, child=child, context=audit_context(request), **data)
+                services.update_child(
+                    user=request.user,
+                    child=child,
+                    expected_version=form.cleaned_data["version"],
+                    context=audit_context(request),
+                    **data,
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -161,16 +174,22 @@ def carer_add(request: HttpRequest, public_id: str) -> HttpResponse:
 @shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
+@service_view
 def carer_edit(request: HttpRequest, public_id: str, carer_id: str) -> HttpResponse:
     """Change a parent or carer's details. Who may use it: the caseworkers of the child's LA and the
-    area's DCO service; anyone else 404."""
+    area's DCO service; anyone else 404. A stale page gets their details as they are now with what
+    was typed kept (core.concurrency)."""
     child = access.get_child_for_user(request.user, public_id, write=True)
     carer = _carer(child, carer_id)
-    form = ParentCarerForm(request.POST or None, initial=ParentCarerForm.initial_for(carer))
-    if request.method == "POST" and form.is_valid():
+    form = ParentCarerForm(form_data(request), initial=ParentCarerForm.initial_for(carer), versioned=True)
+    if is_submission(request) and form.is_valid():
         try:
             services.update_parent_carer(
-                user=request.user, carer=carer, context=audit_context(request), **form.service_values()
+                user=request.user,
+                carer=carer,
+                expected_version=form.cleaned_data["version"],
+                context=audit_context(request),
+                **form.service_values(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -185,27 +204,30 @@ def carer_edit(request: HttpRequest, public_id: str, carer_id: str) -> HttpRespo
 @shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
+@service_view
 def carer_remove(request: HttpRequest, public_id: str, carer_id: str) -> HttpResponse:
     """Confirm, then remove a parent or carer (refused while a consent they gave is on record).
-    Who may use it: the caseworkers of the child's LA and the area's DCO service; anyone else 404."""
+    Who may use it: the caseworkers of the child's LA and the area's DCO service; anyone else 404.
+    A stale page (their details changed meanwhile) is shown them as they are now, to confirm again."""
     child = access.get_child_for_user(request.user, public_id, write=True)
     carer = _carer(child, carer_id)
-    error = ""
-    if request.method == "POST":
+    form = VersionForm(form_data(request), initial={"version": carer.version})
+    if is_submission(request) and form.is_valid():
         try:
-            services.remove_parent_carer(user=request.user, carer=carer, context=audit_context(request))
+            services.remove_parent_carer(
+                user=request.user,
+                carer=carer,
+                expected_version=form.cleaned_data["version"],
+                context=audit_context(request),
+            )
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{carer.name} was removed from the record.")
             return redirect("children:child-detail", child.public_id)
-    else:
+    if request.method == "GET":
         _view_audit(request, carer, child, "remove parent or carer")
-    return render(
-        request,
-        "children/carer_remove.html",
-        {"child": child, "carer": carer, "error": error, "page_has_errors": bool(error)},
-    )
+    return _render(request, "children/carer_remove.html", {"child": child, "carer": carer, "form": form})
 
 
 @shows_children
@@ -238,22 +260,28 @@ def consent_add(request: HttpRequest, public_id: str) -> HttpResponse:
 @shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
+@service_view
 def consent_withdraw(request: HttpRequest, public_id: str, consent_id: str) -> HttpResponse:
     """Record that consent to share was withdrawn (the consent is kept, marked withdrawn). Who may
-    use it: the caseworkers of the child's LA and the area's DCO service; anyone else 404."""
+    use it: the caseworkers of the child's LA and the area's DCO service; anyone else 404. The page
+    opens only for current consent; a stale page (someone withdrew it meanwhile) is shown it as it
+    is now, with what was typed kept (core.concurrency)."""
     child = access.get_child_for_user(request.user, public_id, write=True)
     try:
-        consent = child.consents.select_related("parent_carer").get(
-            public_id=consent_id, withdrawn_at__isnull=True
-        )
+        consent = child.consents.select_related("parent_carer").get(public_id=consent_id)
     except (ConsentToShare.DoesNotExist, ValidationError) as exc:
         raise Http404("No such current consent") from exc
-    form = WithdrawConsentForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
+    if not consent.is_active and request.method == "GET" and not in_conflict(request):
+        raise Http404("No such current consent")
+    form = WithdrawConsentForm(
+        form_data(request), initial={"version": consent.version, "withdrawn_on": timezone.localdate()}
+    )
+    if is_submission(request) and form.is_valid():
         try:
             services.withdraw_consent(
                 user=request.user,
                 consent=consent,
+                expected_version=form.cleaned_data["version"],
                 reason=form.cleaned_data["reason"],
                 withdrawn_on=form.cleaned_data["withdrawn_on"],
                 context=audit_context(request),

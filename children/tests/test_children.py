@@ -21,6 +21,7 @@ from children.services import (
     withdraw_consent,
 )
 from children.testing import ChildFactory, ParentCarerFactory
+from core.concurrency import ConcurrentUpdate
 from lib.phases import Phase
 
 pytestmark = pytest.mark.django_db
@@ -127,13 +128,20 @@ def test_update_child_audits_the_fields_changed(caseworker, la):
         context=TEST_CONTEXT,
         user=caseworker,
         child=child,
+        expected_version=child.version,
         nhs_number="943 476 5919",
         school_or_setting_name="Testfield Primary",
     )
     event = AuditEvent.objects.filter(action="change").latest("pk")
     assert "nhs_number" in event.detail and "school_or_setting_name" in event.detail
     with pytest.raises(ValidationError):
-        update_child(context=TEST_CONTEXT, user=caseworker, child=child, nhs_number="123")
+        update_child(
+            context=TEST_CONTEXT,
+            user=caseworker,
+            child=child,
+            expected_version=child.version,
+            nhs_number="123",
+        )
 
 
 def test_parent_carer_needs_details_for_the_preferred_contact(caseworker, la):
@@ -174,10 +182,22 @@ class TestConsent:
             scope=ConsentToShare.Scope.EHC_ASSESSMENT,
         )
         assert consent.is_active
-        withdraw_consent(context=TEST_CONTEXT, user=caseworker, consent=consent, reason="Family asked")
+        seen = consent.version
+        withdraw_consent(
+            context=TEST_CONTEXT,
+            user=caseworker,
+            consent=consent,
+            expected_version=seen,
+            reason="Family asked",
+        )
         assert not consent.is_active
         assert AuditEvent.objects.filter(detail="consent withdrawn").count() == 1
-        withdraw_consent(context=TEST_CONTEXT, user=caseworker, consent=consent)  # twice: nothing more
+        with pytest.raises(ConcurrentUpdate):  # twice from the page they opened: someone changed it
+            withdraw_consent(context=TEST_CONTEXT, user=caseworker, consent=consent, expected_version=seen)
+        # from a page showing it withdrawn already: nothing more
+        withdraw_consent(
+            context=TEST_CONTEXT, user=caseworker, consent=consent, expected_version=consent.version
+        )
         assert AuditEvent.objects.filter(detail="consent withdrawn").count() == 1
 
     def test_capacity_must_be_recorded_for_16_and_over(self, caseworker, la):

@@ -192,6 +192,7 @@ def test_editing_a_record_to_another_las_nhs_number_shows_nothing_of_that_child(
     response = client.post(
         reverse("children:child-edit", args=[own.public_id]),
         {
+            "version": own.version,
             **{k: v for k, v in MADE_UP.items() if k != "date_of_birth"},
             **_date("date_of_birth", own.date_of_birth),
             "nhs_number": HELD_NHS,

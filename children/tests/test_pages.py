@@ -83,6 +83,7 @@ def test_edit_child_details(world, child):
     client = sign_in(Client(), world.la_user)
     url = reverse("children:child-edit", args=[child.public_id])
     data = {
+        "version": child.version,
         "given_name": " Robin ",
         "family_name": "Testwell",
         **date_data("date_of_birth", dt.date(2015, 2, 3)),
@@ -107,6 +108,7 @@ def test_edit_child_invalid_nhs_number_keeps_input(world, child):
     client = sign_in(Client(), world.dco)
     url = reverse("children:child-edit", args=[child.public_id])
     data = {
+        "version": child.version,
         "given_name": "Typedname",
         "family_name": "Example",
         **date_data("date_of_birth", dt.date(2016, 5, 17)),
@@ -133,7 +135,12 @@ def test_edit_refuses_a_second_record_of_the_same_child(world, child):
     )
     client = sign_in(Client(), world.la_user)
     url = reverse("children:child-edit", args=[child.public_id])
-    data = {"given_name": "alex", "family_name": "SAMPLE", **date_data("date_of_birth", dt.date(2014, 1, 9))}
+    data = {
+        "version": child.version,
+        "given_name": "alex",
+        "family_name": "SAMPLE",
+        **date_data("date_of_birth", dt.date(2014, 1, 9)),
+    }
     response = client.post(url, data)
     page = response.content.decode()
     assert response.status_code == 200 and "There is already a record for this child" in page
@@ -145,6 +152,7 @@ def test_edit_refuses_a_second_record_of_the_same_child(world, child):
     existing.nhs_number = "9434765919"
     existing.save()
     data = {
+        "version": child.version,
         "given_name": child.given_name,
         "family_name": child.family_name,
         **date_data("date_of_birth", child.date_of_birth),
@@ -179,14 +187,17 @@ def test_add_edit_remove_carer(world, child):
 
     edit = reverse("children:carer-edit", args=[child.public_id, carer.public_id])
     assert 'value="Sam Testparent"' in client.get(edit).content.decode()
-    response = client.post(edit, carer_data(has_parental_responsibility="no", relationship="foster_carer"))
+    response = client.post(
+        edit,
+        carer_data(has_parental_responsibility="no", relationship="foster_carer", version=str(carer.version)),
+    )
     assert response.status_code == 302
     carer.refresh_from_db()
     assert carer.relationship == "foster_carer" and not carer.has_parental_responsibility
 
     remove = reverse("children:carer-remove", args=[child.public_id, carer.public_id])
     assert "Remove Sam Testparent" in client.get(remove).content.decode()
-    assert client.post(remove).status_code == 302
+    assert client.post(remove, {"version": carer.version}).status_code == 302
     assert not ParentCarer.objects.filter(pk=carer.pk).exists()
     details = list(
         AuditEvent.objects.filter(action="change", child_public_id=child.public_id).values_list(
@@ -213,7 +224,7 @@ def test_carer_who_gave_consent_is_not_removed(world, child):
     ConsentFactory(child=child, parent_carer=carer)
     client = sign_in(Client(), world.la_user)
     remove = reverse("children:carer-remove", args=[child.public_id, carer.public_id])
-    page = client.post(remove).content.decode()
+    page = client.post(remove, {"version": carer.version}).content.decode()
     assert "cannot be removed" in page and "There is a problem" in page
     assert ParentCarer.objects.filter(pk=carer.pk).exists()
 
@@ -247,15 +258,23 @@ def test_record_and_withdraw_consent(world, child):
     withdraw = reverse("children:consent-withdraw", args=[child.public_id, consent.public_id])
     # Reason required; what was typed is kept.
     page = client.post(
-        withdraw, {**date_data("withdrawn_on", timezone.localdate()), "reason": ""}
+        withdraw,
+        {"version": consent.version, **date_data("withdrawn_on", timezone.localdate()), "reason": ""},
     ).content.decode()
     assert "Say why consent was withdrawn" in page
     # Not before it was given.
     page = client.post(
-        withdraw, {**date_data("withdrawn_on", given - dt.timedelta(days=1)), "reason": "Family asked"}
+        withdraw,
+        {
+            "version": consent.version,
+            **date_data("withdrawn_on", given - dt.timedelta(days=1)),
+            "reason": "Family asked",
+        },
     ).content.decode()
     assert "on or after the day it was given" in page and "Family asked" in page
-    response = client.post(withdraw, {**date_data("withdrawn_on", given), "reason": "Family asked"})
+    response = client.post(
+        withdraw, {"version": consent.version, **date_data("withdrawn_on", given), "reason": "Family asked"}
+    )
     assert response.status_code == 302
     consent.refresh_from_db()
     assert not consent.is_active and consent.withdrawal_reason == "Family asked"
@@ -318,6 +337,7 @@ def test_school_change_is_not_blocked_by_an_older_twin_record(world, child):
     )
     client = sign_in(Client(), world.la_user)
     data = {
+        "version": child.version,
         "given_name": child.given_name,
         "family_name": child.family_name,
         **date_data("date_of_birth", child.date_of_birth),

@@ -24,11 +24,18 @@ def test_update_parent_carer_checks_preferred_contact_and_audits():
     carer = ParentCarerFactory(email="a@example.org", phone="", preferred_contact="email")
     user = member(Role.LA_CASEWORKER, carer.child.local_authority)
     with pytest.raises(ValidationError):
-        services.update_parent_carer(context=TEST_CONTEXT, user=user, carer=carer, preferred_contact="phone")
+        services.update_parent_carer(
+            context=TEST_CONTEXT,
+            user=user,
+            carer=carer,
+            expected_version=carer.version,
+            preferred_contact="phone",
+        )
     services.update_parent_carer(
         context=TEST_CONTEXT,
         user=user,
         carer=carer,
+        expected_version=carer.version,
         phone=" 07700 900789 ",
         preferred_contact="text",
     )
@@ -37,23 +44,27 @@ def test_update_parent_carer_checks_preferred_contact_and_audits():
     event = AuditEvent.objects.get(user=user, action="change")
     assert "phone" in event.detail and "07700" not in event.detail  # field names, never values
     services.update_parent_carer(
-        context=TEST_CONTEXT, user=user, carer=carer, phone="07700 900789"
+        context=TEST_CONTEXT, user=user, carer=carer, expected_version=carer.version, phone="07700 900789"
     )  # no change
     assert AuditEvent.objects.filter(user=user).count() == 1
     with pytest.raises(TypeError):
-        services.update_parent_carer(context=TEST_CONTEXT, user=user, carer=carer, child=None)
+        services.update_parent_carer(
+            context=TEST_CONTEXT, user=user, carer=carer, expected_version=carer.version, child=None
+        )
 
 
 def test_remove_parent_carer():
     carer = ParentCarerFactory()
     user = member(Role.LA_CASEWORKER, carer.child.local_authority)
-    services.remove_parent_carer(context=TEST_CONTEXT, user=user, carer=carer)
+    services.remove_parent_carer(context=TEST_CONTEXT, user=user, carer=carer, expected_version=carer.version)
     assert not ParentCarer.objects.filter(pk=carer.pk).exists()
     assert AuditEvent.objects.filter(user=user, detail="parent or carer removed").exists()
     kept = ParentCarerFactory()
     ConsentFactory(child=kept.child, parent_carer=kept)
     with pytest.raises(ValidationError):
-        services.remove_parent_carer(context=TEST_CONTEXT, user=user, carer=kept)
+        services.remove_parent_carer(
+            context=TEST_CONTEXT, user=user, carer=kept, expected_version=kept.version
+        )
 
 
 def test_other_records_for():
@@ -85,6 +96,7 @@ def test_withdraw_consent_on_a_day():
             context=TEST_CONTEXT,
             user=user,
             consent=consent,
+            expected_version=consent.version,
             reason="x",
             withdrawn_on=dt.date(2025, 1, 5),
         )
@@ -93,12 +105,14 @@ def test_withdraw_consent_on_a_day():
             context=TEST_CONTEXT,
             user=user,
             consent=consent,
+            expected_version=consent.version,
             withdrawn_on=timezone.localdate() + dt.timedelta(days=1),
         )
     services.withdraw_consent(
         context=TEST_CONTEXT,
         user=user,
         consent=consent,
+        expected_version=consent.version,
         reason="Asked",
         withdrawn_on=dt.date(2025, 2, 1),
     )
