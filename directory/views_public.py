@@ -81,6 +81,44 @@ def _pairs(query: QueryDict, *, drop: Iterable[str] = ()) -> list[tuple[str, str
     return [(k, v) for k, values in query.lists() if k not in dropped for v in values if v != ""]
 
 
+# The search parameters a service page's way back may carry to the search page (nothing else).
+SEARCH_PARAMS = (
+    "q",
+    "location",
+    "distance",
+    "age",
+    "need",
+    "category",
+    "cost",
+    "delivery",
+    "day",
+    "sort",
+    "page",
+)
+MAX_SEARCH_VALUE = 200  # the longest search value (the keywords' own limit)
+
+
+def search_return_query(text: str | None) -> str:
+    """The query string of the search a visitor came from, cleaned for the way back to it: only the
+    search page's own parameters, each value bounded and without control characters, re-encoded (so
+    whatever arrives in `search=` can only ever lead to the search page itself)."""
+    parsed = QueryDict((text or "")[:2000])
+    pairs = [
+        (name, value[:MAX_SEARCH_VALUE])
+        for name in SEARCH_PARAMS
+        for value in parsed.getlist(name)[:50]
+        if value and not any(ord(c) < 32 for c in value)
+    ]
+    return urlencode(pairs)
+
+
+def search_return_url(text: str | None) -> str:
+    """The search page with the visitor's search, filters, sort and page (or the plain search page)."""
+    query = search_return_query(text)
+    path = reverse("directory:search")
+    return f"{path}?{query}" if query else path
+
+
 def _shortlist_context(request: HttpRequest) -> dict[str, Any]:
     ids = shortlist_ids(request)
     return {
@@ -204,7 +242,10 @@ def search(request: HttpRequest) -> HttpResponse:
 
     services = _services_in_order(results.service_ids)
     current = _pairs(request.GET, drop=IGNORED_PARAMS)
+    # The service page's way back returns to this same search, filters, sort and page.
     location_param = [("location", place[2])] if place else []
+    if current:
+        location_param.append(("search", urlencode(current)))
     items = []
     for service in services:
         pid = str(service.public_id)
@@ -551,7 +592,9 @@ def service(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     contacts = list(record.contacts.all())
     for contact in contacts:
         phones.extend(p for p in contact.phones.all() if p not in phones)
-    report_href = link(reverse("directory:report-problem", args=[pid]))
+    search_query = search_return_query(request.GET.get("search"))
+    back = [("search", search_query)] if search_query else []
+    report_href = link(reverse("directory:report-problem", args=[pid]), back)
     context = {
         **_shortlist_context(request),
         "service": record,
@@ -573,6 +616,8 @@ def service(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "review_months": review_months(),
         "shortlisted": pid in ids,
         "report_href": report_href,
+        "back_to_search_url": search_return_url(search_query),
+        "came_from_search": bool(search_query),
     }
     return render(request, "directory/public/service.html", context)
 
@@ -724,6 +769,8 @@ def report_problem(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     rate-limited per IP address so it is not worth spamming."""
     record = access.get_public_service(public_id)
     pid = str(record.public_id)
+    search_query = search_return_query(request.GET.get("search"))  # kept for the way back
+    back = [("search", search_query)] if search_query else []
     limited = False
     if request.method == "POST":
         form = ProblemReportForm(request.POST)
@@ -745,15 +792,15 @@ def report_problem(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                         cache.incr(key)
                     except ValueError:
                         cache.set(key, 1, 60 * 60)
-                return HttpResponseRedirect(link(reverse("directory:report-problem-sent", args=[pid])))
+                return HttpResponseRedirect(link(reverse("directory:report-problem-sent", args=[pid]), back))
     else:
         form = ProblemReportForm()
     context = {
         **_shortlist_context(request),
         "service": record,
-        "service_href": link(reverse("directory:service", args=[pid])),
+        "service_href": link(reverse("directory:service", args=[pid]), back),
         "form": form,
-        "form_action": link(request.path),
+        "form_action": link(request.path, back),
         "page_has_errors": bool(form.errors),
     }
     return render(request, "directory/public/report_problem.html", context, status=429 if limited else 200)
@@ -763,9 +810,11 @@ def report_problem(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def report_problem_sent(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Confirmation that a problem report was sent. Anyone may see it."""
     record = access.get_public_service(public_id)
+    search_query = search_return_query(request.GET.get("search"))
+    back = [("search", search_query)] if search_query else []
     context = {
         **_shortlist_context(request),
         "service": record,
-        "service_href": link(reverse("directory:service", args=[str(record.public_id)])),
+        "service_href": link(reverse("directory:service", args=[str(record.public_id)]), back),
     }
     return render(request, "directory/public/report_problem_sent.html", context)

@@ -106,3 +106,15 @@ def test_the_shortlist_works_without_javascript(browser, live_server, directory)
     page.goto("/services/shortlist/")
     expect(page.locator("main")).to_contain_text(name)
     context.close()
+
+
+def test_the_way_back_from_a_service_returns_to_the_same_search_filters_sort_and_page(page, directory):
+    search = "/services/?q=therapy&need=autism&sort=name&page=2"
+    page.goto(search)
+    page.locator(".app-result h3 a").first.click()
+    expect(page.locator("#back-to-search")).to_be_visible()
+    check(page)
+    page.locator("#back-to-search").click()
+    page.wait_for_url(re.compile(r"/services/\?"))
+    assert page.url.endswith(search[len("/services/") :])
+    expect(page.locator(".nhsuk-pagination")).to_be_visible()
