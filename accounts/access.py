@@ -206,3 +206,55 @@ def _uuid_or_none(value: Any) -> Any:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+# --- the system administrator: organisations, teams, areas and API tokens (accounts/views_system.py) -
+
+
+@access_rule
+def require_system_admin(user: Any) -> None:
+    """Only a system administrator manages organisations, teams, areas and API tokens: 403 for anyone
+    else (the whole section is theirs, whichever record)."""
+    from django.core.exceptions import PermissionDenied
+
+    if not (getattr(user, "is_authenticated", False) and user.has_role(*RoleGroup.SYSTEM)):
+        raise PermissionDenied
+
+
+@access_rule
+def get_organisation_for_system_admin(user: Any, public_id: Any) -> Organisation:
+    """Any organisation, for a system administrator; 404 for anyone else (as for no such organisation)."""
+    from django.http import Http404
+
+    from audit import trail
+
+    is_system = getattr(user, "is_authenticated", False) and user.has_role(*RoleGroup.SYSTEM)
+    organisation = (
+        Organisation.objects.filter(public_id=_uuid_or_none(public_id)).first() if is_system else None
+    )
+    if organisation is None:
+        trail.refused("accounts.Organisation", public_id)
+        raise Http404("No such organisation")
+    return organisation
+
+
+@access_rule
+def get_api_token_for_user(user: Any, public_id: Any) -> Any:
+    """An API token, for a system administrator; 404 for anyone else (as for no such token)."""
+    from django.http import Http404
+
+    from accounts.models import ApiToken
+    from audit import trail
+
+    is_system = getattr(user, "is_authenticated", False) and user.has_role(*RoleGroup.SYSTEM)
+    token = (
+        ApiToken.objects.select_related("organisation", "created_by")
+        .filter(public_id=_uuid_or_none(public_id))
+        .first()
+        if is_system
+        else None
+    )
+    if token is None:
+        trail.refused("accounts.ApiToken", public_id)
+        raise Http404("No such API token")
+    return token

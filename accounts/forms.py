@@ -157,3 +157,106 @@ class StaffRolesForm(VersionForm):
         super().__init__(*args, **kwargs)
         cast(forms.MultipleChoiceField, self.fields["roles"]).choices = role_choices
         self.order_fields(["roles", "version"])
+
+
+# --- the system administrator: organisations, teams, areas, API tokens (accounts/views_system.py) ---
+
+
+def _org_choices(organisations: Any) -> list[tuple[str, str]]:
+    return [(str(o.public_id), o.name) for o in organisations]
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter the organisation's name"}
+    )
+    kind = forms.ChoiceField(
+        label="Kind of organisation",
+        error_messages={"required": "Choose what kind of organisation it is"},
+    )
+    parent = forms.ChoiceField(
+        label="Part of",
+        required=False,
+        help_text="For a team: its health provider trust. For a DCO service: its integrated care board, "
+        "if it has one. Leave empty for anything else.",
+    )
+    code = forms.CharField(
+        label="Code", max_length=20, required=False, help_text="ODS code, LA number or school URN"
+    )
+    specialism = forms.CharField(
+        label="Specialism",
+        max_length=100,
+        required=False,
+        help_text="For a team, for example speech and language therapy",
+    )
+    email = forms.EmailField(
+        label="Shared mailbox",
+        required=False,
+        max_length=254,
+        help_text="Optional. E-mails to the organisation go here instead of to each person",
+        error_messages={"invalid": "Enter the shared mailbox in the correct format, like team@example.org"},
+    )
+
+    def __init__(self, *args: Any, parents: Any, **kwargs: Any) -> None:
+        from accounts.models import Organisation
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            ("", "Choose a kind"),
+            *Organisation.Kind.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["parent"]).choices = [
+            ("", "Not part of another"),
+            *_org_choices(parents),
+        ]
+
+
+class OrganisationEditForm(VersionForm):
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter the organisation's name"}
+    )
+    code = forms.CharField(
+        label="Code", max_length=20, required=False, help_text="ODS code, LA number or school URN"
+    )
+    specialism = forms.CharField(label="Specialism", max_length=100, required=False)
+    email = forms.EmailField(
+        label="Shared mailbox",
+        required=False,
+        max_length=254,
+        help_text="Optional. E-mails to the organisation go here instead of to each person",
+        error_messages={"invalid": "Enter the shared mailbox in the correct format, like team@example.org"},
+    )
+    is_active = forms.BooleanField(
+        label="Open: its staff can sign in and work",
+        required=False,
+        help_text="Closing it ends its staff's access through it and stops its API tokens",
+    )
+    field_order = ["name", "code", "specialism", "email", "is_active", "version"]
+
+
+class AreasForm(VersionForm):
+    areas = forms.MultipleChoiceField(
+        label="Local authorities this DCO service covers",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose local authorities from the list"},
+    )
+    field_order = ["areas", "version"]
+
+    def __init__(self, *args: Any, authorities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["areas"]).choices = _org_choices(authorities)
+
+
+class TokenNameForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="Say which system uses it, so you can tell tokens apart",
+        error_messages={"required": "Enter a name for the token, like the system that will use it"},
+    )
+
+
+class TokenRenameForm(VersionForm):
+    name = TokenNameForm.base_fields["name"]
+    field_order = ["name", "version"]

@@ -53,6 +53,9 @@ class Organisation(models.Model):
     email = models.EmailField(blank=True, help_text="Shared mailbox for reminders")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Optimistic locking for the system administrator's pages (core.concurrency).
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]
@@ -209,6 +212,7 @@ class ApiToken(models.Model):
     Only a SHA-256 hash is stored; the token itself is shown once, when made.
     """
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
@@ -219,6 +223,9 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     # Demo tokens have published values: they only work while DEMO_MODE is on.
     is_demo = models.BooleanField(default=False)
+    # Optimistic locking for the system administrator's pages (core.concurrency).
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}...)"

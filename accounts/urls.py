@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import oidc, views, views_staff
+from accounts import oidc, views, views_staff, views_system
 
 app_name = "accounts"
 
@@ -51,4 +51,15 @@ urlpatterns += [
         views_staff.staff_remove,
         name="staff-remove",
     ),
+]
+
+# The system administrator: organisations, teams, areas and API tokens (accounts/views_system.py).
+urlpatterns += [
+    path("organisations/new/", views_system.organisation_new, name="organisation-new"),
+    path("organisations/<uuid:public_id>/edit/", views_system.organisation_edit, name="organisation-edit"),
+    path("organisations/<uuid:public_id>/areas/", views_system.organisation_areas, name="organisation-areas"),
+    path("organisations/<uuid:public_id>/api-tokens/", views_system.tokens, name="tokens"),
+    path("api-tokens/<uuid:public_id>/rename/", views_system.token_rename, name="token-rename"),
+    path("api-tokens/<uuid:public_id>/rotate/", views_system.token_rotate, name="token-rotate"),
+    path("api-tokens/<uuid:public_id>/revoke/", views_system.token_revoke, name="token-revoke"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import access, staff
 from accounts.forms import InviteForm, NewPasswordForm, StaffRolesForm, VersionForm
-from accounts.models import Organisation, User
+from accounts.models import Organisation, RoleGroup, User
 from audit.context import audit_context
 from audit.trail import shows_no_children
 from core.concurrency import CONFLICT_MESSAGE, form_data, in_conflict, is_submission, service_view
@@ -70,8 +70,11 @@ def organisations(request: HttpRequest) -> HttpResponse:
     run = access.organisations_run_by(_admin(request))
     if not access.runs_organisations(_admin(request)):
         raise PermissionDenied
-    organisations = list(run.filter(is_active=True).select_related("parent").order_by("kind", "name"))
-    return _render(request, "accounts/staff/organisations.html", {"organisations": organisations})
+    is_system = _admin(request).has_role(*RoleGroup.SYSTEM)
+    shown = run if is_system else run.filter(is_active=True)  # closed ones too, for the system administrator
+    organisations = list(shown.select_related("parent").order_by("kind", "name"))
+    context = {"organisations": organisations, "is_system": is_system}
+    return _render(request, "accounts/staff/organisations.html", context)
 
 
 @shows_no_children
@@ -91,7 +94,13 @@ def organisation_staff(request: HttpRequest, public_id: str) -> HttpResponse:
             if m.is_active and m.organisation_id in in_tree
         ]
         rows.append({"person": person, "roles": roles, "invited": not person.has_usable_password()})
-    context = {"organisation": organisation, "rows": rows, "teams": list(staff.tree(organisation))[1:]}
+    context = {
+        "organisation": organisation,
+        "rows": rows,
+        "teams": list(staff.tree(organisation))[1:],
+        "areas": list(organisation.areas.order_by("name")),
+        "is_system": _admin(request).has_role(*RoleGroup.SYSTEM),
+    }
     return _render(request, "accounts/staff/organisation.html", context)
 
 

@@ -47,7 +47,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import Organisation, Role, User
+from accounts.models import ApiToken, Organisation, Role, User
 from accounts.testing import make_organisation, member, sign_in
 from advice import services as advice_services
 from advice.models import AdviceRequest, Assignment, Attachment, EHCNeedsAssessment
@@ -140,6 +140,7 @@ class Side:
     voluntary_service: Service = field(init=False)
     proposal: ChangeProposal = field(init=False)  # the provider editor's change, waiting for approval
     problem: ProblemReport = field(init=False)  # reported by the public on `service`
+    api_token: ApiToken = field(init=False)  # the LA's case-management system's token
 
 
 class Personas:
@@ -326,6 +327,12 @@ ROUTE_RECORDS: dict[str, list[dict[str, Any]]] = {
     "accounts:invitation": [{"token": _const("not-a-real-invitation")}],
     "accounts:organisation": [{"public_id": _id("la")}, {"public_id": _id("dco_service")}],
     "accounts:invite": [{"public_id": _id("la")}],
+    "accounts:organisation-edit": [{"public_id": _id("la")}, {"public_id": _id("dco_service")}],
+    "accounts:organisation-areas": [{"public_id": _id("dco_service")}],
+    "accounts:tokens": [{"public_id": _id("la")}],
+    "accounts:token-rename": [{"public_id": _id("api_token")}],
+    "accounts:token-rotate": [{"public_id": _id("api_token")}],
+    "accounts:token-revoke": [{"public_id": _id("api_token")}],
     **{
         f"accounts:{name}": [{"public_id": _id("la"), "person_id": _caseworker_id}]
         for name in ("staff-member", "staff-roles", "staff-reset-two-factor", "staff-remove")
@@ -574,6 +581,7 @@ def build_personas() -> Personas:
     people: dict[str, Persona] = {"anonymous": Persona(name="anonymous", side=0)}
     for n in AREAS:
         side = sides[n] = _organisations(n)
+        side.api_token = ApiToken.issue(organisation=side.la, name=f"{AREAS[n]} case system")[0]
         people.update(_people(side))
         _casework(side, people)
         _local_offer(side, people)

@@ -63,6 +63,17 @@ ACROSS_ON_PURPOSE: dict[tuple[str, str], str] = {
             "staff-remove",
         )
     },
+    **{
+        (f"accounts:{name}", "system_admin"): "system administrators manage every organisation and API token"
+        for name in (
+            "organisation-edit",
+            "organisation-areas",
+            "tokens",
+            "token-rename",
+            "token-rotate",
+            "token-revoke",
+        )
+    },
 }
 
 
