@@ -13,6 +13,7 @@ import sys
 BENCHMARKS = {
     "search": "bench.search",  # public directory search (directory/search/)
     "advice": "bench.advice_casework",  # DCO dashboard page and reads, LA API list (advice/)
+    "quality": "bench.search_quality",  # search quality: precision@10 and recall of everyday queries
 }
 
 

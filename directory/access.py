@@ -33,6 +33,8 @@ from directory.models import (
     Service,
     ServiceAtLocation,
     ServiceQuerySet,
+    Synonym,
+    ZeroResultSearch,
 )
 
 
@@ -287,3 +289,40 @@ def open_data(service: str = "") -> Q:
     if set(OPEN_DATA_STATUSES) >= set(Service.Status.values):
         return Q()
     return Q(**{f"{service}status__in": OPEN_DATA_STATUSES})
+
+
+# --- the words the public search understands (directory/views_search_words.py) ----------------------
+
+
+@access_rule
+def synonyms_for_editor(user: Any) -> QuerySet[Synonym]:
+    """The synonym groups, for Local Offer (directory) editors: one list for the whole directory,
+    since the public search is one. Anyone else: none (their pages are a 403 before this)."""
+    if not is_directory_editor(user):
+        return Synonym.objects.none()
+    return Synonym.objects.all()
+
+
+@access_rule
+def get_synonym_for_editor(user: Any, public_id: uuid.UUID | str) -> Synonym:
+    """A synonym group a directory editor may change; 404 otherwise."""
+    try:
+        return synonyms_for_editor(user).get(public_id=public_id)
+    except (Synonym.DoesNotExist, ValueError, ValidationError):
+        raise Http404("No such synonym group") from None
+
+
+@access_rule
+def zero_result_searches_for_editor(user: Any) -> QuerySet[ZeroResultSearch]:
+    """Searches that found nothing (words only, nothing personal), for directory editors."""
+    if not is_directory_editor(user):
+        return ZeroResultSearch.objects.none()
+    return ZeroResultSearch.objects.all()
+
+
+@access_rule
+def synonym_changes_for_editor(user: Any) -> QuerySet[Any]:
+    """Every change to the synonym groups (deleted groups included), for directory editors."""
+    if not is_directory_editor(user):
+        return Synonym.history.none()
+    return Synonym.history.all()

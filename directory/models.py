@@ -472,11 +472,53 @@ class SearchEntry(models.Model):
 
 
 class SearchTerm(models.Model):
-    """A word that appears in the published services, for "did you mean" spelling suggestions."""
+    """A word that appears in the published services, for "did you mean" spelling suggestions and for
+    finding the other forms of a searched word (its `family`: "autistic" and "autism" share one)."""
 
     word = models.CharField(max_length=40, unique=True)
     length = models.PositiveSmallIntegerField()
     frequency = models.PositiveIntegerField(default=1, help_text="How many services use the word")
+    family = models.CharField(
+        max_length=40, default="", db_index=True, help_text="directory.search.words.word_family(word)"
+    )
+
+
+class Synonym(models.Model):
+    """Words and phrases that mean the same to someone searching the Local Offer: abbreviations
+    (ASD, SALT), everyday names (physio, bedwetting) and formal ones (autism spectrum condition,
+    enuresis). A search for any of them finds services described with any other. Kept by Local Offer
+    editors (directory/views_search_words.py); the defaults are directory/search/synonyms.py's."""
+
+    public_id = _uuid_field()
+    words = models.TextField(help_text="The words and phrases, separated by commas")
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic locking: bumped on each change")
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["words"]
+
+    def __str__(self) -> str:
+        return self.words
+
+    @property
+    def phrases(self) -> list[str]:
+        return [p.strip() for p in self.words.split(",") if p.strip()]
+
+
+class ZeroResultSearch(models.Model):
+    """Words people searched for that found no service at all, with how often: only the words (stop
+    words, postcodes, e-mail addresses, phone and other long numbers taken out), never who or where."""
+
+    words = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=1)
+    first_tried = models.DateTimeField(default=timezone.now)
+    last_tried = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.words
 
 
 class SearchLocation(models.Model):

@@ -60,3 +60,23 @@ urlpatterns += [
     path("manage/export/", editor.export_page, name="editor-export"),
     path("manage/export/<slug:kind>/", editor.export_download, name="editor-export-download"),
 ]
+
+# --- The words the public search understands (directory/views_search_words.py): directory editors ---
+from directory import views_search_words as search_words  # noqa: E402
+
+urlpatterns += [
+    path("manage/search-words/", search_words.synonym_list, name="editor-search-words"),
+    path("manage/search-words/new/", search_words.synonym_create, name="editor-synonym-create"),
+    path("manage/search-words/<uuid:public_id>/", search_words.synonym_edit, name="editor-synonym"),
+    path(
+        "manage/search-words/<uuid:public_id>/delete/",
+        search_words.synonym_delete,
+        name="editor-synonym-delete",
+    ),
+    path(
+        "manage/search-words/<uuid:public_id>/history/",
+        search_words.synonym_history,
+        name="editor-synonym-history",
+    ),
+    path("manage/searches-not-found/", search_words.zero_results, name="editor-searches-not-found"),
+]

@@ -253,6 +253,16 @@ def _reset_token(personas: Personas, side: Side) -> str:
     return default_token_generator.make_token(personas[f"caseworker_{side.n}"].user)
 
 
+def _synonym(personas: Personas, side: Side) -> Any:
+    """A synonym group of the search words (the whole directory's, not a side's: the default list)."""
+    from directory.models import Synonym
+
+    synonym = Synonym.objects.order_by("pk").first()
+    if synonym is None:
+        synonym = Synonym.objects.create(words="physiotherapy, physio")
+    return synonym.public_id
+
+
 REQUESTS = [
     {"public_id": _id(name)} for name in ("new_request", "request", "released_request", "rework_request")
 ]
@@ -289,6 +299,9 @@ ROUTE_RECORDS: dict[str, list[dict[str, Any]]] = {
     "directory:editor-proposal-withdraw": [{"public_id": _id("proposal")}],
     "directory:editor-problem": [{"public_id": _id("problem")}],
     "directory:editor-export-download": [{"kind": _const("services")}],
+    "directory:editor-synonym": [{"public_id": _synonym}],
+    "directory:editor-synonym-delete": [{"public_id": _synonym}],
+    "directory:editor-synonym-history": [{"public_id": _synonym}],
     "advice:dashboard-csv": [{"slug": _const("overdue")}],
     "advice:request-detail": REQUESTS,
     "advice:request-sent": [{"public_id": _id("new_request")}],

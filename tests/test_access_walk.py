@@ -45,6 +45,10 @@ NOT_RECORDS = {
     "directory:report-problem-sent",
     "directory:a-to-z-letter",
     "directory:editor-export-download",  # a kind of export, not a record
+    # the search words are the whole directory's (one public search), kept by every directory editor
+    "directory:editor-synonym",
+    "directory:editor-synonym-delete",
+    "directory:editor-synonym-history",
     "advice:dashboard-csv",  # a list's name, not a record
 }
 

@@ -8,7 +8,7 @@ from django.db.models.expressions import RawSQL
 
 from directory.models import SearchEntry, SearchTerm
 from directory.search.query import SearchHit
-from directory.search.words import query_words
+from directory.search.synonyms import Slot, expand
 
 
 class SearchEngine:
@@ -42,25 +42,46 @@ class PostgresEngine(SearchEngine):
     vendor = "postgresql"
     _QUERY = "plainto_tsquery('english'::regconfig, %s)"
 
+    def tsquery(self, slots: list[Slot]) -> tuple[str, list[str]]:
+        """The search as one tsquery: each slot's alternatives ORed, the slots ANDed (an alternative
+        of stop words only is empty and drops out, as plainto_tsquery drops stop words)."""
+        parts: list[str] = []
+        params: list[str] = []
+        for slot in slots:
+            parts.append("(" + " || ".join([self._QUERY] * len(slot.alternatives)) + ")")
+            params += [" ".join(alternative) for alternative in slot.alternatives]
+        return " && ".join(parts), params
+
     def match(self, text: str) -> RawSQL | None:
-        words = query_words(text)
-        if not words:
+        slots = expand(text)
+        if not slots:
             return None
+        query, params = self.tsquery(slots)
         return RawSQL(  # noqa: S611 - constant SQL, the words are parameters
-            f'"directory_searchentry"."search_vector" @@ {self._QUERY}',
-            [" ".join(words)],
+            f'"directory_searchentry"."search_vector" @@ ({query})',
+            params,
             output_field=BooleanField(),
         )
 
     def ranked_page(self, qs: QuerySet[SearchEntry], text: str, offset: int, limit: int) -> list[SearchHit]:
-        # Services whose name has more of the words come first (ranked on the small name-only
-        # vector), then the rest by name. Ranking every match on the full document vector costs
-        # several times more for broad words in a big directory.
-        words = query_words(text)
-        any_word = " || ".join([self._QUERY] * len(words))
+        # Per slot, a name with the words as typed counts 4, a name with one of their synonyms or
+        # other forms 2; then by name. Only the small name-only vector is read: ranking on the full
+        # document vector costs several times more for broad words in a big directory. (The
+        # in-memory index also counts the typed words in the rest of the text, 1 each.)
+        slots = expand(text)
+        parts: list[str] = []
+        params: list[str] = []
+        for slot in slots:
+            typed = " ".join(slot.typed)
+            any_of = " || ".join([self._QUERY] * len(slot.alternatives))
+            parts.append(
+                f'(CASE WHEN "directory_searchentry"."name_vector" @@ {self._QUERY} THEN 4 '
+                f'WHEN "directory_searchentry"."name_vector" @@ ({any_of}) THEN 2 ELSE 0 END)'
+            )
+            params += [typed, *(" ".join(a) for a in slot.alternatives)]
         rank = RawSQL(  # noqa: S611 - constant SQL, the words are parameters
-            f'ts_rank_cd("directory_searchentry"."name_vector", {any_word}, 1)',
-            words,
+            " + ".join(parts) or "0",
+            params,
             output_field=FloatField(),
         )
         rows = (
@@ -88,8 +109,7 @@ class SQLiteEngine(SearchEngine):
     TABLE = "directory_searchentry_fts"
 
     def _fts_query(self, text: str) -> str:
-        # Each word quoted, so nothing typed is read as FTS5 syntax; words are ANDed.
-        return " ".join('"{}"'.format(w.replace('"', "")) for w in query_words(text))
+        return fts_query(expand(text))
 
     def match(self, text: str) -> RawSQL | None:
         query = self._fts_query(text)
@@ -131,6 +151,21 @@ class SQLiteEngine(SearchEngine):
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {self.TABLE}({self.TABLE}) VALUES ('rebuild')")  # noqa: S608
         self.ensure_schema()
+
+
+def fts_phrase(words: tuple[str, ...]) -> str:
+    """An alternative as FTS5 syntax: each word quoted (nothing typed is read as FTS5 syntax), ANDed."""
+    quoted = " AND ".join('"{}"'.format(w.replace('"', "")) for w in words)
+    return f"({quoted})" if len(words) > 1 else quoted
+
+
+def fts_slot(alternatives: tuple[tuple[str, ...], ...]) -> str:
+    return "(" + " OR ".join(fts_phrase(a) for a in alternatives) + ")"
+
+
+def fts_query(slots: list[Slot]) -> str:
+    """The search as an FTS5 query: each slot's alternatives ORed, the slots ANDed."""
+    return " AND ".join(fts_slot(slot.alternatives) for slot in slots)
 
 
 def engine() -> SearchEngine:

@@ -36,6 +36,8 @@ import numpy as np
 from django.db import connection, transaction
 
 from directory.models import Service
+from directory.search.engines import fts_phrase, fts_query, fts_slot
+from directory.search.synonyms import Slot
 from lib.geo import degree_lengths_m
 
 logger = logging.getLogger(__name__)
@@ -192,11 +194,12 @@ def query_lexemes(words: list[str]) -> tuple[str, ...]:
 
 @dataclass
 class Keyword:
-    """What a search's words match, as slot arrays: every array in `required` must contain a
-    service (none: nothing matches); `in_names` holds, per word, the slots whose name has it."""
+    """What a search's words match, as bit sets: a service must be in every one of `required` (none:
+    nothing matches). `ranks` holds, per slot of the search, the services whose name has the words as
+    typed, whose name has one of the slot's alternatives, and whose text has the words as typed."""
 
-    required: list[np.ndarray]
-    in_names: list[np.ndarray]
+    required: list[Bits]
+    ranks: list[tuple[Bits, Bits, Bits]]
 
 
 @dataclass
@@ -344,20 +347,54 @@ class SearchIndex:
                 for lexeme, blob in server:
                     target[lexeme] = np.sort(np.frombuffer(blob, dtype=">i4").astype(np.int32))
 
-    def keyword(self, words: list[str]) -> Keyword:
-        """PostgreSQL: the words' lexemes (PostgreSQL's own stemming) looked up in the postings.
-        SQLite: FTS5 itself gives the services that match and those whose name has each word."""
-        if connection.vendor == "postgresql":
-            lexemes = query_lexemes(words)
-            required = [self.postings.get(lexeme, _NONE) for lexeme in lexemes]
-            named = [self.name_postings[lexeme] for lexeme in lexemes if lexeme in self.name_postings]
-            return Keyword(required, named)
-        return self._fts5_keyword(words)
+    def keyword(self, slots: list[Slot]) -> Keyword:
+        """PostgreSQL: each alternative's lexemes (PostgreSQL's own stemming) looked up in the
+        postings. SQLite: FTS5 itself gives the services that match, and those that rank."""
+        if connection.vendor != "postgresql":
+            return self._fts5_keyword(slots)
+        size, words = self.size, self.words
+        required: list[Bits] = []
+        ranks: list[tuple[Bits, Bits, Bits]] = []
+        for slot in slots:
+            matched = np.zeros(words, dtype=np.uint64)
+            named = np.zeros(words, dtype=np.uint64)
+            typed: tuple[Bits, Bits] | None = None
+            useful = False
+            for number, alternative in enumerate(slot.alternatives):
+                lexemes = query_lexemes(list(alternative))
+                if not lexemes:  # stop words only: drops out, as in plainto_tsquery
+                    continue
+                useful = True
+                in_text = self._with_all(self.postings, lexemes, size, words)
+                in_name = self._with_all(self.name_postings, lexemes, size, words)
+                matched |= in_text
+                named |= in_name
+                if number == 0:
+                    typed = (in_name, in_text)
+            if not useful:
+                continue
+            required.append(matched)
+            nothing = np.zeros(words, dtype=np.uint64)
+            typed_name, typed_text = typed if typed is not None else (nothing, nothing)
+            ranks.append((typed_name, named, typed_text))
+        return Keyword(required, ranks)
 
-    def _fts5_keyword(self, words: list[str]) -> Keyword:
+    @staticmethod
+    def _with_all(postings: dict[str, np.ndarray], lexemes: tuple[str, ...], size: int, words: int) -> Bits:
+        result: Bits | None = None
+        for lexeme in lexemes:
+            bits = _from_slots(postings.get(lexeme, _NONE), size, words)
+            result = bits if result is None else result & bits
+        return result if result is not None else np.zeros(words, dtype=np.uint64)
+
+    def _fts5_keyword(self, slots: list[Slot]) -> Keyword:
         table = "directory_searchentry_fts"
-        phrases = ['"{}"'.format(w.replace('"', "")) for w in words]
-        queries = [" ".join(phrases)] + [f"name_sort : {phrase}" for phrase in phrases]
+        if not slots:
+            return Keyword([], [])
+        queries = [fts_query(slots)]
+        for slot in slots:
+            typed = fts_phrase(slot.typed)
+            queries += [f"name_sort : {typed}", f"name_sort : {fts_slot(slot.alternatives)}", typed]
         union = " UNION ALL ".join(
             f"SELECT {n}, rowid FROM {table} WHERE {table} MATCH %s"  # noqa: S608 - constant SQL
             for n in range(len(queries))
@@ -368,9 +405,12 @@ class SearchIndex:
         found: list[list[int]] = [[] for _ in queries]
         for n, sid in rows:
             found[n].append(sid)
-        slots = [self.slots_of(np.array(ids, dtype=np.int64)) for ids in found]
-        required = slots[0]
-        return Keyword([np.sort(required[required >= 0])], slots[1:])
+        bits = []
+        for ids in found:
+            slots_found = self.slots_of(np.array(ids, dtype=np.int64))
+            bits.append(_from_slots(slots_found[slots_found >= 0], self.size, self.words))
+        ranks = [(bits[1 + 3 * n], bits[2 + 3 * n], bits[3 + 3 * n]) for n in range(len(slots))]
+        return Keyword([bits[0]], ranks)
 
     def slots_of(self, service_ids: np.ndarray) -> np.ndarray:
         """The live slot of each service id (-1: none)."""
@@ -558,8 +598,8 @@ class SearchIndex:
         if keyword is not None:
             if not keyword.required:  # only stop words: nothing matches
                 base[:] = 0
-            for slots in keyword.required:
-                base &= _from_slots(slots, size, words)
+            for required in keyword.required:
+                base &= required
         nearest: np.ndarray | None = None
         if latitude is not None and longitude is not None:
             nearest = self._nearest_d2(latitude, longitude)
@@ -662,12 +702,14 @@ class SearchIndex:
         """Indexes into `slots` of the first `wanted` in the search's order."""
         rank = self.name_rank[slots]
         if sort == "relevance" and keyword is not None and keyword.required:
-            # Services whose name has more of the words first, then by name.
+            # Per slot: the words as typed in the name 4, a synonym or other form in the name 2, the
+            # words as typed elsewhere in the text 1; the most first, then by name.
             score = np.zeros(slots.size, dtype=np.int64)
-            for named in keyword.in_names:
-                in_name = np.zeros(self.size, dtype=bool)
-                in_name[named[named >= 0]] = True
-                score += in_name[slots]
+            for typed_name, named, typed_text in keyword.ranks:
+                in_typed_name = _unpack(typed_name, self.size)[slots]
+                in_name = _unpack(named, self.size)[slots]
+                score += np.where(in_typed_name, 4, np.where(in_name, 2, 0))
+                score += _unpack(typed_text, self.size)[slots]
             return _smallest(-score * (self.size + 1) + rank, wanted)
         if nearest is not None and sort in ("distance", "relevance"):
             d2 = nearest[slots]
@@ -764,6 +806,10 @@ def warm_in_background() -> threading.Thread | None:
 
 
 def forget() -> None:
-    """Drop every index of this process (tests; the next search rebuilds)."""
+    """Drop every index of this process, and the cached synonyms and word forms (tests; the next
+    search rebuilds)."""
+    from directory.search import synonyms
+
     with _lock:
         _indexes.clear()
+    synonyms.forget()

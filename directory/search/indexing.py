@@ -28,7 +28,7 @@ from directory.models import (
 )
 from directory.search import index as search_index
 from directory.search.engines import engine, ensure_search_schema
-from directory.search.words import words_of
+from directory.search.words import word_family, words_of
 from lib.weekdays import DAY_CODES, byday_codes
 
 NO_MINIMUM_AGE, NO_MAXIMUM_AGE = 0, 99
@@ -69,12 +69,18 @@ def reindex_services(service_ids: Iterable[int] | None = None, *, batch_size: in
             engine().end_rebuild()
             SearchTerm.objects.all().delete()
             SearchTerm.objects.bulk_create(
-                [SearchTerm(word=w, length=len(w), frequency=n) for w, n in vocabulary.items()],
+                [
+                    SearchTerm(word=w, length=len(w), frequency=n, family=word_family(w))
+                    for w, n in vocabulary.items()
+                ],
                 batch_size=2000,
             )
         elif vocabulary:
             SearchTerm.objects.bulk_create(
-                [SearchTerm(word=w, length=len(w), frequency=n) for w, n in vocabulary.items()],
+                [
+                    SearchTerm(word=w, length=len(w), frequency=n, family=word_family(w))
+                    for w, n in vocabulary.items()
+                ],
                 batch_size=2000,
                 ignore_conflicts=True,
             )
@@ -89,6 +95,8 @@ def reindex_services(service_ids: Iterable[int] | None = None, *, batch_size: in
 class _IndexContext:
     # term id -> (vocabulary, code, bit, name, [ancestor bits])
     terms: dict[int, tuple[str, str, int, str, list[int]]]
+    # term id -> the names of its ancestors (a physiotherapy service is a therapies and health one)
+    ancestor_names: dict[int, list[str]]
 
     @classmethod
     def load(cls) -> _IndexContext:
@@ -99,15 +107,19 @@ class _IndexContext:
         )
         by_id = {pk: (vocab, code, pos, name, parent) for pk, vocab, code, pos, name, parent in rows}
         terms: dict[int, tuple[str, str, int, str, list[int]]] = {}
+        ancestor_names: dict[int, list[str]] = {}
         for pk, (vocab, code, pos, name, parent) in by_id.items():
             ancestors: list[int] = []
+            names: list[str] = []
             seen = {pk}
             while parent and parent not in seen and parent in by_id:
                 seen.add(parent)
                 ancestors.append(by_id[parent][2])
+                names.append(by_id[parent][3])
                 parent = by_id[parent][4]
             terms[pk] = (vocab, code, pos, name, ancestors)
-        return cls(terms)
+            ancestor_names[pk] = names
+        return cls(terms, ancestor_names)
 
 
 ENTRY_COLUMNS = (
@@ -220,6 +232,12 @@ def _build_batch(
                 term_names.append(term_name)
             elif vocab == Taxonomy.Vocabulary.DELIVERY:
                 delivery_codes.add(code)
+                term_names.append(term_name)
+            elif vocab != Taxonomy.Vocabulary.REFERRAL:  # accessibility, other: found by their names
+                term_names.append(term_name)
+            for ancestor_name in context.ancestor_names.get(term_id, ()):
+                if ancestor_name not in term_names:
+                    term_names.append(ancestor_name)
         modes = attending.get(sid, set())
         physical = [
             (lat, lng) for lat, lng, kind in places.get(sid, ()) if kind != Location.LocationType.VIRTUAL

@@ -76,6 +76,25 @@ class FacetValue:
     parent: str = ""  # for categories: the parent term's code ("" for top-level terms)
 
 
+@dataclass(frozen=True)
+class RelatedTopic:
+    """A need or type of service related to the words of a search that found nothing."""
+
+    param: str  # "need" or "category": the public search's filter parameter
+    code: str
+    label: str
+    count: int  # services with it, with the search's other filters and without its words
+
+
+@dataclass
+class SearchHelp:
+    """What would help when a search finds nothing (besides fewer filters and a wider distance)."""
+
+    related: list[RelatedTopic] = field(default_factory=list)
+    words_alone: list[tuple[str, int]] = field(default_factory=list)  # (some of the words, services)
+    words_find_nothing: bool = False  # the words find nothing even without filters or a place
+
+
 @dataclass
 class SearchResults:
     search: ServiceSearch  # the search that was run (after any spelling correction)
@@ -87,6 +106,7 @@ class SearchResults:
     # {"needs": 14, ...}: how many services the search finds without each chosen filter group
     # ("age", "needs", "categories", "cost", "delivery", "days")
     total_without: dict[str, int] = field(default_factory=dict)
+    help: SearchHelp | None = None  # when a search with words finds nothing
 
     @property
     def service_ids(self) -> list[int]:

@@ -14,32 +14,99 @@ from directory.search import index as search_index
 from directory.search.engines import engine
 from directory.search.facets import FACET_COLUMNS, Predicate, _count, _facet_values
 from directory.search.filters import _base_queryset, _clean, _facet_filters, _index_filters
+from directory.search.misses import note_zero_result
 from directory.search.places import _FAR, _d2_expression, _d2_sql
-from directory.search.query import SearchHit, SearchResults, ServiceSearch
-from directory.search.spelling import suggest_spelling
+from directory.search.query import RelatedTopic, SearchHelp, SearchHit, SearchResults, ServiceSearch
+from directory.search.spelling import spelling_suggestions
+from directory.search.synonyms import expand
 from directory.search.terms import _load_terms, _Terms
-from directory.search.words import query_words
+from directory.search.words import stem, words_of
 from lib.geo import bounding_box
 
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer results than this
 
 
 def search_services(params: ServiceSearch) -> SearchResults:
-    """Run a search: the total, the page of hits in order, the counts per filter value and a suggestion."""
+    """Run a search: the total, the page of hits in order, the counts per filter value, a spelling
+    suggestion that finds something, and when nothing is found, what would help (and the words are
+    counted, see `misses`)."""
     params = _clean(params)
     terms = _load_terms()
     results = _run(params, terms)
     if params.text and results.total < SUGGEST_BELOW:
-        suggestion = suggest_spelling(params.text)
-        if suggestion:
+        for suggestion in spelling_suggestions(params.text):
+            corrected = _run(replace(params, text=suggestion), terms)
+            if corrected.total <= results.total:
+                continue  # never offer what finds nothing (or no more)
             results.suggestion = suggestion
             if results.total == 0 and params.correct_spelling:
-                corrected = _run(replace(params, text=suggestion), terms)
-                if corrected.total:
-                    corrected.suggestion = suggestion
-                    corrected.corrected_from = params.text
-                    return corrected
+                corrected.suggestion = suggestion
+                corrected.corrected_from = params.text
+                return corrected
+            break
+    if params.text and results.total == 0 and params.page == 1:
+        results.help = _help(params, terms)
+        if results.help.words_find_nothing:
+            note_zero_result(params.text)
     return results
+
+
+GENERIC_STEMS = frozenset(
+    stem(w)
+    for w in (
+        "support",
+        "service",
+        "services",
+        "children",
+        "child",
+        "young",
+        "people",
+        "family",
+        "help",
+        "and",
+    )
+)
+MAX_RELATED = 6
+
+
+def _help(params: ServiceSearch, terms: _Terms) -> SearchHelp:
+    """For a search with words that found nothing: whether the words alone find anything, which of
+    the words find something on their own, and the needs and types of service related to them."""
+    quick = {"with_facets": False, "page": 1, "per_page": 1, "correct_spelling": False}
+    words_only = ServiceSearch(text=params.text, statuses=params.statuses, **quick)  # type: ignore[arg-type]
+    narrowed = words_only != replace(params, **quick)  # type: ignore[arg-type]
+    nothing = _run(words_only, terms).total == 0 if narrowed else True
+    slots = expand(params.text)
+    alone: list[tuple[str, int]] = []
+    if len(slots) > 1:
+        for slot in slots:
+            words = " ".join(slot.typed)
+            count = _run(replace(params, text=words, **quick), terms).total  # type: ignore[arg-type]
+            if count:
+                alone.append((words, count))
+    wanted = {stem(w) for slot in slots for a in slot.alternatives for w in a} - GENERIC_STEMS
+    related: list[RelatedTopic] = []
+    if wanted:
+        matching = [
+            (param, code, name)
+            for param, vocabulary in (("need", terms.needs), ("category", terms.categories))
+            for code, (_, name, _) in vocabulary.items()
+            if {stem(w) for w in words_of(name)} & wanted
+        ]
+        if matching:
+            counts = _run(replace(params, text="", page=1, per_page=1, with_facets=True), terms).facets
+            by_code = {
+                ("need" if group == "needs" else "category", f.value): f.count
+                for group in ("needs", "categories")
+                for f in counts.get(group, [])
+            }
+            related = [
+                RelatedTopic(param, code, name, by_code.get((param, code), 0))
+                for param, code, name in matching
+                if by_code.get((param, code), 0)
+            ]
+            related.sort(key=lambda topic: -topic.count)
+    return SearchHelp(related=related[:MAX_RELATED], words_alone=alone[:3], words_find_nothing=nothing)
 
 
 def matching_entries(params: ServiceSearch) -> QuerySet[SearchEntry]:
@@ -75,9 +142,9 @@ def _run_in_index(params: ServiceSearch, terms: _Terms) -> SearchResults:
     index = search_index.index_at(terms.version)
     keyword: search_index.Keyword | None = None
     if params.text:
-        words = query_words(params.text)
-        if words:
-            keyword = index.keyword(words)
+        slots = expand(params.text)
+        if slots:
+            keyword = index.keyword(slots)
     answer = index.search(
         keyword=keyword,
         statuses=tuple(params.statuses),

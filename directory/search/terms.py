@@ -10,6 +10,7 @@ from django.db.models.expressions import RawSQL
 
 from directory.models import Taxonomy, TaxonomyTerm
 from directory.search import index as search_index
+from directory.search import synonyms
 
 
 @dataclass
@@ -20,6 +21,8 @@ class _Terms:
     # The search rows' version (PostgreSQL: the newest id of the change log, migration 0007), read
     # in the same query when there are terms; None on SQLite or when there are no terms to read.
     version: int | None = None
+    # The synonyms' version (synonyms.VERSION_SQL), read the same way.
+    synonyms_key: int | None = None
 
 
 _terms_sql: dict[str, tuple[str, tuple[Any, ...]]] = {}  # per vendor: the compiled terms query
@@ -37,8 +40,9 @@ def _terms_query() -> tuple[str, tuple[Any, ...]]:
         columns = ["taxonomy__vocabulary", "code", "position", "name", "parent__code"]
         if vendor in ("postgresql", "sqlite"):
             version_sql = RawSQL(search_index.VERSION_SQL, [])  # noqa: S611 - constant SQL
-            rows = rows.annotate(search_version=version_sql)
-            columns.append("search_version")
+            synonyms_sql = RawSQL(synonyms.VERSION_SQL, [])  # noqa: S611 - constant SQL
+            rows = rows.annotate(search_version=version_sql, synonyms_version=synonyms_sql)
+            columns += ["search_version", "synonyms_version"]
         sql, params = rows.values_list(*columns).query.sql_with_params()
         _terms_sql[vendor] = (sql, tuple(params))
     return _terms_sql[vendor]
@@ -52,8 +56,18 @@ def _load_terms() -> _Terms:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     version: int | None = None
+    synonyms_key: int | None = None
     for vocabulary, code, position, name, parent, *stamp in rows:
         target = needs if vocabulary == Taxonomy.Vocabulary.NEEDS else categories
         target[code] = (position, name, parent or "")
-        version = stamp[0] if stamp else None
-    return _Terms(needs, categories, version)
+        version, synonyms_key = (stamp[0], stamp[1]) if stamp else (None, None)
+    if not rows and connection.vendor in ("postgresql", "sqlite"):
+        # No terms to carry the versions (a directory without taxonomies): read them on their own.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT ({search_index.VERSION_SQL}), ({synonyms.VERSION_SQL})")
+            read_version, synonyms_key = cursor.fetchone()
+        synonyms.note_versions(read_version, synonyms_key)
+        # As before: without terms, the index reads its own version.
+        return _Terms(needs, categories, None, synonyms_key)
+    synonyms.note_versions(version, synonyms_key)
+    return _Terms(needs, categories, version, synonyms_key)

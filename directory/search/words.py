@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
 
 # Words too common to help (and which FTS5, unlike PostgreSQL, would otherwise require).
 STOP_WORDS = frozenset(
@@ -75,3 +78,31 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
             return limit
         previous2, previous = previous, current
     return min(previous[-1], limit)
+
+
+# --- Word forms -----------------------------------------------------------------------------------
+
+_STEMMER = snowballstemmer.stemmer("english")  # the algorithm of PostgreSQL's 'english' configuration
+
+# Derivational endings that the Snowball stemmer keeps apart but a parent means as one word
+# (autism, autistic; dyslexia, dyslexic; therapy, therapist; paediatrics, paediatrician), taken off
+# the stem when at least `keep` letters stay ("media" and "medical" stay apart).
+_FAMILY_ENDINGS = (("ician", 4), ("ism", 3), ("ist", 3), ("ia", 4), ("ic", 4), ("i", 4))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Snowball English stem of a lower-case word ("therapies" -> "therapi")."""
+    return str(_STEMMER.stemWord(word))
+
+
+@lru_cache(maxsize=65536)
+def word_family(word: str) -> str:
+    """A key shared by the forms of a word: its stem without a derivational ending. The same function
+    keys the directory's vocabulary when it is indexed (SearchTerm.family) and the words of a search,
+    so "autistic" finds the services that say "autism"."""
+    root = stem(word)
+    for ending, keep in _FAMILY_ENDINGS:
+        if root.endswith(ending) and len(root) - len(ending) >= keep:
+            return root[: -len(ending)]
+    return root
