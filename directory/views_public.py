@@ -273,6 +273,13 @@ def search(request: HttpRequest) -> HttpResponse:
         # own forms); each carries the other's current values along.
         "keep_in_search_box": [(k, v) for k, v in current if k not in SEARCH_BOX_PARAMS | {"page"}],
         "keep_in_filters": [(k, v) for k, v in current if k in SEARCH_BOX_PARAMS | {"sort"}],
+        "chosen_filter_count": sum(
+            len(values) if isinstance(values, tuple) else 1
+            for values in (params.needs, params.categories, params.delivery, params.days)
+            if values
+        )
+        + (params.is_free is not None)
+        + (age is not None),
         "chosen": _chosen_filters(path, current, results, place, needs, categories),
         "sort_links": _sort_links(path, current, results, place),
         "pages": _pagination(path, current, results),

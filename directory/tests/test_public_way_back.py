@@ -88,3 +88,11 @@ def test_the_way_back_only_leads_to_the_search_page(given, expected):
 
 def test_the_way_back_query_is_re_encoded():
     assert search_return_query("q=speech therapy&location=NS6 2SD") == "q=speech+therapy&location=NS6+2SD"
+
+
+def test_the_results_come_before_the_filters_which_are_one_link_away(client, many):
+    html_text = client.get(reverse("directory:search"), {"q": "therapy", "need": "autism"}).content.decode()
+    assert html_text.index('id="results-heading"') < html_text.index('class="app-result"')
+    assert html_text.index('class="app-result"') < html_text.index('id="filters-heading"')
+    assert 'href="#filters-heading">Change filters (1 chosen)</a>' in html_text
+    assert 'href="#search-form">Change your search</a>' in html_text

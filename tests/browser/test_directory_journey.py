@@ -118,3 +118,71 @@ def test_the_way_back_from_a_service_returns_to_the_same_search_filters_sort_and
     page.wait_for_url(re.compile(r"/services/\?"))
     assert page.url.endswith(search[len("/services/") :])
     expect(page.locator(".nhsuk-pagination")).to_be_visible()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def assert_on_first_screen(page, locator) -> None:
+    box = locator.bounding_box()
+    assert box is not None
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], (
+        f"{box} is not within the first {PHONE['height']} px"
+    )
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_on_a_phone_the_results_come_first_and_the_filters_are_one_tap_away(
+    browser, live_server, directory, javascript
+):
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto("/services/?q=therapy")  # a search without filters
+    expect(page.locator(".app-result").first).to_be_visible()
+    assert page.evaluate("window.scrollY") == 0
+    assert_on_first_screen(page, page.locator(".app-result").first)
+    if javascript:
+        check(page)
+
+    page.get_by_role("link", name="Filter results").click()  # one tap
+    expect(page.locator("#filters-heading")).to_be_in_viewport()
+    page.locator("summary", has_text="Needs").click()
+    page.get_by_label("Autism (13)").check()
+    page.get_by_label("Age of the child or young person").fill("6")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"need=autism"))
+    expect(page.get_by_role("link", name="Change filters (2 chosen)")).to_be_visible()
+    assert_on_first_screen(page, page.locator(".app-result").first)  # with filters applied
+    if javascript:
+        check(page)
+
+    page.get_by_role("link", name="Change your search").click()  # the search box, one tap away
+    expect(page.get_by_label("What are you looking for?")).to_be_visible()
+    page.get_by_label("Postcode or place").fill("Ashcombe Vale")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_url(re.compile(r"location=Ashcombe"))
+    expect(page.locator("#results-heading")).to_contain_text("within 10 miles of Ashcombe Vale")
+    assert_on_first_screen(page, page.locator(".app-result").first)
+    if javascript:
+        check(page)
+    context.close()
+
+
+def test_an_unknown_place_says_what_would_work_on_a_phone(browser, live_server, directory):
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
+    page = context.new_page()
+    page.goto("/services/")
+    expect(page.get_by_text("For example, NS6 2SD, NS6 or Ashcombe Vale")).to_be_visible()
+    page.get_by_label("Postcode or place").fill("ns1 2ab")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+        "We do not know the postcode NS1 2AB. Enter a full postcode like NS6 2SD, the first half like NS6, "
+        "or a town or village like Ashcombe Vale"
+    )
+    expect(page.get_by_label("Postcode or place")).to_be_visible()  # the box stays open to correct it
+    check(page)
+    page.get_by_label("Postcode or place").fill("ns6")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.locator("#results-heading")).to_contain_text("within 10 miles of NS6")
+    check(page)
+    context.close()
