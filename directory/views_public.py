@@ -606,17 +606,21 @@ def service(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         **_shortlist_context(request),
         "service": record,
         "ages": ages_in_words(record.minimum_age, record.maximum_age),
-        "needs": terms.get(Taxonomy.Vocabulary.NEEDS, []),
+        "needs": in_a_sentence(terms.get(Taxonomy.Vocabulary.NEEDS, [])),
         "categories": terms.get(Taxonomy.Vocabulary.CATEGORIES, []),
-        "delivery": terms.get(Taxonomy.Vocabulary.DELIVERY, []),
-        "accessibility": accessibility
+        "delivery": in_a_sentence(terms.get(Taxonomy.Vocabulary.DELIVERY, [])),
+        # Said once: with one location, its facilities are the Accessibility section (not repeated
+        # under its address); with several, each location lists its own and the section only adds
+        # what the service as a whole offers.
+        "accessibility": (accessibility if len(locations) == 1 else [])
         + [t for t in terms.get(Taxonomy.Vocabulary.ACCESSIBILITY, []) if t not in accessibility],
+        "accessibility_by_location": len(locations) > 1,
         "opening_times": opening_times(all_schedules),
         "locations": locations,
         "place": place,
         "phones": phones,
         "contacts": contacts,
-        "cost_options": list(record.cost_options.all()),
+        "cost_options": cost_lines(record.fees_description, list(record.cost_options.all())),
         "languages": [language.name for language in record.languages.all()],
         "temporarily_closed": record.status == Service.Status.TEMPORARILY_CLOSED,
         "stale": is_due_for_review(record.last_reviewed),
@@ -627,6 +631,28 @@ def service(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "came_from_search": bool(search_query),
     }
     return render(request, "directory/public/service.html", context)
+
+
+def in_a_sentence(names: list[str]) -> str:
+    """Term names joined for the middle of a sentence: 'Autism, ADHD, Hearing' -> 'autism, ADHD,
+    hearing' (acronyms keep their capitals)."""
+    return ", ".join(name if name[:2].isupper() else name[:1].lower() + name[1:] for name in names if name)
+
+
+def cost_lines(fees_description: str, options: list[Any]) -> list[str]:
+    """The cost options in words, leaving out any the fees description already says (so a price is
+    not listed twice)."""
+    said = " ".join(fees_description.lower().split())
+    lines: list[str] = []
+    for option in options:
+        if option.amount_description:
+            text = option.amount_description
+        else:
+            amount = f"£{option.amount:.2f}" if option.amount is not None else ""
+            text = " ".join(x for x in (amount, (option.option or "").lower()) if x)
+        if text and " ".join(text.lower().split()) not in said and text not in lines:
+            lines.append(text)
+    return lines
 
 
 def tel_href(number: str) -> str:

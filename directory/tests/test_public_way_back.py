@@ -96,3 +96,36 @@ def test_the_results_come_before_the_filters_which_are_one_link_away(client, man
     assert html_text.index('class="app-result"') < html_text.index('id="filters-heading"')
     assert 'href="#filters-heading">Change filters (1 chosen)</a>' in html_text
     assert 'href="#search-form">Change your search</a>' in html_text
+
+
+def test_the_service_page_says_each_thing_once_and_warns_of_age_near_the_top(client):
+    import datetime as dt
+
+    from directory.models import Accessibility, Taxonomy
+    from directory.testing import (
+        CostOptionFactory,
+        LocationFactory,
+        ServiceAtLocationFactory,
+    )
+
+    needs = TaxonomyFactory(vocabulary=Taxonomy.Vocabulary.NEEDS)
+    adhd = TaxonomyTermFactory(taxonomy=needs, code="adhd", name="ADHD", position=0)
+    hearing = TaxonomyTermFactory(taxonomy=needs, code="hearing", name="Hearing", position=1)
+    service = ServiceFactory(
+        name="Youth theatre",
+        is_free=False,
+        fees_description="£4.00 per session. Ask us about help with costs.",
+        last_reviewed=dt.date(2020, 1, 1),
+        terms=[adhd, hearing],
+    )
+    CostOptionFactory(service=service, amount_description="£4.00 per session")
+    CostOptionFactory(service=service, amount_description="£30 for a term")
+    location = LocationFactory(name="Pavilion")
+    Accessibility.objects.create(location=location, description="Hearing loop")
+    ServiceAtLocationFactory(service=service, location=location)
+    body = client.get(reverse("directory:service", args=[service.public_id])).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", body).split())
+    assert text.count("£4.00 per session") == 1 and "£30 for a term" in text
+    assert text.count("Hearing loop") == 1
+    assert "Children and young people with: ADHD, hearing" in text
+    assert text.index("This information may be out of date") < text.index("What this service offers")
