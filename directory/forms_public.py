@@ -133,8 +133,13 @@ class ProblemReportForm(forms.Form):
     )
     email = forms.EmailField(
         label="Your email address (optional)",
-        help_text="Only if you would like us to reply",
+        help_text="If you would like us to tell you when we have dealt with your report. We use it only "
+        "for that, and delete it once we have told you.",
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
+        max_length=254,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+            "max_length": "Email address must be 254 characters or fewer",
+        },
     )

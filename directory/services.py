@@ -814,7 +814,8 @@ def resolve_problem_report(
 ) -> ProblemReport:
     """An editor closes a report with a note of what they did (or that no action was needed).
 
-    If the reporter left an e-mail address, they are sent the response ("you said, we did").
+    If the reporter left an e-mail address, they are sent the response ("you said, we did"), and the
+    address is then deleted: it was given only for that (data minimisation, as the form says).
     """
     if not response.strip():
         raise ValueError("Say what was done about the report")
@@ -824,11 +825,16 @@ def resolve_problem_report(
         locked.handled_by = by
         locked.handled_at = timezone.now()
         locked.response = response.strip()
-        locked.save(update_fields=["status", "handled_by", "handled_at", "response"])
-        if locked.reporter_email:
+        address, locked.reporter_email = locked.reporter_email, ""
+        locked.save(update_fields=["status", "handled_by", "handled_at", "response", "reporter_email"])
+        if address:  # queued on commit with the address; the row no longer holds it
             send_email(
                 subject=f"Your report about {locked.service.name}",
-                body=f"Thank you for telling us about a problem with {locked.service.name}.\n\n{locked.response}\n",
-                to=[locked.reporter_email],
+                body=(
+                    f"Thank you for telling us about a problem with {locked.service.name}.\n\n"
+                    f"{locked.response}\n\n"
+                    "We have now deleted your email address: we kept it only to send you this message.\n"
+                ),
+                to=[address],
             )
     return locked
