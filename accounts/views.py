@@ -28,6 +28,7 @@ from audit.context import audit_context
 from audit.models import Action
 from audit.services import client_ip, record_access, record_sign_in_failure
 from audit.trail import shows_no_children
+from core.navigation import landing_url_for
 
 PENDING_KEY = "accounts_pending_user"
 PENDING_AT_KEY = "accounts_pending_since"
@@ -37,9 +38,10 @@ PENDING_SECONDS = 10 * 60  # the security code must follow the first step within
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    """The address asked for, when it is on this site; else "" (the person's own work, after sign-in)."""
     if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
         return candidate
-    return reverse("core:home")
+    return ""
 
 
 def _pending_user(request: HttpRequest) -> User | None:
@@ -66,13 +68,14 @@ def begin_second_step(request: HttpRequest, user: User, *, next_url: str, method
 
 
 def _finish(request: HttpRequest, user: User, device: TOTPDevice) -> HttpResponse:
-    next_url = request.session.get(NEXT_KEY) or reverse("core:home")
+    next_url = request.session.get(NEXT_KEY)
     method = request.session.get(METHOD_KEY, "password")
     for key in (PENDING_KEY, PENDING_AT_KEY, METHOD_KEY, NEXT_KEY):
         request.session.pop(key, None)
     services.complete_sign_in(user=user, device=device, context=audit_context(request), method=method)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
+    next_url = next_url or landing_url_for(user)  # a safe `next` wins; else the person's own work
     response = HttpResponseRedirect(next_url)
     throttle.remember_device(request, response, user)
     return response

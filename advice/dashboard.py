@@ -163,6 +163,13 @@ def awaiting_triage(user: Any) -> QuerySet[AdviceRequest]:
     )
 
 
+def triage_count(user: Any) -> int:
+    """How many requests wait for triage (the header's "Triage (3)"): one COUNT, none without areas."""
+    if not reach_for(user).dco_area_ids:
+        return 0
+    return awaiting_triage(user).count()
+
+
 PERIOD_NAMES = {"month": "This month", "quarter": "This quarter", "year": "This financial year"}
 
 

@@ -6,6 +6,13 @@ the registered sections, and to staff a "Your work" list of the entries their ro
 
     register_nav_item(NavItem("Team inbox", "advice:team-inbox", order=30, roles=RoleGroup.PROVIDER))
 
+An entry may also say how many things wait in it (`count(user)`: one query, shown as "Triage (3)" in
+the header and on the staff home page) and that it is where its roles start after signing in
+(`landing`: when a person's roles allow several, the lowest wins; see core.navigation.landing_url_for):
+
+    register_nav_item(NavItem("Triage", "advice:triage", order=21, roles=RoleGroup.DCO, count=triage_count))
+    register_nav_item(NavItem("DCO dashboard", "advice:dashboard", order=20, roles=RoleGroup.DCO, landing=10))
+
 Periodic jobs are found the same way by `manage.py worker` (`PERIODIC_JOBS` in each app's tasks.py).
 """
 
@@ -13,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -27,6 +34,10 @@ class NavItem:
     order: int = 100
     roles: Collection[str] = field(default_factory=frozenset)  # empty: shown to everyone
     keep_params: tuple[str, ...] = ()  # query parameters the link carries on (a shortlist in the URL)
+    # How many things wait here for this person (one query whatever the data); None: show no count.
+    count: Callable[[Any], int | None] | None = None
+    landing: int | None = None  # where these roles start after signing in (lowest first)
+    description: str = ""  # one line for the staff home page
 
     def shown_to(self, roles: set[str], signed_in: bool) -> bool:
         if not self.roles:
@@ -67,3 +78,28 @@ def register_home_section(section: HomeSection) -> None:
 
 def home_sections() -> list[HomeSection]:
     return sorted(_home.values(), key=lambda s: (s.order, s.key))
+
+
+@dataclass(frozen=True)
+class StaffSearch:
+    """The search box in the staff header (finding a child or a case): the app that owns the search
+    page registers it, with the roles that may use it."""
+
+    viewname: str
+    roles: Collection[str]
+    placeholder: str = "Search for a child or a case"
+
+    def shown_to(self, roles: set[str]) -> bool:
+        return bool(roles & set(self.roles))
+
+
+_search: list[StaffSearch] = []
+
+
+def register_staff_search(search: StaffSearch) -> None:
+    """Set the header's staff search (one per site: a later registration replaces it)."""
+    _search[:] = [search]
+
+
+def staff_search() -> StaffSearch | None:
+    return _search[0] if _search else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from audit.trail import shows_no_children
-from core import health, registry
+from core import health, navigation, registry
 
 
 @shows_no_children
@@ -32,6 +33,30 @@ def home(request: HttpRequest) -> HttpResponse:
             "staff_links": staff_links,
             "sections": [html for section in sections if (html := section.render(request))],
             "stylesheets": [sheet for section in sections for sheet in section.stylesheets],
+        },
+    )
+
+
+@shows_no_children
+@login_required
+def work(request: HttpRequest) -> HttpResponse:
+    """Your work: the signed-in person's work lists with how many things wait in each, who their account
+    is for, and the public pages. Where a person whose roles have no work list of their own starts
+    after signing in (school staff today). Who may see it: anyone signed in."""
+    memberships = [
+        {"role": m.get_role_display(), "organisation": m.organisation.name}
+        for m in request.user.active_memberships().order_by("organisation__name", "role")  # type: ignore[union-attr]
+    ]
+    public_links = [
+        {"text": item.text, "href": reverse(item.viewname)} for item in registry.nav_items() if not item.roles
+    ]
+    return render(
+        request,
+        "core/work.html",
+        {
+            "work_items": navigation.work_items(request.user),
+            "memberships": memberships,
+            "public_links": public_links,
         },
     )
 

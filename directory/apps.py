@@ -1,4 +1,14 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def pending_proposal_count(user: Any) -> int:
+    """Proposed changes waiting for a decision that this editor may see: one COUNT."""
+    from directory import access
+    from directory.models import ChangeProposal
+
+    return access.proposals_visible_to(user).filter(status=ChangeProposal.Status.PENDING).count()
 
 
 class DirectoryConfig(AppConfig):
@@ -17,6 +27,17 @@ class DirectoryConfig(AppConfig):
         register_nav_item(NavItem("Your shortlist", "directory:shortlist", order=3))
         register_nav_item(
             NavItem("Manage services", "directory:editor-home", order=50, roles=RoleGroup.DIRECTORY_EDITORS)
+        )
+        register_nav_item(
+            NavItem(
+                "Proposals",
+                "directory:editor-proposals",
+                order=51,
+                roles=RoleGroup.DIRECTORY_EDITORS,
+                count=pending_proposal_count,
+                landing=50,
+                description="Proposed changes to services waiting for a decision.",
+            )
         )
         register_home_section(
             HomeSection("directory", 10, home_section, stylesheets=("directory/public.css",))

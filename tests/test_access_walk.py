@@ -33,6 +33,7 @@ pytestmark = pytest.mark.django_db
 # Staff routes that open no record and need no access function, with the reason.
 NO_RECORD: dict[str, str] = {
     "casework-api:not-found": "the API's answer for an unknown path: a 404 problem document",
+    "core:work": "the signed-in person's own work lists and memberships (each count asks its app's access function)",
 }
 
 # Routes filled with a record that are not a record of an organisation: public pages, or a value
