@@ -15,5 +15,9 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
-handler404 = "core.views.page_not_found"
-handler500 = "core.views.server_error"
+# Styled pages that say what to do next (core/errors.py); 405 and CSRF failures: core.middleware and
+# CSRF_FAILURE_VIEW.
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

@@ -34,3 +34,25 @@ def must_not_store(request: HttpRequest) -> bool:
     if settings.NO_STORE_SIGNED_IN and user is not None and user.is_authenticated:
         return True
     return any(request.path.startswith(prefix) for prefix in settings.NO_STORE_PATHS)
+
+
+class ErrorPageMiddleware:
+    """A bare refusal made by a decorator (Django's `require_http_methods` answers 405 with an empty
+    body) becomes the styled page that says what to do next, keeping its status and Allow header.
+    Responses with a body of their own (an API's JSON, a page) are left alone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and not response.streaming
+            and not response.content
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            from core.errors import method_not_allowed
+
+            return method_not_allowed(request, response.get("Allow", ""))
+        return response
