@@ -232,9 +232,10 @@ def days_left(due: dt.date, today: dt.date) -> int:
     return (due - today).days
 
 
+# The columns the page shows: no child's name, NHS number or date of birth. "Export with names" adds
+# the child's name after the reference, asked for with a reason that the access log keeps.
 CSV_HEADER = [
     "reference",
-    "child",
     "local authority",
     "team",
     "status",
@@ -245,11 +246,13 @@ CSV_HEADER = [
 ]
 
 
-def csv_row(assignment: Assignment, today: dt.date) -> list[str]:
+CSV_HEADER_WITH_NAMES = [CSV_HEADER[0], "child", *CSV_HEADER[1:]]
+
+
+def csv_row(assignment: Assignment, today: dt.date, *, with_names: bool = False) -> list[str]:
     advice_request = assignment.advice_request
-    return [
+    row = [
         advice_request.reference,
-        advice_request.child.full_name,
         assignment.local_authority.name,
         assignment.team.name,
         assignment.get_status_display(),
@@ -258,6 +261,9 @@ def csv_row(assignment: Assignment, today: dt.date) -> list[str]:
         str(days_left(assignment.due_on, today)),
         assignment.returned_on.isoformat() if assignment.returned_on else "",
     ]
+    if with_names:
+        row.insert(1, advice_request.child.full_name)
+    return row
 
 
 # --- figures, cached until the casework changes ------------------------------------------------------

@@ -10,6 +10,11 @@ app_name = "advice"
 urlpatterns = [
     path("dashboard/", views.dco_dashboard, name="dashboard"),
     path("dashboard/<slug:slug>.csv", views.dco_dashboard_csv, name="dashboard-csv"),
+    path(
+        "dashboard/<slug:slug>/export-with-names/",
+        views.dco_dashboard_csv_with_names,
+        name="dashboard-csv-with-names",
+    ),
     path("triage/", views.triage_queue, name="triage"),
     path("requests/", views.la_requests, name="la-requests"),
     path("requests/new/", views.request_new, name="request-new"),

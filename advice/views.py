@@ -63,6 +63,7 @@ from children.models import ChildOrYoungPerson, PossibleDuplicate
 from children.services import match_child, record_child
 from core.concurrency import CONFLICT_MESSAGE, form_data, in_conflict, is_submission, service_view
 from core.date_input import DateField
+from core.exports import ExportReasonForm
 from core.formatting import plural
 from core.uploads import servable_type
 
@@ -670,30 +671,64 @@ def dco_dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dco_dashboard_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
-    """One dashboard list as CSV, with the same filters; the export is audited.
-    Who may see it: DCOs and DCO administrators; anyone else 404."""
+    """One dashboard list as CSV, with the same filters and the columns the page shows (no names); the
+    export is audited. Who may see it: DCOs and DCO administrators; anyone else 404."""
     access.require_party(request.user, "dco")
     _require(slug in dashboard.WORK_LISTS)
+    return _dashboard_csv(request, slug)
+
+
+@shows_children
+@login_required
+@require_http_methods(["GET", "POST"])
+def dco_dashboard_csv_with_names(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpResponse:
+    """Export with names: asks why the children's names are needed, then downloads the list with them;
+    the access log keeps the reason. Who may see it: DCOs and DCO administrators; anyone else 404."""
+    access.require_party(request.user, "dco")
+    _require(slug in dashboard.WORK_LISTS)
+    form = ExportReasonForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        return _dashboard_csv(request, slug, reason=form.cleaned_data["reason"])
+    query = request.GET.copy()
+    return _render(
+        request,
+        "advice/dashboard_export_names.html",
+        {"form": form, "current": dashboard.WORK_LISTS[slug], "filter_query": query.urlencode()},
+    )
+
+
+def _dashboard_csv(request: HttpRequest, slug: str, *, reason: str = "") -> StreamingHttpResponse:
+    """The list as CSV; with a reason, with the children's names (and the reason in the access log)."""
     today = timezone.localdate()
     rows, form = _list_rows(request, slug, today)
     filters = {k: v for k, v in request.GET.items() if k in form.fields and v}
-    trail.shown_children(rows.values_list("advice_request__child__public_id", flat=True))
+    with_names = bool(reason)
+    if with_names:
+        trail.shown_children(rows.values_list("advice_request__child__public_id", flat=True))
+    named = " with children's names" if with_names else " (no names)"
     record_access(
         user=request.user,
         action="export",
         obj=None,
         request=request,
-        detail=f"DCO dashboard list '{dashboard.WORK_LISTS[slug].title}' as CSV ({rows.count()} rows; filters: {urlencode(filters) or 'none'})",
+        detail=(
+            f"DCO dashboard list '{dashboard.WORK_LISTS[slug].title}' as CSV{named} ({rows.count()} rows; "
+            f"filters: {urlencode(filters) or 'none'})" + (f". Reason: {reason}" if with_names else "")
+        ),
     )
+    header = dashboard.CSV_HEADER_WITH_NAMES if with_names else dashboard.CSV_HEADER
 
     def lines() -> Iterator[str]:
         writer = csv.writer(_Echo())
-        yield writer.writerow(dashboard.CSV_HEADER)
+        yield writer.writerow(header)
         for assignment in rows.iterator(chunk_size=2000):
-            yield writer.writerow([_safe_cell(v) for v in dashboard.csv_row(assignment, today)])
+            yield writer.writerow(
+                [_safe_cell(v) for v in dashboard.csv_row(assignment, today, with_names=with_names)]
+            )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slug}-{today:%Y-%m-%d}.csv"'
+    suffix = "-with-names" if with_names else ""
+    response["Content-Disposition"] = f'attachment; filename="{slug}{suffix}-{today:%Y-%m-%d}.csv"'
     response["Cache-Control"] = "no-store"
     return response
 

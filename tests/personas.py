@@ -303,6 +303,7 @@ ROUTE_RECORDS: dict[str, list[dict[str, Any]]] = {
     "directory:editor-synonym-delete": [{"public_id": _synonym}],
     "directory:editor-synonym-history": [{"public_id": _synonym}],
     "advice:dashboard-csv": [{"slug": _const("overdue")}],
+    "advice:dashboard-csv-with-names": [{"slug": _const("overdue")}],
     "advice:request-detail": REQUESTS,
     "advice:request-sent": [{"public_id": _id("new_request")}],
     "advice:request-route": REQUESTS[:2],

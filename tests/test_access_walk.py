@@ -51,6 +51,7 @@ NOT_RECORDS = {
     "directory:editor-synonym-delete",
     "directory:editor-synonym-history",
     "advice:dashboard-csv",  # a list's name, not a record
+    "advice:dashboard-csv-with-names",  # a list's name, not a record
 }
 
 # (route, persona role) pairs where another side's record is open on purpose, with the reason.

@@ -185,16 +185,71 @@ def test_csv_export_content_and_audit():
     )
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0][:4] == ["reference", "child", "local authority", "team"]
+    assert rows[0][:3] == ["reference", "local authority", "team"]  # as the page: no names
     expected = Assignment.objects.filter(status="routed", due_on__lt=TODAY).order_by("-due_on")
     assert [r[0] for r in rows[1:]] == list(
         expected.order_by("-due_on", "advice_request__reference").values_list(
             "advice_request__reference", flat=True
         )
     )
-    assert all(r[4] == "Awaiting acceptance" and int(r[7]) < 0 for r in rows[1:])
+    assert all(r[3] == "Awaiting acceptance" and int(r[6]) < 0 for r in rows[1:])
     event = AuditEvent.objects.get(action="export", user=world.dco)
-    assert "Overdue" in event.detail and "status=routed" in event.detail
+    assert "Overdue" in event.detail and "status=routed" in event.detail and "(no names)" in event.detail
+    names = {a.advice_request.child.full_name for a in expected.select_related("advice_request__child")}
+    text = "\n".join(",".join(r) for r in rows)
+    assert names and not any(name in text for name in names)
+
+
+def test_export_with_names_asks_why_logs_the_reason_then_downloads():
+    world = make_world()
+    bulk_requests(world, 20)
+    client = client_for(world.dco)
+    url = reverse("advice:dashboard-csv-with-names", args=["overdue"])
+    page = client.get(url, {"status": "routed"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Why do you need the children&#39;s names in this export?" in html
+    # no reason: the question again, with the error named, and nothing exported or logged
+    response = client.post(f"{url}?status=routed", {"reason": ""})
+    assert (
+        response.status_code == 200
+        and "Enter why you need the children&#39;s names" in response.content.decode()
+    )
+    assert not AuditEvent.objects.filter(action="export", user=world.dco).exists()
+    reason = "Checking overdue cases with the LA SEN team at today's meeting"
+    response = client.post(f"{url}?status=routed", {"reason": reason})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert "with-names" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:3] == ["reference", "child", "local authority"]
+    expected = Assignment.objects.filter(status="routed", due_on__lt=TODAY).select_related(
+        "advice_request__child"
+    )
+    by_reference = {a.advice_request.reference: a.advice_request.child.full_name for a in expected}
+    assert {r[0]: r[1] for r in rows[1:]} == by_reference
+    event = AuditEvent.objects.get(action="export", user=world.dco)
+    assert "with children's names" in event.detail and f"Reason: {reason}" in event.detail
+    assert "status=routed" in event.detail
+    # each named child is in the access log as shown to this DCO
+    shown = set(
+        AuditEvent.objects.filter(action="view", user=world.dco).values_list("child_public_id", flat=True)
+    )
+    assert {a.advice_request.child.public_id for a in expected} <= shown
+
+
+def test_export_with_names_is_for_the_areas_dco_only():
+    world = make_world()
+    bulk_requests(world, 5)
+    url = reverse("advice:dashboard-csv-with-names", args=["overdue"])
+    reason = {"reason": "Checking overdue cases with the LA SEN team"}
+    assert client_for(world.la_user).get(url).status_code == 404
+    assert client_for(world.la_user).post(url, reason).status_code == 404
+    response = client_for(world.other_dco).post(url, reason)
+    assert b"".join(response.streaming_content).decode().count("\n") == 1  # the header only
+    assert (
+        client_for(world.dco).get(reverse("advice:dashboard-csv-with-names", args=["nonsense"])).status_code
+        == 404
+    )
 
 
 def test_csv_export_is_scoped_and_guarded():
