@@ -6,6 +6,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and organisations"
 
     def ready(self) -> None:
+        """The header's entry for running an organisation's staff (where a system administrator starts
+        after signing in), and how the access log's pages name accounts and organisations
+        (audit.naming names no app)."""
+        from accounts import audit_names
         from accounts.models import RoleGroup
         from core.registry import NavItem, register_nav_item
 
@@ -16,5 +20,8 @@ class AccountsConfig(AppConfig):
                 "accounts:organisations",
                 order=95,
                 roles=RoleGroup.ORGANISATION_ADMINS | RoleGroup.SYSTEM,
+                landing=90,
+                description="The people in your organisation: invite, change roles and teams, remove.",
             )
         )
+        audit_names.register()

@@ -12,7 +12,16 @@ from accounts.access import reach_for
 from accounts.models import RoleGroup
 from advice import dashboard
 from advice.involvements import REASON, REASON_LABEL
-from advice.models import AdviceRequest, Assignment
+from advice.models import (
+    AdviceRequest,
+    Assignment,
+    Attachment,
+    EHCNeedsAssessment,
+    HealthAdvice,
+    QualityCheck,
+    TimeLimitException,
+)
+from audit import naming
 from children import registry as child_page
 from children.models import ChildOrYoungPerson
 from core.registry import NavItem, register_nav_item
@@ -38,8 +47,136 @@ def team_inbox_count(user: Any) -> int:
     return Assignment.objects.visible_to(user).filter(team_id__in=team_ids).open().count()
 
 
+# --- how the access log's pages name advice records (audit.naming) -----------------------------------
+
+
+def _names(
+    model: Any, *, scope: str, visible: Any, request_path: str, template: str, team_path: str = ""
+) -> Any:
+    """Names for one model's records: those whose `scope` (a field, or "pk") is in `visible(user)`
+    (AdviceRequest.visible_to or Assignment.visible_to), in one query. `request_path` leads from the
+    record to its request ("" for a request); the template may use {reference}, {child} and {team}."""
+    prefix = f"{request_path}__" if request_path else ""
+
+    def names(user: Any, ids: Any) -> dict[str, naming.Named]:
+        rows = model.objects.filter(
+            public_id__in=naming.valid_ids(ids), **{f"{scope}__in": visible(user).values("pk")}
+        ).values_list(
+            "public_id",
+            f"{prefix}reference",
+            f"{prefix}child__public_id",
+            f"{prefix}child__given_name",
+            f"{prefix}child__family_name",
+            team_path or "public_id",
+        )
+        found = {}
+        for pid, reference, child, given, family, team in rows:
+            name = f"{given} {family}"
+            text = template.format(reference=reference, child=name, team=team)
+            found[str(pid)] = naming.Named(text, child, name)
+        return found
+
+    return names
+
+
+def _requests(user: Any) -> Any:
+    return AdviceRequest.objects.visible_to(user)
+
+
+def _assignments(user: Any) -> Any:
+    return Assignment.objects.visible_to(user)
+
+
+def _assessment_names(user: Any, ids: Any) -> dict[str, naming.Named]:
+    """An EHC needs assessment is named through the requests for it that the user may see."""
+    rows = EHCNeedsAssessment.objects.filter(
+        public_id__in=naming.valid_ids(ids), advice_requests__in=_requests(user).values("pk")
+    ).values_list("public_id", "child__public_id", "child__given_name", "child__family_name")
+    return {
+        str(pid): naming.Named(f"EHC needs assessment for {given} {family}", child, f"{given} {family}")
+        for pid, child, given, family in rows
+    }
+
+
+AUDIT_NAMES = (
+    naming.RecordKind(
+        "advice.AdviceRequest",
+        "Health advice request",
+        _names(
+            AdviceRequest,
+            scope="pk",
+            visible=_requests,
+            request_path="",
+            template="Health advice request {reference} for {child}",
+        ),
+    ),
+    naming.RecordKind(
+        "advice.Assignment",
+        "Health advice request sent to a team",
+        _names(
+            Assignment,
+            scope="pk",
+            visible=_assignments,
+            request_path="advice_request",
+            team_path="team__name",
+            template="Health advice request {reference} for {child}, sent to {team}",
+        ),
+    ),
+    naming.RecordKind(
+        "advice.HealthAdvice",
+        "Health advice",
+        _names(
+            HealthAdvice,
+            scope="assignment",
+            visible=_assignments,
+            request_path="assignment__advice_request",
+            team_path="assignment__team__name",
+            template="Health advice from {team} on {reference} for {child}",
+        ),
+    ),
+    naming.RecordKind(
+        "advice.QualityCheck",
+        "Quality check of health advice",
+        _names(
+            QualityCheck,
+            scope="assignment",
+            visible=_assignments,
+            request_path="assignment__advice_request",
+            team_path="assignment__team__name",
+            template="Quality check of {team}'s advice on {reference} for {child}",
+        ),
+    ),
+    naming.RecordKind(
+        "advice.TimeLimitException",
+        "Exception to the 6-week time limit",
+        _names(
+            TimeLimitException,
+            scope="assignment",
+            visible=_assignments,
+            request_path="assignment__advice_request",
+            team_path="assignment__team__name",
+            template="Exception to the time limit for {team} on {reference} for {child}",
+        ),
+    ),
+    naming.RecordKind(
+        "advice.Attachment",
+        "Attachment to a health advice request",
+        _names(
+            Attachment,
+            scope="advice_request",
+            visible=_requests,
+            request_path="advice_request",
+            template="Attachment to health advice request {reference} for {child}",
+        ),
+    ),
+    naming.RecordKind("advice.EHCNeedsAssessment", "EHC needs assessment", _assessment_names),
+)
+
+
 def register() -> None:
     child_page.register_involvement_reason(REASON, REASON_LABEL)
+    for kind in AUDIT_NAMES:
+        naming.register(kind)
     child_page.register_section(child_page.ChildPageSection("advice", 10, child_section))
     register_nav_item(
         NavItem(

@@ -23,7 +23,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from audit import scope
+from audit import naming, scope, trail
 from audit.forms import AuditSearchForm
 from audit.models import Action, AuditEvent, AuditEventQuerySet
 from audit.services import record_access
@@ -124,11 +124,20 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "names": _names(request, page),
             "page_links": pagination,
             "export_query": export_query,
             "page_has_errors": form.is_bound and bool(form.errors),
         },
     )
+
+
+def _names(request: HttpRequest, page: Any) -> naming.EventNames:
+    """The page's records as people know them (audit.naming); the children it names are noted for
+    the access log like any page that shows a child."""
+    names = naming.describe(request.user, page.object_list)
+    trail.shown_children(names.named_children)
+    return names
 
 
 def _safe_cell(value: Any) -> str:
@@ -229,7 +238,14 @@ def child(request: HttpRequest, child_public_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "audit/child.html",
-        {"child_public_id": child_public_id, "people": people, "page": page, "page_links": pagination},
+        {
+            "child_public_id": child_public_id,
+            "child_name": naming.child_name(request.user, child_public_id),
+            "people": people,
+            "page": page,
+            "page_links": pagination,
+            "names": _names(request, page),
+        },
     )
 
 
