@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.access import reach_for
@@ -23,6 +26,7 @@ from advice.models import (
 )
 from audit import naming
 from children import registry as child_page
+from children import search as child_search
 from children.models import ChildOrYoungPerson
 from core.registry import NavItem, register_nav_item
 
@@ -173,10 +177,40 @@ AUDIT_NAMES = (
 )
 
 
+# --- finding a case by reference (children.search) ---------------------------------------------------
+
+_REFERENCE = re.compile(r"ha0*(\d{1,9})", re.IGNORECASE)
+
+
+def find_references(user: Any, terms: Any) -> list[child_search.ReferenceHit]:
+    """Advice requests the user may see (AdviceRequest.visible_to) whose reference ("HA0000301",
+    "ha301") or EHC needs assessment's LA reference is one of the words typed: one query."""
+    references = {
+        f"HA{int(match[1]):07d}" for word in terms.references if (match := _REFERENCE.fullmatch(word))
+    }
+    la_references = {variant for word in terms.references for variant in (word, word.upper())}
+    rows = (
+        AdviceRequest.objects.visible_to(user)
+        .filter(Q(reference__in=references) | Q(assessment__la_reference__in=la_references))
+        .values_list("public_id", "reference", "child__public_id", "assessment__la_reference")
+        .order_by("-received_by_health")
+    )
+    return [
+        child_search.ReferenceHit(
+            child_public_id=child,
+            text=f"Health advice request {reference}"
+            + ("" if reference in references else f" (LA reference {la_reference})"),
+            url=reverse("advice:request-detail", args=[public_id]),
+        )
+        for public_id, reference, child, la_reference in rows
+    ]
+
+
 def register() -> None:
     child_page.register_involvement_reason(REASON, REASON_LABEL)
     for kind in AUDIT_NAMES:
         naming.register(kind)
+    child_search.register_reference_lookup(child_search.ReferenceLookup("advice", find_references))
     child_page.register_section(child_page.ChildPageSection("advice", 10, child_section))
     register_nav_item(
         NavItem(

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from children import views
+from children import views, views_search
 
 app_name = "children"
 
 urlpatterns = [
+    path("search/", views_search.search, name="search"),
     path("possible-duplicates/", views.possible_duplicates, name="possible-duplicates"),
     path("possible-duplicates/<uuid:public_id>/", views.possible_duplicate, name="possible-duplicate"),
     path("<uuid:public_id>/", views.child_detail, name="child-detail"),

@@ -1,0 +1,132 @@
+"""Finding a child or a case across everything the signed-in person may reach: by name (any order,
+small spelling differences), date of birth (any common form), NHS number (with or without spaces) or
+any reference an app knows (advice requests "HA0000301", an LA's own reference, and later others).
+
+`children` names no app: each app registers how its references are found, from its AppConfig:
+
+    search.register_reference_lookup(ReferenceLookup("advice", find_advice_references))
+
+`find(user, terms)` returns the records of that app the user may see (through its own visible_to)
+whose reference is one of `terms.references`. Every child listed comes from
+`ChildOrYoungPerson.objects.visible_to(user)`: another organisation's child is never found, and the
+page says the same "nothing" as for a name nobody has.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404
+
+from accounts.access import access_rule, reach_for
+from children.models import ChildOrYoungPerson
+from lib import person_search
+from lib.person_search import Terms
+
+MAX_RESULTS = 50
+MAX_CANDIDATES = 2000  # names read to score: the closest MAX_RESULTS of them are listed
+MAX_QUERY = 200
+
+
+@dataclass(frozen=True)
+class ReferenceHit:
+    child_public_id: uuid.UUID
+    text: str  # "Health advice request HA0000301"
+    url: str
+
+
+@dataclass(frozen=True)
+class ReferenceLookup:
+    key: str
+    find: Callable[[Any, Terms], list[ReferenceHit]]
+
+
+_lookups: dict[str, ReferenceLookup] = {}
+
+
+def register_reference_lookup(lookup: ReferenceLookup) -> None:
+    """Add (or replace, by key) a way of finding records by reference."""
+    _lookups[lookup.key] = lookup
+
+
+@dataclass
+class Result:
+    child: ChildOrYoungPerson
+    score: float
+    matched: list[str] = field(default_factory=list)  # "name", "date of birth", "NHS number"
+    records: list[ReferenceHit] = field(default_factory=list)
+
+
+@access_rule
+def searchable_children(user: Any) -> Any:
+    """The children this person may find: `ChildOrYoungPerson.objects.visible_to(user)`; Http404 for
+    anyone who does casework for no organisation (school staff, Local Offer editors, system
+    administrators), for whom the page does not exist."""
+    if reach_for(user).is_empty:
+        raise Http404("No such page")
+    return ChildOrYoungPerson.objects.visible_to(user)
+
+
+def clean_query(text: str) -> str:
+    return " ".join(text.replace("\x00", " ").split())[:MAX_QUERY]
+
+
+def search(user: Any, text: str) -> list[Result]:
+    """The children (and their records) the typed text finds, closest first, at most MAX_RESULTS."""
+    children = searchable_children(user)
+    terms = person_search.parse(clean_query(text))
+    if terms.empty:
+        return []
+    hits: list[ReferenceHit] = []
+    if terms.references:
+        for lookup in _lookups.values():
+            hits.extend(lookup.find(user, terms))
+    results: dict[int, Result] = {}
+    if terms.names or terms.dates or terms.nhs_numbers:
+        for child, score, matched in _by_details(children, terms):
+            results[child.pk] = Result(child, score, matched)
+    if hits:
+        by_child: dict[uuid.UUID, list[ReferenceHit]] = {}
+        for hit in hits:
+            by_child.setdefault(hit.child_public_id, []).append(hit)
+        for child in children.filter(public_id__in=list(by_child)).select_related("local_authority"):
+            result = results.setdefault(child.pk, Result(child, 0.0))
+            result.records = by_child[child.public_id]
+            result.score += 2.0  # a reference is an exact find
+    ordered = sorted(results.values(), key=lambda r: (-r.score, r.child.family_name, r.child.given_name))
+    return ordered[:MAX_RESULTS]
+
+
+def _by_details(children: Any, terms: Terms) -> list[tuple[ChildOrYoungPerson, float, list[str]]]:
+    rows = children.select_related("local_authority")
+    matched: list[str] = []
+    if terms.nhs_numbers:
+        rows = rows.filter(nhs_number__in=terms.nhs_numbers)
+        matched.append("NHS number")
+    if terms.dates:
+        rows = rows.filter(date_of_birth__in=terms.dates)
+        matched.append("date of birth")
+    if terms.names:
+        starts, contains = person_search.candidate_fragments(terms.names)
+        condition = Q()
+        for piece in starts:
+            condition |= Q(given_name__istartswith=piece) | Q(family_name__istartswith=piece)
+            condition |= Q(family_name__icontains=f"-{piece}") | Q(family_name__icontains=f" {piece}")
+            condition |= Q(given_name__icontains=f" {piece}")
+        for piece in contains:
+            condition |= Q(given_name__icontains=piece) | Q(family_name__icontains=piece)
+        rows = rows.filter(condition)
+    found = []
+    for child in rows.order_by("family_name", "given_name", "pk")[:MAX_CANDIDATES]:
+        score = 1.0
+        if terms.names:
+            name = person_search.name_score(terms.names, child.given_name, child.family_name)
+            if name is None:
+                continue
+            score = name
+        found.append((child, score + 0.5 * (len(matched)), [*(["name"] if terms.names else []), *matched]))
+    return found
