@@ -28,6 +28,7 @@ NOT_SEARCHERS = [
     "provider_editor_1",
     "school_staff_1",
     "system_admin_1",
+    "org_admin_1",
 ]
 NHS = {1: "9990000026", 2: "9990000034"}
 MADE_UP_NHS = "999 000 0042"

@@ -35,7 +35,8 @@ LANDINGS = {
     "trust_editor_1": "/manage/proposals/",
     "provider_editor_1": "/manage/proposals/",
     "school_staff_1": "/your-work/",
-    "system_admin_1": "/your-work/",
+    "system_admin_1": "/accounts/organisations/",
+    "org_admin_1": "/accounts/organisations/",
 }
 
 
