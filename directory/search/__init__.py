@@ -24,11 +24,16 @@ Filter semantics: every filter narrows the results (AND across filters). Within 
 chosen values mean "any of them" (needs autism or ADHD). Ages overlap: a service for 5 to 11 year olds
 is found for the age range 4 to 6; a service with no minimum or maximum age is open on that side.
 
+Words (ADR 0020): a search's words are expanded at query time with the synonym groups Local Offer
+editors keep and with the other forms of each word in the directory's vocabulary (`synonyms`); a
+service's text includes the names of the terms it is tagged with. Spelling is corrected only towards
+words that find something; searches that find nothing are counted by their words (`misses`).
+
 The package's modules: `query` (what a search asks for and answers), `running` (search_services,
 matching_entries), `filters` and `facets` (the filters and the counts per filter value), `terms`,
-`places` (postcodes, places, distances), `words` and `spelling`, `engines` (PostgreSQL and SQLite
-full-text search), `indexing` (reindex_services), `browsing` (A to Z) and `index` (the in-memory
-index, ADR 0012).
+`places` (postcodes, places, distances), `words`, `synonyms`, `spelling` and `misses`, `engines`
+(PostgreSQL and SQLite full-text search), `indexing` (reindex_services), `browsing` (A to Z) and
+`index` (the in-memory index, ADR 0012).
 """
 
 from directory.search.browsing import letter_counts, services_by_letter

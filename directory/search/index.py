@@ -194,12 +194,12 @@ def query_lexemes(words: list[str]) -> tuple[str, ...]:
 
 @dataclass
 class Keyword:
-    """What a search's words match, as bit sets: a service must be in every one of `required` (none:
-    nothing matches). `ranks` holds, per slot of the search, the services whose name has the words as
-    typed, whose name has one of the slot's alternatives, and whose text has the words as typed."""
+    """What a search's words match: a service must be in every bit set of `required` (none: nothing
+    matches). `ranks` holds, per slot of the search, which services' names have the words as typed,
+    which names have one of the slot's alternatives, and which texts have the words as typed."""
 
     required: list[Bits]
-    ranks: list[tuple[Bits, Bits, Bits]]
+    ranks: list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # per slot, one bool per slot of the index
 
 
 @dataclass
@@ -354,38 +354,45 @@ class SearchIndex:
             return self._fts5_keyword(slots)
         size, words = self.size, self.words
         required: list[Bits] = []
-        ranks: list[tuple[Bits, Bits, Bits]] = []
+        ranks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         for slot in slots:
-            matched = np.zeros(words, dtype=np.uint64)
-            named = np.zeros(words, dtype=np.uint64)
-            typed: tuple[Bits, Bits] | None = None
+            in_text = np.zeros(size, dtype=bool)
+            in_name = np.zeros(size, dtype=bool)
+            typed_text = typed_name = _NONE
             useful = False
             for number, alternative in enumerate(slot.alternatives):
                 lexemes = query_lexemes(list(alternative))
                 if not lexemes:  # stop words only: drops out, as in plainto_tsquery
                     continue
                 useful = True
-                in_text = self._with_all(self.postings, lexemes, size, words)
-                in_name = self._with_all(self.name_postings, lexemes, size, words)
-                matched |= in_text
-                named |= in_name
+                text_slots = self._with_all(self.postings, lexemes, size)
+                name_slots = self._with_all(self.name_postings, lexemes, size)
+                in_text[text_slots] = True
+                in_name[name_slots] = True
                 if number == 0:
-                    typed = (in_name, in_text)
+                    typed_text, typed_name = text_slots, name_slots
             if not useful:
                 continue
-            required.append(matched)
-            nothing = np.zeros(words, dtype=np.uint64)
-            typed_name, typed_text = typed if typed is not None else (nothing, nothing)
-            ranks.append((typed_name, named, typed_text))
+            required.append(_pack(in_text, words))
+            typed_in_name = np.zeros(size, dtype=bool)
+            typed_in_name[typed_name] = True
+            typed_in_text = np.zeros(size, dtype=bool)
+            typed_in_text[typed_text] = True
+            ranks.append((typed_in_name, in_name, typed_in_text))
         return Keyword(required, ranks)
 
     @staticmethod
-    def _with_all(postings: dict[str, np.ndarray], lexemes: tuple[str, ...], size: int, words: int) -> Bits:
-        result: Bits | None = None
-        for lexeme in lexemes:
-            bits = _from_slots(postings.get(lexeme, _NONE), size, words)
-            result = bits if result is None else result & bits
-        return result if result is not None else np.zeros(words, dtype=np.uint64)
+    def _with_all(postings: dict[str, np.ndarray], lexemes: tuple[str, ...], size: int) -> np.ndarray:
+        """The slots holding every lexeme: the shortest posting list, narrowed by the others."""
+        lists = sorted((postings.get(lexeme, _NONE) for lexeme in lexemes), key=len)
+        found = lists[0]
+        for other in lists[1:]:
+            if not found.size:
+                break
+            present = np.zeros(size, dtype=bool)
+            present[other] = True
+            found = found[present[found]]
+        return found
 
     def _fts5_keyword(self, slots: list[Slot]) -> Keyword:
         table = "directory_searchentry_fts"
@@ -405,12 +412,14 @@ class SearchIndex:
         found: list[list[int]] = [[] for _ in queries]
         for n, sid in rows:
             found[n].append(sid)
-        bits = []
+        flags = []
         for ids in found:
             slots_found = self.slots_of(np.array(ids, dtype=np.int64))
-            bits.append(_from_slots(slots_found[slots_found >= 0], self.size, self.words))
-        ranks = [(bits[1 + 3 * n], bits[2 + 3 * n], bits[3 + 3 * n]) for n in range(len(slots))]
-        return Keyword([bits[0]], ranks)
+            present = np.zeros(self.size, dtype=bool)
+            present[slots_found[slots_found >= 0]] = True
+            flags.append(present)
+        ranks = [(flags[1 + 3 * n], flags[2 + 3 * n], flags[3 + 3 * n]) for n in range(len(slots))]
+        return Keyword([_pack(flags[0], self.words)], ranks)
 
     def slots_of(self, service_ids: np.ndarray) -> np.ndarray:
         """The live slot of each service id (-1: none)."""
@@ -706,10 +715,8 @@ class SearchIndex:
             # words as typed elsewhere in the text 1; the most first, then by name.
             score = np.zeros(slots.size, dtype=np.int64)
             for typed_name, named, typed_text in keyword.ranks:
-                in_typed_name = _unpack(typed_name, self.size)[slots]
-                in_name = _unpack(named, self.size)[slots]
-                score += np.where(in_typed_name, 4, np.where(in_name, 2, 0))
-                score += _unpack(typed_text, self.size)[slots]
+                score += np.where(typed_name[slots], 4, np.where(named[slots], 2, 0))
+                score += typed_text[slots]
             return _smallest(-score * (self.size + 1) + rank, wanted)
         if nearest is not None and sort in ("distance", "relevance"):
             d2 = nearest[slots]
