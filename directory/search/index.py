@@ -29,7 +29,6 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -165,12 +164,18 @@ def _unpack(bits: Bits, size: int) -> np.ndarray:
 # --- Query lexemes ----------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
 def _lexemes_of(text: str) -> tuple[str, ...]:
+    known = _known_lexemes.get(text)
+    if known is not None:
+        return known
     with connection.cursor() as cursor:
         cursor.execute("SELECT plainto_tsquery('english'::regconfig, %s)::text", [text])
         row = cursor.fetchone()
-    return _parse_tsquery(row[0] if row else "")
+    lexemes = _parse_tsquery(row[0] if row else "")
+    if len(_known_lexemes) > 8192:
+        _known_lexemes.clear()
+    _known_lexemes[text] = lexemes
+    return lexemes
 
 
 def _parse_tsquery(text: str) -> tuple[str, ...]:
@@ -187,6 +192,29 @@ def query_lexemes(words: list[str]) -> tuple[str, ...]:
     if not words:
         return ()
     return _lexemes_of(" ".join(words))
+
+
+def learn_lexemes(texts: list[str]) -> None:
+    """Stem the texts not stemmed yet in one query, into `_lexemes_of`'s cache (a search's
+    alternatives: a dozen or more for a word with synonyms)."""
+    missing = [text for text in dict.fromkeys(texts) if text and not _is_cached(text)]
+    if not missing:
+        return
+    columns = ", ".join(["plainto_tsquery('english'::regconfig, %s)::text"] * len(missing))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}", missing)  # noqa: S608 - placeholders only
+        row = cursor.fetchone() or ()
+    for text, parsed in zip(missing, row, strict=False):
+        _known_lexemes[text] = _parse_tsquery(parsed or "")
+        if len(_known_lexemes) > 8192:
+            _known_lexemes.clear()
+
+
+_known_lexemes: dict[str, tuple[str, ...]] = {}
+
+
+def _is_cached(text: str) -> bool:
+    return text in _known_lexemes
 
 
 # --- The index ----------------------------------------------------------------------------------
@@ -355,6 +383,7 @@ class SearchIndex:
         size, words = self.size, self.words
         required: list[Bits] = []
         ranks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        learn_lexemes([" ".join(alternative) for slot in slots for alternative in slot.alternatives])
         for slot in slots:
             in_text = np.zeros(size, dtype=bool)
             in_name = np.zeros(size, dtype=bool)
