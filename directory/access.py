@@ -203,18 +203,20 @@ def get_proposal_for_user(user: Any, public_id: uuid.UUID | str, write: bool = F
         raise Http404("No such proposal") from None
 
 
-def can_withdraw(user: Any, proposal: ChangeProposal) -> bool:
-    return (
-        proposal.status == ChangeProposal.Status.PENDING
-        and _authenticated(user)
-        and (
-            proposal.proposed_by_id == user.pk
-            or (
-                proposal.provider.account_id is not None
-                and proposal.provider.account_id in provider_account_ids(user)
-            )
+def may_withdraw(user: Any, proposal: ChangeProposal) -> bool:
+    """Who may withdraw a proposal (while it waits): its proposer, or an editor at the same provider."""
+    return _authenticated(user) and (
+        proposal.proposed_by_id == user.pk
+        or (
+            proposal.provider.account_id is not None
+            and proposal.provider.account_id in provider_account_ids(user)
         )
     )
+
+
+def can_withdraw(user: Any, proposal: ChangeProposal) -> bool:
+    """Whether to offer the withdraw button: `may_withdraw`, and it is still waiting."""
+    return proposal.status == ChangeProposal.Status.PENDING and may_withdraw(user, proposal)
 
 
 @access_rule

@@ -251,7 +251,13 @@ class NewServiceProviderForm(forms.Form):
         field.to_field_name = "public_id"
 
 
-class RejectForm(forms.Form):
+class VersionForm(forms.Form):
+    """The version of the record the person saw (core.concurrency), carried by every decision form."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class RejectForm(VersionForm):
     reason = forms.CharField(
         label="Why is this change not approved?",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -260,7 +266,9 @@ class RejectForm(forms.Form):
     )
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(VersionForm):
+    # The service's version when the editor read the proposal against it (none for a new service).
+    service_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     note = forms.CharField(
         label="Note to the provider (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -271,7 +279,7 @@ class ServiceSearchForm(forms.Form):
     stale = forms.BooleanField(label="Only records due for review", required=False)
 
 
-class ResolveReportForm(forms.Form):
+class ResolveReportForm(VersionForm):
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=[("resolved", "Resolved: we changed the record"), ("dismissed", "No action needed")],

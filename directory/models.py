@@ -563,6 +563,8 @@ class ChangeProposal(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic locking: bumped by every change")
 
     class Meta:
         ordering = ["-created_at"]
@@ -595,6 +597,8 @@ class ProblemReport(models.Model):
     )
     handled_at = models.DateTimeField(null=True, blank=True)
     response = models.TextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic locking: bumped by every change")
 
     class Meta:
         ordering = ["-created_at"]

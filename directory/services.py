@@ -1,5 +1,11 @@
 """State changes on directory records: editing, proposals, reviews, problem reports.
 
+Every function here that a person's action calls takes the acting `user` and an
+`audit.context.AuditContext` (never the request) and writes the change to the access log with it.
+Every change to an existing record checks the version the person saw first, before the record's
+state (core.concurrency: `save_if_version` moves the version on in one conditional UPDATE, or raises
+ConcurrentUpdate), so a stale page always gets "someone else changed this".
+
 Every function here is keyword-only, runs inside one transaction, records who changed what through
 django-simple-history (the user, a reason, and on each historical row of a service the values of its
 related records: needs, categories, delivery, opening times, phone, cost options and areas), brings
@@ -24,7 +30,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, User
-from core.concurrency import ConcurrentUpdate
+from audit.context import AuditContext
+from audit.services import record_access
+from core.concurrency import require_version, save_if_version
 from core.email import send_email
 from directory.models import (
     Attribute,
@@ -425,7 +433,8 @@ def _apply_values(service: Service, values: dict[str, Any]) -> None:
 def _save_with_history(
     service: Service, *, by: User | None, reason: str, update_fields: list[str] | None = None
 ) -> None:
-    """Save the service (simple-history records who and why) and stamp that history row."""
+    """Save the service (simple-history records who and why) and stamp that history row. A change to
+    an existing service has claimed its version first (`_claim`), which moved it on."""
     service._history_user = by  # type: ignore[attr-defined]
     service._change_reason = reason[:100]  # type: ignore[attr-defined]
     service.updated_at = timezone.now()
@@ -470,34 +479,6 @@ def _link(path: str) -> str:
 # --- Editing ----------------------------------------------------------------------------------
 
 
-class ConcurrentEdit(ConcurrentUpdate):
-    """Someone else changed the service after the editor opened it.
-
-    `their_changes` lists what they changed (the values at the editor's version against now),
-    `base_values` what the editor started from (None when history cannot tell), and
-    `current_version` the version to resubmit against.
-    """
-
-    current_version: int
-
-    def __init__(
-        self,
-        *,
-        service: Service,
-        their_changes: list[ChangeRow],
-        base_values: dict[str, Any] | None,
-        current_values: dict[str, Any],
-    ) -> None:
-        super().__init__(
-            "Someone else changed this service since you opened it.", current_version=service.version
-        )
-        self.service = service
-        self.their_changes = their_changes
-        self.base_values = base_values
-        self.current_values = current_values
-        self.current_version = service.version
-
-
 def values_at_version(service: Service, version: int) -> dict[str, Any] | None:
     """The service's editable values as they were at `version`, from its history (None if unknown).
 
@@ -526,40 +507,52 @@ def values_at_version(service: Service, version: int) -> dict[str, Any] | None:
     return values
 
 
-def _claim_version(service: Service, expected_version: int) -> Service:
-    """Bump the version if it is still `expected_version` (a conditional UPDATE); else ConcurrentEdit."""
-    claimed = Service.objects.filter(pk=service.pk, version=expected_version).update(
-        version=expected_version + 1
-    )
-    if not claimed:
-        fresh = Service.objects.get(pk=service.pk)
-        current = service_values(fresh)
-        base = values_at_version(fresh, expected_version)
-        their = diff_values(base, current, only_changed=True) if base is not None else []
-        raise ConcurrentEdit(service=fresh, their_changes=their, base_values=base, current_values=current)
+def _claim(service: Service, expected_version: int) -> Service:
+    """The service as it is now, its version moved on if it is still `expected_version` (the one the
+    person saw), before anything looks at its state; else ConcurrentUpdate. One conditional UPDATE
+    (core.concurrency.save_if_version), so two people acting at once cannot both win."""
     fresh = Service.objects.get(pk=service.pk)
+    save_if_version(fresh, expected_version)
     return fresh
 
 
+def _log(user: User | None, context: AuditContext, obj: Any, detail: str, action: str = "change") -> None:
+    """The change in the access log: who, from where (the audit context), what."""
+    record_access(user=user, action=action, obj=obj, context=context, detail=detail[:500])
+
+
 def update_service(
-    *, service: Service, data: dict[str, Any], by: User, expected_version: int, reason: str = ""
+    *,
+    user: User,
+    context: AuditContext,
+    service: Service,
+    data: dict[str, Any],
+    expected_version: int,
+    reason: str = "",
+    reviewed: bool = False,
 ) -> Service:
     """A directory editor changes a service directly.
 
     Optimistic locking: the editor's form carries the version they opened; if the service has moved
-    on since, nothing is written and ConcurrentEdit tells them what the other person changed.
+    on since, nothing is written (ConcurrentUpdate: the editor's page shows what the other person
+    changed, from `values_at_version`). `reviewed`: the change also confirms the record is right
+    (an approved proposal), so its last reviewed date becomes today.
     """
     with transaction.atomic():
-        fresh = _claim_version(service, expected_version)
+        fresh = _claim(service, expected_version)
         _stamp_base(fresh, expected_version)
         before = service_values(fresh)
         changed = sorted(changed_keys(before, {**before, **data}), key=_order)
         # Only what changed is written, so related rows the form does not show (a schedule's
         # attending type, a cost option's currency) survive an edit of something else.
         _apply_values(fresh, {key: data[key] for key in changed if key in data})
+        if reviewed:
+            fresh.last_reviewed = timezone.localdate()
+            fresh.reviewed_by_email = user.email
         summary = ", ".join(LABELS.get(k, k).lower() for k in changed) or "no fields"
-        _save_with_history(fresh, by=by, reason=reason or f"Edited: {summary}")
+        _save_with_history(fresh, by=user, reason=reason or f"Edited: {summary}")
         _reindex([fresh.pk])
+        _log(user, context, fresh, f"service changed: {summary}" + ("; reviewed" if reviewed else ""))
     return fresh
 
 
@@ -568,9 +561,10 @@ def _order(key: str) -> int:
 
 
 def create_service(
-    *, provider: Provider, data: dict[str, Any], by: User | None, reason: str = "Created"
+    *, user: User, context: AuditContext, provider: Provider, data: dict[str, Any], reason: str = "Created"
 ) -> Service:
     """Add a new service for a provider (directly, by a directory editor, or by approving a proposal)."""
+    by = user
     with transaction.atomic():
         service = Service(
             provider=provider, name=data.get("name") or "", description=data.get("description") or ""
@@ -584,36 +578,42 @@ def create_service(
         _apply_values(service, {k: v for k, v in data.items() if k in RELATED_FIELDS})
         _stamp_history(service)
         _reindex([service.pk])
+        _log(user, context, service, reason, action="create")
     return service
 
 
-def archive_service(*, service: Service, by: User, reason: str = "Archived") -> Service:
-    """Take a service out of the public Local Offer (status inactive); its record and history stay."""
+def archive_service(
+    *, user: User, context: AuditContext, service: Service, expected_version: int, reason: str = "Archived"
+) -> Service:
+    """Take a service out of the public Local Offer (status inactive); its record and history stay.
+    ConcurrentUpdate when the service changed since the editor saw `expected_version`."""
     with transaction.atomic():
-        fresh = Service.objects.select_for_update().get(pk=service.pk)
-        _stamp_base(fresh, fresh.version)
+        fresh = _claim(service, expected_version)
+        _stamp_base(fresh, expected_version)
         fresh.status = Service.Status.INACTIVE
-        fresh.version += 1
-        _save_with_history(fresh, by=by, reason=reason, update_fields=["status"])
+        _save_with_history(fresh, by=user, reason=reason, update_fields=["status"])
         _reindex([fresh.pk])
+        _log(user, context, fresh, "service archived")
     return fresh
 
 
-def mark_reviewed(*, service: Service, by: User) -> Service:
-    """Someone confirms the details are still correct: last reviewed becomes today, version moves on."""
+def mark_reviewed(*, user: User, context: AuditContext, service: Service, expected_version: int) -> Service:
+    """Someone confirms the details are still correct: last reviewed becomes today, version moves on.
+    ConcurrentUpdate when the service changed since they saw `expected_version` (they confirmed
+    details that are no longer the record's)."""
     with transaction.atomic():
-        fresh = Service.objects.select_for_update().get(pk=service.pk)
-        _stamp_base(fresh, fresh.version)
+        fresh = _claim(service, expected_version)
+        _stamp_base(fresh, expected_version)
         fresh.last_reviewed = timezone.localdate()
-        fresh.reviewed_by_email = by.email
-        fresh.version += 1
+        fresh.reviewed_by_email = user.email
         _save_with_history(
             fresh,
-            by=by,
+            by=user,
             reason="Confirmed the details are still correct",
             update_fields=["last_reviewed", "reviewed_by_email"],
         )
         _reindex([fresh.pk])
+        _log(user, context, fresh, "service reviewed: details still correct")
     return fresh
 
 
@@ -621,13 +621,20 @@ def mark_reviewed(*, service: Service, by: User) -> Service:
 
 
 def propose_change(
-    *, service: Service | None, provider: Provider, data: dict[str, Any], by: User, note: str = ""
+    *,
+    user: User,
+    context: AuditContext,
+    service: Service | None,
+    provider: Provider,
+    data: dict[str, Any],
+    note: str = "",
 ) -> ChangeProposal:
     """A provider editor proposes a change to a service (or, with service=None, a new service).
 
     Provider editors never change a record directly: the proposal keeps the values they propose and
     the values they started from (base_data, base_version) so an editor sees a diff and any conflict.
     """
+    by = user
     with transaction.atomic():
         if service is not None and service.provider_id != provider.pk:
             raise ValueError("The service belongs to another provider")
@@ -650,6 +657,7 @@ def propose_change(
             + _link(f"/manage/proposals/{proposal.public_id}/"),
             to=_area_editor_emails(service),
         )
+        _log(user, context, proposal, f"change proposed to {name}", action="create")
     return proposal
 
 
@@ -695,16 +703,38 @@ def proposal_conflicts(proposal: ChangeProposal) -> set[str]:
     return proposed_changes(proposal) & changed_since
 
 
-def approve_proposal(*, proposal: ChangeProposal, by: User, note: str = "") -> Service:
+def _claim_pending(proposal: ChangeProposal, expected_version: int) -> ChangeProposal:
+    """The proposal, its version moved on if the person saw `expected_version` (else ConcurrentUpdate,
+    checked first), and still pending (else ValueError)."""
+    locked = ChangeProposal.objects.select_for_update().get(pk=proposal.pk)
+    require_version(locked, expected_version)
+    if locked.status != ChangeProposal.Status.PENDING:
+        raise ValueError("This proposal has already been decided")
+    save_if_version(locked, expected_version)
+    return locked
+
+
+def approve_proposal(
+    *,
+    user: User,
+    context: AuditContext,
+    proposal: ChangeProposal,
+    expected_version: int,
+    service_version: int | None = None,
+    note: str = "",
+) -> Service:
     """An editor approves: the fields the provider changed are applied, recorded under the approver.
 
-    If the service has changed since the proposal, only the provider's changed fields are applied
-    (other people's changes to other fields stay); the page shows conflicts before approval.
+    `expected_version` is the proposal's version the editor saw, `service_version` the service's (the
+    page showed the proposal against the service as it was then): if either moved on, nothing is
+    done (ConcurrentUpdate). If the service had changed since the proposal was made, only the
+    provider's changed fields are applied (other people's changes to other fields stay); the page
+    shows those conflicts before approval. An approved change counts as a review of the record: its
+    last reviewed date becomes today.
     """
+    by = user
     with transaction.atomic():
-        locked = ChangeProposal.objects.select_for_update().get(pk=proposal.pk)
-        if locked.status != ChangeProposal.Status.PENDING:
-            raise ValueError("This proposal has already been decided")
+        locked = _claim_pending(proposal, expected_version)
         who = locked.proposed_by.get_full_name() or locked.proposed_by.email
         if locked.service is None:
             data = dict(locked.data)
@@ -714,24 +744,30 @@ def approve_proposal(*, proposal: ChangeProposal, by: User, note: str = "") -> S
 
                 data["areas"] = [str(pid) for pid in editor_areas(by).values_list("public_id", flat=True)]
             service = create_service(
-                provider=locked.provider, data=data, by=by, reason=f"Created from a proposal by {who}"
+                user=user,
+                context=context,
+                provider=locked.provider,
+                data=data,
+                reason=f"Created from a proposal by {who}",
             )
             locked.service = service
         else:
             keys = proposed_changes(locked)
-            current = Service.objects.get(pk=locked.service.pk)
             service = update_service(
-                service=current,
+                user=user,
+                context=context,
+                service=locked.service,
                 data={k: v for k, v in locked.data.items() if k in keys},
-                by=by,
-                expected_version=current.version,
+                expected_version=locked.service.version if service_version is None else service_version,
                 reason=f"Approved a change proposed by {who}",
+                reviewed=True,
             )
         locked.status = ChangeProposal.Status.APPROVED
         locked.decided_by = by
         locked.decided_at = timezone.now()
         locked.decision_note = note
         locked.save(update_fields=["service", "status", "decided_by", "decided_at", "decision_note"])
+        _log(user, context, locked, f"proposed change to {service.name} approved")
         send_email(
             subject=f"Your change to {service.name} has been approved",
             body=f"Your proposed change to {service.name} has been approved and is now published.\n\n"
@@ -743,20 +779,22 @@ def approve_proposal(*, proposal: ChangeProposal, by: User, note: str = "") -> S
     return service
 
 
-def reject_proposal(*, proposal: ChangeProposal, by: User, reason: str) -> ChangeProposal:
-    """An editor rejects a proposal with a reason; the service is unchanged and the proposer is told."""
+def reject_proposal(
+    *, user: User, context: AuditContext, proposal: ChangeProposal, expected_version: int, reason: str
+) -> ChangeProposal:
+    """An editor rejects a proposal with a reason; the service is unchanged and the proposer is told.
+    ConcurrentUpdate when the proposal changed since the editor saw `expected_version`."""
     if not reason.strip():
         raise ValueError("Give a reason for rejecting the change")
     with transaction.atomic():
-        locked = ChangeProposal.objects.select_for_update().get(pk=proposal.pk)
-        if locked.status != ChangeProposal.Status.PENDING:
-            raise ValueError("This proposal has already been decided")
+        locked = _claim_pending(proposal, expected_version)
         locked.status = ChangeProposal.Status.REJECTED
-        locked.decided_by = by
+        locked.decided_by = user
         locked.decided_at = timezone.now()
         locked.decision_note = reason.strip()
         locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         name = locked.service.name if locked.service else (locked.data.get("name") or "a new service")
+        _log(user, context, locked, f"proposed change to {name} rejected")
         send_email(
             subject=f"Your change to {name} was not approved",
             body=f"Your proposed change to {name} was not approved.\n\nThe reason given: {locked.decision_note}\n\n"
@@ -766,16 +804,18 @@ def reject_proposal(*, proposal: ChangeProposal, by: User, reason: str) -> Chang
     return locked
 
 
-def withdraw_proposal(*, proposal: ChangeProposal, by: User) -> ChangeProposal:
-    """The proposer (or a colleague at the same provider) withdraws a pending proposal."""
+def withdraw_proposal(
+    *, user: User, context: AuditContext, proposal: ChangeProposal, expected_version: int
+) -> ChangeProposal:
+    """The proposer (or a colleague at the same provider) withdraws a pending proposal.
+    ConcurrentUpdate when it changed (was decided) since they saw `expected_version`."""
     with transaction.atomic():
-        locked = ChangeProposal.objects.select_for_update().get(pk=proposal.pk)
-        if locked.status != ChangeProposal.Status.PENDING:
-            raise ValueError("This proposal has already been decided")
+        locked = _claim_pending(proposal, expected_version)
         locked.status = ChangeProposal.Status.WITHDRAWN
-        locked.decided_by = by
+        locked.decided_by = user
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
+        _log(user, context, locked, "proposed change withdrawn")
     return locked
 
 
@@ -798,21 +838,42 @@ def record_problem_report(
     return report
 
 
-def start_problem_report(*, report: ProblemReport, by: User) -> ProblemReport:
-    """An editor picks up a report (status "in progress")."""
+OPEN_REPORT_STATUSES = (ProblemReport.Status.NEW, ProblemReport.Status.IN_PROGRESS)
+
+
+def start_problem_report(
+    *, user: User, context: AuditContext, report: ProblemReport, expected_version: int
+) -> ProblemReport:
+    """An editor picks up a new report (status "in progress"). ConcurrentUpdate when it changed since
+    they saw `expected_version`; a report already picked up or closed stays as it is."""
     with transaction.atomic():
-        updated = ProblemReport.objects.filter(pk=report.pk, status=ProblemReport.Status.NEW).update(
-            status=ProblemReport.Status.IN_PROGRESS, handled_by=by, handled_at=timezone.now()
-        )
-    if updated:
-        report.refresh_from_db()
+        locked = ProblemReport.objects.select_for_update().get(pk=report.pk)
+        require_version(locked, expected_version)
+        if locked.status == ProblemReport.Status.NEW:
+            save_if_version(
+                locked,
+                expected_version,
+                status=ProblemReport.Status.IN_PROGRESS,
+                handled_by=user,
+                handled_at=timezone.now(),
+            )
+            _log(user, context, locked, "problem report picked up")
+    report.refresh_from_db()
     return report
 
 
 def resolve_problem_report(
-    *, report: ProblemReport, by: User, response: str, dismissed: bool = False
+    *,
+    user: User,
+    context: AuditContext,
+    report: ProblemReport,
+    expected_version: int,
+    response: str,
+    dismissed: bool = False,
 ) -> ProblemReport:
     """An editor closes a report with a note of what they did (or that no action was needed).
+    ConcurrentUpdate (checked first) when the report changed since they saw `expected_version`;
+    ValueError when it is already closed.
 
     If the reporter left an e-mail address, they are sent the response ("you said, we did"), and the
     address is then deleted: it was given only for that (data minimisation, as the form says).
@@ -821,12 +882,20 @@ def resolve_problem_report(
         raise ValueError("Say what was done about the report")
     with transaction.atomic():
         locked = ProblemReport.objects.select_for_update().select_related("service").get(pk=report.pk)
-        locked.status = ProblemReport.Status.DISMISSED if dismissed else ProblemReport.Status.RESOLVED
-        locked.handled_by = by
-        locked.handled_at = timezone.now()
-        locked.response = response.strip()
-        address, locked.reporter_email = locked.reporter_email, ""
-        locked.save(update_fields=["status", "handled_by", "handled_at", "response", "reporter_email"])
+        require_version(locked, expected_version)
+        if locked.status not in OPEN_REPORT_STATUSES:
+            raise ValueError("This report is already closed")
+        address = locked.reporter_email
+        save_if_version(
+            locked,
+            expected_version,
+            status=ProblemReport.Status.DISMISSED if dismissed else ProblemReport.Status.RESOLVED,
+            handled_by=user,
+            handled_at=timezone.now(),
+            response=response.strip(),
+            reporter_email="",
+        )
+        _log(user, context, locked, "problem report " + ("dismissed" if dismissed else "resolved"))
         if address:  # queued on commit with the address; the row no longer holds it
             send_email(
                 subject=f"Your report about {locked.service.name}",

@@ -3,7 +3,10 @@
 Who may see them: signed-in staff with the Local Offer editor (directory_editor) or service provider
 editor (provider_editor) role; anyone else signed in gets a 403, and anyone signed out is sent to
 sign in. What each person sees is scoped by directory.access (outside your reach is a 404). Each view
-parses, authorises, calls one service function and renders or redirects.
+parses, authorises, calls one service function (with the user and `audit_context(request)`) and
+renders or redirects. Views that change a record are decorated `@service_view`: the form carries
+the version the person saw, and a stale page is shown again as the record is now, with the shared
+"someone else changed this" banner, what was typed kept and status 409 (core.concurrency).
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from audit.context import audit_context
 from audit.trail import shows_no_children
+from core.concurrency import CONFLICT_MESSAGE, form_data, in_conflict, is_submission, service_view
 from directory import access, exporting, importing, services
 from directory.forms_editor import (
     CLOSED_REPORT_STATUSES,
@@ -182,49 +187,65 @@ def _service_form(
     return ServiceForm(data, initial=ServiceForm.initial_from_values(values), with_areas=direct, **kw)
 
 
+def _opened_version(request: HttpRequest) -> int:
+    """The version of the record the person's page showed (its form's hidden `version`), as they sent
+    it: 0 when missing or not a number, which no record has, so the service answers ConcurrentUpdate."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return 0
+
+
+def _their_changes(service: Service, opened_version: int) -> list[services.ChangeRow] | None:
+    """What changed in `service` since the version the person opened (None when history cannot tell)."""
+    base = services.values_at_version(service, opened_version)
+    if base is None:
+        return None
+    return services.diff_values(base, services.service_values(service), only_changed=True)
+
+
 @shows_no_children
 @editor_page
+@service_view
 def service_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Edit a service (directory editors, in their area) or propose a change (provider editors, their services)."""
+    """Edit a service (directory editors, in their area) or propose a change (provider editors, their
+    services). A stale page (someone else saved meanwhile) is shown again with what they changed, and
+    a form keeping what this editor changed and taking the other person's changes elsewhere."""
     service = access.get_service_for_editor(request.user, public_id)
     direct = access.can_edit_directly(request.user, service)
-    form = _service_form(request, service, direct, request.POST or None)
-    note_form = ProposalNoteForm(request.POST or None) if not direct else None
-    conflict: services.ConcurrentEdit | None = None
+    data = form_data(request)
+    form = _service_form(request, service, direct, data)
+    note_form = ProposalNoteForm(data) if not direct else None
+    their_changes: list[services.ChangeRow] | None = None
     version = service.version
-    if request.method == "POST":
-        try:
-            opened_version = int(request.POST.get("version", ""))
-        except ValueError:
-            opened_version = 0
-        version = opened_version
+    if in_conflict(request):
+        their_changes = _their_changes(service, _opened_version(request))
+        if form.is_valid():
+            form = _merged_form(form, service, _opened_version(request), their_changes or [])
+    elif is_submission(request):
+        version = _opened_version(request)  # a form with errors still answers the version they opened
         if form.is_valid() and (note_form is None or note_form.is_valid()):
             if direct:
-                try:
-                    service = services.update_service(
-                        service=service,
-                        data=form.values(),
-                        by=_user(request),
-                        expected_version=opened_version,
-                    )
-                except services.ConcurrentEdit as exc:
-                    conflict = exc
-                    version = exc.current_version
-                    form = _merged_form(form, exc)
-                else:
-                    messages.success(request, f"Your changes to {service.name} are saved and published.")
-                    return redirect("directory:editor-service", public_id=service.public_id)
-            else:
-                assert note_form is not None
-                proposal = services.propose_change(
+                service = services.update_service(
+                    user=_user(request),
+                    context=audit_context(request),
                     service=service,
-                    provider=service.provider,
                     data=form.values(),
-                    by=_user(request),
-                    note=note_form.cleaned_data["note"],
+                    expected_version=version,
                 )
-                messages.success(request, "Your change has been sent to the Local Offer team to check.")
-                return redirect("directory:editor-proposal", public_id=proposal.public_id)
+                messages.success(request, f"Your changes to {service.name} are saved and published.")
+                return redirect("directory:editor-service", public_id=service.public_id)
+            assert note_form is not None
+            proposal = services.propose_change(
+                user=_user(request),
+                context=audit_context(request),
+                service=service,
+                provider=service.provider,
+                data=form.values(),
+                note=note_form.cleaned_data["note"],
+            )
+            messages.success(request, "Your change has been sent to the Local Offer team to check.")
+            return redirect("directory:editor-proposal", public_id=proposal.public_id)
     pending = access.proposals_visible_to(request.user).filter(
         service=service, status=ChangeProposal.Status.PENDING
     )
@@ -237,24 +258,27 @@ def service_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "note_form": note_form,
             "direct": direct,
             "version": version,
-            "conflict": conflict,
+            "concurrent": CONFLICT_MESSAGE if in_conflict(request) else "",
+            "their_changes": their_changes,
             "pending": list(pending.select_related("proposed_by")),
             "is_stale": is_due_for_review(service.last_reviewed),
             "public_url": reverse("directory:service", args=[service.public_id]),
-            "page_has_errors": bool(conflict) or (form.is_bound and bool(form.errors)),
+            "page_has_errors": form.is_bound and bool(form.errors),
         },
     )
 
 
-def _merged_form(form: ServiceForm, conflict: services.ConcurrentEdit) -> ServiceForm:
+def _merged_form(
+    form: ServiceForm, service: Service, opened_version: int, their_changes: list[services.ChangeRow]
+) -> ServiceForm:
     """After a conflict: keep what this editor changed, and take the other person's changes elsewhere.
 
     Fields this editor left alone (their value equals what they opened) take the current values, so
     submitting again loses nobody's work; fields both changed keep this editor's value, flagged.
     """
     mine = form.values()
-    base = conflict.base_values
-    current = conflict.current_values
+    base = services.values_at_version(service, opened_version)
+    current = services.service_values(service)
     merged = dict(mine)
     if base is not None:
         base_n = services._normalise(base)
@@ -263,11 +287,9 @@ def _merged_form(form: ServiceForm, conflict: services.ConcurrentEdit) -> Servic
             if key in base_n and mine_n.get(key) == base_n.get(key):
                 merged[key] = current.get(key)
     both = {
-        row.key
-        for row in conflict.their_changes
-        if base is not None and merged.get(row.key) != current.get(row.key)
+        row.key for row in their_changes if base is not None and merged.get(row.key) != current.get(row.key)
     }
-    for row in conflict.their_changes:
+    for row in their_changes:
         row.conflict = row.key in both
     return ServiceForm(initial=ServiceForm.initial_from_values(merged), with_areas="areas" in form.fields)
 
@@ -292,15 +314,18 @@ def service_create(request: HttpRequest) -> HttpResponse:
         if all(valid):
             provider = provider_form.cleaned_data["provider"]
             if is_editor:
-                service = services.create_service(provider=provider, data=form.values(), by=_user(request))
+                service = services.create_service(
+                    user=_user(request), context=audit_context(request), provider=provider, data=form.values()
+                )
                 messages.success(request, f"{service.name} is added to the Local Offer.")
                 return redirect("directory:editor-service", public_id=service.public_id)
             assert note_form is not None
             proposal = services.propose_change(
+                user=_user(request),
+                context=audit_context(request),
                 service=None,
                 provider=provider,
                 data=form.values(),
-                by=_user(request),
                 note=note_form.cleaned_data["note"],
             )
             messages.success(request, "Your new service has been sent to the Local Offer team to check.")
@@ -359,24 +384,67 @@ def _history_rows(record: Any, previous: Any) -> list[services.ChangeRow]:
     return services.diff_values(old, new, keys=[k for k in order if k in new], only_changed=True)
 
 
+def _action_again(request: HttpRequest, service: Service, *, action: str, button: str) -> HttpResponse:
+    """After a conflict on a one-button action: the service as it is now, what changed since the page
+    the person acted from, and the button again (carrying the version now)."""
+    return render(
+        request,
+        "directory/editor/service_action_again.html",
+        {
+            "service": service,
+            "concurrent": CONFLICT_MESSAGE,
+            "their_changes": _their_changes(service, _opened_version(request)),
+            "action_url": reverse(action, args=[service.public_id]),
+            "button": button,
+            "next": _safe_next(request, ""),
+        },
+    )
+
+
 @shows_no_children
 @editor_page
 @require_POST
+@service_view
 def service_mark_reviewed(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Confirm a service's details are still correct. Who: directory editors and its provider's editors."""
+    """Confirm a service's details are still correct. Who: directory editors and its provider's editors.
+    From a stale page (the record changed since): the record as it is now, to confirm again."""
     service = access.get_service_for_editor(request.user, public_id)
-    services.mark_reviewed(service=service, by=_user(request))
+    if not is_submission(request):
+        return _action_again(
+            request, service, action="directory:editor-service-reviewed", button=REVIEWED_BUTTON
+        )
+    services.mark_reviewed(
+        user=_user(request),
+        context=audit_context(request),
+        service=service,
+        expected_version=_opened_version(request),
+    )
     messages.success(request, f"{service.name} is marked as reviewed today.")
     return redirect(_safe_next(request, reverse("directory:editor-service", args=[service.public_id])))
 
 
+REVIEWED_BUTTON = "Confirm these details are still correct"
+ARCHIVE_BUTTON = "Archive this service"
+
+
 @shows_no_children
 @editor_page
 @require_POST
+@service_view
 def service_archive(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Take a service out of the Local Offer. Who: directory editors, for services in their area."""
+    """Take a service out of the Local Offer. Who: directory editors, for services in their area.
+    From a stale page (the record changed since): the record as it is now, to archive again."""
     service = access.get_service_for_editor(request.user, public_id, write=True)
-    services.archive_service(service=service, by=_user(request))
+    if not is_submission(request):
+        return _action_again(
+            request, service, action="directory:editor-service-archive", button=ARCHIVE_BUTTON
+        )
+    services.archive_service(
+        user=_user(request),
+        context=audit_context(request),
+        service=service,
+        expected_version=_opened_version(request),
+    )
     messages.success(request, f"{service.name} is archived: it no longer appears in the Local Offer.")
     return redirect("directory:editor-service", public_id=service.public_id)
 
@@ -441,6 +509,7 @@ def _proposal_context(request: HttpRequest, proposal: ChangeProposal, **forms: A
         "can_withdraw": access.can_withdraw(request.user, proposal),
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
+        "concurrent": CONFLICT_MESSAGE if in_conflict(request) else "",
         "page_has_errors": any(f is not None and f.is_bound and f.errors for f in forms.values()),
     }
 
@@ -453,29 +522,37 @@ def proposal_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "directory/editor/proposal_detail.html", _proposal_context(request, proposal))
 
 
+def _proposal_page(request: HttpRequest, proposal: ChangeProposal, **forms: Any) -> HttpResponse:
+    """The proposal's page as it is now, with the forms as sent (after a conflict: what was typed)."""
+    proposal.refresh_from_db()
+    return render(
+        request, "directory/editor/proposal_detail.html", _proposal_context(request, proposal, **forms)
+    )
+
+
 @shows_no_children
 @editor_page
 @require_POST
+@service_view
 def proposal_approve(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Approve and publish a proposal. Who: directory editors for the service's area (others: 404)."""
+    """Approve and publish a proposal. Who: directory editors for the service's area (others: 404).
+    A stale page (the proposal or its service changed since) is shown again as it is now."""
     proposal = access.get_proposal_for_user(request.user, public_id, write=True)
-    form = ApproveForm(request.POST)
-    if proposal.status != ChangeProposal.Status.PENDING:
-        messages.info(request, "This proposal has already been decided.")
-        return redirect("directory:editor-proposal", public_id=proposal.public_id)
-    if not form.is_valid():  # pragma: no cover - the note is optional
-        return render(
-            request,
-            "directory/editor/proposal_detail.html",
-            _proposal_context(request, proposal, approve_form=form),
-        )
+    form = ApproveForm(form_data(request))
+    if not is_submission(request) or not form.is_valid():
+        return _proposal_page(request, proposal, approve_form=form)
     try:
         service = services.approve_proposal(
-            proposal=proposal, by=_user(request), note=form.cleaned_data["note"]
+            user=_user(request),
+            context=audit_context(request),
+            proposal=proposal,
+            expected_version=form.cleaned_data["version"],
+            service_version=form.cleaned_data["service_version"],
+            note=form.cleaned_data["note"],
         )
-    except ValueError:  # someone decided it a moment ago
-        messages.info(request, "This proposal has already been decided.")
-        return redirect("directory:editor-proposal", public_id=proposal.public_id)
+    except ValueError as exc:
+        form.add_error(None, str(exc))
+        return _proposal_page(request, proposal, approve_form=form)
     messages.success(request, f"The change to {service.name} is approved and published.")
     return redirect("directory:editor-proposals")
 
@@ -483,24 +560,25 @@ def proposal_approve(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
 @shows_no_children
 @editor_page
 @require_POST
+@service_view
 def proposal_reject(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Reject a proposal with a reason. Who: directory editors for the service's area (others: 404)."""
+    """Reject a proposal with a reason. Who: directory editors for the service's area (others: 404).
+    A stale page (the proposal changed since) is shown again as it is now, the reason kept."""
     proposal = access.get_proposal_for_user(request.user, public_id, write=True)
-    form = RejectForm(request.POST)
-    if proposal.status != ChangeProposal.Status.PENDING:
-        messages.info(request, "This proposal has already been decided.")
-        return redirect("directory:editor-proposal", public_id=proposal.public_id)
-    if not form.is_valid():
-        return render(
-            request,
-            "directory/editor/proposal_detail.html",
-            _proposal_context(request, proposal, reject_form=form),
-        )
+    form = RejectForm(form_data(request))
+    if not is_submission(request) or not form.is_valid():
+        return _proposal_page(request, proposal, reject_form=form)
     try:
-        services.reject_proposal(proposal=proposal, by=_user(request), reason=form.cleaned_data["reason"])
-    except ValueError:  # someone decided it a moment ago
-        messages.info(request, "This proposal has already been decided.")
-        return redirect("directory:editor-proposal", public_id=proposal.public_id)
+        services.reject_proposal(
+            user=_user(request),
+            context=audit_context(request),
+            proposal=proposal,
+            expected_version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValueError as exc:
+        form.add_error(None, str(exc))
+        return _proposal_page(request, proposal, reject_form=form)
     messages.success(request, "The change is not approved. The provider has been told why.")
     return redirect("directory:editor-proposals")
 
@@ -508,16 +586,24 @@ def proposal_reject(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @shows_no_children
 @editor_page
 @require_POST
+@service_view
 def proposal_withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Withdraw a pending proposal. Who: its proposer or another editor at the same provider."""
+    """Withdraw a pending proposal. Who: its proposer or another editor at the same provider.
+    A stale page (it was decided meanwhile) is shown again as it is now."""
     proposal = access.get_proposal_for_user(request.user, public_id)
-    if not access.can_withdraw(request.user, proposal):
+    if not access.may_withdraw(request.user, proposal):
         raise Http404("No such proposal")
+    if not is_submission(request):
+        return _proposal_page(request, proposal)
     try:
-        services.withdraw_proposal(proposal=proposal, by=_user(request))
+        services.withdraw_proposal(
+            user=_user(request),
+            context=audit_context(request),
+            proposal=proposal,
+            expected_version=_opened_version(request),
+        )
     except ValueError:
-        messages.info(request, "This proposal has already been decided.")
-        return redirect("directory:editor-proposal", public_id=proposal.public_id)
+        return _proposal_page(request, proposal)
     messages.success(request, "Your proposal is withdrawn.")
     return redirect("directory:editor-proposals")
 
@@ -586,31 +672,48 @@ def problem_list(request: HttpRequest) -> HttpResponse:
 
 @shows_no_children
 @directory_editor_page
+@service_view
 def problem_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """One problem report, with the resolve form. Who: directory editors for the service's area."""
+    """One problem report, with the resolve form. Who: directory editors for the service's area.
+    A stale page (someone else picked it up or closed it) is shown again as it is now, what was
+    typed kept."""
     report = access.get_problem_report_for_user(request.user, public_id, write=True)
-    form = ResolveReportForm(request.POST or None)
-    if request.method == "POST":
-        if request.POST.get("action") == "start":
-            services.start_problem_report(report=report, by=_user(request))
+    data = form_data(request)
+    starting = data is not None and data.get("action") == "start"
+    form = ResolveReportForm(None if starting else data)
+    if is_submission(request):
+        if starting:
+            services.start_problem_report(
+                user=_user(request),
+                context=audit_context(request),
+                report=report,
+                expected_version=_opened_version(request),
+            )
             messages.success(request, "The report is marked as in progress.")
             return redirect("directory:editor-problem", public_id=report.public_id)
         if form.is_valid():
-            services.resolve_problem_report(
-                report=report,
-                by=_user(request),
-                response=form.cleaned_data["response"],
-                dismissed=form.cleaned_data["outcome"] == "dismissed",
-            )
-            messages.success(request, "The report is closed.")
-            return redirect("directory:editor-problems")
+            try:
+                services.resolve_problem_report(
+                    user=_user(request),
+                    context=audit_context(request),
+                    report=report,
+                    expected_version=form.cleaned_data["version"],
+                    response=form.cleaned_data["response"],
+                    dismissed=form.cleaned_data["outcome"] == "dismissed",
+                )
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "The report is closed.")
+                return redirect("directory:editor-problems")
     return render(
         request,
         "directory/editor/problem_detail.html",
         {
             "report": report,
             "form": form,
-            "is_open": report.status in (ProblemReport.Status.NEW, ProblemReport.Status.IN_PROGRESS),
+            "is_open": report.status in services.OPEN_REPORT_STATUSES,
+            "concurrent": CONFLICT_MESSAGE if in_conflict(request) else "",
             "page_has_errors": form.is_bound and bool(form.errors),
         },
     )

@@ -555,7 +555,8 @@ def _local_offer(side: Side, people: dict[str, Persona]) -> None:
         service=side.service,
         provider=side.provider,
         data={"name": f"{area} speech and language drop-in"},
-        by=_user(people, f"provider_editor_{side.n}"),
+        user=_user(people, f"provider_editor_{side.n}"),
+        context=TEST_CONTEXT,
         note="Our new name from January",
     )
     side.problem = directory_services.record_problem_report(

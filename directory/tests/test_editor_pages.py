@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.testing import sign_in
+from audit.testing import TEST_CONTEXT
 from directory import services
 from directory.models import ChangeProposal, ProblemReport, Service
 from directory.testing import ServiceFactory
@@ -106,7 +107,11 @@ def test_home_counts_for_an_editor(client, world):
     world.service.last_reviewed = dt.date(2020, 1, 1)
     world.service.save()
     services.propose_change(
-        service=world.service, provider=world.provider, data={"name": "X"}, by=world.provider_editor
+        service=world.service,
+        provider=world.provider,
+        data={"name": "X"},
+        user=world.provider_editor,
+        context=TEST_CONTEXT,
     )
     services.record_problem_report(service=world.service, topic="other", details="Hmm")
     sign_in(client, world.editor)
@@ -179,15 +184,16 @@ def test_second_writer_is_told_and_nothing_is_lost(client, world, django_user_mo
     services.update_service(
         service=service,
         data={"alert": "Closed on Friday"},
-        by=world.other_editor,
+        user=world.other_editor,
+        context=TEST_CONTEXT,
         expected_version=service.version,
     )
     sign_in(client, world.editor)
     url = reverse("directory:editor-service", args=[service.public_id])
     response = client.post(url, {**opened, "name": "My new name"})
     html = one_h1(response)
-    assert response.status_code == 200
-    assert "Someone else changed this service since you opened it" in html
+    assert response.status_code == 409
+    assert "Someone else changed this since you opened it" in html
     assert "Closed on Friday" in html  # their change is shown...
     assert 'value="My new name"' in html  # ...and my typing is kept
     service.refresh_from_db()
@@ -228,7 +234,8 @@ def test_provider_editor_proposes_and_editor_sees_diff_then_approves(
     assert "Changed" in html and "No change" in html
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("directory:editor-proposal-approve", args=[proposal.public_id]), {"note": ""}
+            reverse("directory:editor-proposal-approve", args=[proposal.public_id]),
+            {"version": proposal.version, "service_version": world.service.version, "note": ""},
         )
     assert response.status_code == 302
     world.service.refresh_from_db()
@@ -240,13 +247,17 @@ def test_provider_editor_proposes_and_editor_sees_diff_then_approves(
 
 def test_reject_needs_a_reason_and_leaves_the_service_unchanged(client, world):
     proposal = services.propose_change(
-        service=world.service, provider=world.provider, data={"name": "Nope"}, by=world.provider_editor
+        service=world.service,
+        provider=world.provider,
+        data={"name": "Nope"},
+        user=world.provider_editor,
+        context=TEST_CONTEXT,
     )
     sign_in(client, world.editor)
     url = reverse("directory:editor-proposal-reject", args=[proposal.public_id])
-    html = one_h1(client.post(url, {"reason": ""}))
+    html = one_h1(client.post(url, {"version": proposal.version, "reason": ""}))
     assert "Enter a reason for not approving the change" in html
-    assert client.post(url, {"reason": "Duplicate"}).status_code == 302
+    assert client.post(url, {"version": proposal.version, "reason": "Duplicate"}).status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == ChangeProposal.Status.REJECTED
     world.service.refresh_from_db()
@@ -258,12 +269,14 @@ def test_proposal_page_flags_a_conflict(client, world):
         service=world.service,
         provider=world.provider,
         data={**services.service_values(world.service), "name": "Provider name"},
-        by=world.provider_editor,
+        user=world.provider_editor,
+        context=TEST_CONTEXT,
     )
     services.update_service(
         service=world.service,
         data={"name": "Editor name"},
-        by=world.editor,
+        user=world.editor,
+        context=TEST_CONTEXT,
         expected_version=world.service.version,
     )
     sign_in(client, world.editor)
@@ -284,7 +297,7 @@ def test_stale_list_oldest_first_and_mark_reviewed(client, world):
     assert fresh.name not in html
     response = client.post(
         reverse("directory:editor-service-reviewed", args=[old.public_id]),
-        {"next": reverse("directory:editor-stale")},
+        {"next": reverse("directory:editor-stale"), "version": old.version},
     )
     assert response.status_code == 302 and response.url == reverse("directory:editor-stale")
     old.refresh_from_db()
@@ -318,10 +331,11 @@ def test_problem_report_queue_and_resolve(client, world, django_capture_on_commi
     url = reverse("directory:editor-problem", args=[report.public_id])
     detail = one_h1(client.get(url))
     assert f'<a href="{reverse("directory:editor-service", args=[world.service.public_id])}">' in detail
-    html = one_h1(client.post(url, {"outcome": "resolved", "response": ""}))
+    typed = {"version": report.version, "outcome": "resolved"}
+    html = one_h1(client.post(url, {**typed, "response": ""}))
     assert "Say what was done about the report" in html
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(url, {"outcome": "resolved", "response": "Updated the number"}).status_code == 302
+        assert client.post(url, {**typed, "response": "Updated the number"}).status_code == 302
     report.refresh_from_db()
     assert report.status == ProblemReport.Status.RESOLVED
     assert mail.outbox[-1].to == ["parent@example.org"]
@@ -387,7 +401,11 @@ def test_list_pages_use_a_constant_number_of_queries(client, world, name, django
             service = ServiceFactory(provider=world.provider, name=f"Extra {i}", last_reviewed=None)
             service.areas.add(world.area)
             services.propose_change(
-                service=service, provider=world.provider, data={"name": "X"}, by=world.provider_editor
+                service=service,
+                provider=world.provider,
+                data={"name": "X"},
+                user=world.provider_editor,
+                context=TEST_CONTEXT,
             )
             services.record_problem_report(service=service, topic="other", details="Something")
 
@@ -428,20 +446,27 @@ def test_editing_one_field_keeps_details_the_form_does_not_show(client, world):
 
 def test_provider_editor_withdraws_and_a_decided_proposal_cannot_be_decided_again(client, world):
     proposal = services.propose_change(
-        service=world.service, provider=world.provider, data={"name": "X"}, by=world.provider_editor
+        service=world.service,
+        provider=world.provider,
+        data={"name": "X"},
+        user=world.provider_editor,
+        context=TEST_CONTEXT,
     )
     sign_in(client, world.provider_editor)
-    assert (
-        client.post(reverse("directory:editor-proposal-withdraw", args=[proposal.public_id])).status_code
-        == 302
-    )
+    seen = proposal.version
+    withdraw = reverse("directory:editor-proposal-withdraw", args=[proposal.public_id])
+    assert client.post(withdraw, {"version": seen}).status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == ChangeProposal.Status.WITHDRAWN
     client.logout()
     sign_in(client, world.editor)
+    # The editor's page still showed it pending: told someone else changed it, shown it withdrawn.
     response = client.post(
-        reverse("directory:editor-proposal-approve", args=[proposal.public_id]), follow=True
+        reverse("directory:editor-proposal-approve", args=[proposal.public_id]),
+        {"version": seen, "service_version": world.service.version, "note": "Typed: fine"},
     )
-    assert "already been decided" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else changed this since you opened it" in page and "Withdrawn" in page
     world.service.refresh_from_db()
     assert world.service.name == "Speech and language drop-in"

@@ -10,6 +10,8 @@ from django.core import mail
 
 from accounts.models import Role
 from accounts.testing import OrganisationFactory, member
+from audit.testing import TEST_CONTEXT
+from core.concurrency import ConcurrentUpdate
 from core.testing import run_at_once
 from directory import services, tasks
 from directory.models import ReviewReminder, Service
@@ -51,9 +53,14 @@ def test_two_editors_saving_the_same_version_one_is_told():
             user, name = next(editors)
         fresh = Service.objects.get(pk=service.pk)
         try:
-            services.update_service(service=fresh, data={"name": name}, by=user, expected_version=version)
-        except services.ConcurrentEdit as exc:
-            return ("told", [row.key for row in exc.their_changes])
+            services.update_service(
+                service=fresh, data={"name": name}, user=user, context=TEST_CONTEXT, expected_version=version
+            )
+        except ConcurrentUpdate:
+            fresh.refresh_from_db()
+            base = services.values_at_version(fresh, version)
+            their = services.diff_values(base, services.service_values(fresh), only_changed=True)
+            return ("told", [row.key for row in their])
         return ("saved", name)
 
     results, errors = run_at_once(save, 2)

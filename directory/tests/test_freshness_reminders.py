@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.testing import OrganisationFactory, member
+from audit.testing import TEST_CONTEXT
 from core.testing import committed, failing_mailer
 from directory import services, tasks
 from directory.models import ReviewReminder, Service
@@ -114,7 +115,9 @@ def test_a_review_starts_a_new_cycle(provider_with_editors):
     provider, editor = provider_with_editors
     service = ServiceFactory(provider=provider, last_reviewed=dt.date(2024, 1, 1))
     send_reminders(today=TODAY)
-    services.mark_reviewed(service=service, by=editor)
+    services.mark_reviewed(
+        service=service, user=editor, context=TEST_CONTEXT, expected_version=service.version
+    )
     send_reminders(today=TODAY)
     assert len(mail.outbox) == 1  # reviewed today: nothing more to send
     Service.objects.filter(pk=service.pk).update(last_reviewed=dt.date(2025, 1, 2))

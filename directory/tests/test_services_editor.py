@@ -6,6 +6,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from audit.testing import TEST_CONTEXT
+from core.concurrency import ConcurrentUpdate
 from directory import freshness, services
 from directory.models import ChangeProposal, ProblemReport, Service
 from directory.tests.editor_personas import make_world
@@ -29,7 +31,8 @@ def test_update_service_changes_fields_and_related_records_with_history(world):
             "phone": "01632 960123",
             "cost_options": [{"option": "Per session", "amount": "5.00"}],
         },
-        by=world.editor,
+        user=world.editor,
+        context=TEST_CONTEXT,
         expected_version=service.version,
     )
     service.refresh_from_db()
@@ -46,23 +49,30 @@ def test_update_service_changes_fields_and_related_records_with_history(world):
     assert "name" in newest.history_change_reason.lower()
 
 
-def test_stale_version_raises_concurrent_edit_with_their_changes(world):
+def test_stale_version_raises_concurrent_update_and_history_tells_their_changes(world):
     service = world.service
     opened = service.version
     services.update_service(
-        service=service, data={"name": "First writer's name"}, by=world.editor, expected_version=opened
+        service=service,
+        data={"name": "First writer's name"},
+        user=world.editor,
+        context=TEST_CONTEXT,
+        expected_version=opened,
     )
-    with pytest.raises(services.ConcurrentEdit) as caught:
+    with pytest.raises(ConcurrentUpdate) as caught:
         services.update_service(
             service=service,
             data={"description": "Second writer"},
-            by=world.other_editor,
+            user=world.other_editor,
+            context=TEST_CONTEXT,
             expected_version=opened,
         )
-    rows = caught.value.their_changes
+    assert caught.value.current_version == opened + 1
+    service.refresh_from_db()
+    base = services.values_at_version(service, opened)
+    rows = services.diff_values(base, services.service_values(service), only_changed=True)
     assert [r.key for r in rows] == ["name"]
     assert rows[0].new == "First writer's name"
-    service.refresh_from_db()
     assert service.name == "First writer's name"
     assert service.description != "Second writer"
 
@@ -72,7 +82,9 @@ def test_mark_reviewed_sets_today_and_bumps_version(world):
     service.last_reviewed = dt.date(2020, 1, 1)
     service.save()
     before = service.version
-    services.mark_reviewed(service=service, by=world.provider_editor)
+    services.mark_reviewed(
+        service=service, user=world.provider_editor, context=TEST_CONTEXT, expected_version=service.version
+    )
     service.refresh_from_db()
     assert service.last_reviewed == timezone.localdate()
     assert service.version == before + 1
@@ -87,19 +99,23 @@ def test_approve_applies_only_the_providers_changes_and_records_the_approver(
         service=service,
         provider=world.provider,
         data={**services.service_values(service), "name": "New name"},
-        by=world.provider_editor,
+        user=world.provider_editor,
+        context=TEST_CONTEXT,
         note="We renamed it",
     )
     # Meanwhile an editor changes another field.
     services.update_service(
         service=service,
         data={"alert": "Closed at Christmas"},
-        by=world.editor,
+        user=world.editor,
+        context=TEST_CONTEXT,
         expected_version=service.version,
     )
     assert services.proposal_conflicts(proposal) == set()
     with django_capture_on_commit_callbacks(execute=True):
-        services.approve_proposal(proposal=proposal, by=world.editor)
+        services.approve_proposal(
+            proposal=proposal, user=world.editor, context=TEST_CONTEXT, expected_version=proposal.version
+        )
     service.refresh_from_db()
     assert service.name == "New name"
     assert service.alert == "Closed at Christmas"
@@ -114,9 +130,19 @@ def test_approve_applies_only_the_providers_changes_and_records_the_approver(
 def test_reject_leaves_the_service_unchanged(world):
     service = world.service
     proposal = services.propose_change(
-        service=service, provider=world.provider, data={"name": "Nope"}, by=world.provider_editor
+        service=service,
+        provider=world.provider,
+        data={"name": "Nope"},
+        user=world.provider_editor,
+        context=TEST_CONTEXT,
     )
-    services.reject_proposal(proposal=proposal, by=world.editor, reason="Name must match the NHS listing")
+    services.reject_proposal(
+        proposal=proposal,
+        user=world.editor,
+        context=TEST_CONTEXT,
+        expected_version=proposal.version,
+        reason="Name must match the NHS listing",
+    )
     service.refresh_from_db()
     assert service.name == "Speech and language drop-in"
     proposal.refresh_from_db()
@@ -127,9 +153,11 @@ def test_new_service_proposal_without_areas_is_listed_in_the_approvers_area(worl
     data = {**services.empty_values(), "name": "Quiet room", "description": "Calm", "is_free": True}
     data.pop("areas")
     proposal = services.propose_change(
-        service=None, provider=world.provider, data=data, by=world.provider_editor
+        service=None, provider=world.provider, data=data, user=world.provider_editor, context=TEST_CONTEXT
     )
-    service = services.approve_proposal(proposal=proposal, by=world.editor)
+    service = services.approve_proposal(
+        proposal=proposal, user=world.editor, context=TEST_CONTEXT, expected_version=proposal.version
+    )
     assert list(service.areas.all()) == [world.area]
 
 
@@ -144,9 +172,11 @@ def test_new_service_proposal_creates_the_service_on_approval(world):
         "areas": [str(world.area.public_id)],
     }
     proposal = services.propose_change(
-        service=None, provider=world.provider, data=data, by=world.provider_editor
+        service=None, provider=world.provider, data=data, user=world.provider_editor, context=TEST_CONTEXT
     )
-    service = services.approve_proposal(proposal=proposal, by=world.editor)
+    service = services.approve_proposal(
+        proposal=proposal, user=world.editor, context=TEST_CONTEXT, expected_version=proposal.version
+    )
     assert service.name == "Sensory garden"
     assert list(service.areas.all()) == [world.area]
     assert service.history.count() == 1
@@ -161,14 +191,22 @@ def test_problem_report_recorded_and_resolved_with_reply(world, django_capture_o
     )
     assert report.status == ProblemReport.Status.NEW
     with django_capture_on_commit_callbacks(execute=True):
-        services.resolve_problem_report(report=report, by=world.editor, response="Fixed the phone number")
+        services.resolve_problem_report(
+            report=report,
+            user=world.editor,
+            context=TEST_CONTEXT,
+            expected_version=report.version,
+            response="Fixed the phone number",
+        )
     report.refresh_from_db()
     assert report.status == ProblemReport.Status.RESOLVED
     assert mail.outbox[-1].to == ["parent@example.org"]
 
 
 def test_archive_takes_the_service_out(world):
-    services.archive_service(service=world.service, by=world.editor)
+    services.archive_service(
+        service=world.service, user=world.editor, context=TEST_CONTEXT, expected_version=world.service.version
+    )
     world.service.refresh_from_db()
     assert world.service.status == Service.Status.INACTIVE
 
@@ -184,7 +222,8 @@ def test_an_edit_updates_the_public_search_index(world):
     services.update_service(
         service=world.service,
         data={"name": "Zebra club"},
-        by=world.editor,
+        user=world.editor,
+        context=TEST_CONTEXT,
         expected_version=world.service.version,
     )
     entry = SearchEntry.objects.get(service=world.service)
@@ -197,7 +236,8 @@ def test_a_proposal_tells_the_areas_editors(world, django_capture_on_commit_call
             service=world.service,
             provider=world.provider,
             data={"name": "X"},
-            by=world.provider_editor,
+            user=world.provider_editor,
+            context=TEST_CONTEXT,
             note="Hi",
         )
     assert mail.outbox[-1].to == [world.editor.email]
@@ -225,7 +265,11 @@ def test_changing_opening_times_keeps_the_phone_line_and_descriptions(world):
     times = dict(values["opening_times"])
     times["FR"] = ["09:00", "13:00"]
     services.update_service(
-        service=service, data={"opening_times": times}, by=world.editor, expected_version=service.version
+        service=service,
+        data={"opening_times": times},
+        user=world.editor,
+        context=TEST_CONTEXT,
+        expected_version=service.version,
     )
     rows = list(Schedule.objects.filter(service=service).order_by("pk"))
     assert [(r.byday, r.description, r.attending_type) for r in rows] == [

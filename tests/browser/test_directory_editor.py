@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.testing import totp_device
+from audit.testing import TEST_CONTEXT
 from directory import services
 from directory.tests.editor_personas import make_world
 from tests.browser.conftest import browser_sign_in, check, expect_error_summary, sign_out
@@ -33,13 +34,15 @@ def test_editor_pages_are_accessible(page, world):
         service=service,
         provider=world.provider,
         data={**services.service_values(service), "name": "Speech drop-in for under 5s", "needs": ["autism"]},
-        by=world.provider_editor,
+        user=world.provider_editor,
+        context=TEST_CONTEXT,
         note="New name",
     )
     services.update_service(
         service=service,
         data={"alert": "Closed at Christmas"},
-        by=world.editor,
+        user=world.editor,
+        context=TEST_CONTEXT,
         expected_version=service.version,
     )
     for path in [
@@ -114,12 +117,13 @@ def test_second_writer_sees_the_other_changes(page, world):
     services.update_service(
         service=world.service,
         data={"alert": "Closed on Friday"},
-        by=world.other_editor,
+        user=world.other_editor,
+        context=TEST_CONTEXT,
         expected_version=world.service.version,
     )
     page.get_by_label("Service name").fill("My new name")
     page.get_by_role("button", name="Save and publish").click()
-    expect(page.get_by_text("Someone else changed this service since you opened it").first).to_be_visible()
+    expect(page.get_by_text("Someone else changed this since you opened it").first).to_be_visible()
     expect(page.get_by_role("cell", name="Closed on Friday").first).to_be_visible()
     expect(page.get_by_label("Service name")).to_have_value("My new name")
     check(page)
