@@ -204,17 +204,21 @@ class OIDCCallbackView(OIDCAuthenticationCallbackView):
         email = getattr(self.request, "oidc_email", "")
         if reason is None:
             return self._failed("OpenID Connect: the provider did not sign the person in")
+        from audit.context import audit_context
         from audit.services import record_sign_in_failure
 
         message = REFUSALS[reason].format(email=email or "that account")
-        record_sign_in_failure(email=email, request=self.request, detail=f"OpenID Connect: {message}")
+        record_sign_in_failure(
+            email=email, context=audit_context(self.request), detail=f"OpenID Connect: {message}"
+        )
         context = {"message": message, "reason": reason, "provider": settings.OIDC_PROVIDER_NAME}
         return render(self.request, "accounts/oidc_no_account.html", context, status=403)
 
     def _failed(self, detail: str) -> HttpResponse:
+        from audit.context import audit_context
         from audit.services import record_sign_in_failure
 
-        record_sign_in_failure(email="", request=self.request, detail=detail)
+        record_sign_in_failure(email="", context=audit_context(self.request), detail=detail)
         return render(
             self.request, "accounts/oidc_failed.html", {"provider": settings.OIDC_PROVIDER_NAME}, status=400
         )

@@ -97,7 +97,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         user = authenticate(request, username=email, password=form.cleaned_data["password"])
         if user is None:
             form.add_error(None, "Enter a correct email address and password")
-            record_sign_in_failure(email=email, request=request, detail="Wrong email address or password")
+            record_sign_in_failure(
+                email=email, context=audit_context(request), detail="Wrong email address or password"
+            )
             wait = throttle.record_failure(attempt)
             if wait is not None:
                 return locked_out(request, email=email, until=wait, logged=True)
@@ -206,7 +208,9 @@ def locked_out(request: HttpRequest, *, email: str, until: dt.datetime, logged: 
     """Too many wrong passwords for this account or from this address (accounts.throttle): when the
     person can try again, as 429 Too Many Requests with Retry-After. Who may see it: anyone."""
     if not logged:
-        record_sign_in_failure(email=email, request=request, detail="Refused: too many wrong passwords")
+        record_sign_in_failure(
+            email=email, context=audit_context(request), detail="Refused: too many wrong passwords"
+        )
     seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
     context = {"until": timezone.localtime(until), "minutes": math.ceil(seconds / 60)}
     response = render(request, "accounts/locked_out.html", context, status=429)

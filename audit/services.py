@@ -141,21 +141,22 @@ def record_views(
     AuditEvent.objects.bulk_create(events)
 
 
-def record_sign_in_failure(*, email: str, request: HttpRequest | None, detail: str) -> AuditEvent:
-    """A failed sign-in: the address typed is kept (it may not belong to any account)."""
+def record_sign_in_failure(*, email: str, context: AuditContext, detail: str) -> AuditEvent:
+    """A failed sign-in: the address typed is kept (it may not belong to any account). `context` is
+    where the attempt came from (the view's `audit_context(request)`)."""
     from accounts.models import User
 
     account = User.objects.filter(email__iexact=email).first() if email else None
     if account is not None:
         return record_access(
-            user=account, action=Action.SIGN_IN_FAILED, obj=None, request=request, detail=detail
+            user=account, action=Action.SIGN_IN_FAILED, obj=None, context=context, detail=detail
         )
     return AuditEvent.objects.create(
         action=Action.SIGN_IN_FAILED,
         user_email=email[:254],
-        ip_address=client_ip(request),
-        user_agent=str(request.META.get("HTTP_USER_AGENT", ""))[:300] if request is not None else "",
-        path=request.path[:300] if request is not None else "",
+        ip_address=context.ip,
+        user_agent=context.user_agent[:300],
+        path=context.path[:300],
         detail=detail,
     )
 
