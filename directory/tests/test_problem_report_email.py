@@ -10,6 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.testing import sign_in
+from audit.testing import TEST_CONTEXT
 from directory.models import ProblemReport
 from directory.tests.editor_personas import make_world
 
@@ -60,7 +61,9 @@ def test_the_reporter_is_told_when_an_editor_resolves_it_and_the_address_is_dele
     url = reverse("directory:editor-problem", args=[saved.public_id])
     assert "parent@example.org" in text_of(editor.get(url))
     with django_capture_on_commit_callbacks(execute=True):
-        response = editor.post(url, {"outcome": "resolved", "response": "We updated the phone number."})
+        response = editor.post(
+            url, {"version": saved.version, "outcome": "resolved", "response": "We updated the phone number."}
+        )
     assert response.status_code == 302
     message = mail.outbox[-1]
     assert message.to == ["parent@example.org"]
@@ -85,9 +88,20 @@ def test_a_dismissed_report_also_tells_them_and_no_address_means_no_email(
     sent = len(mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
         services.resolve_problem_report(
-            report=told, by=world.editor, response="No change needed.", dismissed=True
+            report=told,
+            user=world.editor,
+            context=TEST_CONTEXT,
+            expected_version=told.version,
+            response="No change needed.",
+            dismissed=True,
         )
-        services.resolve_problem_report(report=silent, by=world.editor, response="Fixed.")
+        services.resolve_problem_report(
+            report=silent,
+            user=world.editor,
+            context=TEST_CONTEXT,
+            expected_version=silent.version,
+            response="Fixed.",
+        )
     assert len(mail.outbox) == sent + 1 and mail.outbox[-1].to == ["carer@example.org"]
     told.refresh_from_db()
     assert told.status == ProblemReport.Status.DISMISSED and told.reporter_email == ""
