@@ -38,9 +38,9 @@ def count_for(item: registry.NavItem, user: Any) -> int | None:
         return None
 
 
-def _item(item: registry.NavItem, request: HttpRequest, user: Any) -> dict[str, Any]:
+def _item(item: registry.NavItem, request: HttpRequest, user: Any, current_href: str) -> dict[str, Any]:
     href = reverse(item.viewname)
-    current = request.path == href or (href != "/" and request.path.startswith(href))
+    current = href == current_href
     kept = [(name, value) for name in item.keep_params for value in request.GET.getlist(name)[:50]]
     if kept:
         href += "?" + urlencode(kept)
@@ -49,6 +49,13 @@ def _item(item: registry.NavItem, request: HttpRequest, user: Any) -> dict[str, 
     if number is not None:
         text = f"{text} ({number})"
     return {"text": text, "href": href, "current": current}
+
+
+def _current_href(hrefs: list[str], path: str) -> str:
+    """The one entry a page is under: the longest entry path the page's path starts with (so
+    /services/a-z/C/ is under "Services A to Z", not also under "Find services" at /services/)."""
+    matches = [h for h in hrefs if path == h or (h != "/" and path.startswith(h))]
+    return max(matches, key=len, default="")
 
 
 def header_params(request: HttpRequest) -> dict[str, Any]:
@@ -68,7 +75,8 @@ def header_params(request: HttpRequest) -> dict[str, Any]:
         ]
     else:
         account = [{"text": "Staff sign in", "href": reverse("accounts:sign-in")}]
-    nav = [_item(item, request, user) for item in items]
+    current_href = _current_href([reverse(item.viewname) for item in items], request.path)
+    nav = [_item(item, request, user, current_href) for item in items]
     return {
         "service": {"text": settings.SERVICE_NAME, "href": "/"},
         "navigation": {"items": nav},

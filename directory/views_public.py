@@ -395,20 +395,36 @@ def _pagination(path: str, current: list[tuple[str, str]], results: SearchResult
     def href(number: int) -> str:
         return link(path, [*base, ("page", str(number))] if number > 1 else base)
 
-    wanted = sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
-    items: list[dict[str, Any]] = []
-    previous = 0
-    for number in wanted:
-        if number - previous > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": href(number), "current": number == page})
-        previous = number
-    params: dict[str, Any] = {"items": items}
+    params: dict[str, Any] = {
+        "items": [
+            {"ellipsis": True}
+            if number is None
+            else {"number": number, "href": href(number), "current": number == page}
+            for number in page_numbers(page, pages)
+        ]
+    }
     if page > 1:
         params["previous"] = {"href": href(page - 1)}
     if page < pages:
         params["next"] = {"href": href(page + 1)}
     return params
+
+
+def page_numbers(page: int, pages: int) -> list[int | None]:
+    """The NHS.UK numbered pagination pattern: the first and last pages, the current page and its
+    neighbours, and None (an ellipsis) for each gap of two or more pages; a gap of one page shows
+    that page's number instead ('1 2 3 4', never '1 2 … 4')."""
+    wanted = sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
+    numbers: list[int | None] = []
+    previous = 0
+    for number in wanted:
+        if number - previous == 2:
+            numbers.append(number - 1)
+        elif number - previous > 2:
+            numbers.append(None)
+        numbers.append(number)
+        previous = number
+    return numbers
 
 
 FILTER_PARAMS = {
@@ -515,7 +531,10 @@ def a_to_z(request: HttpRequest, letter: str | None = None) -> HttpResponse:
                 return link(path, [("page", str(n))] if n > 1 else [])
 
             pagination = {
-                "items": [{"number": n, "href": href(n), "current": n == page} for n in range(1, pages + 1)],
+                "items": [
+                    {"ellipsis": True} if n is None else {"number": n, "href": href(n), "current": n == page}
+                    for n in page_numbers(page, pages)
+                ],
                 **({"previous": {"href": href(page - 1)}} if page > 1 else {}),
                 **({"next": {"href": href(page + 1)}} if page < pages else {}),
             }
