@@ -33,7 +33,10 @@ def search_services(params: ServiceSearch) -> SearchResults:
     params = _clean(params)
     terms = _load_terms()
     results = _run(params, terms)
-    if params.text and results.total < SUGGEST_BELOW:
+    # A machine asking for exactly these words (the ORUK API: no spelling correction, no counts)
+    # gets neither suggestions nor help; the words are counted all the same.
+    for_people = params.correct_spelling or params.with_facets
+    if params.text and results.total < SUGGEST_BELOW and for_people:
         for suggestion in spelling_suggestions(params.text):
             corrected = _run(replace(params, text=suggestion), terms)
             if corrected.total <= results.total:
@@ -45,8 +48,10 @@ def search_services(params: ServiceSearch) -> SearchResults:
                 return corrected
             break
     if params.text and results.total == 0 and params.page == 1:
-        results.help = _help(params, terms)
-        if results.help.words_find_nothing:
+        help_ = _help(params, terms, suggest=for_people)
+        if for_people:
+            results.help = help_
+        if help_.words_find_nothing:
             note_zero_result(params.text)
     return results
 
@@ -69,13 +74,16 @@ GENERIC_STEMS = frozenset(
 MAX_RELATED = 6
 
 
-def _help(params: ServiceSearch, terms: _Terms) -> SearchHelp:
-    """For a search with words that found nothing: whether the words alone find anything, which of
-    the words find something on their own, and the needs and types of service related to them."""
+def _help(params: ServiceSearch, terms: _Terms, *, suggest: bool = True) -> SearchHelp:
+    """For a search with words that found nothing: whether the words alone find anything, and (with
+    `suggest`) which of the words find something on their own and the needs and types of service
+    related to them."""
     quick = {"with_facets": False, "page": 1, "per_page": 1, "correct_spelling": False}
     words_only = ServiceSearch(text=params.text, statuses=params.statuses, **quick)  # type: ignore[arg-type]
     narrowed = words_only != replace(params, **quick)  # type: ignore[arg-type]
     nothing = _run(words_only, terms).total == 0 if narrowed else True
+    if not suggest:
+        return SearchHelp(words_find_nothing=nothing)
     slots = expand(params.text)
     alone: list[tuple[str, int]] = []
     if len(slots) > 1:

@@ -162,6 +162,9 @@ def test_the_oruk_api_search_understands_the_same_words(client):
     reindex_services()
     body = client.get("/api/v3/services", {"search": "ASD"}).json()
     assert [item["id"] for item in body["contents"]] == [str(service.public_id)]
+    # Words that find nothing through the API are counted like the page's.
+    assert client.get("/api/v3/services", {"search": "trampoline"}).json()["contents"] == []
+    assert ZeroResultSearch.objects.get().words == "trampoline"
 
 
 # --- The editor pages --------------------------------------------------------------------------
