@@ -1,6 +1,7 @@
 """Keeping the words the public search understands: synonym groups (add, change, delete, with their
-history) and the default list. Local Offer editors call these from directory/views_search_words.py;
-a change reaches every web process's next search (directory/search/synonyms.py).
+history) and the default list. Local Offer editors call these from directory/views_search_words.py
+with the user and the audit context (each change is also in the access log); a change reaches every
+web process's next search (directory/search/synonyms.py).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from audit.context import AuditContext
+from audit.services import record_access
 from core.concurrency import require_version
 from directory.models import Synonym
 from directory.search.synonyms import DEFAULT_SYNONYMS, MAX_PHRASE_WORDS, phrase_words
@@ -45,46 +48,62 @@ def clean_phrases(text: str) -> list[str]:
     return phrases
 
 
-def _save(synonym: Synonym, *, by: User | None, reason: str) -> None:
-    synonym._history_user = by  # type: ignore[attr-defined]
+def _save(synonym: Synonym, *, user: User | None, reason: str) -> None:
+    synonym._history_user = user  # type: ignore[attr-defined]
     synonym._change_reason = reason[:100]  # type: ignore[attr-defined]
     synonym.save()
 
 
-def create_synonym(*, words: str, note: str = "", by: User | None) -> Synonym:
+def _log(user: User | None, context: AuditContext, synonym: Synonym, detail: str, action: str) -> None:
+    record_access(user=user, action=action, obj=synonym, context=context, detail=detail[:500])
+
+
+def create_synonym(*, user: User | None, context: AuditContext, words: str, note: str = "") -> Synonym:
     phrases = clean_phrases(words)
     synonym = Synonym(words=", ".join(phrases), note=note.strip()[:200])
     with transaction.atomic():
-        _save(synonym, by=by, reason="Added")
+        _save(synonym, user=user, reason="Added")
+        _log(user, context, synonym, f"search synonyms added: {synonym.words}", "create")
     return synonym
 
 
 def update_synonym(
-    *, synonym: Synonym, words: str, note: str, by: User | None, expected_version: int
+    *,
+    user: User | None,
+    context: AuditContext,
+    synonym: Synonym,
+    words: str,
+    note: str,
+    expected_version: int,
 ) -> Synonym:
     """Change a group; ConcurrentUpdate if someone else changed it since `expected_version`."""
     phrases = clean_phrases(words)
     with transaction.atomic():
         locked = Synonym.objects.select_for_update().get(pk=synonym.pk)
         require_version(locked, expected_version)
+        before = locked.words
         locked.words = ", ".join(phrases)
         locked.note = note.strip()[:200]
         locked.version += 1
         locked.updated_at = timezone.now()
-        _save(locked, by=by, reason="Changed")
+        _save(locked, user=user, reason="Changed")
+        _log(user, context, locked, f"search synonyms changed from {before} to {locked.words}", "change")
     return locked
 
 
-def delete_synonym(*, synonym: Synonym, by: User | None, expected_version: int) -> None:
+def delete_synonym(
+    *, user: User | None, context: AuditContext, synonym: Synonym, expected_version: int
+) -> None:
     with transaction.atomic():
         locked = Synonym.objects.select_for_update().get(pk=synonym.pk)
         require_version(locked, expected_version)
-        locked._history_user = by  # type: ignore[attr-defined]
+        _log(user, context, locked, f"search synonyms deleted: {locked.words}", "change")
+        locked._history_user = user  # type: ignore[attr-defined]
         locked._change_reason = "Deleted"  # type: ignore[attr-defined]
         locked.delete()
 
 
-def load_default_synonyms(*, by: User | None = None) -> int:
+def load_default_synonyms(*, user: User | None = None) -> int:
     """Add the default groups whose first phrase no group has yet (a fresh install gets them from
     migration 0009). Returns how many were added."""
     have = {phrase_words(p) for s in Synonym.objects.only("words") for p in s.phrases}
@@ -94,7 +113,7 @@ def load_default_synonyms(*, by: User | None = None) -> int:
         if first in have:
             continue
         synonym = Synonym(words=words, note="Default list")
-        _save(synonym, by=by, reason="Default list")
+        _save(synonym, user=user, reason="Default list")
         have.update(phrase_words(p) for p in synonym.phrases)
         added += 1
     return added

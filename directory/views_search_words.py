@@ -3,7 +3,8 @@
 Who may see them: Local Offer (directory) editors; provider editors and other staff get a 403, and
 anyone signed out is sent to sign in. The synonym list is the whole directory's (the public search is
 one), so every directory editor sees and keeps the same list. Each view parses, asks directory.access,
-calls one service function (directory/search_words.py) and renders or redirects.
+calls one service function (directory/search_words.py, with the user and `audit_context(request)`)
+and renders or redirects.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from audit.context import audit_context
 from audit.trail import shows_no_children
 from core.concurrency import form_data, is_submission, service_view
 from directory import access, search_words
@@ -67,7 +69,10 @@ def synonym_create(request: HttpRequest) -> HttpResponse:
     form = SynonymForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         synonym = search_words.create_synonym(
-            words=form.cleaned_data["words"], note=form.cleaned_data["note"], by=_user(request)
+            user=_user(request),
+            context=audit_context(request),
+            words=form.cleaned_data["words"],
+            note=form.cleaned_data["note"],
         )
         messages.success(request, f"Searches for any of {synonym.words} now find all of them.")
         return redirect("directory:editor-search-words")
@@ -89,10 +94,11 @@ def synonym_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     version = _version(request, data, synonym.version)
     if is_submission(request) and form.is_valid():
         synonym = search_words.update_synonym(
+            user=_user(request),
+            context=audit_context(request),
             synonym=synonym,
             words=form.cleaned_data["words"],
             note=form.cleaned_data["note"],
-            by=_user(request),
             expected_version=version,
         )
         messages.success(request, f"Saved: searches for any of {synonym.words} find all of them.")
@@ -118,7 +124,9 @@ def synonym_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     data = form_data(request)
     version = _version(request, data, synonym.version)
     if is_submission(request):
-        search_words.delete_synonym(synonym=synonym, by=_user(request), expected_version=version)
+        search_words.delete_synonym(
+            user=_user(request), context=audit_context(request), synonym=synonym, expected_version=version
+        )
         messages.success(request, f"Deleted the synonym group {synonym.words}.")
         return redirect("directory:editor-search-words")
     return render(

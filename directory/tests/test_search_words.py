@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.testing import sign_in
+from audit.context import AuditContext
 from directory import search_words
 from directory.models import Synonym, Taxonomy, ZeroResultSearch
 from directory.search import ServiceSearch, reindex_services, search_services
@@ -81,9 +82,10 @@ def test_an_editors_new_synonym_works_at_the_next_search_and_a_deleted_one_stops
     ServiceFactory(name="Splash time", description="Hydrotherapy sessions in a warm pool.")
     reindex_services()
     assert found("aquatic therapy") == []
-    synonym = search_words.create_synonym(words="hydrotherapy, aquatic therapy", by=None)
+    context = AuditContext.worker("test")
+    synonym = search_words.create_synonym(user=None, context=context, words="hydrotherapy, aquatic therapy")
     assert found("aquatic therapy") == ["Splash time"]
-    search_words.delete_synonym(synonym=synonym, by=None, expected_version=synonym.version)
+    search_words.delete_synonym(user=None, context=context, synonym=synonym, expected_version=synonym.version)
     assert found("aquatic therapy") == []
 
 
