@@ -217,6 +217,11 @@ def record_child(
     cannot see may hold the same child, the new record waits for the DCO service's check (ADR 0013),
     which changes nothing the LA sees. Raises ValidationError for an invalid NHS number, a date of
     birth in the future, or a non-LA organisation.
+
+    Two requests recording the same new NHS number at once: the one whose insert meets the
+    one-record-per-NHS-number constraint matches again against the record now there (up to
+    MATCH_ATTEMPTS times), and if it still clashes its record waits for the DCO service's check against
+    every record holding the number: never an error for the LA.
     """
     number = clean_nhs_number(nhs_number)
     if date_of_birth > timezone.localdate():
