@@ -258,3 +258,13 @@ def get_api_token_for_user(user: Any, public_id: Any) -> Any:
         trail.refused("accounts.ApiToken", public_id)
         raise Http404("No such API token")
     return token
+
+
+@access_rule
+def own_account(user: Any) -> Any:
+    """The signed-in person's own account (their notification settings): nobody else's, ever."""
+    from django.core.exceptions import PermissionDenied
+
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied
+    return user

@@ -24,4 +24,14 @@ class AccountsConfig(AppConfig):
                 description="The people in your organisation: invite, change roles and teams, remove.",
             )
         )
+        # Each person's own notification settings, for the roles the service e-mails about casework.
+        register_nav_item(
+            NavItem(
+                "Email settings",
+                "accounts:my-notifications",
+                order=99,
+                roles=RoleGroup.DCO | RoleGroup.PROVIDER | RoleGroup.LA,
+                description="How you get emails about your work: each time, once a day, or not at all.",
+            )
+        )
         audit_names.register()

@@ -260,3 +260,62 @@ class TokenNameForm(forms.Form):
 class TokenRenameForm(VersionForm):
     name = TokenNameForm.base_fields["name"]
     field_order = ["name", "version"]
+
+
+# --- notification preferences (accounts/views_notifications.py) ------------------------------------
+
+
+class OrganisationNotificationsForm(VersionForm):
+    """The shared mailbox, and for each event the organisation gets: who, and whether the mailbox gets
+    a daily digest instead of single e-mails."""
+
+    email = forms.EmailField(
+        label="Shared mailbox",
+        required=False,
+        max_length=254,
+        help_text="Optional. For example the team's shared inbox. Leave empty to e-mail people only.",
+        error_messages={"invalid": "Enter the shared mailbox in the correct format, like team@example.org"},
+        widget=forms.EmailInput(attrs={"spellcheck": "false"}),
+    )
+
+    def __init__(self, *args: Any, events: list[tuple[str, str]], **kwargs: Any) -> None:
+        from accounts.models import OrganisationNotification
+
+        super().__init__(*args, **kwargs)
+        self.events = events
+        for event, label in events:
+            self.fields[f"send_to_{event}"] = forms.ChoiceField(
+                label=f"{label}: who gets the email",
+                choices=OrganisationNotification.SendTo.choices,
+                error_messages={"required": f"Choose who gets emails about: {label.lower()}"},
+            )
+            self.fields[f"digest_{event}"] = forms.BooleanField(
+                label="The shared mailbox gets one email a day listing them instead",
+                required=False,
+            )
+        self.order_fields(
+            ["email", *[f"{p}_{e}" for e, _ in events for p in ("send_to", "digest")], "version"]
+        )
+
+    def choices(self) -> dict[str, tuple[str, bool]]:
+        data = self.cleaned_data
+        return {event: (data[f"send_to_{event}"], data[f"digest_{event}"]) for event, _ in self.events}
+
+
+class PersonalNotificationsForm(VersionForm):
+    def __init__(self, *args: Any, events: list[tuple[str, str]], **kwargs: Any) -> None:
+        from accounts.models import PersonalNotification
+
+        super().__init__(*args, **kwargs)
+        self.events = events
+        for event, label in events:
+            self.fields[f"delivery_{event}"] = forms.ChoiceField(
+                label=label,
+                choices=PersonalNotification.Delivery.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose how you get emails about: {label.lower()}"},
+            )
+        self.order_fields([*[f"delivery_{e}" for e, _ in events], "version"])
+
+    def choices(self) -> dict[str, str]:
+        return {event: self.cleaned_data[f"delivery_{event}"] for event, _ in self.events}

@@ -304,3 +304,83 @@ class SignInThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.failures} failures"
+
+
+# --- notification preferences (accounts/notifications.py) ------------------------------------------
+
+
+class NotificationEvent(models.TextChoices):
+    """What the service e-mails about. Each is sent to the organisations and roles it concerns."""
+
+    NEW_REQUEST = "new_request", "A new request for health advice"
+    TEAM_DECLINED = "team_declined", "A team does not know the child"
+    ADVICE_SUBMITTED = "advice_submitted", "Advice sent for quality check"
+    ASSIGNMENT = "assignment", "A request for advice assigned to a team"
+    ADVICE_RETURNED = "advice_returned", "Advice returned to the team for changes"
+    REQUEST_CANCELLED = "request_cancelled", "A request for advice cancelled"
+    ADVICE_RELEASED = "advice_released", "Advice released to the local authority"
+    REMINDER = "reminder", "Reminders that advice is due soon, at risk or overdue"
+
+
+class OrganisationNotification(models.Model):
+    """Who in an organisation an event's e-mails go to, set by its administrator. No row: USUAL."""
+
+    class SendTo(models.TextChoices):
+        USUAL = "usual", "The shared mailbox if there is one, otherwise each person"
+        MAILBOX = "mailbox", "The shared mailbox only (each person if there is none)"
+        PEOPLE = "people", "Each person, as they choose"
+        BOTH = "both", "The shared mailbox and each person"
+        NOBODY = "nobody", "Nobody"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    event = models.CharField(max_length=30, choices=NotificationEvent.choices)
+    send_to = models.CharField(max_length=10, choices=SendTo.choices, default=SendTo.USUAL)
+    # The shared mailbox gets one e-mail a day listing these instead of one e-mail each.
+    mailbox_digest = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "event"], name="organisation_notification_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_event_display()} -> {self.get_send_to_display()}"
+
+
+class PersonalNotification(models.Model):
+    """How one person gets an event's e-mails. No row: EACH."""
+
+    class Delivery(models.TextChoices):
+        EACH = "each", "An email each time"
+        DIGEST = "digest", "One email a day listing them"
+        OFF = "off", "No emails"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_settings")
+    event = models.CharField(max_length=30, choices=NotificationEvent.choices)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.EACH)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "event"], name="personal_notification_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_event_display()} -> {self.get_delivery_display()}"
+
+
+class DigestItem(models.Model):
+    """An e-mail held for an address's daily digest (accounts.tasks.send_daily_digests)."""
+
+    address = models.EmailField()
+    event = models.CharField(max_length=30, choices=NotificationEvent.choices)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    claim = models.UUIDField(null=True, blank=True)  # the worker run that sent it
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "address"])]
+
+    def __str__(self) -> str:
+        return f"{self.address}: {self.subject}"

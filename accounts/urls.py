@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import oidc, views, views_staff, views_system
+from accounts import oidc, views, views_notifications, views_staff, views_system
 
 app_name = "accounts"
 
@@ -62,4 +62,14 @@ urlpatterns += [
     path("api-tokens/<uuid:public_id>/rename/", views_system.token_rename, name="token-rename"),
     path("api-tokens/<uuid:public_id>/rotate/", views_system.token_rotate, name="token-rotate"),
     path("api-tokens/<uuid:public_id>/revoke/", views_system.token_revoke, name="token-revoke"),
+]
+
+# Notification preferences (accounts/views_notifications.py).
+urlpatterns += [
+    path("notifications/", views_notifications.my_notifications, name="my-notifications"),
+    path(
+        "organisations/<uuid:public_id>/notifications/",
+        views_notifications.organisation_notifications,
+        name="organisation-notifications",
+    ),
 ]

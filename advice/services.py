@@ -29,8 +29,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import dco_services_for
-from accounts.mailboxes import addresses_of
+from accounts.models import NotificationEvent as Event
 from accounts.models import Organisation, Role, RoleGroup
+from accounts.notifications import notify, recipients_for
 from advice.access import is_dco_for, is_la_for, is_team_member, may_approve_exception
 from advice.involvements import record_involvements
 from advice.models import (
@@ -51,7 +52,6 @@ from audit.services import record_access
 from children.models import ChildOrYoungPerson
 from core.concurrency import ConcurrentUpdate as ConcurrentUpdate  # callers catch it from here
 from core.concurrency import check_version, save_if_version
-from core.email import send_email
 from core.uploads import content_type_for
 from lib import clocks
 
@@ -285,8 +285,11 @@ def request_advice(
         context=context,
         detail="via API" if via_api else "",
     )
-    send_email(
-        to=addresses_of(dco_services_for(advice_request.local_authority_id), RoleGroup.DCO),
+    notify(
+        event=Event.NEW_REQUEST,
+        to=recipients_for(
+            Event.NEW_REQUEST, dco_services_for(advice_request.local_authority_id), RoleGroup.DCO
+        ),
         subject=f"New health advice request {advice_request.reference}",
         body=f"A local authority has asked for EHC needs assessment health advice.\n\n"
         f"Reference: {advice_request.reference}\nAdvice due: {advice_request.due_on:%-d %B %Y}\n\n"
@@ -332,8 +335,9 @@ def cancel_request(
         context=context,
         detail="cancelled",
     )
-    send_email(
-        to=addresses_of(teams, RoleGroup.PROVIDER),
+    notify(
+        event=Event.REQUEST_CANCELLED,
+        to=recipients_for(Event.REQUEST_CANCELLED, teams, RoleGroup.PROVIDER),
         subject=f"Health advice request {advice_request.reference} cancelled",
         body=f"The local authority has cancelled request {advice_request.reference}. No advice is needed.\n\n"
         f"{request_link(advice_request)}\n",
@@ -397,8 +401,9 @@ def triage_and_route(
         )
         schedule_reminders(assignment)
         created.append(assignment)
-        send_email(
-            to=addresses_of([team], RoleGroup.PROVIDER),
+        notify(
+            event=Event.ASSIGNMENT,
+            to=recipients_for(Event.ASSIGNMENT, [team], RoleGroup.PROVIDER),
             subject=f"Health advice request {advice_request.reference} for your team",
             body=f"The DCO service has sent your team a request for EHC needs assessment health advice.\n\n"
             f"Reference: {advice_request.reference}\nReceived: {received_on:%-d %B %Y}\n"
@@ -421,9 +426,11 @@ def schedule_reminders(assignment: Assignment) -> list[Reminder]:
     """Reminder rows for one assignment: to the team before the deadline; to the team manager and the
     DCO when at risk and when overdue. Idempotent (one row per assignment, kind and recipient)."""
     advice_request = assignment.advice_request
-    team_emails = addresses_of([assignment.team], RoleGroup.PROVIDER)
-    managers = addresses_of([assignment.team], (Role.PROVIDER_TEAM_MANAGER,), shared_mailbox=False)
-    dco = addresses_of(dco_services_for(advice_request.local_authority_id), RoleGroup.DCO)
+    team_emails = recipients_for(Event.REMINDER, [assignment.team], RoleGroup.PROVIDER)
+    managers = recipients_for(
+        Event.REMINDER, [assignment.team], (Role.PROVIDER_TEAM_MANAGER,), shared_mailbox=False
+    )
+    dco = recipients_for(Event.REMINDER, dco_services_for(advice_request.local_authority_id), RoleGroup.DCO)
     plan = [
         (Reminder.Kind.DUE_SOON, assignment.due_on - dt.timedelta(days=DUE_SOON_DAYS_BEFORE), team_emails),
         (Reminder.Kind.AT_RISK, assignment.due_on - dt.timedelta(days=AT_RISK_DAYS_BEFORE), managers + dco),
@@ -523,8 +530,11 @@ def decline_not_known(
         context=context,
         detail="not known",
     )
-    send_email(
-        to=addresses_of(dco_services_for(advice_request.local_authority_id), RoleGroup.DCO),
+    notify(
+        event=Event.TEAM_DECLINED,
+        to=recipients_for(
+            Event.TEAM_DECLINED, dco_services_for(advice_request.local_authority_id), RoleGroup.DCO
+        ),
         subject=f"Health advice request {advice_request.reference}: not known to {assignment.team.name}",
         body=f"{assignment.team.name} has said the child is not known to the service.\n\n{request_link(advice_request)}\n",
     )
@@ -681,8 +691,11 @@ def submit_advice(
         context=context,
         detail=f"advice revision {revision} submitted",
     )
-    send_email(
-        to=addresses_of(dco_services_for(advice_request.local_authority_id), RoleGroup.DCO),
+    notify(
+        event=Event.ADVICE_SUBMITTED,
+        to=recipients_for(
+            Event.ADVICE_SUBMITTED, dco_services_for(advice_request.local_authority_id), RoleGroup.DCO
+        ),
         subject=f"Health advice {advice_request.reference} ready for quality check",
         body=f"{assignment.team.name} has submitted advice for {advice_request.reference}.\n\n"
         f"Check it here: {assignment_link(assignment)}\n",
@@ -827,8 +840,9 @@ def request_rework(
         comments=comments,
         context=context,
     )
-    send_email(
-        to=addresses_of([assignment.team], RoleGroup.PROVIDER),
+    notify(
+        event=Event.ADVICE_RETURNED,
+        to=recipients_for(Event.ADVICE_RETURNED, [assignment.team], RoleGroup.PROVIDER),
         subject=f"Health advice {assignment.advice_request.reference}: returned to you with reasons",
         body=f"The DCO service has returned your advice for {assignment.advice_request.reference} with its "
         f"reasons. Read them, answer them and send the advice again.\n"
@@ -860,10 +874,11 @@ def release_advice(
     )
     advice_request = assignment.advice_request
     la = Organisation.objects.get(pk=advice_request.local_authority_id)
-    recipients = addresses_of([la], (Role.LA_CASEWORKER,))
+    recipients = recipients_for(Event.ADVICE_RELEASED, [la], (Role.LA_CASEWORKER,))
     if advice_request.requested_by_id and advice_request.requested_by:
         recipients.append(advice_request.requested_by.email)
-    send_email(
+    notify(
+        event=Event.ADVICE_RELEASED,
         to=sorted(set(recipients)),
         subject=f"Health advice released for {advice_request.reference}",
         body=f"Health advice from {assignment.team.name} for request {advice_request.reference} is ready.\n\n"

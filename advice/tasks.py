@@ -15,9 +15,10 @@ import logging
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from accounts.models import NotificationEvent as Event
+from accounts.notifications import notify
 from advice.models import Assignment, Reminder
 from advice.services import assignment_link
-from core.email import send_email
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def scan_and_send(now: dt.datetime | None = None) -> int:
         if not claim(reminder.pk, now):
             continue  # another worker has it
         subject, body = message_for(reminder)
-        send_email(to=[reminder.recipient], subject=subject, body=body)
+        notify(event=Event.REMINDER, to=[reminder.recipient], subject=subject, body=body)
         sent += 1
     return sent
 

@@ -6,7 +6,9 @@
 `send_email` queues the message when the caller's transaction commits (nothing is sent if it rolls
 back), as a task the worker runs (`core.tasks.deliver_email`), which retries with back-off when the
 mailer fails. The person's request never waits for, or fails because of, the mail server. Address an
-organisation's shared mailbox or its members with `accounts.mailboxes.addresses_of`. E-mails carry a
+organisation's shared mailbox or its members with `accounts.mailboxes.addresses_of`; e-mails about
+casework events go through `accounts.notifications` (recipients_for, notify), which honours each
+organisation's and person's preferences and the daily digest. E-mails carry a
 reference and a link to the signed-in page, never a child's name or health details.
 
 GOV.UK Notify:

@@ -344,6 +344,7 @@ ROUTE_RECORDS: dict[str, list[dict[str, Any]]] = {
     "accounts:organisation-edit": [{"public_id": _id("la")}, {"public_id": _id("dco_service")}],
     "accounts:organisation-areas": [{"public_id": _id("dco_service")}],
     "accounts:tokens": [{"public_id": _id("la")}],
+    "accounts:organisation-notifications": [{"public_id": _id("la")}, {"public_id": _id("dco_service")}],
     "accounts:token-rename": [{"public_id": _id("api_token")}],
     "accounts:token-rotate": [{"public_id": _id("api_token")}],
     "accounts:token-revoke": [{"public_id": _id("api_token")}],

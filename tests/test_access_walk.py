@@ -74,6 +74,7 @@ ACROSS_ON_PURPOSE: dict[tuple[str, str], str] = {
         for name in (
             "organisation-edit",
             "organisation-areas",
+            "organisation-notifications",
             "tokens",
             "token-rename",
             "token-rotate",

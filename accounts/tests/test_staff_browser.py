@@ -67,3 +67,32 @@ def test_an_administrator_invites_a_colleague_and_removes_one(page):
     page.get_by_role("button", name="Save password and continue").click()
     expect(page.locator("h1")).to_contain_text("Set up security codes")
     assert User.objects.get(email="nell.newbury@example.org").has_usable_password()
+
+
+def test_notification_settings_pages_are_accessible(page):
+    trust = make_organisation(kind=Organisation.Kind.PROVIDER_TRUST, name="Aldermoor Trust")
+    team = make_organisation(
+        kind=Organisation.Kind.PROVIDER_TEAM, name="Aldermoor physiotherapy", parent=trust
+    )
+    clinician = member(Role.PROVIDER_CLINICIAN, team, email="clinician.browser@example.org")
+    totp_device(clinician)
+    Membership.objects.create(user=clinician, organisation=trust, role=Role.ORGANISATION_ADMIN)
+
+    browser_sign_in(page, "clinician.browser@example.org")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Email settings").click()
+    expect(page.locator("h1")).to_have_text("Your notification settings")
+    check(page)
+    page.get_by_role("group", name="Reminders that advice is due soon, at risk or overdue").get_by_label(
+        "One email a day listing them"
+    ).check()
+    page.get_by_role("button", name="Save notification settings").click()
+    expect(page.get_by_text("Your notification settings were saved.")).to_be_visible()
+
+    page.goto("/accounts/organisations/")
+    page.get_by_role("link", name="Aldermoor physiotherapy").click()
+    page.get_by_role("link", name="Notification settings and shared mailbox").click()
+    expect(page.locator("h1")).to_have_text("Notification settings")
+    check(page)
+    page.get_by_label("Shared mailbox", exact=True).fill("not an address")
+    page.get_by_role("button", name="Save notification settings").click()
+    expect_error_summary(page)
