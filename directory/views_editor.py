@@ -395,7 +395,7 @@ def _action_again(request: HttpRequest, service: Service, *, action: str, button
             "concurrent": CONFLICT_MESSAGE,
             "their_changes": _their_changes(service, _opened_version(request)),
             "action_url": reverse(action, args=[service.public_id]),
-            "button": button,
+            "button_text": button,
             "next": _safe_next(request, ""),
         },
     )

@@ -177,6 +177,10 @@ def test_a_stale_editor_page_gets_the_conflict_page_with_what_was_typed(world, r
     assert BANNER in page
     assert case.kept in page
     assert page.count("<h1") == 1
+    if "service-" in url:  # a one-button action: the button again, to choose again
+        assert (
+            "Archive this service" if "archive" in url else "Confirm these details are still correct"
+        ) in page
     assert case.unchanged(records)
 
 
