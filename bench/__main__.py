@@ -14,6 +14,7 @@ BENCHMARKS = {
     "search": "bench.search",  # public directory search (directory/search/)
     "advice": "bench.advice_casework",  # DCO dashboard page and reads, LA API list (advice/)
     "quality": "bench.search_quality",  # search quality: precision@10 and recall of everyday queries
+    "api": "bench.api",  # the open ORUK API's request shapes (directory/api.py)
 }
 
 

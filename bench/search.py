@@ -118,32 +118,12 @@ def _run_child(engine: str, size: int, args: argparse.Namespace) -> dict[str, An
     from django.db import connection
     from django.test import Client
 
-    from directory.models import Postcode, SearchEntry, Service
+    from directory.models import Postcode, Service
     from directory.search import index as search_index
-    from directory.search import reindex_services, search_services
+    from directory.search import search_services
 
-    generate_s = reindex_s = 0.0
-    reused = args.reuse and Service.objects.count() == size
-    if not reused:
-        if Service.objects.exists():
-            raise SystemExit("the bench database already has services; run without --reuse")
-        from directory import demo
-
-        started = time.perf_counter()
-        demo.generate(size, args.seed, reindex=False)
-        generate_s = time.perf_counter() - started
-    if not reused or SearchEntry.objects.count() != size or args.reindex:
-        started = time.perf_counter()
-        reindex_services()
-        reindex_s = time.perf_counter() - started
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("VACUUM ANALYZE directory_searchentry")  # as autovacuum would
-                cursor.execute("VACUUM ANALYZE directory_searchlocation")
-            cursor.execute("ANALYZE")
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:  # as SQLite's own checkpoints would, given writes
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    setup = prepare_directory(size, args)
+    generate_s, reindex_s = setup["generate_s"], setup["reindex_s"]
 
     index_s = index_mb = None
     if search_index.available():
@@ -239,6 +219,40 @@ def _run_child(engine: str, size: int, args: argparse.Namespace) -> dict[str, An
                 "repeats": round(100 * repeats / args.requests),
             }
     return result
+
+
+def prepare_directory(size: int, args: argparse.Namespace) -> dict[str, float]:
+    """Generate `size` services into the (empty) benchmark database, unless `--reuse` finds them
+    there already, and rebuild the search rows when they are missing (or `--reindex`). Returns the
+    seconds each step took (0 when skipped)."""
+    from django.db import connection
+
+    from directory.models import SearchEntry, Service
+    from directory.search import reindex_services
+
+    generate_s = reindex_s = 0.0
+    reused = args.reuse and Service.objects.count() == size
+    if not reused:
+        if Service.objects.exists():
+            raise SystemExit("the bench database already has services; run without --reuse")
+        from directory import demo
+
+        started = time.perf_counter()
+        demo.generate(size, args.seed, reindex=False)
+        generate_s = time.perf_counter() - started
+    if not reused or SearchEntry.objects.count() != size or getattr(args, "reindex", False):
+        started = time.perf_counter()
+        reindex_services()
+        reindex_s = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("VACUUM ANALYZE directory_searchentry")  # as autovacuum would
+                cursor.execute("VACUUM ANALYZE directory_searchlocation")
+            cursor.execute("ANALYZE")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # as SQLite's own checkpoints would, given writes
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return {"generate_s": round(generate_s, 1), "reindex_s": round(reindex_s, 1)}
 
 
 def _as_search(params: dict[str, str]) -> Any:

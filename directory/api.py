@@ -37,6 +37,7 @@ from django.views.decorators.csrf import csrf_exempt
 from audit.trail import shows_no_children
 from directory import access, oruk, search
 from directory.models import Location, Provider, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from directory.search import api_index
 from lib import inputs
 from lib.geo import bounding_box, degree_lengths_m
 from lib.weekdays import day_code
@@ -332,6 +333,24 @@ def _page_slice(paging: Paging) -> slice:
     return slice(start, start + paging.per_page)
 
 
+def _offset_limit(paging: Paging) -> tuple[int, int]:
+    return (paging.page - 1) * paging.per_page, paging.per_page
+
+
+def _page_of(
+    qs: QuerySet[Any],
+    ids: list[int],
+    total: int,
+    paging: Paging,
+    serialise: Callable[[Any], dict[str, Any]],
+) -> HttpResponseBase:
+    """The envelope for a page whose record ids (in order) and total are already known: one query
+    by primary key (plus `qs`'s prefetches) instead of COUNT and OFFSET."""
+    by_pk = qs.in_bulk(ids) if ids else {}
+    contents = [serialise(by_pk[pk]) for pk in ids if pk in by_pk]
+    return _json(page_envelope(total=total, paging=paging, contents=contents))
+
+
 def _list_response(
     qs: QuerySet[Any],
     paging: Paging,
@@ -522,15 +541,21 @@ def service_list(request: HttpRequest) -> HttpResponseBase:
         serialise = oruk.service_full if full else oruk.service
         services = oruk.service_queryset(full=full).filter(access.open_data())
     if not filters.any():
+        listed = (
+            None
+            if paging.ndjson
+            else api_index.services_by_name(*_offset_limit(paging), statuses=access.OPEN_DATA_STATUSES)
+        )
+        if listed is not None:  # from memory: no COUNT, no OFFSET (deep pages cost what page 1 does)
+            ids, total = listed
+            return _page_of(services, ids, total, paging, serialise)
         return _list_response(services.order_by("name", "pk"), paging, serialise)
     params = _engine_params(filters, q)
     if minimal or paging.ndjson:
         matching = _where_matching(services, params, "id")
         return _list_response(matching.order_by("name", "pk"), paging, serialise)
     hits, total = _engine_page(params, paging)
-    by_pk = services.in_bulk([hit.service_id for hit in hits])
-    contents = [serialise(by_pk[hit.service_id]) for hit in hits if hit.service_id in by_pk]
-    return _json(page_envelope(total=total, paging=paging, contents=contents))
+    return _page_of(services, [hit.service_id for hit in hits], total, paging, serialise)
 
 
 @oruk_endpoint
@@ -655,8 +680,14 @@ def service_at_location_list(request: HttpRequest) -> HttpResponseBase:
     paging = _paging(q)
     filters = _service_filters(q)
     q.check()
-    qs = oruk.service_at_location_queryset(full=full).filter(access.open_data("service__"))
-    qs = qs.order_by("service__name", "service_id", "pk")
+    serialise = oruk.service_at_location_full if full else oruk.service_at_location
+    records = oruk.service_at_location_queryset(full=full)
+    if not paging.ndjson:
+        listed = _service_at_locations_in_memory(filters, q, paging)
+        if listed is not None:
+            ids, total = listed
+            return _page_of(records, ids, total, paging, serialise)
+    qs = records.filter(access.open_data("service__")).order_by("service__name", "service_id", "pk")
     if filters.any():
         params = _engine_params(filters, q)
         qs = _where_matching(qs, params, "service_id")
@@ -666,8 +697,32 @@ def service_at_location_list(request: HttpRequest) -> HttpResponseBase:
             qs = qs.filter(
                 location__in=_locations_within(params.latitude, params.longitude, params.proximity_m)
             )
-    serialise = oruk.service_at_location_full if full else oruk.service_at_location
     return _list_response(qs, paging, serialise)
+
+
+def _service_at_locations_in_memory(
+    filters: ServiceFilters, q: ApiQuery, paging: Paging
+) -> tuple[list[int], int] | None:
+    """A page of service-at-location ids and the total, from the search's in-memory index (the
+    same services and places, in the same order, as the database query of
+    `service_at_location_list`); None when the index cannot answer."""
+    if not filters.any():
+        return api_index.service_at_locations(
+            None, *_offset_limit(paging), statuses=access.OPEN_DATA_STATUSES
+        )
+    params = _engine_params(filters, q)
+    # The matching services as a set: a page of one in name order costs least.
+    results = search.search_services(replace(params, page=1, per_page=1, sort="name"))
+    if results.matching is None:
+        return None
+    near = params.has_location and params.proximity_m is not None
+    return api_index.service_at_locations(
+        results.matching,
+        *_offset_limit(paging),
+        latitude=params.latitude if near else None,
+        longitude=params.longitude if near else None,
+        metres=params.proximity_m if near else None,
+    )
 
 
 def _locations_within(latitude: float, longitude: float, metres: float) -> QuerySet[Any]:

@@ -104,6 +104,8 @@ class Provider(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # The ORUK API lists organisations by name, then id: a page is a short index scan.
+        indexes = [models.Index(fields=["name", "id"], name="directory_provider_name_id")]
 
     def __str__(self) -> str:
         return self.name

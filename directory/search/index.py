@@ -236,6 +236,7 @@ class IndexAnswer:
     counts: dict[str, Counter[Any]]
     without: dict[str, int]
     hits: list[tuple[int, float | None]]  # (service id, distance in metres) for the page
+    matching: Bits | None = None  # every matching slot (the ORUK API's service-at-locations)
 
 
 class SearchIndex:
@@ -622,10 +623,12 @@ class SearchIndex:
         offset: int,
         limit: int,
         facets: bool,
+        restrict: Bits | None = None,
     ) -> IndexAnswer:
         """`keyword`: what the words match (None: no keyword condition).
         `filters`: group -> ("age", (low, high)) | ("needs"/"categories"/"days", mask) |
-        ("cost", is_free) | ("delivery", [values]), as in directory.search."""
+        ("cost", is_free) | ("delivery", [values]), as in directory.search.
+        `restrict`: only these slots (the ORUK API's own filters, directory.search.api_index)."""
         size, words = self.size, self.words
         base = self.alive_bits.copy()
         chosen = np.zeros(words, dtype=np.uint64)
@@ -643,6 +646,8 @@ class SearchIndex:
             nearest = self._nearest_d2(latitude, longitude)
             if proximity_m is not None:
                 base &= _pack(nearest <= proximity_m**2, words)
+        if restrict is not None:
+            base &= restrict
 
         bits = {group: self._filter_bits(group, value) for group, value in filters.items()}
         everything = base.copy()
@@ -694,7 +699,7 @@ class SearchIndex:
                 if nearest is not None and np.isfinite(nearest[slot]):
                     distance = float(np.sqrt(nearest[slot]))
                 hits.append((int(self.service_ids[slot]), distance))
-        return IndexAnswer(total, counts, without, hits)
+        return IndexAnswer(total, counts, without, hits, everything)
 
     def _filter_bits(self, group: str, value: Any) -> Bits:
         words = self.words

@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from typing import Any
 from uuid import UUID
 
 from directory.models import Service
@@ -107,6 +108,9 @@ class SearchResults:
     # ("age", "needs", "categories", "cost", "delivery", "days")
     total_without: dict[str, int] = field(default_factory=dict)
     help: SearchHelp | None = None  # when a search with words finds nothing
+    # The in-memory index's set of every matching service, when it answered (the ORUK API's lists
+    # of service-at-locations, directory.search.api_index); None when the database answered.
+    matching: Any = None
 
     @property
     def service_ids(self) -> list[int]:

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet
 
 from directory.models import SearchEntry, SearchLocation
+from directory.search import api_index
 from directory.search import index as search_index
 from directory.search.engines import engine
 from directory.search.facets import FACET_COLUMNS, Predicate, _count, _facet_values
@@ -133,17 +134,9 @@ def matching_entries(params: ServiceSearch) -> QuerySet[SearchEntry]:
 
 
 def _indexable(params: ServiceSearch) -> bool:
-    """Searches on the search rows alone: the ORUK API's other filters read other tables."""
-    return (
-        not params.taxonomy_terms
-        and not params.taxonomies
-        and not params.provider
-        and not params.covering_la_code
-        and params.modified_after is None
-        and params.start_time is None
-        and params.end_time is None
-        and search_index.available()
-    )
+    """Searches the index can answer: the ORUK API's opening-hours filter reads schedules; its other
+    filters (terms, organisation, service areas, modification time) come from api_index."""
+    return params.start_time is None and params.end_time is None and search_index.available()
 
 
 def _run_in_index(params: ServiceSearch, terms: _Terms) -> SearchResults:
@@ -166,11 +159,17 @@ def _run_in_index(params: ServiceSearch, terms: _Terms) -> SearchResults:
         offset=(params.page - 1) * params.per_page,
         limit=params.per_page,
         facets=params.with_facets,
+        restrict=api_index.restriction(index, params),
     )
     hits = [SearchHit(sid, distance) for sid, distance in answer.hits]
     facets = _facet_values(params, terms, answer.counts) if params.with_facets else {}
     return SearchResults(
-        search=params, total=answer.total, hits=hits, facets=facets, total_without=answer.without
+        search=params,
+        total=answer.total,
+        hits=hits,
+        facets=facets,
+        total_without=answer.without,
+        matching=api_index.Matching(index, answer.matching) if answer.matching is not None else None,
     )
 
 
