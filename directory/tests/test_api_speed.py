@@ -11,7 +11,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from directory import demo
+from directory import access, demo
 from directory.models import (
     Attribute,
     Postcode,
@@ -314,3 +314,14 @@ def test_a_web_process_builds_its_index_and_api_columns_as_it_starts(settings, c
 
     settings.SEARCH_INDEX_WARM = False
     assert api_index.warm_in_background() is None
+
+
+def test_a_narrower_open_data_rule_narrows_the_lists_from_memory_too(client, local_offer, monkeypatch):
+    monkeypatch.setattr(access, "OPEN_DATA_STATUSES", Service.PUBLISHED_STATUSES)
+    services, (total, _) = _every_page(client, "/services", per_page=19)
+    assert total == Service.objects.published().count() == len(services)
+    sals, (total, _) = _every_page(client, "/service_at_locations", per_page=29)
+    assert total == ServiceAtLocation.objects.filter(service__status__in=Service.PUBLISHED_STATUSES).count()
+    _every_page(
+        client, "/service_at_locations", per_page=29, postcode=local_offer["postcode"], proximity="5000"
+    )
