@@ -562,7 +562,7 @@ def service_list(request: HttpRequest) -> HttpResponseBase:
 def service_detail(request: HttpRequest, id: str) -> HttpResponseBase:
     """`GET /services/{id}`: one fully nested service. Everyone."""
     public_id = _path_uuid(id)
-    svc = oruk.service_queryset(full=True).filter(access.open_data(), public_id=public_id).first()
+    svc = oruk.load_service_full(Service.objects.filter(access.open_data(), public_id=public_id))
     if svc is None:
         raise _not_found("service", id)
     return _json(oruk.service_full(svc))

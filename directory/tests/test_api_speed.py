@@ -325,3 +325,22 @@ def test_a_narrower_open_data_rule_narrows_the_lists_from_memory_too(client, loc
     _every_page(
         client, "/service_at_locations", per_page=29, postcode=local_offer["postcode"], proximity="5000"
     )
+
+
+@pytest.mark.parametrize("make", ["demo", "every field"])
+def test_one_service_in_full_is_the_prefetched_record_in_fewer_queries(make):
+    from directory import oruk
+    from directory.tests.conformance.data import build_directory
+
+    if make == "demo":
+        demo.generate(60, 3, stdout=None)
+    else:
+        build_directory(24)
+    for svc in Service.objects.order_by("pk"):
+        expected = oruk.service_full(oruk.service_queryset(full=True).get(pk=svc.pk))
+        with CaptureQueriesContext(connection) as queries:
+            loaded = oruk.load_service_full(Service.objects.filter(public_id=svc.public_id))
+            record = oruk.service_full(loaded)
+        assert record == expected
+        assert len(queries) <= 13
+    assert oruk.load_service_full(Service.objects.filter(public_id=uuid.uuid4())) is None
