@@ -61,7 +61,7 @@ def _both_ways(client, path, **params):
 
 def _every_page(client, path, per_page, **params):
     """Every item of a list, page by page, and the envelope's totals (index and database)."""
-    pages = {True: [], False: []}
+    pages: dict[bool, list[str]] = {True: [], False: []}
     totals = {}
     page = 1
     while True:
