@@ -137,6 +137,8 @@ def test_on_a_phone_the_results_come_first_and_the_filters_are_one_tap_away(
 ):
     context = browser.new_context(base_url=live_server.url, viewport=PHONE, java_script_enabled=javascript)
     page = context.new_page()
+    page.goto("/services/")  # before any search the search box is open: the first result's name shows
+    assert_on_first_screen(page, page.locator(".app-result h3").first)
     page.goto("/services/?q=therapy")  # a search without filters
     expect(page.locator(".app-result").first).to_be_visible()
     assert page.evaluate("window.scrollY") == 0
