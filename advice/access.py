@@ -25,7 +25,7 @@ from django.http import Http404
 
 from accounts.access import access_rule, reach_for
 from accounts.models import ApiToken, Organisation, Role, RoleGroup, User
-from advice.models import AdviceRequest, Assignment, Attachment, HealthAdvice
+from advice.models import AdviceDraft, AdviceRequest, Assignment, Attachment, HealthAdvice
 from audit import trail
 from children.models import ChildOrYoungPerson
 
@@ -59,6 +59,26 @@ def is_dco_for(user: Any, advice_request: AdviceRequest) -> bool:
 
 def is_team_member(user: Any, assignment: Assignment) -> bool:
     return assignment.team_id in reach_for(user).team_ids
+
+
+def is_team_manager(user: Any, assignment: Assignment) -> bool:
+    """A manager of the assignment's team (or of its trust, which covers the trust's teams)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    team = assignment.team
+    return user.memberships.filter(
+        is_active=True,
+        role=Role.PROVIDER_TEAM_MANAGER,
+        organisation_id__in=[pk for pk in (team.pk, team.parent_id) if pk],
+    ).exists()
+
+
+def may_see_draft(user: Any, draft: AdviceDraft) -> bool:
+    """A draft is its author's and the team managers' (nobody else, the DCO included: only submitted
+    advice goes to the quality check)."""
+    if not is_team_member(user, draft.assignment):
+        return False
+    return draft.created_by_id == getattr(user, "pk", None) or is_team_manager(user, draft.assignment)
 
 
 def request_parties(user: Any, advice_request: AdviceRequest) -> set[Party]:

@@ -319,29 +319,36 @@ class ExceptionForm(VersionForm):
 
 
 class AdviceForm(VersionForm):
-    """Structured advice (statutory.md 5.3): the text parts and who gave it; the rows are formsets."""
+    """Structured advice (statutory.md 5.3): the text parts and who gave it; the rows are formsets.
+    `draft_version`: the version of the draft the page was filled from (0: none yet)."""
+
+    draft_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
     views_and_aspirations = forms.CharField(
         label="The child's and family's views and aspirations",
         required=False,
         help_text="And how you found them out (quality checklist Q3).",
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
     )
     strengths = forms.CharField(
         label="Strengths and what the child can do",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
     )
     preparing_for_adulthood = forms.CharField(
         label="Preparing for adulthood (Year 9 and above)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
     )
     related_plans = forms.CharField(
         label="Related plans (optional)",
         required=False,
         help_text="Individual healthcare plan, continuing care, looked-after child health assessment.",
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
     )
     author_name = forms.CharField(
         label="Name",

@@ -335,6 +335,34 @@ class HealthAdvice(models.Model):
         return f"Advice revision {self.revision} for {self.assignment}"
 
 
+class AdviceDraft(models.Model):
+    """Advice being written, saved as typed (by the "Save as draft" button or automatically before the
+    session ends), one per assignment. Only its author and the team's managers see it; it is never
+    quality-checked: submitting the advice (`advice.services.submit_advice`) makes a HealthAdvice
+    revision and deletes the draft.
+
+    data: the advice form's fields as typed, {"field name": ["value", ...]} (QueryDict lists), rows
+    included ("need-0-description"...), nothing required, input limits checked on save.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="draft")
+    data = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic locking: bumped by every save")
+
+    def __str__(self) -> str:
+        return f"Draft advice for {self.assignment}"
+
+
 def attachment_path(instance: Attachment, filename: str) -> str:
     return f"advice/{instance.public_id}/{filename}"
 

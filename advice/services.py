@@ -32,12 +32,19 @@ from accounts.access import dco_services_for
 from accounts.models import NotificationEvent as Event
 from accounts.models import Organisation, Role, RoleGroup
 from accounts.notifications import notify, recipients_for
-from advice.access import is_dco_for, is_la_for, is_team_member, may_approve_exception
+from advice.access import (
+    is_dco_for,
+    is_la_for,
+    is_team_member,
+    may_approve_exception,
+    may_see_draft,
+)
 from advice.involvements import record_involvements
 from advice.models import (
     MAY_NOT_APPLY,
     NOT_APPLICABLE,
     QUALITY_CRITERIA,
+    AdviceDraft,
     AdviceRequest,
     Assignment,
     Attachment,
@@ -51,9 +58,9 @@ from audit.context import AuditContext
 from audit.services import record_access
 from children.models import ChildOrYoungPerson
 from core.concurrency import ConcurrentUpdate as ConcurrentUpdate  # callers catch it from here
-from core.concurrency import check_version, save_if_version
+from core.concurrency import check_version, require_version, save_if_version
 from core.uploads import content_type_for
-from lib import clocks
+from lib import clocks, inputs
 
 logger = logging.getLogger(__name__)
 
@@ -541,6 +548,91 @@ def decline_not_known(
     return assignment
 
 
+# --- drafts ----------------------------------------------------------------------------------------
+
+DRAFT_MAX_KEYS = 800  # the advice form with 30 rows in each set has about 400 fields
+DRAFT_MAX_KEY_LENGTH = 60
+DRAFT_MAX_VALUE_LENGTH = 10000  # the longest field on the advice form
+DRAFT_MAX_CHARACTERS = 500_000
+
+
+def _clean_draft_data(data: dict[str, Any]) -> dict[str, list[str]]:
+    """What a draft may hold: field names and the text typed, within the input limits (lib.inputs)."""
+    if not isinstance(data, dict) or len(data) > DRAFT_MAX_KEYS:
+        raise ValidationError({"__all__": "This draft is too big to save."})
+    clean: dict[str, list[str]] = {}
+    total = 0
+    for key, values in data.items():
+        values = values if isinstance(values, list | tuple) else [values]
+        if not isinstance(key, str) or len(key) > DRAFT_MAX_KEY_LENGTH or len(values) > 30:
+            raise ValidationError({"__all__": "This draft is too big to save."})
+        texts = []
+        for value in values:
+            if not isinstance(value, str):
+                raise ValidationError({"__all__": "A draft holds only text."})
+            if inputs.has_nul(value):
+                raise ValidationError({"__all__": f"The text {inputs.NUL_MESSAGE}."})
+            if len(value) > DRAFT_MAX_VALUE_LENGTH:
+                raise ValidationError({"__all__": "A field is too long to save."})
+            total += len(value)
+            texts.append(value)
+        clean[key] = texts
+    if total > DRAFT_MAX_CHARACTERS:
+        raise ValidationError({"__all__": "This draft is too big to save."})
+    return clean
+
+
+@transaction.atomic
+def save_advice_draft(
+    *,
+    user: Any,
+    assignment: Assignment,
+    expected_version: int,
+    data: dict[str, Any],
+    automatic: bool = False,
+    context: AuditContext,
+) -> AdviceDraft:
+    """Save the advice as typed, nothing required (input limits still apply): by the person's "Save as
+    draft" button, or `automatic`ally by the page before the session ends. `expected_version` is the
+    draft's version the page saw (0: no draft yet); a stale page raises ConcurrentUpdate. Only the
+    draft's author and the team's managers may save over it; the draft never reaches the DCO."""
+    advice_request = _team_change(
+        user,
+        assignment,
+        assignment.version,  # a draft does not change the assignment: only the draft's version counts
+        list(Assignment.OPEN_STATUSES),
+        "save a draft of this advice",
+    )
+    clean = _clean_draft_data(data)
+    draft = AdviceDraft.objects.select_for_update().filter(assignment=assignment).first()
+    now = timezone.now()
+    if draft is None:
+        if expected_version != 0:  # the draft this page saw was submitted meanwhile
+            raise ConcurrentUpdate(current_version=0)
+        draft = AdviceDraft.objects.create(
+            assignment=assignment, data=clean, created_by=user, saved_by=user, saved_at=now
+        )
+        detail = "advice draft started"
+    else:
+        if not may_see_draft(user, draft):
+            who = draft.created_by.get_full_name() if draft.created_by else "Someone else"
+            raise InvalidTransition(
+                f"{who} is writing a draft of this advice. Ask them, or your team manager, to carry on."
+            )
+        require_version(draft, expected_version)
+        save_if_version(draft, expected_version, data=clean, saved_by=user, saved_at=now)
+        detail = "advice draft saved"
+    record_access(
+        user=user,
+        action="change",
+        obj=draft,
+        child=advice_request.child,
+        context=context,
+        detail=detail + (" automatically" if automatic else ""),
+    )
+    return draft
+
+
 PROVISION_FIELDS = ("what", "who", "how_often", "how_long")
 
 
@@ -669,6 +761,7 @@ def submit_advice(
         submitted_by=user,
         **content,
     )
+    AdviceDraft.objects.filter(assignment=assignment).delete()  # submitted: the draft is done
     if returned is not None:
         QualityCheck.objects.filter(pk=returned.pk).update(
             author_response=response.strip(), responded_by=user, responded_at=timezone.now()

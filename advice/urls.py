@@ -39,6 +39,11 @@ urlpatterns = [
     path("assignments/<uuid:public_id>/exception/", views.assignment_exception, name="assignment-exception"),
     path("assignments/<uuid:public_id>/advice/", views.assignment_advice, name="assignment-advice"),
     path(
+        "assignments/<uuid:public_id>/advice/draft/",
+        views.assignment_advice_draft,
+        name="assignment-advice-draft",
+    ),
+    path(
         "assignments/<uuid:public_id>/quality-check/",
         views.assignment_quality_check,
         name="assignment-quality-check",

@@ -16,13 +16,23 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.forms.utils import ErrorDict
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +58,7 @@ from advice.forms import (
 )
 from advice.models import (
     QUALITY_CRITERIA,
+    AdviceDraft,
     AdviceRequest,
     Assignment,
     EHCNeedsAssessment,
@@ -64,7 +75,7 @@ from children.services import match_child, record_child
 from core.concurrency import CONFLICT_MESSAGE, form_data, in_conflict, is_submission, service_view
 from core.date_input import DateField
 from core.exports import ExportReasonForm
-from core.formatting import plural
+from core.formatting import clock_time, plural
 from core.uploads import servable_type
 
 PAGE_SIZE = 50
@@ -780,7 +791,15 @@ def _assignment_context(request: HttpRequest, assignment: Assignment) -> dict[st
         "attachments": list(assignment.advice_request.attachments.all()),
         "criteria": QUALITY_CRITERIA,
         "version_form": VersionForm(initial={"version": assignment.version}),
+        "draft": _visible_draft(request.user, assignment) if is_team else None,
+        "autosave_seconds": settings.ADVICE_AUTOSAVE_SECONDS,
     }
+
+
+def _visible_draft(user: Any, assignment: Assignment) -> AdviceDraft | None:
+    """The assignment's draft advice when this person may see it (its author, a team manager)."""
+    draft = AdviceDraft.objects.filter(assignment=assignment).select_related("created_by", "saved_by").first()
+    return draft if draft is not None and access.may_see_draft(user, draft) else None
 
 
 @shows_children
@@ -916,10 +935,22 @@ def _rows(formset: Any, keys: tuple[str, ...], first: tuple[str, ...]) -> list[d
     return rows
 
 
-def _advice_initial(assignment: Assignment) -> tuple[dict[str, Any], dict[str, list[dict]]]:
-    """Start from the latest revision (after rework), or blank with today's date."""
+def _advice_initial(
+    assignment: Assignment, draft: AdviceDraft | None = None
+) -> tuple[dict[str, Any], dict[str, list[dict]]]:
+    """Start from the person's draft when there is one, else from the latest revision (after
+    rework), or blank with today's date."""
+    if draft is not None:
+        typed = _draft_query(draft)
+        drafted = typed_values(AdviceForm(typed))
+        drafted.update({"version": assignment.version, "draft_version": draft.version})
+        return drafted, typed_rows(typed)
     latest = assignment.advice.order_by("-revision").first()
-    initial: dict[str, Any] = {"version": assignment.version, "advice_date": timezone.localdate()}
+    initial: dict[str, Any] = {
+        "version": assignment.version,
+        "draft_version": 0,
+        "advice_date": timezone.localdate(),
+    }
     rows: dict[str, list[dict]] = {}
     if latest is not None:
         for name in AdviceForm.base_fields:
@@ -940,6 +971,8 @@ def assignment_advice(request: HttpRequest, public_id: str) -> HttpResponse:
     assignment = _team_assignment(request, public_id)
     context = _assignment_context(request, assignment)
     typed = form_data(request)
+    if typed is not None and "save_draft" in typed and is_submission(request):
+        return _save_draft_from_page(request, assignment, context, typed)
     if typed is not None:
         add = next((p for p in ("need", "outcome", "provision") if f"add_{p}" in typed), "")
         form = AdviceForm(typed, request.FILES if is_submission(request) else None)
@@ -990,11 +1023,147 @@ def assignment_advice(request: HttpRequest, public_id: str) -> HttpResponse:
                 )
                 return redirect("advice:assignment-detail", assignment.public_id)
     else:
-        initial, rows = _advice_initial(assignment)
+        initial, rows = _advice_initial(assignment, context["draft"])
         form = AdviceForm(initial=initial)
         sets = row_formsets(rows=rows)
     context.update({"form": form, "sets": sets, "error_forms": _error_forms(form, sets)})
     return _render(request, "advice/advice_form.html", context)
+
+
+# --- drafts: saved by the button (no JavaScript needed) or automatically by the page ---------------
+
+# The errors a draft still refuses: input limits. Nothing is required in a draft, and a date typed
+# halfway is kept as typed.
+DRAFT_LIMIT_CODES = {"max_length", "null_characters_not_allowed", "max_num_forms", "too_many_forms"}
+NOT_DRAFT_DATA = {"csrfmiddlewaretoken", "version", "draft_version", "save_draft", "attachments"}
+
+
+def _draft_payload(typed: Any) -> dict[str, list[str]]:
+    """The advice form's fields as typed (rows included), for the draft."""
+    return {
+        key: typed.getlist(key) for key in typed if key not in NOT_DRAFT_DATA and not key.startswith("add_")
+    }
+
+
+def _draft_query(draft: AdviceDraft) -> QueryDict:
+    typed = QueryDict(mutable=True)
+    for key, values in (draft.data or {}).items():
+        typed.setlist(key, [str(v) for v in values])
+    return typed
+
+
+def _limit_errors_only(form: AdviceForm, sets: dict[str, Any]) -> bool:
+    """Check the typed advice as a draft: keep only the input-limit errors on the forms (the rest are
+    for submission). True when any remain."""
+    form.is_valid()
+    found = False
+    for bound in _error_forms(form, sets):
+        kept = ErrorDict()
+        for name, errors in bound.errors.as_data().items():
+            limits = [e for e in errors if e.code in DRAFT_LIMIT_CODES]
+            if limits:
+                kept[name] = bound.error_class(limits, renderer=bound.renderer)
+                found = True
+        bound._errors = kept
+    for formset in sets.values():
+        if formset.non_form_errors():
+            found = True
+    return found
+
+
+def _draft_version(typed: Any) -> int:
+    try:
+        return max(0, int(typed.get("draft_version") or 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _save_draft_from_page(
+    request: HttpRequest, assignment: Assignment, context: dict[str, Any], typed: Any
+) -> HttpResponse:
+    """The "Save as draft" button: nothing required, input limits kept; back to the form."""
+    form = AdviceForm(typed)
+    sets = row_formsets(typed)
+    if not _limit_errors_only(form, sets):
+        try:
+            draft = services.save_advice_draft(
+                user=request.user,
+                assignment=assignment,
+                expected_version=_draft_version(typed),
+                data=_draft_payload(typed),
+                context=audit_context(request),
+            )
+        except services.ConcurrentUpdate as exc:
+            kept = typed.copy()
+            kept["draft_version"] = str(exc.current_version or 0)
+            form = AdviceForm(initial={**typed_values(AdviceForm(kept)), "version": assignment.version})
+            sets = row_formsets(rows=typed_rows(kept))
+            context.update(
+                {
+                    "form": form,
+                    "sets": sets,
+                    "error_forms": [],
+                    "concurrent": "Someone else saved this draft since you opened it",
+                }
+            )
+            return _render(request, "advice/advice_form.html", context, status=409)
+        except services.InvalidTransition as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Draft saved at {clock_time(timezone.localtime(draft.saved_at).time())}. "
+                "Only you and your team's managers can see it. It goes to the DCO service only when you send it.",
+            )
+            return redirect("advice:assignment-advice", assignment.public_id)
+    context.update({"form": form, "sets": sets, "error_forms": _error_forms(form, sets)})
+    return _render(request, "advice/advice_form.html", context)
+
+
+@shows_children
+@login_required
+@require_POST
+def assignment_advice_draft(request: HttpRequest, public_id: str) -> JsonResponse:
+    """Save the advice form as a draft from the page's script (every few minutes while typing, and
+    before the session ends): JSON, never a page. Who may use it: the team's clinicians and
+    managers, over a draft that is theirs (its author, or a team manager); anyone else 404."""
+    assignment = _team_assignment(request, public_id)
+    form = AdviceForm(request.POST)
+    sets = row_formsets(request.POST)
+    if _limit_errors_only(form, sets):
+        return JsonResponse(
+            {"saved": False, "message": "Not saved: some text is too long. Send the form to see where."},
+            status=400,
+        )
+    try:
+        draft = services.save_advice_draft(
+            user=request.user,
+            assignment=assignment,
+            expected_version=_draft_version(request.POST),
+            data=_draft_payload(request.POST),
+            automatic=True,
+            context=audit_context(request),
+        )
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except services.ConcurrentUpdate as exc:
+        return JsonResponse(
+            {
+                "saved": False,
+                "version": exc.current_version or 0,
+                "message": "Not saved: someone else saved this draft since you opened it. "
+                "Save as draft to see both.",
+            },
+            status=409,
+        )
+    except services.InvalidTransition as exc:
+        return JsonResponse({"saved": False, "message": f"Not saved: {exc}"}, status=409)
+    except ValidationError as exc:
+        return JsonResponse({"saved": False, "message": "Not saved: " + " ".join(exc.messages)}, status=400)
+    saved_at = clock_time(timezone.localtime(draft.saved_at).time())
+    return JsonResponse({"saved": True, "version": draft.version, "message": f"Draft saved at {saved_at}"})
 
 
 def _rows_present(form: AdviceForm, sets: dict[str, Any]) -> bool:

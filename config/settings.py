@@ -228,6 +228,11 @@ PROXY_COUNT = env_int("PROXY_COUNT", 0)
 # Sessions: end after SESSION_IDLE_MINUTES without a request (the cookie is renewed on each one).
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+# Signed-in pages warn this many minutes before the idle timeout and offer "Stay signed in"
+# (core/static/core/session.js); the advice form saves itself as a draft then, and every
+# ADVICE_AUTOSAVE_SECONDS while someone types (advice/static/advice/autosave.js).
+SESSION_WARNING_MINUTES = env_int("SESSION_WARNING_MINUTES", 5)
+ADVICE_AUTOSAVE_SECONDS = env_int("ADVICE_AUTOSAVE_SECONDS", 120)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import views
+from core import session, views
 
 app_name = "core"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("cookies/", views.cookies, name="cookies"),
     path("styleguide/", views.styleguide, name="styleguide"),
     path("healthz", views.healthz, name="healthz"),
+    path("session/keep-alive/", session.keep_alive, name="session-keep-alive"),
 ]

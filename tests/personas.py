@@ -317,6 +317,7 @@ ROUTE_RECORDS: dict[str, list[dict[str, Any]]] = {
     "advice:assignment-not-known": [{"public_id": _id("other_assignment")}],
     "advice:assignment-exception": [{"public_id": _id("other_assignment")}],
     "advice:assignment-advice": ASSIGNMENTS,
+    "advice:assignment-advice-draft": [{"public_id": _id("other_assignment")}],
     "advice:assignment-quality-check": [{"public_id": _id("assignment")}],
     "children:child-detail": CHILD,
     "children:child-edit": CHILD,
