@@ -42,6 +42,7 @@ from lib.geo import degree_lengths_m
 logger = logging.getLogger(__name__)
 
 ENABLED = True  # the benchmark turns it off to time the database search
+MAX_LEXEME_BITS = 512  # lexemes' bit sets remembered per index (300,000 services: 37.5 KB each)
 MAX_CHANGES = 20_000  # more changed services than this since the index was built: rebuild
 DEAD_SHARE = 0.25  # rebuild when this share of the slots hold replaced or deleted services
 
@@ -227,7 +228,7 @@ class Keyword:
     which names have one of the slot's alternatives, and which texts have the words as typed."""
 
     required: list[Bits]
-    ranks: list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # per slot, one bool per slot of the index
+    ranks: list[tuple[Bits, Bits, Bits]]
 
 
 @dataclass
@@ -281,6 +282,7 @@ class SearchIndex:
         self.multi_starts = np.zeros(0, dtype=np.int64)
         self.multi_slots = np.zeros(0, dtype=np.int64)
         self.dead = 0
+        self.lexeme_bits: dict[tuple[str, bool], Bits] = {}  # (lexeme, in names) -> its bit set
 
     def nbytes(self) -> int:
         """The memory its arrays take."""
@@ -378,51 +380,56 @@ class SearchIndex:
 
     def keyword(self, slots: list[Slot]) -> Keyword:
         """PostgreSQL: each alternative's lexemes (PostgreSQL's own stemming) looked up in the
-        postings. SQLite: FTS5 itself gives the services that match, and those that rank."""
+        postings, as bit sets (ANDed within an alternative, ORed across a slot's alternatives).
+        SQLite: FTS5 itself gives the services that match, and those that rank."""
         if connection.vendor != "postgresql":
             return self._fts5_keyword(slots)
-        size, words = self.size, self.words
+        words = self.words
         required: list[Bits] = []
-        ranks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        ranks: list[tuple[Bits, Bits, Bits]] = []
         learn_lexemes([" ".join(alternative) for slot in slots for alternative in slot.alternatives])
         for slot in slots:
-            in_text = np.zeros(size, dtype=bool)
-            in_name = np.zeros(size, dtype=bool)
-            typed_text = typed_name = _NONE
+            in_text = np.zeros(words, dtype=np.uint64)
+            in_name = np.zeros(words, dtype=np.uint64)
+            typed_text = typed_name = np.zeros(words, dtype=np.uint64)
             useful = False
             for number, alternative in enumerate(slot.alternatives):
                 lexemes = query_lexemes(list(alternative))
                 if not lexemes:  # stop words only: drops out, as in plainto_tsquery
                     continue
                 useful = True
-                text_slots = self._with_all(self.postings, lexemes, size)
-                name_slots = self._with_all(self.name_postings, lexemes, size)
-                in_text[text_slots] = True
-                in_name[name_slots] = True
+                text_bits = self._with_all(lexemes, names=False)
+                name_bits = self._with_all(lexemes, names=True)
+                in_text |= text_bits
+                in_name |= name_bits
                 if number == 0:
-                    typed_text, typed_name = text_slots, name_slots
-            if not useful:
-                continue
-            required.append(_pack(in_text, words))
-            typed_in_name = np.zeros(size, dtype=bool)
-            typed_in_name[typed_name] = True
-            typed_in_text = np.zeros(size, dtype=bool)
-            typed_in_text[typed_text] = True
-            ranks.append((typed_in_name, in_name, typed_in_text))
+                    typed_text, typed_name = text_bits, name_bits
+            if useful:
+                required.append(in_text)
+                ranks.append((typed_name, in_name, typed_text))
         return Keyword(required, ranks)
 
-    @staticmethod
-    def _with_all(postings: dict[str, np.ndarray], lexemes: tuple[str, ...], size: int) -> np.ndarray:
-        """The slots holding every lexeme: the shortest posting list, narrowed by the others."""
-        lists = sorted((postings.get(lexeme, _NONE) for lexeme in lexemes), key=len)
-        found = lists[0]
-        for other in lists[1:]:
-            if not found.size:
-                break
-            present = np.zeros(size, dtype=bool)
-            present[other] = True
-            found = found[present[found]]
-        return found
+    def _with_all(self, lexemes: tuple[str, ...], *, names: bool) -> Bits:
+        """The services holding every lexeme (in their name with `names`), as a bit set."""
+        result: Bits | None = None
+        for lexeme in lexemes:
+            bits = self._lexeme_bits(lexeme, names)
+            result = bits.copy() if result is None else np.bitwise_and(result, bits, out=result)
+        assert result is not None
+        return result
+
+    def _lexeme_bits(self, lexeme: str, names: bool) -> Bits:
+        """A lexeme's posting list as a bit set, remembered (a few hundred at most: the words people
+        search for, and their synonyms, come again and again)."""
+        key = (lexeme, names)
+        bits = self.lexeme_bits.get(key)
+        if bits is None:
+            postings = self.name_postings if names else self.postings
+            bits = _from_slots(postings.get(lexeme, _NONE), self.size, self.words)
+            if len(self.lexeme_bits) >= MAX_LEXEME_BITS:
+                self.lexeme_bits.pop(next(iter(self.lexeme_bits)))
+            self.lexeme_bits[key] = bits
+        return bits
 
     def _fts5_keyword(self, slots: list[Slot]) -> Keyword:
         table = "directory_searchentry_fts"
@@ -442,14 +449,12 @@ class SearchIndex:
         found: list[list[int]] = [[] for _ in queries]
         for n, sid in rows:
             found[n].append(sid)
-        flags = []
+        bits = []
         for ids in found:
             slots_found = self.slots_of(np.array(ids, dtype=np.int64))
-            present = np.zeros(self.size, dtype=bool)
-            present[slots_found[slots_found >= 0]] = True
-            flags.append(present)
-        ranks = [(flags[1 + 3 * n], flags[2 + 3 * n], flags[3 + 3 * n]) for n in range(len(slots))]
-        return Keyword([_pack(flags[0], self.words)], ranks)
+            bits.append(_from_slots(slots_found[slots_found >= 0], self.size, self.words))
+        ranks = [(bits[1 + 3 * n], bits[2 + 3 * n], bits[3 + 3 * n]) for n in range(len(slots))]
+        return Keyword([bits[0]], ranks)
 
     def slots_of(self, service_ids: np.ndarray) -> np.ndarray:
         """The live slot of each service id (-1: none)."""
@@ -499,6 +504,7 @@ class SearchIndex:
         size = self.size
         words = max(1, (size + 63) // 64)
         self.words = words
+        self.lexeme_bits = {}  # slots changed: remembered bit sets are stale
         self._index_live()
         self.alive_bits = _pack(self.alive, words)
         self.status_bits = {status: _pack(self.status == code, words) for code, status in enumerate(STATUSES)}
@@ -749,8 +755,10 @@ class SearchIndex:
             # words as typed elsewhere in the text 1; the most first, then by name.
             score = np.zeros(slots.size, dtype=np.int64)
             for typed_name, named, typed_text in keyword.ranks:
-                score += np.where(typed_name[slots], 4, np.where(named[slots], 2, 0))
-                score += typed_text[slots]
+                in_typed_name = _unpack(typed_name, self.size)[slots]
+                in_name = _unpack(named, self.size)[slots]
+                score += np.where(in_typed_name, 4, np.where(in_name, 2, 0))
+                score += _unpack(typed_text, self.size)[slots]
             return _smallest(-score * (self.size + 1) + rank, wanted)
         if nearest is not None and sort in ("distance", "relevance"):
             d2 = nearest[slots]
