@@ -15,6 +15,7 @@ BENCHMARKS = {
     "advice": "bench.advice_casework",  # DCO dashboard page and reads, LA API list (advice/)
     "quality": "bench.search_quality",  # search quality: precision@10 and recall of everyday queries
     "api": "bench.api",  # the open ORUK API's request shapes (directory/api.py)
+    "child_search": "bench.child_search",  # finding a child or a case (children/search.py)
 }
 
 
