@@ -148,6 +148,13 @@ def match_child(
     )
 
 
+def _move_version_on(child: ChildOrYoungPerson) -> None:
+    """A change made without a version the person saw (matching, the DCO service's decision) still
+    makes pages opened before it stale: one UPDATE adds 1 to whatever the version is now."""
+    ChildOrYoungPerson.objects.filter(pk=child.pk).update(version=F("version") + 1)
+    child.version = ChildOrYoungPerson.objects.values_list("version", flat=True).get(pk=child.pk)
+
+
 def clean_nhs_number(raw: str | None) -> str:
     """The normalised NHS number, "" when none was given, or ValidationError in the field's words."""
     if not raw or not raw.strip():
@@ -263,8 +270,8 @@ def record_child(
                     exclude_pk=own.pk,
                 )
                 own.awaiting_identity_check = own.awaiting_identity_check or bool(elsewhere)
-                own.version += 1  # a page opened before the number was added is now stale
-                own.save(update_fields=["nhs_number", "updated_at", "awaiting_identity_check", "version"])
+                own.save(update_fields=["nhs_number", "updated_at", "awaiting_identity_check"])
+                _move_version_on(own)  # a page opened before the number was added is now stale
                 record_access(
                     user=user, action="change", obj=own, child=own, context=context, detail="NHS number added"
                 )
@@ -690,13 +697,13 @@ def link_records(
         if not held:
             existing.nhs_number = new.nhs_number
             existing.updated_at = timezone.now()
-            existing.version += 1
-            existing.save(update_fields=["nhs_number", "updated_at", "version"])
+            existing.save(update_fields=["nhs_number", "updated_at"])
+            _move_version_on(existing)
     new.merged_into = existing
     new.awaiting_identity_check = False
     new.updated_at = timezone.now()
-    new.version += 1
-    new.save(update_fields=["merged_into", "awaiting_identity_check", "updated_at", "version"])
+    new.save(update_fields=["merged_into", "awaiting_identity_check", "updated_at"])
+    _move_version_on(new)
     _close(check, user=user, outcome=PossibleDuplicate.Outcome.LINKED, notes=notes)
     # The LA's record's other open checks are now about the record kept.
     for other in PossibleDuplicate.objects.open().filter(new_record=new):
@@ -761,8 +768,8 @@ def record_different_children(
             )
         new.nhs_number = number
         new.updated_at = timezone.now()
-        new.version += 1
-        new.save(update_fields=["nhs_number", "updated_at", "version"])
+        new.save(update_fields=["nhs_number", "updated_at"])
+        _move_version_on(new)
         changed.append("NHS number corrected")
     _close(check, user=user, outcome=PossibleDuplicate.Outcome.DIFFERENT, notes=notes)
     try:

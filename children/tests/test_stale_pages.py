@@ -225,3 +225,33 @@ def test_the_services_check_the_version_before_the_state(world, records):
             context=TEST_CONTEXT,
             nhs_number="1",
         )
+
+
+def test_a_change_made_by_matching_makes_an_open_edit_page_stale(world, records):
+    """An NHS number filled in by matching (another request for the same child) moves the version on."""
+    child = records.child
+    assert not child.nhs_number
+    seen = child.version
+    services.record_child(
+        user=world.la_user,
+        given_name=child.given_name,
+        family_name=child.family_name,
+        date_of_birth=child.date_of_birth,
+        local_authority=child.local_authority,
+        nhs_number="943 476 5919",
+        context=TEST_CONTEXT,
+    )
+    assert _fresh(child).version == seen + 1 and child.nhs_number == "9434765919"
+    response = sign_in(Client(), world.la_user).post(
+        reverse("children:child-edit", args=[child.public_id]),
+        {
+            "version": seen,
+            "given_name": child.given_name,
+            "family_name": child.family_name,
+            **_days("date_of_birth", child.date_of_birth),
+            "nhs_number": "",
+            "school_or_setting_name": "Typed school",
+        },
+    )
+    assert response.status_code == 409 and BANNER in response.content.decode()
+    assert _fresh(child).nhs_number == "9434765919"  # not wiped by the stale page
