@@ -11,6 +11,7 @@ one service in full). Results go to stdout and to bench/results/api-<engines>-<s
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import random
@@ -140,11 +141,19 @@ def _run_child(engine: str, size: int, args: argparse.Namespace) -> dict[str, An
     from directory.search import index as search_index
 
     setup = prepare_directory(size, args)
-    index_s = None
+    index_s = columns_s = columns_mb = None
     if search_index.available():
         started = time.perf_counter()
-        search_index.index_at(None)
+        index = search_index.index_at(None)
         index_s = round(time.perf_counter() - started, 1)
+        if importlib.util.find_spec("directory.search.api_index"):  # absent before issue 9
+            from directory.search import api_index
+
+            started = time.perf_counter()
+            columns = api_index.columns_for(index)
+            columns.name_order()
+            columns_s = round(time.perf_counter() - started, 1)
+            columns_mb = round(columns.nbytes() / 1e6)
 
     client = Client()
     counter: dict[str, float] = {"n": 0, "ms": 0.0}
@@ -164,6 +173,8 @@ def _run_child(engine: str, size: int, args: argparse.Namespace) -> dict[str, An
         "services": Service.objects.count(),
         **setup,
         "index_s": index_s,
+        "columns_s": columns_s,
+        "columns_mb": columns_mb,
         "shapes": {},
     }
     with connection.execute_wrapper(count):
@@ -250,5 +261,13 @@ def _report(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         f"asks for a different service each time (500 spread through the directory). The machine is "
         f"shared: wall-clock figures include waiting for a CPU (load average at the end: "
         f"{os.getloadavg()[0]:.1f}).\n\n"
-        f"{_table(rows)}\n"
+        f"{_table(rows)}\n\n"
+        f"| engine | services | search index build s | API columns build s | API columns MB |\n"
+        f"|---|---:|---:|---:|---:|\n"
+        + "\n".join(
+            f"| {r['engine']} | {r['size']:,} | {r.get('index_s', '-')} | {r.get('columns_s') or '-'} "
+            f"| {r.get('columns_mb') or '-'} |"
+            for r in rows
+        )
+        + "\n"
     )

@@ -4,9 +4,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # Only the index on directory's own table: no need to wait for the latest accounts migration.
 
     dependencies = [
-        ('accounts', '0006_notification_preferences'),
         ('directory', '0010_versions_for_decisions'),
     ]
 

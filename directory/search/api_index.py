@@ -77,6 +77,12 @@ class ApiColumns:
     _sal_order: np.ndarray | None = None
     _by_status: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict)  # name orders by status
 
+    def nbytes(self) -> int:
+        """The memory its arrays take."""
+        arrays = [value for value in vars(self).values() if isinstance(value, np.ndarray)]
+        arrays += [*self.terms.values(), *self.areas.values(), *self._by_status.values()]
+        return sum(a.nbytes for a in arrays)
+
     # -- building and following the index --
 
     @classmethod
@@ -176,7 +182,7 @@ class ApiColumns:
             grouped = {k: np.array(v, dtype=np.int64) for k, v in lists.items()}
         for k, sids in grouped.items():
             slots = self.index.slots_of(sids)
-            slots = slots[slots >= 0]
+            slots = slots[slots >= 0].astype(np.int32)
             old = target.get(k)
             target[k] = slots if old is None else np.concatenate([old, slots])
 
