@@ -155,3 +155,20 @@ def test_an_empty_or_odd_search_is_a_page_not_an_error(personas):
     for typed in ("", "   ", "\x00", "x" * 5000, "31/2/2017", "!!!", "HA", "0"):
         response = client.get("/children/search/", {"q": typed})
         assert response.status_code == 200, typed
+
+
+def test_a_case_is_found_by_the_las_own_reference_and_never_another_las(personas):
+    from advice.models import EHCNeedsAssessment
+
+    for n in (1, 2):
+        EHCNeedsAssessment.objects.filter(pk=personas.side(n).request.assessment_id).update(
+            la_reference=f"EHC/2026/00{n}2"
+        )
+    side = personas.side(1)
+    html = _search(personas["dco_1"].client(), "ehc/2026/0012")
+    assert f"Health advice request {side.request.reference} (LA reference EHC/2026/0012)" in html
+    assert str(side.child.public_id) in _found(html)
+    other = _search(personas["dco_1"].client(), "EHC/2026/0022")
+    assert _nothing(other, "EHC/2026/0022") == _nothing(
+        _search(personas["dco_1"].client(), "EHC/2026/0099"), "EHC/2026/0099"
+    )
