@@ -173,6 +173,12 @@ class RouteForm(VersionForm):
             "To give teams different dates, route them one at a time."
         ),
     )
+    lawful_basis = forms.ChoiceField(
+        label="Confirm the lawful basis for sharing",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Required because of the warning above. What you choose is kept in the access log.",
+    )
     triage_notes = forms.CharField(
         label="Triage notes (optional)",
         required=False,
@@ -187,9 +193,17 @@ class RouteForm(VersionForm):
         teams: Iterable[Organisation] = (),
         already: Sequence[int] = (),
         earliest: Any = None,
+        lawful_bases: dict[str, str] | None = None,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
+        # Offered (and required) only when the child has a sharing warning.
+        self.needs_lawful_basis = bool(lawful_bases)
+        basis = self.fields["lawful_basis"]
+        assert isinstance(basis, forms.ChoiceField)
+        basis.choices = list((lawful_bases or {}).items())
+        if not self.needs_lawful_basis:
+            del self.fields["lawful_basis"]
         self.earliest = earliest  # the day health received the request: no team receives it before
         self.fields["received_on"].initial = timezone.localdate()
         groups: dict[str, list[Organisation]] = {}
@@ -224,6 +238,10 @@ class RouteForm(VersionForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.needs_lawful_basis and not data.get("lawful_basis"):
+            self.add_error(
+                "lawful_basis", "Confirm the lawful basis for sharing before you route this request"
+            )
         chosen = [pk for name in self.team_field_names for pk in data.get(name, [])]
         if not chosen and self.team_field_names:
             self.add_error(self.team_field_names[0], "Choose at least one provider team")

@@ -354,6 +354,31 @@ def cancel_request(
 
 # --- the DCO routes it ----------------------------------------------------------------------------
 
+# The lawful bases the DCO may confirm before routing a request with a sharing warning
+# (statutory.md 9.1: a reasoned proposal that needs the area's legal sign-off). The wording shown is
+# what the access log records.
+LAWFUL_BASES: dict[str, str] = {
+    "legal_obligation": (
+        "Legal obligation: health must give advice for the EHC needs assessment (Children and Families "
+        "Act 2014 section 31, SEND Regulations 2014 regulation 8; UK GDPR articles 6(1)(c) and 9(2)(h))"
+    ),
+    "public_task": "Public task: the NHS's statutory functions (UK GDPR articles 6(1)(e) and 9(2)(h))",
+    "consent_elsewhere": (
+        "Consent given and recorded outside this system (record it on the child's record as well)"
+    ),
+}
+
+
+def sharing_warnings(child: ChildOrYoungPerson) -> list[str]:
+    """What every page handling a request about this child warns of (wording from settings): no
+    current consent to share, no parent or carer recorded. Empty when neither applies."""
+    warnings = []
+    if not any(c.is_active for c in child.consents.all()):
+        warnings.append(settings.ADVICE_NO_CONSENT_WARNING)
+    if not child.parent_carers.exists():
+        warnings.append(settings.ADVICE_NO_PARENT_WARNING)
+    return warnings
+
 
 @transaction.atomic
 def triage_and_route(
@@ -364,13 +389,16 @@ def triage_and_route(
     teams: Sequence[Organisation],
     triage_notes: str = "",
     received_on: dt.date | None = None,
+    lawful_basis: str = "",
     context: AuditContext,
 ) -> list[Assignment]:
     """The DCO routes the request to one or more provider teams (more may be added later).
 
     Each team's reg 8 clock starts on the day it receives the request: `received_on`, by default
     today. Reminder rows are scheduled for each new assignment; the teams are e-mailed on commit.
-    A team already assigned is not assigned twice.
+    A team already assigned is not assigned twice. When the child has a sharing warning (no current
+    consent, no parent or carer: `sharing_warnings`), the DCO must confirm `lawful_basis` (a key of
+    LAWFUL_BASES); the warnings and the basis, as worded on the page, go in the access log.
     """
     if not is_dco_for(user, advice_request):
         raise PermissionDenied("Only the area's DCO service can route requests.")
@@ -381,6 +409,11 @@ def triage_and_route(
         raise ValidationError({"teams": "Choose at least one provider team."})
     if any(team.kind != Organisation.Kind.PROVIDER_TEAM for team in teams):
         raise ValidationError({"teams": "Requests can only be routed to provider teams."})
+    warnings = sharing_warnings(advice_request.child)
+    if warnings and lawful_basis not in LAWFUL_BASES:
+        raise ValidationError(
+            {"lawful_basis": "Confirm the lawful basis for sharing before you route this request"}
+        )
     received_on = received_on or timezone.localdate()
     if received_on < advice_request.received_by_health or received_on > timezone.localdate():
         raise ValidationError(
@@ -424,7 +457,13 @@ def triage_and_route(
         obj=advice_request,
         child=advice_request.child,
         context=context,
-        detail="routed to " + ", ".join(t.name for t in teams),
+        detail="routed to "
+        + ", ".join(t.name for t in teams)
+        + (
+            f"; warnings shown: {' '.join(warnings)} Lawful basis confirmed: {LAWFUL_BASES[lawful_basis]}"
+            if warnings
+            else ""
+        ),
     )
     return created
 

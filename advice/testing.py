@@ -139,5 +139,6 @@ def route(
         advice_request=advice_request,
         expected_version=advice_request.version,
         teams=list(teams) or [world.team],
+        lawful_basis="legal_obligation",
         received_on=received_on,
     )

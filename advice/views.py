@@ -22,7 +22,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.forms.utils import ErrorDict
 from django.http import (
     FileResponse,
@@ -70,7 +70,7 @@ from audit.context import audit_context
 from audit.services import record_access
 from audit.trail import shows_children
 from children.forms import FindChildForm, SameChildForm
-from children.models import ChildOrYoungPerson, PossibleDuplicate
+from children.models import ChildOrYoungPerson, ConsentToShare, ParentCarer, PossibleDuplicate
 from children.services import match_child, record_child
 from core.concurrency import CONFLICT_MESSAGE, form_data, in_conflict, is_submission, service_view
 from core.date_input import DateField
@@ -448,6 +448,7 @@ def _request_context(request: HttpRequest, advice_request: AdviceRequest) -> dic
         "can_route": is_dco
         and advice_request.status not in (AdviceRequest.Status.CANCELLED, AdviceRequest.Status.COMPLETE),
         "has_released": any(a.status in released for a in assignments),
+        "sharing_warnings": services.sharing_warnings(advice_request.child),
         "identity_check": _open_identity_checks(request.user, [advice_request]).get(advice_request.child_id)
         if is_dco
         else None,
@@ -462,6 +463,7 @@ def _route_form(advice_request: AdviceRequest, data: Any = None) -> RouteForm:
         teams=_provider_teams(),
         already=already,
         earliest=advice_request.received_by_health,
+        lawful_bases=services.LAWFUL_BASES if services.sharing_warnings(advice_request.child) else None,
     )
 
 
@@ -499,6 +501,7 @@ def _route_by_day(
                 teams=by_day[day],
                 triage_notes=data["triage_notes"],
                 received_on=day,
+                lawful_basis=data.get("lawful_basis") or "",
                 context=audit_context(request),
             )
             version = advice_request.version  # the service moved it on
@@ -577,6 +580,13 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
             status=AdviceRequest.Status.SUBMITTED, local_authority_id__in=reach_for(request.user).dco_area_ids
         )
         .select_related("child", "local_authority")
+        .annotate(
+            # For the sharing warnings beside each row (services.sharing_warnings says the same).
+            has_consent=Exists(
+                ConsentToShare.objects.filter(child_id=OuterRef("child_id"), withdrawn_at__isnull=True)
+            ),
+            has_parent=Exists(ParentCarer.objects.filter(child_id=OuterRef("child_id"))),
+        )
         .order_by("due_on", "pk")
     )
     page, links = _page(request, rows)
@@ -793,6 +803,7 @@ def _assignment_context(request: HttpRequest, assignment: Assignment) -> dict[st
         "version_form": VersionForm(initial={"version": assignment.version}),
         "draft": _visible_draft(request.user, assignment) if is_team else None,
         "autosave_seconds": settings.ADVICE_AUTOSAVE_SECONDS,
+        "sharing_warnings": services.sharing_warnings(assignment.advice_request.child),
     }
 
 

@@ -233,6 +233,18 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 # ADVICE_AUTOSAVE_SECONDS while someone types (advice/static/advice/autosave.js).
 SESSION_WARNING_MINUTES = env_int("SESSION_WARNING_MINUTES", 5)
 ADVICE_AUTOSAVE_SECONDS = env_int("ADVICE_AUTOSAVE_SECONDS", 120)
+# What the casework pages say when a request's child has no current consent to share, or no parent or
+# carer recorded (advice.services.sharing_warnings); the DCO confirms the lawful basis before routing
+# such a request. Each area may word these its own way.
+ADVICE_NO_CONSENT_WARNING = env_str(
+    "ADVICE_NO_CONSENT_WARNING",
+    "No current consent to share health information is recorded for this child or young person.",
+)
+ADVICE_NO_PARENT_WARNING = env_str(
+    "ADVICE_NO_PARENT_WARNING",
+    "No parent or carer is recorded for this child or young person: ask the local authority who has "
+    "parental responsibility before contacting the family.",
+)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -445,6 +445,7 @@ def _route(
         advice_request=advice_request,
         expected_version=advice_request.version,
         teams=list(teams),
+        lawful_basis="legal_obligation",
         triage_notes=notes,
     )
 

@@ -95,6 +95,7 @@ def test_dashboard_lists_are_scoped_to_the_dcos_areas():
         advice_request=elsewhere_request,
         expected_version=1,
         teams=[world.team],
+        lawful_basis="legal_obligation",
         received_on=TODAY - dt.timedelta(days=45),
     )
     user = type(world.dco).objects.get(pk=world.dco.pk)

@@ -206,6 +206,7 @@ class TestRouting:
                     advice_request=advice_request,
                     expected_version=1,
                     teams=[world.team],
+                    lawful_basis="legal_obligation",
                 )
 
     def test_only_to_provider_teams(self, world):
@@ -595,5 +596,6 @@ class TestOptimisticLocking:
                 advice_request=advice_request,
                 expected_version=stale,
                 teams=[world.other_team],
+                lawful_basis="legal_obligation",
             )
         assert advice_request.assignments.count() == 1

@@ -115,6 +115,7 @@ CASES = {
             f"teams_{a.team.parent_id}": [a.team.pk],
             **_days("received_on", TODAY),
             "triage_notes": "Typed: careful triage notes",
+            "lawful_basis": "legal_obligation",
         },
         lambda w, r, a: _cancel(w, r),
         "Typed: careful triage notes",

@@ -321,6 +321,7 @@ def test_dco_routes_to_teams_grouped_by_trust(world):
     response = client.post(
         reverse("advice:request-route", args=[advice_request.public_id]),
         {
+            "lawful_basis": "legal_obligation",
             "version": advice_request.version,
             f"teams_{world.trust.pk}": [world.team.pk, world.other_team.pk],
             **date_fields("received_on", TODAY),
@@ -340,7 +341,12 @@ def test_routing_needs_a_team_and_keeps_notes(world):
     advice_request = make_request(world)
     response = client_for(world.dco).post(
         reverse("advice:request-route", args=[advice_request.public_id]),
-        {"version": advice_request.version, **date_fields("received_on", TODAY), "triage_notes": "Keep me"},
+        {
+            "lawful_basis": "legal_obligation",
+            "version": advice_request.version,
+            **date_fields("received_on", TODAY),
+            "triage_notes": "Keep me",
+        },
     )
     page = response.content.decode()
     assert "Choose at least one provider team" in page and "Keep me" in page
@@ -353,6 +359,7 @@ def test_concurrent_routing_is_told_and_keeps_input(world):
     response = client_for(world.dco_admin).post(
         reverse("advice:request-route", args=[advice_request.public_id]),
         {
+            "lawful_basis": "legal_obligation",
             "version": stale,
             f"teams_{world.trust.pk}": [world.team.pk],
             **date_fields("received_on", TODAY),
@@ -371,7 +378,11 @@ def test_la_cannot_route(world):
     advice_request = make_request(world)
     response = client_for(world.la_user).post(
         reverse("advice:request-route", args=[advice_request.public_id]),
-        {"version": advice_request.version, f"teams_{world.trust.pk}": [world.team.pk]},
+        {
+            "lawful_basis": "legal_obligation",
+            "version": advice_request.version,
+            f"teams_{world.trust.pk}": [world.team.pk],
+        },
     )
     assert response.status_code == 404
 
@@ -776,6 +787,7 @@ def test_each_team_can_receive_it_on_its_own_day(world):
     response = client_for(world.dco).post(
         reverse("advice:request-route", args=[advice_request.public_id]),
         {
+            "lawful_basis": "legal_obligation",
             "version": advice_request.version,
             f"teams_{world.trust.pk}": [world.team.pk, world.other_team.pk],
             **date_fields("received_on", TODAY),
@@ -794,6 +806,7 @@ def test_a_team_day_before_health_received_it_is_refused_and_nothing_routed(worl
     response = client_for(world.dco).post(
         reverse("advice:request-route", args=[advice_request.public_id]),
         {
+            "lawful_basis": "legal_obligation",
             "version": advice_request.version,
             f"teams_{world.trust.pk}": [world.team.pk, world.other_team.pk],
             **date_fields("received_on", TODAY),

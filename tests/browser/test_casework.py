@@ -108,7 +108,9 @@ def test_the_whole_journey(world, new_page):
     check(dco)
     dco.get_by_role("button", name="Route request").click()  # no team chosen: error
     sees_error(dco, "Choose at least one provider team")
+    sees_error(dco, "Confirm the lawful basis for sharing")  # the new child has no consent recorded
     check(dco)
+    dco.get_by_label("Legal obligation", exact=False).check()
     dco.get_by_label("Speech and language therapy").check()
     dco.get_by_label("Triage notes (optional)").fill("Known to SLT; routed to SLT only")
     dco.get_by_role("button", name="Route request").click()
@@ -170,12 +172,16 @@ def test_the_whole_journey(world, new_page):
     dco.get_by_role("button", name="Quality-check this advice").click()
     expect(dco.get_by_role("button", name="Save quality check")).to_be_visible()
     check(dco)
-    dco.get_by_role("button", name="Save quality check").click()  # nothing scored: error
-    sees_error(dco, "Score the advice against at least one criterion")
+    dco.get_by_role("button", name="Save quality check").click()  # nothing chosen: error
+    sees_error(dco, "Choose whether to release the advice or return it to the author")
     check(dco)
     for number in range(1, 13):
         dco.locator(f"#id_score_Q{number}").check()  # 2: met
     dco.get_by_label("Release the advice to the local authority").check()
+    dco.get_by_role("button", name="Save quality check").click()  # Q13 not answered: error naming it
+    sees_error(dco, "Score Q13 or choose Does not apply before you release the advice")
+    check(dco)
+    dco.locator("[name='score_Q13'][value='n/a']").check()  # only nil returns: does not apply
     dco.get_by_role("button", name="Save quality check").click()
     sees(dco, "Advice released to Testshire Council")
     check(dco)
@@ -188,7 +194,7 @@ def test_the_whole_journey(world, new_page):
     pdf = la.request.get(f"/casework/requests/{advice_request.public_id}/advice.pdf")
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     la.goto("/casework/requests/")
-    sees(la, "1 of 1 teams")
+    sees(la, "1 of 1 team answered")
     check(la)
 
     # 6. The dashboard figures changed: one piece of advice returned on time this month.
