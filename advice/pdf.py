@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from advice.models import AdviceRequest, Assignment
 from core.formatting import long_date
@@ -59,12 +59,38 @@ class AdvicePDF(FPDF):
         )
 
 
+LINE = 6  # mm: one line of 11pt text
+ORPHAN_LINES = 2  # a value starts on its label's page with at least this many lines (or all of it)
+
+
+def _line_count(pdf: AdvicePDF, text: str, style: str = "", size: int = 11, height: float = LINE) -> int:
+    pdf.set_font("Helvetica", style, size)
+    lines = pdf.multi_cell(0, height, _latin1(text), dry_run=True, output=MethodReturnValue.LINES)
+    return max(1, len(lines) if isinstance(lines, list) else 1)
+
+
+def _keep_together(pdf: AdvicePDF, height: float) -> None:
+    """Start a new page unless `height` fits on this one: a label never ends a page without its
+    value, nor a heading without what follows it."""
+    if pdf.will_page_break(height):
+        pdf.add_page()
+
+
 def _heading(pdf: AdvicePDF, text: str, level: int) -> None:
     size = {0: 18, 1: 14, 2: 12}[level]
+    height = size * 0.5 + 2
+    # The heading and (at least) the first two lines under it share a page.
+    _keep_together(pdf, height * _line_count(pdf, text, "B", size, height) + 1 + ORPHAN_LINES * LINE)
     pdf.start_section(_latin1(text), level=level)
     pdf.set_font("Helvetica", "B", size)
     pdf.multi_cell(0, size * 0.5 + 2, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(1)
+
+
+def _label(pdf: AdvicePDF, text: str) -> None:
+    """A bold line that belongs to what follows it (kept on its page with two lines after it)."""
+    _keep_together(pdf, LINE * _line_count(pdf, text, "B") + ORPHAN_LINES * LINE)
+    _para(pdf, text, bold=True)
 
 
 def _para(pdf: AdvicePDF, text: str, bold: bool = False) -> None:
@@ -75,11 +101,22 @@ def _para(pdf: AdvicePDF, text: str, bold: bool = False) -> None:
 
 def _pairs(pdf: AdvicePDF, rows: Sequence[tuple[str, str]]) -> None:
     for key, value in rows:
+        value = value or "-"
+        first_lines = min(ORPHAN_LINES, _line_count(pdf, value))
+        _keep_together(pdf, LINE * (_line_count(pdf, key, "B") + first_lines))
         pdf.set_font("Helvetica", "B", 11)
         pdf.multi_cell(0, 6, _latin1(key), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font("Helvetica", "", 11)
-        pdf.multi_cell(0, 6, _latin1(value or "-"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 6, _latin1(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1)
+
+
+def _organisation(assignment: Assignment) -> str:
+    """ "Speech and language therapy, Northshire Community Health NHS Trust": the team that wrote the
+    advice and the provider organisation it belongs to."""
+    team = assignment.team
+    parent = team.parent if team.parent_id else None
+    return f"{team.name}, {parent.name}" if parent is not None else team.name
 
 
 def released_advice_pdf(advice_request: AdviceRequest, assignments: Sequence[Assignment]) -> bytes:
@@ -100,6 +137,7 @@ def released_advice_pdf(advice_request: AdviceRequest, assignments: Sequence[Ass
     pdf.add_page()
     _heading(pdf, title, 0)
     _para(pdf, f"For {advice_request.local_authority.name}. Produced {long_date(timezone.localdate())}.")
+    _para(pdf, "Advice from: " + "; ".join(_organisation(a) for a in assignments) + ".")
     _heading(pdf, "Child or young person", 1)
     _pairs(
         pdf,
@@ -121,6 +159,7 @@ def released_advice_pdf(advice_request: AdviceRequest, assignments: Sequence[Ass
     )
     for assignment in assignments:
         _heading(pdf, f"Advice from {assignment.team.name}", 1)
+        _pairs(pdf, [("Provider organisation and team", _organisation(assignment))])
         if assignment.status == Assignment.Status.NOT_KNOWN:
             _para(pdf, "Not known to this service.", bold=True)
             _para(pdf, assignment.not_known_reason)
@@ -143,7 +182,7 @@ def released_advice_pdf(advice_request: AdviceRequest, assignments: Sequence[Ass
         if not advice.provision:
             _para(pdf, "No provision recorded.")
         for number, item in enumerate(advice.provision, start=1):
-            _para(pdf, f"Provision {number} (section {item.get('section', '')})", bold=True)
+            _label(pdf, f"Provision {number} (section {item.get('section', '')})")
             _pairs(
                 pdf,
                 [
