@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from bench.common import RESULTS, ROOT, environment, percentile, setup_django
@@ -39,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--only", default="", help="comma-separated shape names (default: every shape)")
     parser.add_argument("--label", default="", help="a word for the results file name (e.g. before)")
+    parser.add_argument(
+        "--gunicorn", action="store_true", help="through gunicorn (one worker, loopback HTTP) instead"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
 
 
@@ -70,6 +74,7 @@ def main(args: argparse.Namespace) -> int:
                 str(args.seed),
                 "--only",
                 args.only,
+                *(["--gunicorn"] if args.gunicorn else []),
                 *(["--reuse"] if args.reuse else []),
             ]
             done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
@@ -81,7 +86,7 @@ def main(args: argparse.Namespace) -> int:
             print(_table([result]), file=sys.stderr, flush=True)
     report = _report(rows, args)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    label = f"-{args.label}" if args.label else ""
+    label = ("-gunicorn" if args.gunicorn else "") + (f"-{args.label}" if args.label else "")
     out = RESULTS / f"api-{'-'.join(engines)}-{'-'.join(str(s) for s in sizes)}{label}.md"
     out.write_text(report)
     print(report)
@@ -177,6 +182,10 @@ def _run_child(engine: str, size: int, args: argparse.Namespace) -> dict[str, An
         "columns_mb": columns_mb,
         "shapes": {},
     }
+    if args.gunicorn:
+        result["gunicorn"] = True
+        result["shapes"] = _through_gunicorn(shapes(args.seed), only, args.requests)
+        return result
     with connection.execute_wrapper(count):
         for name, make in shapes(args.seed).items():
             if only and not any(word in name for word in only):
@@ -225,6 +234,80 @@ def _run_child(engine: str, size: int, args: argparse.Namespace) -> dict[str, An
     return result
 
 
+def _through_gunicorn(made: dict[str, Callable[[], str]], only: set[str], requests: int) -> dict[str, Any]:
+    """The same shapes through a real server: gunicorn with one sync worker on this database,
+    timed by the client over loopback HTTP (CPU = the worker's own CPU time, from /proc)."""
+    import urllib.request
+
+    port = 8790 + os.getpid() % 100
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=ROOT,
+        env={**os.environ, "SEARCH_INDEX_WARM": "true"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def fetch(path: str) -> tuple[int, bytes]:
+        with urllib.request.urlopen(base + path, timeout=600) as answer:  # noqa: S310 - our own server
+            return answer.status, answer.read()
+
+    def worker_cpu_ms() -> float:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        fields = Path(f"/proc/{children[0]}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+    try:
+        for _ in range(600):  # the worker builds its index and API columns as it starts
+            try:
+                fetch("/api/v3/")
+                break
+            except OSError:
+                time.sleep(1)
+        out: dict[str, Any] = {}
+        for name, make in made.items():
+            if only and not any(word in name for word in only):
+                continue
+            started = time.perf_counter()
+            fetch(make())
+            first_ms = round((time.perf_counter() - started) * 1000, 1)
+            for _ in range(4):
+                fetch(make())
+            wall: list[float] = []
+            cpu: list[float] = []
+            totals: list[int] = []
+            sizes: list[int] = []
+            for _ in range(requests):
+                path = make()
+                before = worker_cpu_ms()
+                started = time.perf_counter()
+                status, body = fetch(path)
+                wall.append((time.perf_counter() - started) * 1000)
+                cpu.append(worker_cpu_ms() - before)
+                if status != 200:
+                    raise SystemExit(f"{name}: HTTP {status} for {path}")
+                totals.append(int(json.loads(body).get("total_items", 1)))
+                sizes.append(len(body))
+            out[name] = {
+                "p50_ms": percentile(wall, 50),
+                "p95_ms": percentile(wall, 95),
+                "cpu_p50_ms": percentile(cpu, 50),
+                "cpu_p95_ms": percentile(cpu, 95),
+                "database_p50_ms": "-",
+                "database_p95_ms": "-",
+                "first_ms": first_ms,
+                "queries_min": "-",
+                "queries_max": "-",
+                "total_items": int(statistics.median(totals)),
+                "kb": round(statistics.median(sizes) / 1024, 1),
+            }
+        return out
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
 def _table(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| engine | services | request | p50 ms | p95 ms | CPU p50/p95 ms | database p50/p95 ms "
@@ -250,14 +333,26 @@ def _report(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
     return (
         f"# ORUK API benchmark\n\n"
         f"`python -m bench api --sizes {args.sizes} --engines {args.engines} --requests {args.requests}"
-        f"{' --reuse' if args.reuse else ''}` on {platform.node()} ({os.cpu_count()} CPUs), "
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n"
-        f"Server time per request through Django's test Client in process (middleware, query parsing, "
-        f"search, database, JSON), {args.requests} requests per shape after 5 warm-up requests; "
+        f"{' --reuse' if args.reuse else ''}{' --gunicorn' if args.gunicorn else ''}` on {platform.node()} "
+        f"({os.cpu_count()} CPUs), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n"
+        + (
+            "Time per request as the client sees it through gunicorn (`config.wsgi`, one sync worker, "
+            "loopback HTTP; the worker built its search index and API columns as it started); CPU = "
+            "the worker's own CPU time (from /proc, in clock ticks of 10 ms). "
+            if args.gunicorn
+            else "Server time per request through Django's test Client in process (middleware, query "
+            "parsing, search, database, JSON). "
+        )
+        + f"{args.requests} requests per shape after 5 warm-up requests; "
         f"`first request` is the first warm-up (it may build what the process keeps in memory). "
-        f"CPU = this process's CPU time (PostgreSQL's own work is not in it); database = wall-clock "
-        f"time inside database calls (PostgreSQL's work, the round trips and any wait for a CPU). "
-        f"One service in full "
+        + (
+            ""
+            if args.gunicorn
+            else "CPU = this process's CPU time (PostgreSQL's own work is not in it); database = "
+            "wall-clock time inside database calls (PostgreSQL's work, the round trips and any wait "
+            "for a CPU). "
+        )
+        + f"One service in full "
         f"asks for a different service each time (500 spread through the directory). The machine is "
         f"shared: wall-clock figures include waiting for a CPU (load average at the end: "
         f"{os.getloadavg()[0]:.1f}).\n\n"
