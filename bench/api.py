@@ -241,7 +241,9 @@ def _through_gunicorn(made: dict[str, Callable[[], str]], only: set[str], reques
 
     port = 8790 + os.getpid() % 100
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        # A long worker timeout: at 300,000 services the first requests wait for the index build.
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+        + ["--timeout", "600"],
         cwd=ROOT,
         env={**os.environ, "SEARCH_INDEX_WARM": "true"},
         stdout=subprocess.DEVNULL,

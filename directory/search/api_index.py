@@ -75,12 +75,15 @@ class ApiColumns:
     # rows in list order.
     _sal_slots: np.ndarray | None = None
     _sal_order: np.ndarray | None = None
+    _sal_positions: np.ndarray | None = None
+    _by_latitude: tuple[np.ndarray, np.ndarray] | None = None  # rows by latitude, and their latitudes
     _by_status: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict)  # name orders by status
 
     def nbytes(self) -> int:
         """The memory its arrays take."""
         arrays = [value for value in vars(self).values() if isinstance(value, np.ndarray)]
         arrays += [*self.terms.values(), *self.areas.values(), *self._by_status.values()]
+        arrays += list(self._by_latitude or ())
         return sum(a.nbytes for a in arrays)
 
     # -- building and following the index --
@@ -117,7 +120,7 @@ class ApiColumns:
                 setattr(self, name, getattr(self, name)[keep])
             self._read_service_at_locations(cursor, present)
         self._name_order = None  # names may have changed: read again when a list needs it
-        self._sal_slots = self._sal_order = None
+        self._sal_slots = self._sal_order = self._sal_positions = self._by_latitude = None
         self.alive = index.alive.copy()
 
     def _grow(self) -> None:
@@ -228,7 +231,7 @@ class ApiColumns:
             cursor.execute("SELECT id FROM directory_service ORDER BY name, id")
             order = np.array([sid for (sid,) in cursor.fetchall()], dtype=np.int64)
         self._name_order = order
-        self._sal_order = None
+        self._sal_order = self._sal_positions = None
         self._by_status = {}
         by_id = np.argsort(order, kind="stable")
         self._sorted_ids = order[by_id]
@@ -312,16 +315,22 @@ class ApiColumns:
         """The ids of the service-at-locations whose service is in `matching` (None: every one)
         and, given a place and a distance, whose location is that close, in the API's order: by
         service name, service id, then id."""
-        keep = np.ones(self.sal_ids.size, dtype=bool)
+        rows: np.ndarray | None = None  # the rows kept so far (None: every row)
         if latitude is not None and longitude is not None and metres is not None:
-            keep &= self._within(latitude, longitude, metres)
+            rows = self._rows_within(latitude, longitude, metres)
         if matching is not None:
             slots = self._service_slots()
-            candidates = np.flatnonzero(keep & (slots >= 0))
+            rows = np.arange(self.sal_ids.size) if rows is None else rows
+            rows = rows[slots[rows] >= 0]
             flags = np.unpackbits(matching.view(np.uint8), count=self.index.size, bitorder="little")
-            keep[:] = False
-            keep[candidates[flags[slots[candidates]].astype(bool)]] = True
+            rows = rows[flags[slots[rows]].astype(bool)]
         order = self._list_order()
+        if rows is None:
+            return self.sal_ids[order]
+        if rows.size * 8 < self.sal_ids.size:  # few: sort their positions in the list order
+            return self.sal_ids[order[np.sort(self._positions()[rows])]]
+        keep = np.zeros(self.sal_ids.size, dtype=bool)
+        keep[rows] = True
         return self.sal_ids[order[keep[order]]]
 
     def _service_slots(self) -> np.ndarray:
@@ -337,23 +346,38 @@ class ApiColumns:
             self._sal_order = np.lexsort((self.sal_ids, ranks))
         return self._sal_order
 
-    def _within(self, latitude: float, longitude: float, metres: float) -> np.ndarray:
-        """The bounding box, then the flat-map distance: the same arithmetic as the database's
-        (`directory.api._locations_within`, lib.geo)."""
+    def _positions(self) -> np.ndarray:
+        """Per service-at-location row: its position in the list order."""
+        if self._sal_positions is None:
+            order = self._list_order()
+            self._sal_positions = np.empty(order.size, dtype=np.int64)
+            self._sal_positions[order] = np.arange(order.size)
+        return self._sal_positions
+
+    def _rows_within(self, latitude: float, longitude: float, metres: float) -> np.ndarray:
+        """The rows whose location is within `metres`: the bounding box (its latitude band found
+        by binary search in the rows sorted by latitude), then the flat-map distance; the same
+        arithmetic as the database's (`directory.api._locations_within`, lib.geo)."""
+        if self._by_latitude is None:
+            by_latitude = np.argsort(self.sal_latitude, kind="stable")  # NaN (no place) last
+            self._by_latitude = (by_latitude, self.sal_latitude[by_latitude])
+        by_latitude, sorted_latitude = self._by_latitude
         box = bounding_box(latitude, longitude, metres)
-        lat, lng = self.sal_latitude, self.sal_longitude
-        with np.errstate(invalid="ignore"):
-            inside = (
-                (lat >= box.min_latitude)
-                & (lat <= box.max_latitude)
-                & (lng >= box.min_longitude)
-                & (lng <= box.max_longitude)
-            )
-            per_lat, per_lng = degree_lengths_m(latitude)
-            dy = (lat - latitude) * per_lat
-            dx = (lng - longitude) * per_lng
-            inside &= dy * dy + dx * dx <= metres**2
-        return inside
+        low = int(np.searchsorted(sorted_latitude, box.min_latitude, side="left"))
+        high = int(np.searchsorted(sorted_latitude, box.max_latitude, side="right"))
+        rows = by_latitude[low:high]
+        lat, lng = self.sal_latitude[rows], self.sal_longitude[rows]
+        inside = (
+            (lat >= box.min_latitude)
+            & (lat <= box.max_latitude)
+            & (lng >= box.min_longitude)
+            & (lng <= box.max_longitude)
+        )
+        per_lat, per_lng = degree_lengths_m(latitude)
+        dy = (lat - latitude) * per_lat
+        dx = (lng - longitude) * per_lng
+        inside &= dy * dy + dx * dx <= metres**2
+        return rows[inside]
 
 
 _NO_SLOTS = np.zeros(0, dtype=np.int64)
