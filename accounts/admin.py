@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -12,6 +11,7 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import ApiToken, Membership, Organisation, User
+from core import forms as core_forms
 
 
 class MembershipInline(admin.TabularInline):
@@ -33,7 +33,7 @@ class MembershipInline(admin.TabularInline):
         return False
 
 
-class NewAccountForm(forms.ModelForm):
+class NewAccountForm(core_forms.ModelForm):
     """A new account has no password (its owner sets one through the e-mailed reset link) and no role."""
 
     class Meta:

@@ -7,10 +7,11 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.cache import cache
 
+from core import forms as core_forms
 from core.email import send_email
 
 
-class SignInForm(forms.Form):
+class SignInForm(core_forms.Form):
     username = forms.EmailField(
         label="Email address",
         widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
@@ -20,7 +21,7 @@ class SignInForm(forms.Form):
     )
 
 
-class TokenForm(forms.Form):
+class TokenForm(core_forms.Form):
     token = forms.CharField(
         label="Security code",
         help_text="The 6-digit code from your authenticator app",
@@ -46,7 +47,7 @@ class TokenForm(forms.Form):
 RESETS_PER_HOUR = 3
 
 
-class ForgottenPasswordForm(PasswordResetForm):
+class ForgottenPasswordForm(core_forms.NamedErrors, PasswordResetForm):
     """Asks for the e-mail address. The same answer is shown whether or not an account has it."""
 
     email = forms.EmailField(
@@ -85,7 +86,7 @@ class ForgottenPasswordForm(PasswordResetForm):
         send_email(to=[to_email], subject=subject, body=body)
 
 
-class NewPasswordForm(SetPasswordForm):
+class NewPasswordForm(core_forms.NamedErrors, SetPasswordForm):
     """Choose a new password (after following the link in the e-mail)."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -103,7 +104,7 @@ class NewPasswordForm(SetPasswordForm):
 # --- running an organisation (accounts/views_staff.py) ---------------------------------------------
 
 
-class VersionForm(forms.Form):
+class VersionForm(core_forms.Form):
     """The version of the account the administrator saw (core.concurrency)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -113,7 +114,7 @@ class StaffRolesField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
 
-class InviteForm(forms.Form):
+class InviteForm(core_forms.Form):
     email = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -166,7 +167,9 @@ def _org_choices(organisations: Any) -> list[tuple[str, str]]:
     return [(str(o.public_id), o.name) for o in organisations]
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(core_forms.Form):
+    error_names = {"parent": "the organisation it is part of"}
+
     name = forms.CharField(
         label="Name", max_length=200, error_messages={"required": "Enter the organisation's name"}
     )
@@ -248,7 +251,7 @@ class AreasForm(VersionForm):
         cast(forms.MultipleChoiceField, self.fields["areas"]).choices = _org_choices(authorities)
 
 
-class TokenNameForm(forms.Form):
+class TokenNameForm(core_forms.Form):
     name = forms.CharField(
         label="Name",
         max_length=100,

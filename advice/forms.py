@@ -21,6 +21,7 @@ from advice.models import (
     QualityCheck,
     TimeLimitException,
 )
+from core import forms as core_forms
 from core.date_input import DateField
 from core.uploads import check_upload
 
@@ -32,7 +33,7 @@ ATTACHMENT_HINT = (
 )
 
 
-class VersionForm(forms.Form):
+class VersionForm(core_forms.Form):
     """The version of the record the person saw, for optimistic locking."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -88,7 +89,7 @@ def add_service_errors(
 # --- the LA's request ---------------------------------------------------------------------------
 
 
-class AssessmentRequestForm(forms.Form):
+class AssessmentRequestForm(core_forms.Form):
     """The EHC needs assessment and the request for health advice, on one page."""
 
     request_received_on = DateField(
@@ -405,7 +406,7 @@ class AdviceForm(VersionForm):
     )
 
 
-class NeedForm(forms.Form):
+class NeedForm(core_forms.Form):
     description = forms.CharField(
         label="Health need", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
@@ -414,7 +415,7 @@ class NeedForm(forms.Form):
     )
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(core_forms.Form):
     outcome = forms.CharField(
         label="Outcome",
         required=False,
@@ -449,7 +450,7 @@ def row_number(form: forms.BaseForm) -> int:
         return 1
 
 
-class ProvisionForm(forms.Form):
+class ProvisionForm(core_forms.Form):
     what = forms.CharField(
         label="What",
         required=False,
@@ -640,7 +641,7 @@ class QualityCheckForm(VersionForm):
 # --- lists --------------------------------------------------------------------------------------
 
 
-class ListFilterForm(forms.Form):
+class ListFilterForm(core_forms.Form):
     """Filters and sort order for the dashboard lists (GET)."""
 
     la = forms.ChoiceField(label="Local authority", required=False)
@@ -673,8 +674,10 @@ class ListFilterForm(forms.Form):
             field.choices = [("", "All"), *choices]
 
 
-class RequestListForm(forms.Form):
+class RequestListForm(core_forms.Form):
     """The LA's list of requests: which to show (GET)."""
+
+    error_names = {"status": "which requests to show"}
 
     status = forms.ChoiceField(
         label="Show",

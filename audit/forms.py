@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from audit.models import Action
+from core import forms as core_forms
 from core.inputs import date_in_range
 
 
@@ -17,7 +18,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class AuditSearchForm(forms.Form):
+class AuditSearchForm(core_forms.Form):
     person = forms.CharField(
         label="Person", required=False, max_length=254, help_text="Their email address, or part of it"
     )

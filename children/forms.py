@@ -11,10 +11,11 @@ from django.utils import timezone
 from accounts.models import Organisation
 from children.models import ChildOrYoungPerson, ConsentToShare, ParentCarer
 from children.services import clean_nhs_number
+from core import forms as core_forms
 from core.date_input import DateField
 
 
-class FindChildForm(forms.Form):
+class FindChildForm(core_forms.Form):
     """Who the request is about. Matched against existing records before anything is created."""
 
     given_name = forms.CharField(
@@ -62,7 +63,7 @@ class FindChildForm(forms.Form):
         return value
 
 
-class SameChildForm(forms.Form):
+class SameChildForm(core_forms.Form):
     """ "Is this the same child?" after a likely match was found."""
 
     same = forms.ChoiceField(
@@ -91,7 +92,7 @@ def _yes_no(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
 
-class VersionForm(forms.Form):
+class VersionForm(core_forms.Form):
     """The version of the record the person saw (core.concurrency): carried by every change page."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -203,8 +204,10 @@ class ParentCarerForm(VersionForm):
         }
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(core_forms.Form):
     """Consent to share health information: who gave it, when, for what; capacity for 16 and over."""
+
+    error_names = {"given_on": "the date consent was given"}
 
     given_by = forms.ChoiceField(
         label="Who gave consent?",
@@ -260,6 +263,8 @@ class ConsentForm(forms.Form):
 
 
 class WithdrawConsentForm(VersionForm):
+    error_names = {"withdrawn_on": "the date consent was withdrawn", "reason": "why consent was withdrawn"}
+
     withdrawn_on = DateField(label="When was consent withdrawn?", help_text="For example, 4 9 2026")
     reason = forms.CharField(
         label="Why was it withdrawn?",
@@ -275,7 +280,7 @@ class WithdrawConsentForm(VersionForm):
         return reason
 
 
-class PossibleDuplicateForm(forms.Form):
+class PossibleDuplicateForm(core_forms.Form):
     """The DCO service's decision on a possible duplicate: the same child (link) or different children."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

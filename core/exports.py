@@ -7,8 +7,10 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.forms import Form
 
-class ExportReasonForm(forms.Form):
+
+class ExportReasonForm(Form):
     reason = forms.CharField(
         label="Why do you need the children's names in this export?",
         help_text=(

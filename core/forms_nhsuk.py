@@ -152,8 +152,10 @@ def error_summary_params(*forms_: forms.BaseForm | None) -> dict[str, Any] | Non
     for form in forms_:
         if form is None or not form.is_bound or not form.errors:
             continue
+        # An error about the form as a whole links to its first field, where the answer starts.
+        first = next((form[name].auto_id for name in form.fields if not form[name].is_hidden), "")
         for message in form.non_field_errors():
-            items.append({"text": str(message), "href": "#"})
+            items.append({"text": str(message), "href": f"#{first or 'maincontent'}"})
         for name, errors in form.errors.items():
             if name == "__all__":
                 continue

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from audit.trail import shows_no_children
+from core import forms as core_forms
 from core import health, navigation, registry
 
 
@@ -76,7 +77,7 @@ def cookies(request: HttpRequest) -> HttpResponse:
     return render(request, "core/cookies.html")
 
 
-class StyleguideForm(forms.Form):
+class StyleguideForm(core_forms.Form):
     name = forms.CharField(label="Full name", help_text="As it appears on official letters")
     colour = forms.ChoiceField(
         label="Favourite colour", choices=[("", "Choose"), ("blue", "Blue"), ("green", "Green")]

@@ -12,6 +12,7 @@ from typing import Any, cast
 from django import forms
 
 from accounts.models import Organisation
+from core import forms as core_forms
 from directory.models import ProblemReport, Provider, Service, TaxonomyTerm
 from directory.services import SCALAR_FIELDS, TERM_FIELDS
 from lib.weekdays import DAY_CODES, DAY_NAMES
@@ -39,7 +40,7 @@ class TimeText(forms.TimeField):
     default_error_messages = {"invalid": "Enter a time like 09:00 or 17:30"}
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(core_forms.Form):
     name = forms.CharField(label="Service name", max_length=255)
     description = forms.CharField(
         label="What the service offers",
@@ -229,7 +230,7 @@ class ServiceForm(forms.Form):
         return values
 
 
-class ProposalNoteForm(forms.Form):
+class ProposalNoteForm(core_forms.Form):
     note = forms.CharField(
         label="Anything the Local Offer team should know about this change",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -237,7 +238,7 @@ class ProposalNoteForm(forms.Form):
     )
 
 
-class NewServiceProviderForm(forms.Form):
+class NewServiceProviderForm(core_forms.Form):
     """Which provider a new service belongs to."""
 
     provider = forms.ModelChoiceField(
@@ -251,7 +252,7 @@ class NewServiceProviderForm(forms.Form):
         field.to_field_name = "public_id"
 
 
-class VersionForm(forms.Form):
+class VersionForm(core_forms.Form):
     """The version of the record the person saw (core.concurrency), carried by every decision form."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -274,7 +275,9 @@ class ApproveForm(VersionForm):
     )
 
 
-class ServiceSearchForm(forms.Form):
+class ServiceSearchForm(core_forms.Form):
+    error_names = {"q": "the service or provider name"}
+
     q = forms.CharField(label="Search by service or provider name", required=False, max_length=100)
     stale = forms.BooleanField(label="Only records due for review", required=False)
 
@@ -298,7 +301,7 @@ class ResolveReportForm(VersionForm):
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
-class ImportForm(forms.Form):
+class ImportForm(core_forms.Form):
     FORMATS = [("csv", "CSV (the Local Offer template)"), ("oruk", "Open Referral UK JSON")]
     format = forms.ChoiceField(label="File format", choices=FORMATS, widget=forms.RadioSelect, initial="csv")
     file = forms.FileField(label="Upload a file", error_messages={"required": "Choose a file to upload"})

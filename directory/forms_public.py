@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from core import forms as core_forms
 from directory.models import ProblemReport
 from directory.search import DELIVERY
 from lib.weekdays import DAY_NAMES
@@ -24,9 +25,11 @@ COST_CHOICES = [("any", "Free or paid"), ("free", "Free"), ("paid", "Paid for")]
 MAX_AGE = 25
 
 
-class SearchForm(forms.Form):
+class SearchForm(core_forms.Form):
     """Keywords, a place, and the filters. Unknown or bad values are dropped, never an error page:
     a shared link with a stale filter still shows results."""
+
+    error_names = {"q": "what you are looking for"}
 
     q = forms.CharField(
         label="What are you looking for?",
@@ -113,7 +116,7 @@ class SearchForm(forms.Form):
         return data
 
 
-class ProblemReportForm(forms.Form):
+class ProblemReportForm(core_forms.Form):
     topic = forms.ChoiceField(
         label="What is the problem?",
         widget=forms.RadioSelect,

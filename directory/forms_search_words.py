@@ -7,10 +7,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core import forms as core_forms
 from directory.search_words import clean_phrases
 
 
-class SynonymForm(forms.Form):
+class SynonymForm(core_forms.Form):
     words = forms.CharField(
         label="Words and phrases that mean the same",
         help_text="Separate them with commas, for example: physiotherapy, physio, physiotherapist",
@@ -32,7 +33,9 @@ class SynonymForm(forms.Form):
             raise forms.ValidationError(exc.messages[0]) from None
 
 
-class SynonymListForm(forms.Form):
+class SynonymListForm(core_forms.Form):
+    error_names = {"q": "the word to find"}
+
     q = forms.CharField(label="Find a word", required=False, max_length=100)
 
     def query(self) -> str:
