@@ -6,11 +6,12 @@ several errors leaves people guessing. Every form in the product derives from `F
 here (or mixes in `NamedErrors`), and each of its fields' default messages is rewritten from its label
 and widget, in the GOV.UK and NHS.UK pattern:
 
-    Enter your email address            (a text box left empty)
-    Select the type of organisation     (a select, radios or checkboxes left empty)
-    Enter the name using 200 characters or fewer
-    Enter the e-mail address in the correct format, like name@example.com
+    Enter email address                 (a text box labelled "Email address" left empty)
+    Select type of organisation         (a select, radios or checkboxes left empty)
+    Enter name using 200 characters or fewer
+    Enter email address in the correct format, like name@example.com
     Number of places must be a whole number
+    Enter your answer to “Why is the request cancelled?” using 2000 characters or fewer
 
 A message a form writes itself (a field's `error_messages`, or `error_names` naming the field when its
 label is a question) is kept. tests/test_form_errors.py builds every form in the product and fails on

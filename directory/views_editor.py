@@ -224,7 +224,8 @@ def service_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             form = _merged_form(form, service, _opened_version(request), their_changes or [])
     elif is_submission(request):
         version = _opened_version(request)  # a form with errors still answers the version they opened
-        if form.is_valid() and (note_form is None or note_form.is_valid()):
+        valid = [form.is_valid(), note_form is None or note_form.is_valid()]  # all errors at once
+        if all(valid):
             if direct:
                 service = services.update_service(
                     user=_user(request),

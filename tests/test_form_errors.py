@@ -239,13 +239,33 @@ def test_the_central_rule_names_fields_from_labels_and_widgets():
         "nhs": ["Enter NHS number"],
         "places": ["Number of places must be 9 or less"],
         "agree": ["Select “I have checked the details” to continue"],
-        "question": ["Enter an answer to “When did it start?”"],
+        "question": ["Enter your answer to “When did it start?”"],
     }
     long = Good(data={"email": "a" * 30 + "@example.com", "kind": "z"})
     long.is_valid()
     assert long.errors["email"] == ["Enter email address using 20 characters or fewer"]
     assert long.errors["kind"] == ["Select type of organisation from the list"]
     assert message_problems(good) == message_problems(long) == []
+
+
+def test_error_names_name_dates_and_hidden_fields_say_to_reload():
+    from core.date_input import DateField
+    from core.forms import Form
+
+    class Dated(Form):
+        error_names = {"given_on": "the date consent was given"}
+        given_on = DateField(label="When was consent given?")
+        version = forms.IntegerField(widget=forms.HiddenInput)
+
+    dated = Dated(data={"given_on-day": "31", "given_on-month": "2", "given_on-year": "2026"})
+    dated.is_valid()
+    assert dated.errors["given_on"] == ["The date consent was given must be a real date"]
+    assert dated.errors["version"] == [
+        "The page was sent without a valid version: go back, reload it and try again"
+    ]
+    empty = Dated(data={})
+    empty.is_valid()
+    assert empty.errors["given_on"] == ["Enter the date consent was given"]
 
 
 # The rendered pages ------------------------------------------------------------------------------------
