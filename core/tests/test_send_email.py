@@ -56,6 +56,7 @@ def _route(client: Client, advice_request: AdviceRequest, world) -> int:
         {
             "version": advice_request.version,
             f"teams_{world.trust.pk}": [world.team.pk],
+            "lawful_basis": "legal_obligation",  # the test child has no consent recorded
             "received_on-day": str(TODAY.day),
             "received_on-month": str(TODAY.month),
             "received_on-year": str(TODAY.year),
