@@ -19,6 +19,8 @@ class DateInput(forms.DateInput):
 
 
 class AuditSearchForm(core_forms.Form):
+    error_names = {"date_from": "the date to search from", "date_to": "the date to search to"}
+
     person = forms.CharField(
         label="Person", required=False, max_length=254, help_text="Their email address, or part of it"
     )

@@ -393,3 +393,15 @@ def test_every_form_page_shows_all_its_errors_with_a_summary_linking_to_each_fie
     assert posted > 30 and shown > 30, f"the walk posted {posted} forms, {shown} answered with errors"
     print(f"\nform errors: {posted} forms posted empty, {shown} answered with errors")
     assert not failures, f"{len(failures)} problems:\n" + "\n".join(sorted(set(failures)))
+
+
+def test_a_search_form_sent_with_wrong_values_shows_the_summary(personas):
+    """GET forms too: the access log's search with a date that does not exist and a text too long."""
+    client = personas["dco_1"].client()
+    response = client.get(reverse("audit:search"), {"date_from": "2026-02-31", "person": "x" * 300})
+    html = response.content.decode()
+    assert error_page_problems(html) == []
+    assert SUMMARY.search(html), "no error summary"
+    texts = [_text(text) for _, text in SUMMARY_LINK.findall(SUMMARY.search(html)[0])]  # type: ignore[index]
+    assert "The date to search from must be a real date" in texts
+    assert "Enter person using 254 characters or fewer" in texts
