@@ -402,6 +402,6 @@ def test_a_search_form_sent_with_wrong_values_shows_the_summary(personas):
     html = response.content.decode()
     assert error_page_problems(html) == []
     assert SUMMARY.search(html), "no error summary"
-    texts = [_text(text) for _, text in SUMMARY_LINK.findall(SUMMARY.search(html)[0])]  # type: ignore[index]
+    texts = [_text(text) for _, text in SUMMARY_LINK.findall(SUMMARY.search(html)[0])]
     assert "The date to search from must be a real date" in texts
     assert "Enter person using 254 characters or fewer" in texts
