@@ -45,7 +45,12 @@ from directory.search import (
     search_services,
     services_by_letter,
 )
-from directory.search.places import LocationExamples, location_examples, unknown_location_message
+from directory.search.places import (
+    LocationExamples,
+    location_examples,
+    postcode_in_keywords,
+    unknown_location_message,
+)
 from directory.search_text import ages_in_words, opening_times
 from directory.services import record_problem_report
 from lib import inputs
@@ -202,6 +207,17 @@ def _search_form(
 @shows_no_children
 def search(request: HttpRequest) -> HttpResponse:
     """Search results with filters, counts, sorting and pagination. Anyone may see it."""
+    # A postcode or district typed into the keyword box with no place is where to search from.
+    typed_words = (request.GET.get("q") or "")[:20]
+    near = ""
+    if not (request.GET.get("location") or "").strip() and not inputs.has_nul(typed_words):
+        near = postcode_in_keywords(typed_words)
+    if near and resolve_location(near):
+        moved = request.GET.copy()
+        for name in ("q", "page", "sort"):
+            moved.pop(name, None)
+        moved["location"] = near
+        return HttpResponseRedirect(f"{request.path}?{moved.urlencode()}")
     needs, categories, top_level = _term_choices()
     bound = bool(request.GET.keys() - IGNORED_PARAMS)
     data_in = request.GET.copy()
@@ -217,6 +233,8 @@ def search(request: HttpRequest) -> HttpResponse:
     place = resolve_location(location_text) if location_text else None
     if location_text and not place:
         form.add_error("location", unknown_location_message(location_text, examples))
+    # Without the place asked for there is nothing to list (never every service as if near it).
+    location_failed = "location" in form.errors
     distance = data.get("distance") or DEFAULT_DISTANCE
     age = data.get("age")
     cost = data.get("cost") or ""
@@ -237,7 +255,7 @@ def search(request: HttpRequest) -> HttpResponse:
         page=data.get("page") or 1,
         per_page=PER_PAGE,
     )
-    results = search_services(params)
+    results = SearchResults(search=params, total=0, hits=[]) if location_failed else search_services(params)
     facet_items = _facet_items(form, results, top_level)
 
     services = _services_in_order(results.service_ids)
@@ -268,6 +286,10 @@ def search(request: HttpRequest) -> HttpResponse:
         "results": results,
         "items": items,
         "place": place,
+        "location_failed": location_failed,
+        # A postcode typed as keywords that the directory does not know: offer to search near it.
+        "near_link": link(path, [("location", near)]) if near else "",
+        "near": near,
         "distance_text": dict(DISTANCE_CHOICES).get(distance, ""),
         # The search box and the filters are two forms (the results between them hold the shortlist's
         # own forms); each carries the other's current values along.

@@ -102,7 +102,7 @@ class LocationExamples:
             f"a town or village like {self.place}" if self.place else "a town or village",
         ]
         parts = [p for p in parts if p]
-        return "Enter " + ", ".join(parts[:-1]) + ", or " + parts[-1]
+        return "Enter " + ", ".join(parts[:-1]) + ", or " + parts[-1] + "."
 
 
 def location_examples() -> LocationExamples:
@@ -146,6 +146,17 @@ def _examples_from_data() -> LocationExamples:
         place = places.values_list("name", flat=True).first()
     postcode = display_postcode(row[0]) if row else ""
     return LocationExamples(postcode=postcode, outcode=outcode_of(postcode), place=place or "")
+
+
+def postcode_in_keywords(text: str) -> str:
+    """The postcode or postcode district typed into the keyword box ("eb1 2hj" -> "EB1 2HJ"), or ""
+    when the words are not one. Place names are not taken (they are also words in service names)."""
+    text = " ".join((text or "").split())
+    if is_postcode(text):
+        return display_postcode(text)
+    if is_outcode(text):
+        return postcode_key(text)
+    return ""
 
 
 def unknown_location_message(text: str, examples: LocationExamples) -> str:

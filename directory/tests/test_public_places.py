@@ -79,7 +79,7 @@ def test_examples_without_data_name_no_postcode():
     examples = location_examples()
     assert examples.hint() == "A postcode, the first half of one, or a town or village"
     assert unknown_location_message("NS1 2AB", examples) == (
-        "We do not know the postcode NS1 2AB. Enter a full postcode, or a town or village"
+        "We do not know the postcode NS1 2AB. Enter a full postcode, or a town or village."
     )
 
 
@@ -137,3 +137,40 @@ def test_every_example_resolves_on_the_demo_data(client, db):
         response = client.get(reverse("directory:search"), {"location": example, "distance": "50"})
         assert "There is a problem" not in text_of(response), example
         assert "services found" in text_of(response), example
+
+
+@pytest.mark.parametrize("typed", ["ns5 2de", "NS52DE", "ns5"])
+def test_a_known_postcode_typed_as_keywords_searches_near_it(client, places, typed):
+    response = client.get(reverse("directory:search"), {"q": typed}, follow=True)
+    body = text_of(response)
+    assert "No services matched" not in body
+    assert "Brackenford play scheme" in body
+    assert re.search(r"within 10 miles of NS5( 2DE)?", body)
+    # the postcode now sits in the location box, not the keyword box
+    html = response.content.decode()
+    assert re.search(r'name="location"[^>]*value="NS5( 2DE)?"', html)
+    assert not re.search(r'name="q"[^>]*value="[^"]+"', html)
+
+
+def test_an_unknown_postcode_typed_as_keywords_offers_a_search_near_it(client, places):
+    response = client.get(reverse("directory:search"), {"q": "ZZ9 9ZZ"})
+    html = response.content.decode()
+    assert "Did you mean to search near ZZ9 9ZZ?" in text_of(response)
+    assert re.search(r'<a href="/services/\?location=ZZ9\+9ZZ[^"]*">', html)
+
+
+def test_keywords_with_a_location_are_left_as_keywords(client, places):
+    body = text_of(client.get(reverse("directory:search"), {"q": "NS5", "location": "Brackenford"}))
+    assert "Did you mean to search near" not in body
+
+
+def test_an_unknown_place_lists_nothing_and_ends_with_a_full_stop(client, places):
+    ServiceFactory(name="Faraway club", description="Far.")
+    reindex_services()
+    response = client.get(reverse("directory:search"), {"location": "ZZ9 9ZZ"})
+    body = text_of(response)
+    assert "or a town or village like Brackenford." in body
+    assert "services found" not in body and "service found" not in body
+    assert "Brackenford play scheme" not in body and "Faraway club" not in body
+    assert "No services matched" not in body
+    assert "results)" not in response.content.decode().split("</title>")[0]
