@@ -49,10 +49,27 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count:,} {word}"
 
 
+SUMMARY_END_PUNCTUATION = " \t\r\n.,;:!?-–—…"
+
+
+def shorten(value: str | None, length: int = 220, end: str = "…") -> str:
+    """`value` whole when it fits in `length` characters; otherwise cut at the last word that fits,
+    without its closing punctuation, and `end` added ('Meet at the station…', never 'station.…')."""
+    text = str(value or "")
+    if len(text) <= length:
+        return text
+    room = max(length - len(end), 1)
+    cut = text[:room]
+    if not text[room].isspace() and any(c.isspace() for c in cut):
+        cut = cut[: max(i for i, c in enumerate(cut) if c.isspace())]
+    return cut.rstrip(SUMMARY_END_PUNCTUATION) + end
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "long_date": long_date,
     "short_date": short_date,
     "date_time": date_time,
     "clock_time": clock_time,
     "plural": plural,
+    "shorten": shorten,
 }

@@ -10,3 +10,14 @@ def test_dates_and_times_read_as_the_nhs_style_guide_says():
     assert clock_time(dt.time(12, 0)) == "midday"
     assert plural(1, "service") == "1 service"
     assert plural(1200, "service") == "1,200 services"
+
+
+def test_a_shortened_summary_ends_at_a_word_with_one_ellipsis():
+    from core.formatting import shorten
+
+    assert shorten("Short enough.", 220) == "Short enough."
+    text = "Meet at the bus station. Then we walk to the park together with everyone"
+    assert shorten(text, 26) == "Meet at the bus station…"  # never "station.…" or "station…."
+    assert shorten("Ask our assistant, who will help you today", 19) == "Ask our assistant…"
+    assert shorten("Help with speech and language", 12) == "Help with…"  # never half a word
+    assert not shorten("a" * 300, 220).endswith(".…") and len(shorten("a" * 300, 220)) <= 220

@@ -56,3 +56,13 @@ def test_search_pagination_shows_every_page_of_four(client):
     reindex_services()
     html = client.get(reverse("directory:search")).content.decode()
     assert 'aria-label="Page 3"' in html and "&ctdot;" not in html
+
+
+@pytest.mark.django_db
+def test_a_long_summary_ends_with_one_ellipsis_not_a_full_stop_and_one(client):
+    words = "x " * 104 + "station. Following that we walk to the park."  # the cut falls after "station."
+    ServiceFactory(name="Walking group", description=words)
+    reindex_services()
+    html = client.get(reverse("directory:search")).content.decode()
+    assert "station…" in html
+    assert ".…" not in html and "…." not in html
