@@ -86,6 +86,7 @@ ORGANISATIONS = [
     ),
     DemoOrganisation("URN-999001", "Brookfield Primary School", Kind.SCHOOL, email="office@example.org"),
     DemoOrganisation("VOL-DEMO", "Northshire Parent Carer Forum", Kind.VOLUNTARY, email="forum@example.org"),
+    DemoOrganisation("Y99001", "Millbrook Surgery", Kind.GP_PRACTICE, email="millbrook.surgery@example.org"),
 ]
 DCO_AREAS = ["E10000099", "E09000099"]
 
@@ -104,6 +105,8 @@ PEOPLE = [
     DemoPerson("dco.admin@example.org", "Jordan", "Pike", Role.DCO_ADMIN, ("DCO-DEMO",)),
     DemoPerson("caseworker.northshire@example.org", "Casey", "Northam", Role.LA_CASEWORKER, ("E10000099",)),
     DemoPerson("caseworker.eastbury@example.org", "Eli", "Eastwood", Role.LA_CASEWORKER, ("E09000099",)),
+    # Northshire's early-years SEN officer: acknowledges section 23 notifications for the SEN team.
+    DemoPerson("earlyyears.northshire@example.org", "Emery", "Yates", Role.LA_CASEWORKER, ("E10000099",)),
     DemoPerson("clinician.slt@example.org", "Sam", "Talbot", Role.PROVIDER_CLINICIAN, ("RX9-SLT",)),
     DemoPerson("manager.slt@example.org", "Robin", "Lang", Role.PROVIDER_TEAM_MANAGER, ("RX9-SLT",)),
     DemoPerson("clinician.paeds@example.org", "Pat", "Kendry", Role.PROVIDER_CLINICIAN, ("RX9-PAED",)),
@@ -118,6 +121,8 @@ PEOPLE = [
     DemoPerson("provider.editor@example.org", "Frankie", "Bell", Role.PROVIDER_EDITOR, ("RX9", "VOL-DEMO")),
     DemoPerson("school@example.org", "Jo", "Brightwater", Role.SCHOOL_STAFF, ("URN-999001",)),
     DemoPerson("la.admin@example.org", "Nico", "Ashdown", Role.ORGANISATION_ADMIN, ("E10000099",)),
+    # A GP: raises concerns about young children with the DCO service (section 23 names no GP practice).
+    DemoPerson("gp@example.org", "Harper", "Gale", Role.HEALTH_PRACTITIONER, ("Y99001",)),
 ]
 
 # Published demo API tokens, one per demo LA: they only work in demo mode.

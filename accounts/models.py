@@ -32,6 +32,7 @@ class Organisation(models.Model):
         SCHOOL = "school", "School or setting"
         VOLUNTARY = "voluntary", "Voluntary or community organisation"
         SERVICE_PROVIDER = "service_provider", "Other service provider"
+        GP_PRACTICE = "gp_practice", "GP practice"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200)
@@ -79,6 +80,9 @@ class Role(models.TextChoices):
     SCHOOL_STAFF = "school_staff", "School staff"
     # Runs their own organisation's staff (accounts/staff.py) and reaches no casework by this role.
     ORGANISATION_ADMIN = "org_admin", "Organisation administrator"
+    # A GP or clinician of a GP practice or an independent provider: outside the bodies section 23 of the
+    # Children and Families Act 2014 names, so raises a concern with the DCO service instead of notifying.
+    HEALTH_PRACTITIONER = "health_practitioner", "GP practice or independent clinician"
 
 
 STAFF_ROLES = frozenset(Role.values)
@@ -101,6 +105,7 @@ class RoleGroup:
     # a DCO service; other organisations name an organisation administrator.
     ORGANISATION_ADMINS = frozenset({Role.DCO_ADMIN, Role.ORGANISATION_ADMIN})
     SYSTEM = frozenset({Role.SYSTEM_ADMIN})  # every organisation, its teams, areas and API tokens
+    CONCERNS = frozenset({Role.HEALTH_PRACTITIONER})  # raise a concern about a child with the DCO service
 
 
 # The roles a member of each kind of organisation may be given in the product's own pages. A system
@@ -118,7 +123,8 @@ ROLES_FOR_KIND: dict[str, tuple[str, ...]] = {
     "provider_team": (Role.PROVIDER_CLINICIAN, Role.PROVIDER_TEAM_MANAGER),
     "school": (Role.SCHOOL_STAFF, Role.ORGANISATION_ADMIN),
     "voluntary": (Role.PROVIDER_EDITOR, Role.ORGANISATION_ADMIN),
-    "service_provider": (Role.PROVIDER_EDITOR, Role.ORGANISATION_ADMIN),
+    "service_provider": (Role.PROVIDER_EDITOR, Role.HEALTH_PRACTITIONER, Role.ORGANISATION_ADMIN),
+    "gp_practice": (Role.HEALTH_PRACTITIONER, Role.ORGANISATION_ADMIN),
 }
 
 

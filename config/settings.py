@@ -99,8 +99,10 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "children",
+    "casework",
     "directory",
     "advice",
+    "section23",
     "reporting",
 ]
 
@@ -325,6 +327,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "send-health-hub@examp
 # core.tasks.deliver_email: when the mailer fails, try again after each of these delays (seconds).
 EMAIL_RETRY_DELAYS = [60, 5 * 60, 30 * 60, 2 * 3600, 6 * 3600]
 SMTP_HOST = os.environ.get("EMAIL_HOST", "")
+# Section 23 notifications: the LA's SEN team is asked to acknowledge within this many working days
+# (a local target, not statutory); an unacknowledged notification is chased the next working day.
+S23_ACKNOWLEDGE_WORKING_DAYS = env_int("S23_ACKNOWLEDGE_WORKING_DAYS", 10)
 NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
 NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
 MAILERS: dict[str, dict[str, object]]

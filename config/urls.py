@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("directory.urls")),
     path("casework/", include("advice.urls")),
+    path("notifications/", include("section23.urls")),
     path("children/", include("children.urls")),
     path("audit/", include("audit.urls")),
     path("reports/", include("reporting.urls")),

@@ -58,6 +58,10 @@ from children.testing import ChildFactory, ConsentFactory, ParentCarerFactory
 from directory import services as directory_services
 from directory.models import ChangeProposal, ProblemReport, Provider, Service, Taxonomy
 from directory.testing import ProviderFactory, ServiceFactory, TaxonomyFactory, TaxonomyTermFactory
+from section23 import services as s23_services
+from section23.models import Attachment as S23Attachment
+from section23.models import Concern, Notification
+from section23.testing import complete_details, young_birth_date
 
 Kind = Organisation.Kind
 
@@ -82,6 +86,7 @@ ROLES: dict[str, tuple[str, str]] = {
     "school_staff": (Role.SCHOOL_STAFF, "school"),
     "system_admin": (Role.SYSTEM_ADMIN, "icb"),
     "org_admin": (Role.ORGANISATION_ADMIN, "la"),
+    "gp": (Role.HEALTH_PRACTITIONER, "gp_practice"),
 }
 
 
@@ -118,6 +123,7 @@ class Side:
     school: Organisation
     voluntary: Organisation
     service_provider: Organisation
+    gp_practice: Organisation
     child: ChildOrYoungPerson = field(init=False)
     carer: ParentCarer = field(init=False)
     consent: ConsentToShare = field(init=False)
@@ -141,6 +147,15 @@ class Side:
     proposal: ChangeProposal = field(init=False)  # the provider editor's change, waiting for approval
     problem: ProblemReport = field(init=False)  # reported by the public on `service`
     api_token: ApiToken = field(init=False)  # the LA's case-management system's token
+    # Section 23, by `team` about a 2-year-old of this LA: a draft; one sent (the parent objects, a report
+    # attached); one acknowledged; one decided. A concern from the GP practice, open; one decided.
+    s23_draft: Notification = field(init=False)
+    s23_sent: Notification = field(init=False)
+    s23_acknowledged: Notification = field(init=False)
+    s23_decided: Notification = field(init=False)
+    s23_attachment: S23Attachment = field(init=False)
+    concern: Concern = field(init=False)
+    decided_concern: Concern = field(init=False)
 
 
 class Personas:
@@ -272,6 +287,9 @@ ASSIGNMENTS = [
 ]
 SERVICES = [{"public_id": _id(name)} for name in ("service", "trust_service", "voluntary_service")]
 CHILD = [{"public_id": _id("child")}]
+NOTIFICATIONS = [
+    {"public_id": _id(name)} for name in ("s23_draft", "s23_sent", "s23_acknowledged", "s23_decided")
+]
 
 
 # Route name -> the records that fill its path parameters (as functions of the personas and a side).
@@ -353,6 +371,12 @@ ROUTE_RECORDS: dict[str, list[dict[str, Any]]] = {
         f"accounts:{name}": [{"public_id": _id("la"), "person_id": _caseworker_id}]
         for name in ("staff-member", "staff-roles", "staff-reset-two-factor", "staff-remove")
     },
+    "section23:notification-detail": NOTIFICATIONS,
+    "section23:notification-edit": [{"public_id": _id("s23_draft")}],
+    "section23:notification-acknowledge": [{"public_id": _id("s23_sent")}],
+    "section23:notification-decision": [{"public_id": _id("s23_acknowledged")}],
+    "section23:attachment": [{"public_id": _id("s23_attachment")}],
+    "section23:concern-detail": [{"public_id": _id("concern")}, {"public_id": _id("decided_concern")}],
 }
 
 
@@ -396,6 +420,7 @@ def _organisations(n: int) -> Side:
         school=make_organisation(kind=Kind.SCHOOL, name=f"{area} Primary School"),
         voluntary=make_organisation(kind=Kind.VOLUNTARY, name=f"{area} Parent Carer Forum"),
         service_provider=make_organisation(kind=Kind.SERVICE_PROVIDER, name=f"{area} Therapy CIC"),
+        gp_practice=make_organisation(kind=Kind.GP_PRACTICE, name=f"{area} Surgery"),
     )
 
 
@@ -570,6 +595,95 @@ def _local_offer(side: Side, people: dict[str, Persona]) -> None:
     )
 
 
+def _section23(side: Side, people: dict[str, Persona]) -> None:
+    area = AREAS[side.n]
+    clinician, caseworker, dco, gp = (
+        _user(people, f"{name}_{side.n}") for name in ("clinician", "caseworker", "dco", "gp")
+    )
+
+    def notify(given: str, send: bool = True, **details: Any) -> Notification:
+        return s23_services.create_notification(
+            user=clinician,
+            context=TEST_CONTEXT,
+            acting_for=side.team,
+            local_authority=side.la,
+            given_name=given,
+            family_name=f"{area}-Toddler{given}",
+            date_of_birth=young_birth_date(),
+            details=complete_details(**details),
+            send=send,
+        )
+
+    side.s23_draft = notify("Ash", send=False)
+    report = SimpleUploadedFile(
+        "two-year-review.pdf", b"%PDF-1.4 a synthetic report", content_type="application/pdf"
+    )
+    side.s23_sent = s23_services.create_notification(
+        user=clinician,
+        context=TEST_CONTEXT,
+        acting_for=side.team,
+        local_authority=side.la,
+        given_name="Bo",
+        family_name=f"{area}-ToddlerBo",
+        date_of_birth=young_birth_date(),
+        details=complete_details(
+            parent_view="disagrees", parent_views='Thinks it\'s too early & "not needed" for <6 months'
+        ),
+        attachments=[report],
+        send=True,
+    )
+    side.s23_attachment = side.s23_sent.attachments.get()
+    side.s23_acknowledged = notify("Cai")
+    s23_services.acknowledge(
+        user=caseworker,
+        context=TEST_CONTEXT,
+        notification=side.s23_acknowledged,
+        expected_version=side.s23_acknowledged.version,
+    )
+    side.s23_decided = notify("Dee")
+    s23_services.record_decision(
+        user=caseworker,
+        context=TEST_CONTEXT,
+        notification=side.s23_decided,
+        expected_version=side.s23_decided.version,
+        decision=Notification.Decision.EARLY_YEARS,
+    )
+
+    def concern(given: str) -> Concern:
+        return s23_services.raise_concern(
+            user=gp,
+            context=TEST_CONTEXT,
+            organisation=side.gp_practice,
+            local_authority=side.la,
+            given_name=given,
+            family_name=f"{area}-Toddler{given}",
+            date_of_birth=young_birth_date(years=3),
+            professional_name=f"Dr Casey {area}",
+            profession="gp",
+            concern="Not walking at 3 & parents worried.",
+        )
+
+    side.concern = concern("Eli")
+    side.decided_concern = concern("Fen")
+    s23_services.decide_concern(
+        user=dco,
+        context=TEST_CONTEXT,
+        concern=side.decided_concern,
+        expected_version=side.decided_concern.version,
+        decision=Concern.Decision.NO_NOTIFICATION,
+        reason="Already known to the community paediatric team, which will notify.",
+    )
+    for record in (
+        side.s23_draft,
+        side.s23_sent,
+        side.s23_acknowledged,
+        side.s23_decided,
+        side.concern,
+        side.decided_concern,
+    ):
+        record.refresh_from_db()
+
+
 def _possible_duplicates(sides: dict[int, Side]) -> None:
     for n, other in ((1, 2), (2, 1)):
         side, elsewhere = sides[n], sides[other].child
@@ -603,5 +717,6 @@ def build_personas() -> Personas:
         people.update(_people(side))
         _casework(side, people)
         _local_offer(side, people)
+        _section23(side, people)
     _possible_duplicates(sides)
     return Personas(sides, people)

@@ -1,0 +1,66 @@
+"""Form pieces every casework page uses: the version the person saw (optimistic locking), attachments
+checked by size and content, and a service's ValidationError put back next to the fields."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from core.uploads import check_upload
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS = 5
+ATTACHMENT_HINT = (
+    "Optional. Up to 5 files, each no bigger than 10MB: PDF, Word, OpenDocument, rich text, "
+    "plain text, JPEG or PNG. If the page shows an error, choose the files again."
+)
+
+
+class VersionForm(forms.Form):
+    """The version of the record the person saw, for optimistic locking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files at once, each checked for size and type by content (core.uploads)."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Attachments")
+        kwargs.setdefault("help_text", ATTACHMENT_HINT)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > MAX_ATTACHMENTS:
+            raise ValidationError(f"Choose no more than {MAX_ATTACHMENTS} files")
+        for upload in files:
+            name = os.path.basename(getattr(upload, "name", "") or "")
+            if getattr(upload, "size", 0) > MAX_ATTACHMENT_BYTES:
+                raise ValidationError(f"{name} must be smaller than 10MB")
+            if getattr(upload, "size", 0) == 0:
+                raise ValidationError(f"{name} is empty")
+            check_upload(upload)
+        return files
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: next to the field it names when the form has one,
+    otherwise at the top of the form."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for key, messages in error.message_dict.items():
+        for message in messages:
+            form.add_error(key if key in form.fields else None, message)

@@ -1,0 +1,307 @@
+"""Section 23 notifications in the LA casework API (/api/casework/v1/notifications), with the same LA
+tokens, scope rule, problem documents and OpenAPI document as advice requests (advice/api.py): this
+module is a router that `Section23Config.ready` adds to that API.
+
+A token acts for its LA only and reaches the notifications sent to that LA (never drafts). It can list
+them (paginated; filter by status and `updated_since`), read one, and acknowledge one, optionally with
+the LA's decision. Every read and change of a child's record is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Literal
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema
+
+from accounts.models import ApiToken
+from advice.api import ERRORS, Problem, api, problem
+from audit.context import AuditContext, audit_context
+from audit.services import record_access
+from core.inputs import InputSchema
+from lib.inputs import MAX_PAGE
+from section23 import access, services
+from section23.models import Notification
+
+router = Router(tags=["Section 23 notifications"])
+RESPONSES: dict[int, Any] = {**ERRORS, 409: Problem}
+MAX_PAGE_SIZE = 100
+
+
+class NotificationSummaryOut(Schema):
+    id: uuid.UUID
+    reference: str
+    status: str
+    child_id: uuid.UUID
+    notifying_body: str
+    sent_on: dt.date
+    acknowledge_by: dt.date | None = Field(None, description="The local target for acknowledging it")
+    acknowledged_on: dt.date | None
+    decision: str
+    objection: bool = Field(description="The parent disagrees (recorded; never a veto)")
+    version: int = Field(description="Send it back as expected_version to acknowledge")
+    updated_at: dt.datetime
+
+
+class ChildOut(Schema):
+    id: uuid.UUID
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date
+    nhs_number: str
+    postcode: str
+
+
+class ParentOut(Schema):
+    name: str
+    relationship: str
+    phone: str
+    email: str
+    address: str
+    language: str
+    interpreter_needed: bool
+
+
+class NotificationOut(NotificationSummaryOut):
+    child: ChildOut
+    parent: ParentOut
+    team_or_service: str
+    professional_name: str
+    profession: str
+    opinion: str
+    areas_of_need: list[str]
+    opinion_formed_on: dt.date | None
+    parent_told_on: dt.date | None = Field(None, description="CFA 2014 s23(2)(a)")
+    discussion: str = Field(description="held or offered (s23(2)(b))")
+    discussion_on: dt.date | None
+    discussion_with: str
+    parent_view: str
+    parent_views: str
+    voluntary_organisations: str = Field(description="s23(4): named to the parent")
+    no_voluntary_organisation: bool = Field(description="s23(4): none considered likely to help")
+    referral_consent: str
+    referral_consent_on: dt.date | None
+    referral_consent_detail: str
+    la_reference: str
+    decision_detail: str
+    decided_on: dt.date | None
+    attachments: list[str] = Field(description="File names; download them from the notification's page")
+
+
+class NotificationPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    next: str | None
+    previous: str | None
+    results: list[NotificationSummaryOut]
+
+
+class NotificationFilters(InputSchema):
+    status: Literal["sent", "acknowledged", "decided"] | None = None
+    updated_since: dt.datetime | None = Field(
+        None, description="ISO 8601; only notifications changed since then"
+    )
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+
+
+class AcknowledgeIn(InputSchema):
+    expected_version: int | None = Field(
+        None, ge=1, description="The version you read; a different version now answers 409 Conflict"
+    )
+    la_reference: str = Field("", max_length=50)
+    decision: (
+        Literal["consider_assessment", "early_years", "already_known", "information", "other"] | None
+    ) = None
+    decision_detail: str = Field("", max_length=3000)
+
+
+def _summary(n: Notification) -> dict[str, Any]:
+    return {
+        "id": n.public_id,
+        "reference": n.reference,
+        "status": n.status,
+        "child_id": n.child.public_id,
+        "notifying_body": n.notifying_body.name,
+        "sent_on": n.sent_on,
+        "acknowledge_by": n.acknowledge_by,
+        "acknowledged_on": n.acknowledged_on,
+        "decision": n.decision,
+        "objection": n.objection,
+        "version": n.version,
+        "updated_at": n.updated_at,
+    }
+
+
+def _detail(n: Notification) -> dict[str, Any]:
+    child = n.child
+    return {
+        **_summary(n),
+        "child": {
+            "id": child.public_id,
+            "given_name": child.given_name,
+            "family_name": child.family_name,
+            "date_of_birth": child.date_of_birth,
+            "nhs_number": child.nhs_number,
+            "postcode": n.child_postcode,
+        },
+        "parent": {
+            "name": n.parent_name,
+            "relationship": n.parent_relationship,
+            "phone": n.parent_phone,
+            "email": n.parent_email,
+            "address": n.parent_address,
+            "language": n.parent_language,
+            "interpreter_needed": n.interpreter_needed,
+        },
+        "team_or_service": n.notifier.name,
+        **{
+            name: getattr(n, name)
+            for name in (
+                "professional_name",
+                "profession",
+                "opinion",
+                "areas_of_need",
+                "opinion_formed_on",
+                "parent_told_on",
+                "discussion",
+                "discussion_on",
+                "discussion_with",
+                "parent_view",
+                "parent_views",
+                "voluntary_organisations",
+                "no_voluntary_organisation",
+                "referral_consent",
+                "referral_consent_on",
+                "referral_consent_detail",
+                "la_reference",
+                "decision_detail",
+                "decided_on",
+            )
+        },
+        "attachments": [a.name for a in n.attachments.all()],
+    }
+
+
+def _own(token: ApiToken) -> Any:
+    return access.notifications_for_token(token).select_related(
+        "child", "notifying_body", "team", "dco_service", "local_authority"
+    )
+
+
+def _context(request: HttpRequest) -> AuditContext:
+    return audit_context(request, token=request.auth)  # type: ignore[attr-defined]
+
+
+def _get(token: ApiToken, notification_id: str) -> Notification:
+    try:
+        found: Notification = _own(token).get(public_id=uuid.UUID(notification_id))
+    except (ValueError, Notification.DoesNotExist) as exc:
+        raise Http404 from exc
+    return found
+
+
+def _who(token: ApiToken) -> str:
+    return f"API token {token.prefix} ({token.name}) for {token.organisation.name}"
+
+
+@router.get(
+    "/notifications",
+    response={200: NotificationPage, **RESPONSES},
+    summary="List the section 23 notifications sent to this LA",
+)
+def list_notifications(request: HttpRequest, filters: Query[NotificationFilters]) -> dict[str, Any]:
+    """Newest change first. Shows no names: read one notification for the child's details."""
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    rows = access.notifications_for_token(token)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.updated_since:
+        rows = rows.filter(updated_at__gt=filters.updated_since)
+    count = rows.count()
+    start = (filters.page - 1) * filters.page_size
+    ids = list(
+        rows.order_by("-updated_at", "-pk").values_list("pk", flat=True)[start : start + filters.page_size]
+    )
+    found = {n.pk: n for n in _own(token).filter(pk__in=ids)} if ids else {}
+    page = [found[pk] for pk in ids if pk in found]
+
+    def link(number: int) -> str:
+        params = request.GET.copy()
+        params["page"] = str(number)
+        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+    record_access(
+        user=None,
+        action="search",
+        obj=None,
+        context=_context(request),
+        detail=f"{_who(token)}: section 23 list page {filters.page} ({len(page)} notifications)",
+    )
+    return {
+        "count": count,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "next": link(filters.page + 1) if start + len(page) < count else None,
+        "previous": link(filters.page - 1) if filters.page > 1 else None,
+        "results": [_summary(n) for n in page],
+    }
+
+
+@router.get(
+    "/notifications/{notification_id}",
+    response={200: NotificationOut, **RESPONSES},
+    summary="Read one section 23 notification",
+)
+def read_notification(request: HttpRequest, notification_id: str) -> dict[str, Any]:
+    """The child, who holds parental responsibility, the opinion and the statutory steps recorded."""
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    notification = _get(token, notification_id)
+    record_access(
+        user=None,
+        action="view",
+        obj=notification,
+        child=notification.child,
+        context=_context(request),
+        detail=_who(token),
+    )
+    return _detail(notification)
+
+
+@router.post(
+    "/notifications/{notification_id}/acknowledge",
+    response={200: NotificationOut, **RESPONSES},
+    summary="Acknowledge a section 23 notification (optionally with the LA's decision)",
+)
+def acknowledge_notification(
+    request: HttpRequest, notification_id: str, payload: AcknowledgeIn
+) -> dict[str, Any]:
+    """The notifier sees the acknowledgement and decision. Already acknowledged: 409 Conflict."""
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    notification = _get(token, notification_id)
+    services.acknowledge(
+        user=None,
+        context=_context(request),
+        notification=notification,
+        expected_version=payload.expected_version or notification.version,
+        la_reference=payload.la_reference,
+        decision=payload.decision or "",
+        decision_detail=payload.decision_detail,
+    )
+    return _detail(_get(token, notification_id))
+
+
+def invalid_transition(request: HttpRequest, exc: Any) -> HttpResponse:
+    return problem(request, 409, "Conflict", str(exc))
+
+
+def mount() -> None:
+    """Add this router to the casework API once (from Section23Config.ready)."""
+    if getattr(api, "_section23_mounted", False):
+        return
+    api.add_exception_handler(services.InvalidTransition, invalid_transition)
+    api.add_router("/", router)
+    api._section23_mounted = True  # type: ignore[attr-defined]

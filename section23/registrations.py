@@ -1,0 +1,72 @@
+"""What the section 23 app adds to pages and jobs other apps own, registered once by its AppConfig."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from accounts.models import RoleGroup
+from casework import reminders
+from casework.models import CaseReminder
+from children import registry as child_page
+from children.models import ChildOrYoungPerson
+from core.registry import NavItem, register_nav_item
+from section23 import involvements
+from section23.models import Notification
+
+
+def child_section(request: HttpRequest, child: ChildOrYoungPerson) -> SafeString | None:
+    """The child's section 23 notifications that the signed-in person may see."""
+    rows = list(
+        Notification.objects.visible_to(request.user)
+        .filter(child=child)
+        .select_related("local_authority", "notifying_body")
+        .order_by("-created_at")
+    )
+    if not rows:
+        return None
+    html = render_to_string("section23/child_section.html", {"notifications": rows}, request)
+    return mark_safe(html)  # noqa: S308 - rendered by an autoescaping template  # nosec B308 B703
+
+
+def _open_notifications(ids: list[uuid.UUID]) -> Mapping[uuid.UUID, Notification]:
+    rows = Notification.objects.filter(public_id__in=ids, status=Notification.Status.SENT)
+    return {n.public_id: n for n in rows.select_related("local_authority")}
+
+
+def _reminder_message(reminder: CaseReminder, notification: Notification) -> tuple[str, str]:
+    from section23.services import link
+
+    subject = f"Not yet acknowledged: section 23 notification {notification.reference}"
+    body = (
+        f"Section 23 notification {notification.reference} was sent to {notification.local_authority.name} "
+        f"on {notification.sent_on:%-d %B %Y} and has not been acknowledged (the local target was "
+        f"{notification.acknowledge_by:%-d %B %Y}).\n\n"
+        f"Reference: {notification.reference}\nOpen it here: {link('section23:notification-detail', notification.public_id)}\n"
+        "\nYou get this e-mail because of your role in the service. Do not reply with personal details.\n"
+    )
+    return subject, body
+
+
+def register() -> None:
+    child_page.register_involvement_reason(involvements.REASON, involvements.REASON_LABEL)
+    child_page.register_involvement_reason(involvements.CONCERN_REASON, involvements.CONCERN_REASON_LABEL)
+    child_page.register_section(child_page.ChildPageSection("section23", 20, child_section))
+    register_nav_item(
+        NavItem(
+            "Section 23 notifications",
+            "section23:notifications",
+            order=35,
+            roles=RoleGroup.LA | RoleGroup.PROVIDER,
+        )
+    )
+    register_nav_item(NavItem("Concerns", "section23:concerns", order=36, roles=RoleGroup.CONCERNS))
+    reminders.register(
+        reminders.ReminderHandler(
+            record_type="section23.notification", open_records=_open_notifications, message=_reminder_message
+        )
+    )

@@ -1,0 +1,199 @@
+"""The section 23 pages as people use them: record a notification (draft, send, the school-age check,
+errors kept next to the fields), the LA acknowledges and decides, the notifier sees it, concerns, the
+dashboard and its CSV, and who gets a 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.testing import sign_in
+from section23.models import Concern, Notification
+from section23.testing import complete_details, make_world, notify, young_birth_date
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return make_world()
+
+
+def _client(client: Any, user: Any) -> Any:
+    return sign_in(client, user)
+
+
+def _date(prefix: str, value: dt.date) -> dict[str, str]:
+    return {
+        f"{prefix}-day": str(value.day),
+        f"{prefix}-month": str(value.month),
+        f"{prefix}-year": str(value.year),
+    }
+
+
+def _form(world: Any, born: dt.date, **overrides: Any) -> dict[str, Any]:
+    details = complete_details()
+    data: dict[str, Any] = {
+        "given_name": "Robin",
+        "family_name": "Testchild",
+        **_date("date_of_birth", born),
+        "local_authority": str(world.la.pk),
+        "child_postcode": "ts1 1aa",
+        "acting_for": str(world.team.pk),
+    }
+    for name, value in details.items():
+        if isinstance(value, dt.date):
+            data |= _date(name, value)
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        else:
+            data[name] = value
+    data.update(overrides)
+    return data
+
+
+def test_a_health_visitor_sends_a_notification_and_sees_the_las_answer(world, client):
+    _client(client, world.health_visitor)
+    response = client.post(
+        reverse("section23:notification-new"), _form(world, young_birth_date()) | {"action": "send"}
+    )
+    notification = Notification.objects.get()
+    assert response.status_code == 302
+    assert notification.status == Notification.Status.SENT and notification.child_postcode == "TS1 1AA"
+    page = client.get(
+        reverse("section23:notification-detail", args=[notification.public_id])
+    ).content.decode()
+    assert "Sent to the local authority" in page and "Not yet" in page
+
+    la = sign_in(type(client)(), world.caseworker)
+    listed = la.get(reverse("section23:notifications")).content.decode()
+    assert notification.reference in listed
+    ack = reverse("section23:notification-acknowledge", args=[notification.public_id])
+    assert la.post(ack, {"version": notification.version, "decision": "early_years"}).status_code == 302
+    page = client.get(
+        reverse("section23:notification-detail", args=[notification.public_id])
+    ).content.decode()
+    assert "Refer to early years SEN support" in page
+
+
+def test_sending_without_the_statutory_steps_keeps_what_was_typed_and_saves_nothing(world, client):
+    _client(client, world.health_visitor)
+    form = _form(
+        world,
+        young_birth_date(),
+        **{"parent_told_on-day": "", "parent_told_on-month": "", "parent_told_on-year": ""},
+    )
+    form["voluntary_organisations"] = ""
+    response = client.post(reverse("section23:notification-new"), form | {"action": "send"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "the duty to notify (section 23(2)(a))" in page
+    assert "section 23(4)" in page
+    assert 'value="Alex Testvisitor"' in page
+    assert not Notification.objects.exists()
+
+
+def test_a_draft_can_be_saved_without_the_steps_then_sent(world, client):
+    _client(client, world.health_visitor)
+    form = {k: v for k, v in _form(world, young_birth_date()).items() if not k.startswith("parent_told_on")}
+    client.post(reverse("section23:notification-new"), form | {"action": "save"})
+    draft = Notification.objects.get()
+    assert draft.is_draft
+    edit = reverse("section23:notification-edit", args=[draft.public_id])
+    assert (
+        "Not ready to send"
+        in client.get(reverse("section23:notification-detail", args=[draft.public_id])).content.decode()
+    )
+    full = _form(world, young_birth_date())
+    response = client.post(edit, full | {"version": draft.version, "action": "send"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Notification.Status.SENT
+
+
+def test_a_school_age_child_is_refused_with_what_to_do_instead(world, client):
+    _client(client, world.health_visitor)
+    response = client.post(
+        reverse("section23:notification-new"), _form(world, young_birth_date(years=7)) | {"action": "send"}
+    )
+    page = response.content.decode()
+    assert "reached compulsory school age" in page and "EHC needs assessment" in page
+    assert not Notification.objects.exists()
+
+
+def test_a_stale_acknowledgement_gets_the_conflict_page(world, client):
+    notification = notify(world)
+    _client(client, world.caseworker)
+    url = reverse("section23:notification-acknowledge", args=[notification.public_id])
+    Notification.objects.filter(pk=notification.pk).update(version=notification.version + 1)
+    response = client.post(url, {"version": notification.version, "la_reference": "EY-77"})
+    assert response.status_code == 409
+    assert "Someone else changed this" in response.content.decode()
+    assert 'value="EY-77"' in response.content.decode()
+
+
+def test_drafts_stay_with_the_notifier_and_other_areas_get_404(world, client):
+    draft = notify(world, send=False)
+    sent = notify(world, given_name="Kit")
+    _client(client, world.caseworker)
+    assert client.get(reverse("section23:notification-detail", args=[draft.public_id])).status_code == 404
+    assert client.get(reverse("section23:notification-detail", args=[sent.public_id])).status_code == 200
+    other = sign_in(type(client)(), world.other_caseworker)
+    assert other.get(reverse("section23:notification-detail", args=[sent.public_id])).status_code == 404
+    assert other.get(reverse("section23:notification-acknowledge", args=[sent.public_id])).status_code == 404
+    stranger = sign_in(type(client)(), world.other_team_clinician)
+    assert stranger.get(reverse("section23:notification-detail", args=[sent.public_id])).status_code == 404
+    admin = sign_in(type(client)(), world.system_admin)
+    assert admin.get(reverse("section23:notifications")).status_code == 404
+
+
+def test_a_gp_raises_a_concern_and_sees_the_dcos_decision(world, client):
+    _client(client, world.gp)
+    form = {
+        "organisation": str(world.gp_practice.pk),
+        "given_name": "Sasha",
+        "family_name": "Testchild",
+        **_date("date_of_birth", young_birth_date(years=3)),
+        "local_authority": str(world.la.pk),
+        "professional_name": "Dr Casey Testdoctor",
+        "profession": "gp",
+        "concern": "Not walking independently at 3.",
+    }
+    assert client.post(reverse("section23:concern-new"), form).status_code == 302
+    concern = Concern.objects.get()
+    assert client.get(reverse("section23:notification-new")).status_code == 404  # a GP practice cannot notify
+    dco = sign_in(type(client)(), world.dco)
+    url = reverse("section23:concern-detail", args=[concern.public_id])
+    dco.post(url, {"version": concern.version, "decision": "icb_notifies"})
+    page = client.get(url).content.decode()
+    assert "The ICB will notify the local authority" in page
+
+
+def test_the_dashboard_shows_the_kpis_and_exports_csv_without_names(world, client):
+    notify(world)
+    notify(
+        world,
+        given_name="Kit",
+        details=complete_details(voluntary_organisations="", no_voluntary_organisation=True),
+    )
+    late = notify(world, given_name="Lou", details=complete_details(parent_told_on=timezone.localdate()))
+    Notification.objects.filter(pk=late.pk).update(sent_on=timezone.localdate() - dt.timedelta(days=1))
+    _client(client, world.dco)
+    page = client.get(reverse("section23:dashboard")).content.decode()
+    assert "Notifications sent" in page
+    assert "67% (2 of 3)" in page  # parent told and discussion before notifying
+    assert "100% (3 of 3)" in page  # signposting recorded
+    assert "Health visitor" in page and "Communication and interaction" in page and "2 years" in page
+    response = client.get(reverse("section23:dashboard-csv") + "?period=month")
+    body = b"".join(response.streaming_content).decode()
+    assert body.count("\n") == 4 and "Robin" not in body and "Testchild" not in body
+    assert (
+        client.get(reverse("section23:dashboard") + "?period=custom&from=x&to=2026-01-01").status_code == 200
+    )
+    caseworker = sign_in(type(client)(), world.caseworker)
+    assert caseworker.get(reverse("section23:dashboard")).status_code == 404
