@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0004_alter_membership_role_alter_organisation_kind'),
+        ('accounts', '0005_organisation_and_token_versions'),
         ('children', '0003_involvements'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
