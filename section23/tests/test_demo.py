@@ -22,4 +22,6 @@ def test_demo_data_has_every_state_and_only_due_reminders_wait():
     assert set(Concern.objects.values_list("status", flat=True)) == set(Concern.Status.values)
     assert Notification.objects.filter(parent_view="disagrees").exists()
     assert not CaseReminder.objects.filter(sent_at__isnull=True, due_at__lt=timezone.now()).exists()
-    assert Notification.objects.filter(team__code="RX9-HV", created_by__email="clinician.hv@example.org").exists()
+    assert Notification.objects.filter(
+        team__code="RX9-HV", created_by__email="clinician.hv@example.org"
+    ).exists()
