@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts.access import reach_for
 from accounts.models import RoleGroup
 from casework import reminders
 from casework.models import CaseReminder
@@ -16,7 +19,7 @@ from children import registry as child_page
 from children.models import ChildOrYoungPerson
 from core.registry import NavItem, register_nav_item
 from section23 import involvements
-from section23.models import Notification
+from section23.models import Concern, Notification
 
 
 def child_section(request: HttpRequest, child: ChildOrYoungPerson) -> SafeString | None:
@@ -52,6 +55,22 @@ def _reminder_message(reminder: CaseReminder, notification: Notification) -> tup
     return subject, body
 
 
+def waiting_count(user: Any) -> int:
+    """What waits for this person: an LA's notifications to acknowledge; a team's or DCO service's own
+    drafts. One COUNT."""
+    reach = reach_for(user)
+    waiting = Q(status=Notification.Status.SENT, local_authority_id__in=reach.la_ids) | Q(
+        Q(team_id__in=reach.team_ids) | Q(dco_service_id__in=reach.dco_service_ids),
+        status=Notification.Status.DRAFT,
+    )
+    return Notification.objects.visible_to(user).filter(waiting).count()
+
+
+def open_concerns_count(user: Any) -> int:
+    """Concerns still waiting for the DCO service's decision (for the DCO service and the raiser)."""
+    return Concern.objects.visible_to(user).filter(status=Concern.Status.OPEN).count()
+
+
 def register() -> None:
     child_page.register_involvement_reason(involvements.REASON, involvements.REASON_LABEL)
     child_page.register_involvement_reason(involvements.CONCERN_REASON, involvements.CONCERN_REASON_LABEL)
@@ -61,10 +80,31 @@ def register() -> None:
             "Section 23 notifications",
             "section23:notifications",
             order=35,
-            roles=RoleGroup.LA | RoleGroup.PROVIDER,
+            roles=RoleGroup.LA | RoleGroup.PROVIDER | RoleGroup.DCO,
+            count=waiting_count,
+            description="Young children who may have SEND, brought to the local authority's attention (section 23).",
         )
     )
-    register_nav_item(NavItem("Concerns", "section23:concerns", order=36, roles=RoleGroup.CONCERNS))
+    register_nav_item(
+        NavItem(
+            "Concerns",
+            "section23:concerns",
+            order=36,
+            roles=RoleGroup.CONCERNS | RoleGroup.DCO,
+            count=open_concerns_count,
+            landing=50,
+            description="Concerns about young children from GP practices and independent providers.",
+        )
+    )
+    register_nav_item(
+        NavItem(
+            "Section 23 figures",
+            "section23:dashboard",
+            order=37,
+            roles=RoleGroup.DCO,
+            description="Section 23 volumes, statutory steps, signposting and times, for any period, with CSV.",
+        )
+    )
     reminders.register(
         reminders.ReminderHandler(
             record_type="section23.notification", open_records=_open_notifications, message=_reminder_message

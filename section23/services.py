@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -205,7 +206,7 @@ def create_notification(
     if body_id is None:
         raise PermissionDenied("Only an NHS trust's teams or the ICB's DCO service can notify.")
     notification = Notification.objects.create(
-        reference=f"tmp-{timezone.now().timestamp()}-{child.pk}",
+        reference=f"tmp-{uuid.uuid4().hex[:16]}",
         child=child,
         child_postcode=child_postcode.strip().upper()[:10],
         local_authority=local_authority,
@@ -512,7 +513,7 @@ def raise_concern(
         context=context,
     )
     row = Concern.objects.create(
-        reference=f"tmp-{timezone.now().timestamp()}-{child.pk}",
+        reference=f"tmp-{uuid.uuid4().hex[:16]}",
         child=child,
         local_authority=local_authority,
         dco_service=services[0],
