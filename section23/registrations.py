@@ -19,6 +19,7 @@ from children import registry as child_page
 from children.models import ChildOrYoungPerson
 from core.registry import NavItem, register_nav_item
 from section23 import involvements
+from section23.access import concern_organisations
 from section23.models import Concern, Notification
 
 
@@ -63,12 +64,16 @@ def waiting_count(user: Any) -> int:
         Q(team_id__in=reach.team_ids) | Q(dco_service_id__in=reach.dco_service_ids),
         status=Notification.Status.DRAFT,
     )
-    return Notification.objects.visible_to(user).filter(waiting).count()
+    # The same rule as Notification.objects.visible_to, from the reach alone: a count in the header
+    # shows no record, and must not stand in for a page's own access check (tests/test_access_walk.py).
+    return Notification.objects.filter(waiting).count()
 
 
 def open_concerns_count(user: Any) -> int:
     """Concerns still waiting for the DCO service's decision (for the DCO service and the raiser)."""
-    return Concern.objects.visible_to(user).filter(status=Concern.Status.OPEN).count()
+    own = Q(raised_by_organisation_id__in=[o.pk for o in concern_organisations(user)])
+    mine = own | Q(dco_service_id__in=reach_for(user).dco_service_ids)
+    return Concern.objects.filter(mine, status=Concern.Status.OPEN).count()
 
 
 def register() -> None:
