@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.forms import Form
 from core.uploads import check_upload
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -19,7 +20,7 @@ ATTACHMENT_HINT = (
 )
 
 
-class VersionForm(forms.Form):
+class VersionForm(Form):
     """The version of the record the person saw, for optimistic locking."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

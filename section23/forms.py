@@ -11,6 +11,7 @@ from accounts.models import Organisation
 from casework.forms import AttachmentsField, VersionForm
 from children.models import ParentCarer
 from core.date_input import DateField
+from core.forms import Form
 from section23.models import AreaOfNeed, Concern, Notification, Profession
 
 BLANK = [("", "Choose")]
@@ -20,7 +21,7 @@ def _yes_no(label: str, help_text: str = "") -> forms.BooleanField:
     return forms.BooleanField(label=label, required=False, help_text=help_text)
 
 
-class ChildForm(forms.Form):
+class ChildForm(Form):
     """The child, when a notification or concern is first recorded."""
 
     given_name = forms.CharField(label="Child's first name", max_length=100)
@@ -49,7 +50,7 @@ class ChildForm(forms.Form):
         )
 
 
-class NotificationForm(forms.Form):
+class NotificationForm(Form):
     """Everything the notifier records. Saving a draft needs none of it; sending needs the statutory
     steps (section23.rules.missing_steps, checked by the service)."""
 
@@ -202,7 +203,7 @@ class DecisionForm(VersionForm):
     la_reference = forms.CharField(label="Your reference (optional)", max_length=50, required=False)
 
 
-class NotificationListForm(forms.Form):
+class NotificationListForm(Form):
     status = forms.ChoiceField(
         label="Status", choices=[("", "All")] + Notification.Status.choices, required=False
     )
