@@ -34,6 +34,7 @@ pytestmark = pytest.mark.django_db
 NO_RECORD: dict[str, str] = {
     "casework-api:not-found": "the API's answer for an unknown path: a 404 problem document",
     "core:work": "the signed-in person's own work lists and memberships (each count asks its app's access function)",
+    "core:session-keep-alive": "renews the signed-in person's own session and says only that they are signed in",
 }
 
 # Routes filled with a record that are not a record of an organisation: public pages, or a value
