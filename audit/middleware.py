@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 
 from audit import trail
 from audit.models import Action
+from audit.pages import page_name
 
 # Responses that show nothing of what the view fetched.
 NOT_SHOWN = {204, 401, 403, 404, 405, 429}
@@ -48,8 +49,9 @@ class AccessLogMiddleware:
 
 
 def _url_name(request: HttpRequest) -> str:
+    """The page's name as people know it ("DCO dashboard"), or its path when no URL matched."""
     match = getattr(request, "resolver_match", None)
-    return match.view_name if match is not None else request.path[:100]
+    return page_name(match.view_name) if match is not None else request.path[:100]
 
 
 def _log_shown(request: HttpRequest, noted: trail.Trail) -> None:

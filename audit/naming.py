@@ -22,6 +22,8 @@ from typing import Any
 
 from django.apps import apps
 
+from audit.pages import readable_detail
+
 CHILD_LABEL = "children.ChildOrYoungPerson"
 
 
@@ -75,6 +77,10 @@ class EventNames:
 
     def child(self, event: Any) -> str:
         return self.children.get(event.pk, "")
+
+    def detail(self, event: Any) -> str:
+        """The event's detail with pages named as people know them."""
+        return readable_detail(event.detail)
 
 
 def _names(user: Any, label: str, ids: Collection[str]) -> dict[str, Named]:

@@ -87,3 +87,23 @@ def test_the_access_log_names_no_app():
         for alias in node.names
     }
     assert not imported & {"accounts", "children", "advice", "directory", "reporting", "core"}
+
+
+def test_pages_are_named_as_people_know_them_not_by_url_name(personas):
+    from audit.pages import readable_detail
+
+    dco = personas["dco_1"].client()
+    # rows written before pages were named read the same way
+    assert readable_detail("shown on advice:dashboard") == "shown on DCO dashboard"
+    assert readable_detail("refused advice.AdviceRequest 1 on children:child-detail") == (
+        "refused advice.AdviceRequest 1 on Child's record"
+    )
+    user = personas["dco_1"].user
+    AuditEvent.objects.create(
+        user=user, user_email=user.email, action="view", detail="shown on advice:dashboard"
+    )
+    html = _log_page(dco, person=personas["dco_1"].user.email)
+    assert "shown on DCO dashboard" in html
+    assert "advice:" not in html
+    # the e-mail and the role sit on the lines after the name, with no empty block between them
+    assert '<span class="nhsuk-body-s">' not in html
