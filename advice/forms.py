@@ -3,6 +3,7 @@ live in advice.services, whose ValidationErrors are put back on these forms (`ad
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -97,6 +98,11 @@ class AssessmentRequestForm(core_forms.Form):
         help_text="The day it arrived, not the day it was logged. For example, 4 9 2026",
         error_name="the date the local authority received the request",
     )
+    confirm_old_date = forms.BooleanField(
+        label="Yes, the request was received more than a year ago",
+        required=False,
+        help_text="Only tick this if the date above is right: requests are usually sent within weeks.",
+    )
     clock_start_type = forms.ChoiceField(
         label="What started the 20-week clock?",
         choices=EHCNeedsAssessment.ClockStart.choices,
@@ -145,6 +151,10 @@ class AssessmentRequestForm(core_forms.Form):
     )
     attachments = AttachmentsField()
 
+    def __init__(self, *args: Any, date_of_birth: dt.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.date_of_birth = date_of_birth
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         received = data.get("request_received_on")
@@ -152,6 +162,18 @@ class AssessmentRequestForm(core_forms.Form):
         if received and received > today:
             self.add_error(
                 "request_received_on", "The date the request was received must be today or in the past"
+            )
+        elif received and self.date_of_birth and received < self.date_of_birth:
+            self.add_error(
+                "request_received_on",
+                "The date the local authority received the request cannot be before the child's date of "
+                f"birth ({self.date_of_birth.day} {self.date_of_birth:%B %Y})",
+            )
+        elif received and received < today - dt.timedelta(days=365) and not data.get("confirm_old_date"):
+            self.add_error(
+                "request_received_on",
+                "The date the local authority received the request is more than a year ago: check it, or "
+                "tick ‘Yes, the request was received more than a year ago’",
             )
         start = data.get("clock_start_date") or received
         decided = data.get("decision_to_assess_on")

@@ -367,7 +367,9 @@ def request_new_details(request: HttpRequest) -> HttpResponse:
     """Request health advice, step 2: the EHC needs assessment, the questions and attachments.
     Who may see it: LA SEN caseworkers with a child chosen in step 1; anyone else 404."""
     child, local_authority = _new_request_child(request)
-    form = AssessmentRequestForm(request.POST or None, request.FILES or None)
+    form = AssessmentRequestForm(
+        request.POST or None, request.FILES or None, date_of_birth=child.date_of_birth
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

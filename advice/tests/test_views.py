@@ -918,3 +918,45 @@ def test_returned_advice_is_answered_by_the_author(world, routed):
     assert check.author_response == "Therapy lasts 12 months, reviewed termly."
     qc_page = dco.get(qc_url).content.decode()
     assert "Returned to the author before" in qc_page and "Therapy lasts 12 months" in qc_page
+
+
+def _child_born(client, world, born):
+    client.post(
+        reverse("advice:request-new"),
+        {
+            "given_name": "Ava",
+            "family_name": "Plausible",
+            **date_fields("date_of_birth", born),
+            "local_authority": world.la.pk,
+        },
+    )
+
+
+def test_the_date_received_cannot_be_before_the_child_was_born(world):
+    client = client_for(world.la_user)
+    _child_born(client, world, dt.date(2019, 2, 14))
+    page = client.post(
+        reverse("advice:request-new-details"),
+        {
+            **date_fields("request_received_on", dt.date(2018, 4, 3)),
+            "clock_start_type": "s36_request",
+            "questions": "Q",
+            "confirm_old_date": "on",
+        },
+    ).content.decode()
+    assert "cannot be before the child&#39;s date of birth (14 February 2019)" in page
+    assert "The date the local authority received the request" in page
+    assert AdviceRequest.objects.count() == 0
+
+
+def test_a_date_received_over_a_year_ago_must_be_confirmed(world):
+    client = client_for(world.la_user)
+    _child_born(client, world, dt.date(2017, 3, 27))
+    old = TODAY - dt.timedelta(days=400)
+    post = {**date_fields("request_received_on", old), "clock_start_type": "s36_request", "questions": "Q"}
+    page = client.post(reverse("advice:request-new-details"), post).content.decode()
+    assert "The date the local authority received the request is more than a year ago" in page
+    assert AdviceRequest.objects.count() == 0
+    response = client.post(reverse("advice:request-new-details"), {**post, "confirm_old_date": "on"})
+    assert response.status_code == 302
+    assert AdviceRequest.objects.count() == 1
