@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -9,13 +10,16 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.access import reach_for
 from accounts.models import RoleGroup
+from audit import naming
 from casework import reminders
 from casework.models import CaseReminder
 from children import registry as child_page
+from children import search as child_search
 from children.models import ChildOrYoungPerson
 from core.registry import NavItem, register_nav_item
 from section23 import involvements
@@ -76,7 +80,76 @@ def open_concerns_count(user: Any) -> int:
     return Concern.objects.filter(mine, status=Concern.Status.OPEN).count()
 
 
+# --- how the access log names section 23 records, and finding them by reference -------------------------
+
+
+def _names_of(model: Any, noun: str) -> Any:
+    def names(user: Any, ids: Any) -> dict[str, naming.Named]:
+        """Only records the user may see (visible_to) are named; the rest show the bare noun."""
+        rows = (
+            model.objects.visible_to(user)
+            .filter(public_id__in=naming.valid_ids(ids))
+            .values_list(
+                "public_id", "reference", "child__public_id", "child__given_name", "child__family_name"
+            )
+        )
+        found = {}
+        for pid, reference, child, given, family in rows:
+            name = f"{given} {family}"
+            found[str(pid)] = naming.Named(f"{noun} {reference} for {name}", child, name)
+        return found
+
+    return names
+
+
+AUDIT_NAMES = (
+    naming.RecordKind(
+        "section23.Notification",
+        "Section 23 notification",
+        _names_of(Notification, "Section 23 notification"),
+    ),
+    naming.RecordKind("section23.Concern", "Concern about a young child", _names_of(Concern, "Concern")),
+)
+
+_REFERENCE = re.compile(r"(s23|dc)-?0*(\d{1,9})", re.IGNORECASE)
+
+
+def find_references(user: Any, terms: Any) -> list[child_search.ReferenceHit]:
+    """Notifications ("S23-000012", "s23-12") and concerns ("DC-000004") the user may see whose
+    reference is one of the words typed, or whose LA reference is: two queries."""
+    wanted: dict[str, set[str]] = {"S23": set(), "DC": set()}
+    for word in terms.references:
+        if match := _REFERENCE.fullmatch(word):
+            wanted[match[1].upper()].add(f"{match[1].upper()}-{int(match[2]):06d}")
+    la_references = {variant for word in terms.references for variant in (word, word.upper())}
+    hits = [
+        child_search.ReferenceHit(
+            child_public_id=child,
+            text=f"Section 23 notification {reference}",
+            url=reverse("section23:notification-detail", args=[public_id]),
+        )
+        for public_id, reference, child in Notification.objects.visible_to(user)
+        .filter(Q(reference__in=wanted["S23"]) | Q(la_reference__in=la_references))
+        .values_list("public_id", "reference", "child__public_id")
+    ]
+    if wanted["DC"]:
+        hits += [
+            child_search.ReferenceHit(
+                child_public_id=child,
+                text=f"Concern {reference}",
+                url=reverse("section23:concern-detail", args=[public_id]),
+            )
+            for public_id, reference, child in Concern.objects.visible_to(user)
+            .filter(reference__in=wanted["DC"])
+            .values_list("public_id", "reference", "child__public_id")
+        ]
+    return hits
+
+
 def register() -> None:
+    for kind in AUDIT_NAMES:
+        naming.register(kind)
+    child_search.register_reference_lookup(child_search.ReferenceLookup("section23", find_references))
     child_page.register_involvement_reason(involvements.REASON, involvements.REASON_LABEL)
     child_page.register_involvement_reason(involvements.CONCERN_REASON, involvements.CONCERN_REASON_LABEL)
     child_page.register_section(child_page.ChildPageSection("section23", 20, child_section))
