@@ -35,8 +35,9 @@ def _terms(vocabulary: str) -> list[tuple[str, str]]:
 class TimeText(forms.TimeField):
     """A time typed as 09:00 or 9:30, shown back as HH:MM."""
 
-    widget = forms.TextInput(attrs={"class": "nhsuk-input--width-5", "spellcheck": "false"})
-    input_formats = ["%H:%M", "%H.%M", "%H%M"]
+    widget = forms.TimeInput(format="%H:%M", attrs={"class": "nhsuk-input--width-5", "spellcheck": "false"})
+    # %H:%M:%S: a stored time shown back before this widget formatted it is still accepted as sent
+    input_formats = ["%H:%M", "%H:%M:%S", "%H.%M", "%H%M"]
     default_error_messages = {"invalid": "Enter a time like 09:00 or 17:30"}
 
 
