@@ -172,3 +172,8 @@ def test_a_case_is_found_by_the_las_own_reference_and_never_another_las(personas
     assert _nothing(other, "EHC/2026/0022") == _nothing(
         _search(personas["dco_1"].client(), "EHC/2026/0099"), "EHC/2026/0099"
     )
+
+
+def test_found_by_says_nhs_number_in_capitals(numbered):
+    html = _search(numbered["dco_1"].client(), "9990000026")
+    assert "Nhs number" not in html and "NHS number" in html.split("<tbody")[1]
