@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "directory",
     "advice",
     "section23",
+    "enquiries",
     "reporting",
 ]
 
@@ -330,6 +331,13 @@ SMTP_HOST = os.environ.get("EMAIL_HOST", "")
 # Section 23 notifications: the LA's SEN team is asked to acknowledge within this many working days
 # (a local target, not statutory); an unacknowledged notification is chased the next working day.
 S23_ACKNOWLEDGE_WORKING_DAYS = env_int("S23_ACKNOWLEDGE_WORKING_DAYS", 10)
+# Enquiries to the DCO service (single point of contact): local targets in working days from the day an
+# enquiry arrives, and the public form's flood protection (enquiries.throttle, enquiries.forms).
+ENQUIRY_ACKNOWLEDGE_WORKING_DAYS = env_int("ENQUIRY_ACKNOWLEDGE_WORKING_DAYS", 3)
+ENQUIRY_RESPOND_WORKING_DAYS = env_int("ENQUIRY_RESPOND_WORKING_DAYS", 20)
+ENQUIRY_MIN_FILL_SECONDS = env_int("ENQUIRY_MIN_FILL_SECONDS", 3)  # sent faster: refused as automated
+ENQUIRIES_PER_HOUR = env_int("ENQUIRIES_PER_HOUR", 5)  # per address
+ENQUIRY_STATUS_FREE_FAILURES = env_int("ENQUIRY_STATUS_FREE_FAILURES", 5)  # wrong guesses an hour
 NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
 NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
 MAILERS: dict[str, dict[str, object]]

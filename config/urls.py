@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("directory.urls")),
     path("casework/", include("advice.urls")),
     path("notifications/", include("section23.urls")),
+    path("", include("enquiries.urls")),
     path("children/", include("children.urls")),
     path("audit/", include("audit.urls")),
     path("reports/", include("reporting.urls")),

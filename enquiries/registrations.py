@@ -1,0 +1,94 @@
+"""What the enquiries app adds to pages and jobs other apps own, registered once by its AppConfig."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from accounts.models import RoleGroup
+from casework import reminders
+from casework.models import CaseReminder
+from children import registry as child_page
+from children import search
+from children.models import ChildOrYoungPerson
+from core.registry import NavItem, register_nav_item
+from enquiries import access, services
+from enquiries.models import Enquiry
+from lib.person_search import Terms
+
+
+def child_section(request: HttpRequest, child: ChildOrYoungPerson) -> SafeString | None:
+    """The child's enquiries that the signed-in person may see."""
+    rows = list(Enquiry.objects.visible_to(request.user).filter(child=child).order_by("-received_on", "-pk"))
+    if not rows:
+        return None
+    html = render_to_string("enquiries/child_section.html", {"enquiries": rows}, request)
+    return mark_safe(html)  # noqa: S308 - rendered by an autoescaping template  # nosec B308 B703
+
+
+def find_references(user: Any, terms: Terms) -> list[search.ReferenceHit]:
+    """Enquiries linked to a child, found by their SPC- reference, that `user` may see."""
+    wanted = [r.upper() for r in terms.references if r.upper().startswith("SPC")]
+    if not wanted:
+        return []
+    rows = (
+        Enquiry.objects.visible_to(user)
+        .filter(reference__in=wanted, child__isnull=False)
+        .select_related("child")
+    )
+    return [
+        search.ReferenceHit(e.child.public_id, f"Enquiry {e.reference}", reverse("enquiries:detail", args=[e.public_id]))
+        for e in rows
+        if e.child is not None
+    ]
+
+
+def _open_enquiries(ids: list[uuid.UUID]) -> Mapping[uuid.UUID, Enquiry]:
+    rows = Enquiry.objects.filter(public_id__in=ids).exclude(
+        status__in=[Enquiry.Status.CLOSED, Enquiry.Status.ANSWERED]
+    )
+    return {e.public_id: e for e in rows}
+
+
+def _reminder_message(reminder: CaseReminder, enquiry: Enquiry) -> tuple[str, str]:
+    kind = reminder.kind.split(":")[0]
+    what, target = (
+        ("acknowledged", enquiry.acknowledge_by)
+        if kind.startswith("acknowledge")
+        else ("answered", enquiry.respond_by)
+    )
+    late = kind.endswith("overdue")
+    subject = f"{'Overdue' if late else 'Due soon'}: enquiry {enquiry.reference} to be {what}"
+    body = (
+        f"Enquiry {enquiry.reference} {'was' if late else 'is'} to be {what} by {target:%-d %B %Y} "
+        f"(a local target in working days).\n\nOpen it here: {services.link(enquiry.public_id)}\n"
+        "\nYou get this e-mail because of your role in the DCO service. Do not reply with personal details.\n"
+    )
+    return subject, body
+
+
+def register() -> None:
+    child_page.register_involvement_reason(services.REASON, services.REASON_LABEL)
+    child_page.register_section(child_page.ChildPageSection("enquiries", 30, child_section))
+    search.register_reference_lookup(search.ReferenceLookup("enquiries", find_references))
+    register_nav_item(
+        NavItem(
+            "Enquiries",
+            "enquiries:list",
+            order=37,
+            roles=RoleGroup.DCO,
+            count=access.open_count,
+            description="Queries and concerns from families and professionals",
+        )
+    )
+    reminders.register(
+        reminders.ReminderHandler(
+            record_type="enquiries.enquiry", open_records=_open_enquiries, message=_reminder_message
+        )
+    )

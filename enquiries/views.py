@@ -1,0 +1,509 @@
+"""The enquiry pages: thin views that parse a form, fetch through enquiries.access, call one service
+and render or redirect. Each view's docstring says who may see it; outside reach is a 404."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import Organisation
+from audit import trail
+from audit.context import audit_context
+from audit.services import record_access
+from audit.trail import shows_children, shows_no_children
+from casework import dashboard as shared
+from casework import inbox
+from casework.forms import add_service_errors
+from casework.reminders import reminders_for
+from core.concurrency import CONFLICT_MESSAGE, form_data, in_conflict, is_submission, service_view
+from core.errors import too_many_requests
+from enquiries import access, services, throttle
+from enquiries import dashboard as figures_of
+from enquiries.forms import (
+    AssignForm,
+    CloseForm,
+    ContactForm,
+    LinkForm,
+    OutcomeForm,
+    PublicEnquiryForm,
+    ReopenForm,
+    StaffEnquiryForm,
+    StatusForm,
+    TriageForm,
+)
+from enquiries.models import Enquiry
+
+STATUS_TAG_CLASSES = {
+    Enquiry.Status.NEW: "nhsuk-tag--blue",
+    Enquiry.Status.ACKNOWLEDGED: "nhsuk-tag--aqua-green",
+    Enquiry.Status.ASSIGNED: "nhsuk-tag--purple",
+    Enquiry.Status.ANSWERED: "nhsuk-tag--green",
+    Enquiry.Status.CLOSED: "nhsuk-tag--grey",
+    Enquiry.Status.REOPENED: "nhsuk-tag--orange",
+}
+SENT_SESSION_KEY = "enquiries:sent"
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    has_errors = any(
+        getattr(value, "is_bound", False) and bool(value.errors)
+        for value in context.values()
+        if isinstance(value, forms.BaseForm)
+    )
+    context.setdefault("page_has_errors", has_errors)
+    context.setdefault("concurrent", CONFLICT_MESSAGE if in_conflict(request) else "")
+    context.setdefault("today", timezone.localdate())
+    context.setdefault("status_classes", STATUS_TAG_CLASSES)
+    return render(request, template, context, status=status)
+
+
+def _areas() -> Any:
+    """Local authorities with a DCO service: the areas an enquiry can be sent for."""
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.LOCAL_AUTHORITY, is_active=True, dco_services__isnull=False
+    ).distinct()
+
+
+# --- public pages (no account) ----------------------------------------------------------------------
+
+
+@shows_no_children
+@require_http_methods(["GET", "POST"])
+def public_new(request: HttpRequest) -> HttpResponse:
+    """Contact the DCO service with a question or concern about health provision. Anyone may use it,
+    without an account or JavaScript. Flood protection: a hidden field, a minimum time to fill the form
+    in (a signed stamp), a per-address hourly limit (a 429 page). Nothing about a child is shown back
+    but what the person typed."""
+    address = audit_context(request).ip or "unknown"
+    areas = _areas()
+    if request.method == "POST":
+        if not throttle.submissions_allowed(address):
+            return too_many_requests(request, retry_after=throttle.WINDOW_SECONDS)
+        form = PublicEnquiryForm(request.POST, local_authorities=areas)
+        if form.is_valid():
+            if form.looks_automated():
+                form.add_error(None, "Check your answers, then send the form again")
+            else:
+                try:
+                    enquiry = services.submit_enquiry(
+                        user=request.user,
+                        context=audit_context(request),
+                        local_authority=form.cleaned_data["local_authority"] or Organisation(kind=""),
+                        details=form.details_for_service(),
+                    )
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    throttle.add("sent", address)
+                    request.session[SENT_SESSION_KEY] = {
+                        "reference": enquiry.reference,
+                        "acknowledge_by": f"{enquiry.acknowledge_by:%-d %B %Y}",
+                        "respond_by": f"{enquiry.respond_by:%-d %B %Y}",
+                        "email": bool(enquiry.email),
+                    }
+                    return redirect("enquiries:public-sent")
+        data = request.POST.copy()
+        data["started"] = PublicEnquiryForm.stamp()
+        data["website"] = ""
+        errors = form.errors
+        form = PublicEnquiryForm(data, local_authorities=areas)
+        form._errors = errors  # what was typed kept, with a fresh stamp
+    else:
+        form = PublicEnquiryForm(initial={"started": PublicEnquiryForm.stamp()}, local_authorities=areas)
+    return _render(request, "enquiries/public_form.html", {"form": form}, status=400 if form.is_bound else 200)
+
+
+@shows_no_children
+@require_GET
+def public_sent(request: HttpRequest) -> HttpResponse:
+    """The reference of the enquiry this browser just sent (kept in its session only). Anyone."""
+    sent = request.session.get(SENT_SESSION_KEY)
+    if not sent:
+        return redirect("enquiries:public-new")
+    return _render(request, "enquiries/public_sent.html", {"sent": sent})
+
+
+@shows_no_children
+@require_http_methods(["GET", "POST"])
+def public_status(request: HttpRequest) -> HttpResponse:
+    """Check an enquiry's progress with its reference and the e-mail address given. Anyone may use it;
+    a wrong reference and a wrong address get the same answer, and repeated wrong guesses from one
+    address, or on one reference, wait an hour (a 429 page). Shows the stage and dates only."""
+    form = StatusForm(request.POST if request.method == "POST" else None)
+    found: Enquiry | None = None
+    not_found = False
+    if request.method == "POST" and form.is_valid():
+        address = audit_context(request).ip or "unknown"
+        reference = form.cleaned_data["reference"].strip().upper()
+        if not throttle.status_allowed(address, reference):
+            return too_many_requests(request, retry_after=throttle.WINDOW_SECONDS)
+        found = services.public_status(reference, form.cleaned_data["email"])
+        if found is None:
+            throttle.status_failed(address, reference)
+            not_found = True
+            form.add_error(
+                "reference",
+                "We could not find an enquiry with this reference and e-mail address. Check both and try again",
+            )
+    status = 200 if request.method == "GET" or found else 400
+    return _render(
+        request,
+        "enquiries/public_status.html",
+        {
+            "form": form,
+            "found": found,
+            "stage": services.public_stage(found) if found else "",
+            "not_found": not_found,
+            "page_has_errors": bool(form.errors) or not_found,
+        },
+        status=status,
+    )
+
+
+# --- staff pages ------------------------------------------------------------------------------------
+
+
+@shows_children
+@login_required
+@require_GET
+def enquiry_list(request: HttpRequest) -> HttpResponse:
+    """Enquiries: a DCO service's (open first, oldest first), a provider team's assigned ones. Who may
+    see it: DCOs and DCO administrators, provider clinicians and managers; anyone else 404."""
+    access.require_enquiry_party(request.user)
+    rows = Enquiry.objects.visible_to(request.user).select_related("child", "assigned_team")
+    status = inbox.choice(request.GET.get("status"), Enquiry.Status.values)
+    counts = inbox.status_counts(rows)
+    if status:
+        rows = rows.filter(status=status)
+    rows = rows.order_by("-urgent", "received_on", "pk") if status != Enquiry.Status.CLOSED else rows.order_by("-closed_on", "-pk")
+    page, links = inbox.paginate(request, rows)
+    trail.shown_children(e.child for e in page if e.child is not None)
+    return _render(
+        request,
+        "enquiries/list.html",
+        {
+            "page": page,
+            "page_links": links,
+            "status": status,
+            "counts": counts,
+            "statuses": Enquiry.Status.choices,
+            "may_log": access.works_in_dco(request.user),
+        },
+    )
+
+
+@shows_no_children
+@login_required
+@require_http_methods(["GET", "POST"])
+def enquiry_log(request: HttpRequest) -> HttpResponse:
+    """Log an enquiry that arrived by phone, letter or e-mail. Who may see it: DCOs; anyone else 404."""
+    areas = access.areas_for_logging(request.user)
+    form = StaffEnquiryForm(request.POST or None, local_authorities=areas)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enquiry = services.submit_enquiry(
+                user=request.user,
+                context=audit_context(request),
+                local_authority=form.cleaned_data["local_authority"] or Organisation(kind=""),
+                details=form.details_for_service(),
+                channel=form.cleaned_data["channel"],
+                received_on=form.cleaned_data["received_on"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Enquiry {enquiry.reference} logged")
+            return redirect("enquiries:detail", enquiry.public_id)
+    return _render(request, "enquiries/staff_form.html", {"form": form})
+
+
+@shows_children
+@login_required
+@require_GET
+def enquiry_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    """One enquiry with its contacts and history. Who may see it: the DCO service that received it and
+    the provider team it is assigned to; anyone else 404."""
+    enquiry = access.get_enquiry_for_user(request.user, public_id)
+    record_access(user=request.user, action="view", obj=enquiry, child=enquiry.child, request=request)
+    is_dco = access.is_receiving_dco(request.user, enquiry)
+    return _render(
+        request,
+        "enquiries/detail.html",
+        {
+            "e": enquiry,
+            "is_dco": is_dco,
+            "contacts": list(enquiry.contacts.select_related("recorded_by")),
+            "events": list(enquiry.events.select_related("by")),
+            "reminders": list(reminders_for(enquiry)) if is_dco else [],
+            "contact_form": ContactForm(initial={"contacted_on": timezone.localdate()}),
+        },
+    )
+
+
+def _action(
+    request: HttpRequest,
+    public_id: str,
+    *,
+    form_class: type[forms.Form],
+    title: str,
+    button: str,
+    run: Callable[[Enquiry, dict[str, Any]], Any],
+    done: str,
+    allowed: Callable[[Enquiry], bool] = lambda e: True,
+    form_kwargs: Callable[[Enquiry], dict[str, Any]] = lambda e: {},
+    intro: str = "",
+) -> HttpResponse:
+    """The shape every DCO action page shares: fetch (DCO only), a form with the version seen, one
+    service call; its ValidationError next to the fields; a stale version gives the conflict page."""
+    enquiry = access.get_enquiry_for_user(request.user, public_id, dco_only=True)
+    if not allowed(enquiry) and not in_conflict(request):
+        messages.info(request, "That cannot be done to this enquiry now")
+        return redirect("enquiries:detail", enquiry.public_id)
+    form = form_class(form_data(request), initial={"version": enquiry.version}, **form_kwargs(enquiry))
+    if is_submission(request) and form.is_valid():
+        try:
+            run(enquiry, form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except services.InvalidTransition as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{done}: {enquiry.reference}")
+            return redirect("enquiries:detail", enquiry.public_id)
+    return _render(
+        request,
+        "enquiries/action.html",
+        {"e": enquiry, "form": form, "title": title, "button": button, "intro": intro},
+    )
+
+
+def _service_args(request: HttpRequest, enquiry: Enquiry, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "user": request.user,
+        "context": audit_context(request),
+        "enquiry": enquiry,
+        "expected_version": data["version"],
+    }
+
+
+@shows_children
+@login_required
+@service_view
+@require_http_methods(["GET", "POST"])
+def enquiry_triage(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Triage and acknowledge a new enquiry. Who may see it: the DCO service that received it; anyone
+    else 404."""
+    return _action(
+        request,
+        public_id,
+        form_class=TriageForm,
+        title="Triage and acknowledge",
+        button="Acknowledge",
+        intro="Acknowledge it once you have contacted the person. The acknowledgement reminders stop.",
+        allowed=lambda e: e.status == Enquiry.Status.NEW,
+        run=lambda e, d: services.acknowledge(
+            **_service_args(request, e, d), triage_note=d["triage_note"], need=d["need"]
+        ),
+        done="Acknowledged",
+    )
+
+
+@shows_children
+@login_required
+@service_view
+@require_http_methods(["GET", "POST"])
+def enquiry_assign(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Assign to a colleague in the DCO service or to a provider team. Who may see it: the DCO service
+    that received it; anyone else 404."""
+    return _action(
+        request,
+        public_id,
+        form_class=AssignForm,
+        title="Assign the enquiry",
+        button="Assign",
+        intro="A provider team you assign it to can read it and record its contacts.",
+        allowed=lambda e: e.is_open,
+        form_kwargs=lambda e: {"people": services.assignable_people(e), "teams": services.assignable_teams()},
+        run=lambda e, d: services.assign(**_service_args(request, e, d), person=d["person"], team=d["team"]),
+        done="Assigned",
+    )
+
+
+@shows_children
+@login_required
+@service_view
+@require_http_methods(["GET", "POST"])
+def enquiry_link(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Link to the child's record and to an advice request or section 23 notification by reference.
+    Who may see it: the DCO service that received it; anyone else 404."""
+    return _action(
+        request,
+        public_id,
+        form_class=LinkForm,
+        title="Link to the child's record and other casework",
+        button="Link",
+        run=lambda e, d: services.link_records(
+            **_service_args(request, e, d),
+            given_name=d["given_name"],
+            family_name=d["family_name"],
+            date_of_birth=d["date_of_birth"],
+            nhs_number=d["nhs_number"],
+            advice_reference=d["advice_reference"],
+            notification_reference=d["notification_reference"],
+        ),
+        done="Linked",
+    )
+
+
+@shows_children
+@login_required
+@service_view
+@require_http_methods(["GET", "POST"])
+def enquiry_outcome(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Record the outcome. Who may see it: the DCO service that received it; anyone else 404."""
+    return _action(
+        request,
+        public_id,
+        form_class=OutcomeForm,
+        title="Record the outcome",
+        button="Record the outcome",
+        allowed=lambda e: e.is_open and e.status != Enquiry.Status.ANSWERED,
+        run=lambda e, d: services.record_outcome(
+            **_service_args(request, e, d), outcome=d["outcome"], detail=d["outcome_detail"]
+        ),
+        done="Outcome recorded",
+    )
+
+
+@shows_children
+@login_required
+@service_view
+@require_http_methods(["GET", "POST"])
+def enquiry_close(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Close an enquiry whose outcome is recorded. Who may see it: the DCO service; anyone else 404."""
+    return _action(
+        request,
+        public_id,
+        form_class=CloseForm,
+        title="Close the enquiry",
+        button="Close the enquiry",
+        intro="It can be reopened later, with a reason.",
+        allowed=lambda e: e.status == Enquiry.Status.ANSWERED,
+        run=lambda e, d: services.close(**_service_args(request, e, d)),
+        done="Closed",
+    )
+
+
+@shows_children
+@login_required
+@service_view
+@require_http_methods(["GET", "POST"])
+def enquiry_reopen(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Reopen a closed enquiry with a reason. Who may see it: the DCO service; anyone else 404."""
+    return _action(
+        request,
+        public_id,
+        form_class=ReopenForm,
+        title="Reopen the enquiry",
+        button="Reopen",
+        intro="A new full-response target runs from today.",
+        allowed=lambda e: e.status == Enquiry.Status.CLOSED,
+        run=lambda e, d: services.reopen(**_service_args(request, e, d), reason=d["reason"]),
+        done="Reopened",
+    )
+
+
+@shows_children
+@login_required
+@require_http_methods(["POST"])
+def enquiry_contact(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Record a contact with a service. Who may use it: the DCO service and the assigned provider team;
+    anyone else 404. Errors are shown on the enquiry's page, with what was typed kept."""
+    enquiry = access.get_enquiry_for_user(request.user, public_id)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_contact(
+                user=request.user,
+                context=audit_context(request),
+                enquiry=enquiry,
+                service_name=form.cleaned_data["service_name"],
+                method=form.cleaned_data["method"],
+                contacted_on=form.cleaned_data["contacted_on"],
+                summary=form.cleaned_data["summary"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except services.InvalidTransition as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Contact recorded: {enquiry.reference}")
+            return redirect(reverse("enquiries:detail", args=[enquiry.public_id]) + "#contacts")
+    is_dco = access.is_receiving_dco(request.user, enquiry)
+    return _render(
+        request,
+        "enquiries/detail.html",
+        {
+            "e": enquiry,
+            "is_dco": is_dco,
+            "contacts": list(enquiry.contacts.select_related("recorded_by")),
+            "events": list(enquiry.events.select_related("by")),
+            "reminders": list(reminders_for(enquiry)) if is_dco else [],
+            "contact_form": form,
+        },
+        status=400,
+    )
+
+
+@shows_no_children
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Enquiry figures for the DCO service, for any period. Who may see it: DCOs; anyone else 404.
+    Counts only, never a child."""
+    access.require_dco(request.user)
+    period, errors = shared.period_from(request.GET, timezone.localdate())
+    return _render(
+        request,
+        "enquiries/dashboard.html",
+        {
+            "period": period,
+            "period_errors": errors,
+            "presets": shared.PRESETS,
+            "figures": figures_of.figures(request.user, period),
+            "query": request.GET,
+            "page_has_errors": bool(errors),
+        },
+    )
+
+
+@shows_no_children
+@login_required
+@require_GET
+def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The dashboard's figures as CSV (what the page shows, nothing more). Who may see it: DCOs;
+    anyone else 404. Recorded in the access log as an export."""
+    access.require_dco(request.user)
+    period, _ = shared.period_from(request.GET, timezone.localdate())
+    record_access(
+        user=request.user,
+        action="export",
+        obj=None,
+        request=request,
+        detail=f"enquiries dashboard CSV {period.start.isoformat()} to {period.end.isoformat()}",
+    )
+    return shared.csv_response(
+        f"enquiries-{period.start.isoformat()}-to-{period.end.isoformat()}.csv",
+        figures_of.CSV_HEADER,
+        figures_of.csv_rows(figures_of.figures(request.user, period)),
+    )
