@@ -83,5 +83,7 @@ def areas_for_logging(user: Any) -> Any:
 
     require_dco(user)
     return Organisation.objects.filter(
-        kind=Organisation.Kind.LOCAL_AUTHORITY, is_active=True, dco_services__in=reach_for(user).dco_service_ids
+        kind=Organisation.Kind.LOCAL_AUTHORITY,
+        is_active=True,
+        dco_services__in=reach_for(user).dco_service_ids,
     ).distinct()

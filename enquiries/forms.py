@@ -19,7 +19,9 @@ BLANK = [("", "Choose")]
 _STARTED_SALT = "enquiries.form-started"
 
 
-def _text(label: str, name: str, *, required: bool = False, help_text: str = "", area: bool = False) -> forms.CharField:
+def _text(
+    label: str, name: str, *, required: bool = False, help_text: str = "", area: bool = False
+) -> forms.CharField:
     widget = forms.Textarea(attrs={"rows": 5}) if area else None
     return forms.CharField(
         label=label, max_length=LIMITS[name], required=required, help_text=help_text, widget=widget
@@ -30,7 +32,9 @@ class EnquiryForm(forms.Form):
     """Everything the person tells us. Required answers are checked by enquiries.services.clean_details,
     so every missing answer is named at once, next to its question."""
 
-    enquirer_role = forms.ChoiceField(label="Who are you?", choices=EnquirerRole.choices, widget=forms.RadioSelect, required=False)
+    enquirer_role = forms.ChoiceField(
+        label="Who are you?", choices=EnquirerRole.choices, widget=forms.RadioSelect, required=False
+    )
     enquirer_name = _text("Your name", "enquirer_name")
     relationship = _text(
         "Your relationship to the child or young person",
@@ -38,7 +42,9 @@ class EnquiryForm(forms.Form):
         help_text="For example mother, foster carer, their teacher, their speech and language therapist",
     )
     organisation_name = _text("Your organisation (professionals only)", "organisation_name")
-    reply_by = forms.ChoiceField(label="How should we reply?", choices=ReplyBy.choices, widget=forms.RadioSelect, required=False)
+    reply_by = forms.ChoiceField(
+        label="How should we reply?", choices=ReplyBy.choices, widget=forms.RadioSelect, required=False
+    )
     email = forms.EmailField(
         label="E-mail address",
         max_length=LIMITS["email"],
@@ -61,15 +67,33 @@ class EnquiryForm(forms.Form):
         required=False,
         help_text="This tells us which DCO service answers you",
     )
-    service_name = _text("Which service or organisation is it about?", "service_name", help_text="For example the children's speech and language therapy service")
-    kind = forms.ChoiceField(label="Is it a question or a concern?", choices=Kind.choices, widget=forms.RadioSelect, required=False)
+    service_name = _text(
+        "Which service or organisation is it about?",
+        "service_name",
+        help_text="For example the children's speech and language therapy service",
+    )
+    kind = forms.ChoiceField(
+        label="Is it a question or a concern?", choices=Kind.choices, widget=forms.RadioSelect, required=False
+    )
     theme = forms.ChoiceField(label="What is it about?", choices=BLANK + Theme.choices, required=False)
     need = forms.ChoiceField(
-        label="The child or young person's main need (optional)", choices=Need.choices, required=False, initial=Need.NOT_SAID
+        label="The child or young person's main need (optional)",
+        choices=Need.choices,
+        required=False,
+        initial=Need.NOT_SAID,
     )
     details = _text("Tell us about your question or concern", "details", area=True)
-    tried = _text("What have you tried already? (optional)", "tried", area=True, help_text="For example, you contacted the service or made a complaint")
-    urgent = forms.BooleanField(label="It is urgent: a child's health or safety may suffer if we wait", required=False, help_text="If a child is at immediate risk, call 999")
+    tried = _text(
+        "What have you tried already? (optional)",
+        "tried",
+        area=True,
+        help_text="For example, you contacted the service or made a complaint",
+    )
+    urgent = forms.BooleanField(
+        label="It is urgent: a child's health or safety may suffer if we wait",
+        required=False,
+        help_text="If a child is at immediate risk, call 999",
+    )
     consent_to_share = forms.BooleanField(
         label="I agree that the DCO service may share my enquiry with the services it is about",
         required=False,
@@ -80,7 +104,9 @@ class EnquiryForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["local_authority"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
-        field.queryset = Organisation.objects.filter(pk__in=[la.pk for la in local_authorities]).order_by("name")
+        field.queryset = Organisation.objects.filter(pk__in=[la.pk for la in local_authorities]).order_by(
+            "name"
+        )
 
     def details_for_service(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -133,18 +159,33 @@ class StatusForm(forms.Form):
 
 
 class TriageForm(VersionForm):
-    need = forms.ChoiceField(label="The child or young person's main need", choices=Need.choices, required=False)
-    triage_note = forms.CharField(label="Triage note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    need = forms.ChoiceField(
+        label="The child or young person's main need", choices=Need.choices, required=False
+    )
+    triage_note = forms.CharField(
+        label="Triage note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class AssignForm(VersionForm):
-    person = forms.ModelChoiceField(label="A colleague in your DCO service", queryset=User.objects.none(), required=False, empty_label="Nobody")
-    team = forms.ModelChoiceField(label="A provider team", queryset=Organisation.objects.none(), required=False, empty_label="No team")
+    person = forms.ModelChoiceField(
+        label="A colleague in your DCO service",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Nobody",
+    )
+    team = forms.ModelChoiceField(
+        label="A provider team", queryset=Organisation.objects.none(), required=False, empty_label="No team"
+    )
 
     def __init__(self, *args: Any, people: Any = (), teams: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = User.objects.filter(pk__in=[p.pk for p in people]).order_by("first_name", "last_name")  # type: ignore[attr-defined]
-        self.fields["team"].queryset = Organisation.objects.filter(pk__in=[t.pk for t in teams]).order_by("name")  # type: ignore[attr-defined]
+        self.fields["person"].queryset = User.objects.filter(pk__in=[p.pk for p in people]).order_by(
+            "first_name", "last_name"
+        )  # type: ignore[attr-defined]
+        self.fields["team"].queryset = Organisation.objects.filter(pk__in=[t.pk for t in teams]).order_by(
+            "name"
+        )  # type: ignore[attr-defined]
 
     def label_for_person(self) -> None:  # pragma: no cover - Django calls label_from_instance
         return None
@@ -152,23 +193,49 @@ class AssignForm(VersionForm):
 
 class ContactForm(forms.Form):
     service_name = forms.CharField(label="Service contacted", max_length=200, required=False)
-    method = forms.ChoiceField(label="How", choices=EnquiryContact.Method.choices, widget=forms.RadioSelect, required=False)
-    contacted_on = DateField(label="Date", help_text="For example, 3 11 2026")
-    summary = forms.CharField(label="What was said or agreed", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    method = forms.ChoiceField(
+        label="How", choices=EnquiryContact.Method.choices, widget=forms.RadioSelect, required=False
+    )
+    contacted_on = DateField(label="Date", required=False, help_text="For example, 3 11 2026")
+    summary = forms.CharField(
+        label="What was said or agreed",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class LinkForm(VersionForm):
     given_name = forms.CharField(label="Child's first name", max_length=100, required=False)
     family_name = forms.CharField(label="Child's last name", max_length=100, required=False)
     date_of_birth = DateField(label="Date of birth", required=False, help_text="For example, 15 3 2015")
-    nhs_number = forms.CharField(label="NHS number (optional)", max_length=14, required=False, help_text="10 digits, for example 943 476 5919")
-    advice_reference = forms.CharField(label="Advice request reference (optional)", max_length=20, required=False, help_text="For example HA0000301")
-    notification_reference = forms.CharField(label="Section 23 notification reference (optional)", max_length=20, required=False)
+    nhs_number = forms.CharField(
+        label="NHS number (optional)",
+        max_length=14,
+        required=False,
+        help_text="10 digits, for example 943 476 5919",
+    )
+    advice_reference = forms.CharField(
+        label="Advice request reference (optional)",
+        max_length=20,
+        required=False,
+        help_text="For example HA0000301",
+    )
+    notification_reference = forms.CharField(
+        label="Section 23 notification reference (optional)", max_length=20, required=False
+    )
 
 
 class OutcomeForm(VersionForm):
-    outcome = forms.ChoiceField(label="Outcome", choices=Outcome.choices, widget=forms.RadioSelect, required=False)
-    outcome_detail = forms.CharField(label="What you told the person, or where it was passed", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    outcome = forms.ChoiceField(
+        label="Outcome", choices=Outcome.choices, widget=forms.RadioSelect, required=False
+    )
+    outcome_detail = forms.CharField(
+        label="What you told the person, or where it was passed",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
 
 
 class CloseForm(VersionForm):
@@ -176,4 +243,9 @@ class CloseForm(VersionForm):
 
 
 class ReopenForm(VersionForm):
-    reason = forms.CharField(label="Why is it being reopened?", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(
+        label="Why is it being reopened?",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

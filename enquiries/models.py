@@ -124,7 +124,9 @@ class Enquiry(models.Model):
     enquirer_role = models.CharField(max_length=20, choices=EnquirerRole.choices)
     enquirer_name = models.CharField(max_length=200)
     relationship = models.CharField(max_length=200, blank=True, help_text="Their relationship to the child")
-    organisation_name = models.CharField(max_length=200, blank=True, help_text="A professional's organisation")
+    organisation_name = models.CharField(
+        max_length=200, blank=True, help_text="A professional's organisation"
+    )
     reply_by = models.CharField(max_length=10, choices=ReplyBy.choices)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
@@ -230,7 +232,9 @@ class EnquiryEvent(models.Model):
 
     enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="events")
     text = models.CharField(max_length=500)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -43,7 +43,9 @@ def find_references(user: Any, terms: Terms) -> list[search.ReferenceHit]:
         .select_related("child")
     )
     return [
-        search.ReferenceHit(e.child.public_id, f"Enquiry {e.reference}", reverse("enquiries:detail", args=[e.public_id]))
+        search.ReferenceHit(
+            e.child.public_id, f"Enquiry {e.reference}", reverse("enquiries:detail", args=[e.public_id])
+        )
         for e in rows
         if e.child is not None
     ]

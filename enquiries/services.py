@@ -27,7 +27,6 @@ from audit.context import AuditContext
 from audit.services import record_access
 from casework import reminders
 from casework.targets import due_after
-from lib.calendar import is_working_day
 from children.involvements import record_involvement
 from children.services import record_child
 from core.concurrency import check_version, save_if_version
@@ -44,6 +43,7 @@ from enquiries.models import (
     ReplyBy,
     Theme,
 )
+from lib.calendar import is_working_day
 
 REASON = "enquiry"
 REASON_LABEL = "Enquiry to the DCO service (single point of contact)"
@@ -139,7 +139,11 @@ def clean_details(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def dco_service_for(local_authority: Organisation) -> Organisation:
-    found = dco_services_for(local_authority.pk) if local_authority.kind == Organisation.Kind.LOCAL_AUTHORITY else []
+    found = (
+        dco_services_for(local_authority.pk)
+        if local_authority.kind == Organisation.Kind.LOCAL_AUTHORITY
+        else []
+    )
     if not found:
         raise ValidationError({"local_authority": "Choose the local authority area where the child lives"})
     return sorted(found, key=lambda o: o.pk)[0]
@@ -243,7 +247,9 @@ def submit_enquiry(
     enquiry.save(update_fields=["reference"])
     _history(enquiry, user, f"Received ({enquiry.get_channel_display().lower()})")
     _schedule_targets(enquiry, acknowledge=True)
-    record_access(user=user, action="create", obj=enquiry, context=context, detail=f"enquiry {enquiry.reference}")
+    record_access(
+        user=user, action="create", obj=enquiry, context=context, detail=f"enquiry {enquiry.reference}"
+    )
     if enquiry.email:
         send_email(
             to=[enquiry.email],
@@ -316,7 +322,13 @@ def _update_involvements(enquiry: Enquiry) -> None:
 
 @transaction.atomic
 def acknowledge(
-    *, user: Any, context: AuditContext, enquiry: Enquiry, expected_version: int, triage_note: str = "", need: str = ""
+    *,
+    user: Any,
+    context: AuditContext,
+    enquiry: Enquiry,
+    expected_version: int,
+    triage_note: str = "",
+    need: str = "",
 ) -> Enquiry:
     """The DCO service triages the enquiry and acknowledges it (the person has been contacted)."""
     _require_dco(user, enquiry)
@@ -418,7 +430,7 @@ def record_contact(
     enquiry: Enquiry,
     service_name: str,
     method: str,
-    contacted_on: dt.date,
+    contacted_on: dt.date | None,
     summary: str,
 ) -> EnquiryContact:
     """A contact with a service about the enquiry, by the DCO service or the team it is assigned to.
@@ -432,12 +444,15 @@ def record_contact(
         errors["service_name"] = "Enter the service you contacted"
     if method not in EnquiryContact.Method.values:
         errors["method"] = "Choose how you contacted them"
-    if contacted_on > timezone.localdate() or contacted_on < enquiry.received_on:
+    if contacted_on is None:
+        errors["contacted_on"] = "Enter the date of the contact"
+    elif contacted_on > timezone.localdate() or contacted_on < enquiry.received_on:
         errors["contacted_on"] = "The date must be between the day the enquiry arrived and today"
     if not summary.strip():
         errors["summary"] = "Enter what was said or agreed"
     if errors:
         raise ValidationError(errors)
+    assert contacted_on is not None  # noqa: S101 - checked above
     contact = EnquiryContact.objects.create(
         enquiry=enquiry,
         service_name=service_name.strip()[:200],
@@ -447,7 +462,14 @@ def record_contact(
         recorded_by=user,
     )
     _history(enquiry, user, f"Contact with {contact.service_name} recorded")
-    record_access(user=user, action="change", obj=enquiry, child=enquiry.child, context=context, detail="contact recorded")
+    record_access(
+        user=user,
+        action="change",
+        obj=enquiry,
+        child=enquiry.child,
+        context=context,
+        detail="contact recorded",
+    )
     return contact
 
 
@@ -509,7 +531,11 @@ def link_records(
             local_authority=enquiry.local_authority,
             context=context,
         )
-    linked = [x for x in ["the child's record" if wants_child else "", advice_reference, notification_reference] if x]
+    linked = [
+        x
+        for x in ["the child's record" if wants_child else "", advice_reference, notification_reference]
+        if x
+    ]
     return _change(
         enquiry,
         expected_version,
@@ -574,7 +600,9 @@ def close(*, user: Any, context: AuditContext, enquiry: Enquiry, expected_versio
 
 
 @transaction.atomic
-def reopen(*, user: Any, context: AuditContext, enquiry: Enquiry, expected_version: int, reason: str) -> Enquiry:
+def reopen(
+    *, user: Any, context: AuditContext, enquiry: Enquiry, expected_version: int, reason: str
+) -> Enquiry:
     """Reopen a closed enquiry, with the reason. A new full-response target runs from today."""
     _require_dco(user, enquiry)
     check_version(enquiry, expected_version)

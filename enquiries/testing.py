@@ -27,7 +27,7 @@ def enquiry_details(**overrides: Any) -> dict[str, Any]:
         "kind": "concern",
         "theme": "waiting",
         "need": "communication",
-        "details": "We have waited 40 weeks for speech therapy & nobody has told us when <it> starts.",
+        "details": "We have waited 40 weeks for speech therapy & nobody has told us when it starts (<6 months?).",
         "tried": "Phoned the service twice.",
         "urgent": False,
         "consent_to_share": True,
@@ -59,7 +59,9 @@ def take_to(enquiry: Enquiry, state: str, *, dco: User, team: Organisation | Non
         elif step == "assigned":
             services.assign(**args, person=dco, team=team)
         elif step == "answered":
-            services.record_outcome(**args, outcome="answered", detail="The service gave a start date; told the parent.")
+            services.record_outcome(
+                **args, outcome="answered", detail="The service gave a start date; told the parent."
+            )
         elif step == "closed":
             services.close(**args)
         else:

@@ -120,7 +120,9 @@ def public_new(request: HttpRequest) -> HttpResponse:
         form._errors = errors  # what was typed kept, with a fresh stamp
     else:
         form = PublicEnquiryForm(initial={"started": PublicEnquiryForm.stamp()}, local_authorities=areas)
-    return _render(request, "enquiries/public_form.html", {"form": form}, status=400 if form.is_bound else 200)
+    return _render(
+        request, "enquiries/public_form.html", {"form": form}, status=400 if form.is_bound else 200
+    )
 
 
 @shows_no_children
@@ -185,7 +187,11 @@ def enquiry_list(request: HttpRequest) -> HttpResponse:
     counts = inbox.status_counts(rows)
     if status:
         rows = rows.filter(status=status)
-    rows = rows.order_by("-urgent", "received_on", "pk") if status != Enquiry.Status.CLOSED else rows.order_by("-closed_on", "-pk")
+    rows = (
+        rows.order_by("-urgent", "received_on", "pk")
+        if status != Enquiry.Status.CLOSED
+        else rows.order_by("-closed_on", "-pk")
+    )
     page, links = inbox.paginate(request, rows)
     trail.shown_children(e.child for e in page if e.child is not None)
     return _render(
@@ -283,7 +289,7 @@ def _action(
     return _render(
         request,
         "enquiries/action.html",
-        {"e": enquiry, "form": form, "title": title, "button": button, "intro": intro},
+        {"e": enquiry, "form": form, "title": title, "button_text": button, "intro": intro},
     )
 
 

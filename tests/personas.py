@@ -58,6 +58,10 @@ from children.testing import ChildFactory, ConsentFactory, ParentCarerFactory
 from directory import services as directory_services
 from directory.models import ChangeProposal, ProblemReport, Provider, Service, Taxonomy
 from directory.testing import ProviderFactory, ServiceFactory, TaxonomyFactory, TaxonomyTermFactory
+from enquiries import services as enquiry_services
+from enquiries.models import Enquiry
+from enquiries.testing import submit as submit_enquiry
+from enquiries.testing import take_to as take_enquiry_to
 from section23 import services as s23_services
 from section23.models import Attachment as S23Attachment
 from section23.models import Concern, Notification
@@ -156,6 +160,13 @@ class Side:
     s23_attachment: S23Attachment = field(init=False)
     concern: Concern = field(init=False)
     decided_concern: Concern = field(init=False)
+    # Enquiries to the side's DCO service: new; acknowledged; assigned to `team` and linked to `child`;
+    # answered; closed.
+    enquiry_new: Enquiry = field(init=False)
+    enquiry_acknowledged: Enquiry = field(init=False)
+    enquiry_assigned: Enquiry = field(init=False)
+    enquiry_answered: Enquiry = field(init=False)
+    enquiry_closed: Enquiry = field(init=False)
 
 
 class Personas:
@@ -377,6 +388,17 @@ ROUTE_RECORDS: dict[str, list[dict[str, Any]]] = {
     "section23:notification-decision": [{"public_id": _id("s23_acknowledged")}],
     "section23:attachment": [{"public_id": _id("s23_attachment")}],
     "section23:concern-detail": [{"public_id": _id("concern")}, {"public_id": _id("decided_concern")}],
+    "enquiries:detail": [
+        {"public_id": _id(name)}
+        for name in ("enquiry_new", "enquiry_assigned", "enquiry_answered", "enquiry_closed")
+    ],
+    "enquiries:triage": [{"public_id": _id("enquiry_new")}],
+    "enquiries:assign": [{"public_id": _id("enquiry_acknowledged")}],
+    "enquiries:link": [{"public_id": _id("enquiry_assigned")}],
+    "enquiries:contact": [{"public_id": _id("enquiry_assigned")}],
+    "enquiries:outcome": [{"public_id": _id("enquiry_assigned")}],
+    "enquiries:close": [{"public_id": _id("enquiry_answered")}],
+    "enquiries:reopen": [{"public_id": _id("enquiry_closed")}],
 }
 
 
@@ -684,6 +706,26 @@ def _section23(side: Side, people: dict[str, Persona]) -> None:
         record.refresh_from_db()
 
 
+def _enquiries(side: Side, people: dict[str, Persona]) -> None:
+    dco = _user(people, f"dco_{side.n}")
+    side.enquiry_new = submit_enquiry(side.la, child_name=f"{AREAS[side.n]} Enquirychild")
+    side.enquiry_acknowledged = take_enquiry_to(submit_enquiry(side.la), "acknowledged", dco=dco)
+    side.enquiry_assigned = take_enquiry_to(submit_enquiry(side.la), "assigned", dco=dco, team=side.team)
+    enquiry_services.link_records(
+        user=dco,
+        context=TEST_CONTEXT,
+        enquiry=side.enquiry_assigned,
+        expected_version=side.enquiry_assigned.version,
+        given_name=side.child.given_name,
+        family_name=side.child.family_name,
+        date_of_birth=side.child.date_of_birth,
+        nhs_number=side.child.nhs_number or "",
+    )
+    side.enquiry_assigned.refresh_from_db()
+    side.enquiry_answered = take_enquiry_to(submit_enquiry(side.la), "answered", dco=dco)
+    side.enquiry_closed = take_enquiry_to(submit_enquiry(side.la), "closed", dco=dco)
+
+
 def _possible_duplicates(sides: dict[int, Side]) -> None:
     for n, other in ((1, 2), (2, 1)):
         side, elsewhere = sides[n], sides[other].child
@@ -718,5 +760,6 @@ def build_personas() -> Personas:
         _casework(side, people)
         _local_offer(side, people)
         _section23(side, people)
+        _enquiries(side, people)
     _possible_duplicates(sides)
     return Personas(sides, people)

@@ -33,6 +33,9 @@ pytestmark = pytest.mark.django_db
 # name (namespace:name) or namespace ("oruk:*") -> why anyone may use it without signing in.
 PUBLIC: dict[str, str] = {
     "core:home": "home page",
+    "enquiries:public-new": "families' and professionals' enquiry form (no account; honeypot, fill time, rate limit)",
+    "enquiries:public-sent": "the reference of the enquiry this browser just sent (from its own session)",
+    "enquiries:status": "an enquiry's progress, only with its reference and e-mail address (throttled)",
     "core:accessibility": "accessibility statement",
     "core:privacy": "privacy notice",
     "core:cookies": "cookie information",

@@ -14,7 +14,6 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.testing import TEST_CONTEXT
 from casework import reminders
-from casework.models import CaseReminder
 from casework.targets import due_after
 from children.models import Involvement
 from core.concurrency import ConcurrentUpdate
@@ -31,7 +30,9 @@ def world():
     return make_world()
 
 
-def test_an_enquiry_gets_a_reference_targets_and_an_acknowledgement_at_once(world, django_capture_on_commit_callbacks, settings):
+def test_an_enquiry_gets_a_reference_targets_and_an_acknowledgement_at_once(
+    world, django_capture_on_commit_callbacks, settings
+):
     settings.ENQUIRY_ACKNOWLEDGE_WORKING_DAYS = 3
     with django_capture_on_commit_callbacks(execute=True):
         enquiry = submit(world.la)
@@ -58,9 +59,28 @@ def test_targets_skip_bank_holidays(world, settings):
 
 def test_every_missing_answer_is_named_at_once_and_nothing_is_saved(world):
     with pytest.raises(ValidationError) as caught:
-        submit(world.other_la, enquirer_role="", enquirer_name="", reply_by="email", email="", kind="", theme="", details="", service_name="")
+        submit(
+            world.other_la,
+            enquirer_role="",
+            enquirer_name="",
+            reply_by="email",
+            email="",
+            kind="",
+            theme="",
+            details="",
+            service_name="",
+        )
     errors = caught.value.message_dict
-    assert {"enquirer_role", "enquirer_name", "email", "kind", "theme", "details", "service_name", "local_authority"} <= set(errors)
+    assert {
+        "enquirer_role",
+        "enquirer_name",
+        "email",
+        "kind",
+        "theme",
+        "details",
+        "service_name",
+        "local_authority",
+    } <= set(errors)
     assert not Enquiry.objects.exists()
 
 
@@ -73,12 +93,19 @@ def test_a_phone_reply_needs_a_phone_number_and_an_interpreter_a_language(world)
 def test_only_the_dco_service_logs_enquiries_from_other_channels(world):
     with pytest.raises(PermissionDenied):
         services.submit_enquiry(
-            user=world.caseworker, context=TEST_CONTEXT, local_authority=world.la,
-            details=enquiry_details(), channel="phone",
+            user=world.caseworker,
+            context=TEST_CONTEXT,
+            local_authority=world.la,
+            details=enquiry_details(),
+            channel="phone",
         )
     logged = services.submit_enquiry(
-        user=world.dco, context=TEST_CONTEXT, local_authority=world.la, details=enquiry_details(email="", reply_by="phone"),
-        channel="letter", received_on=timezone.localdate() - dt.timedelta(days=2),
+        user=world.dco,
+        context=TEST_CONTEXT,
+        local_authority=world.la,
+        details=enquiry_details(email="", reply_by="phone"),
+        channel="letter",
+        received_on=timezone.localdate() - dt.timedelta(days=2),
     )
     assert logged.channel == "letter" and logged.logged_by == world.dco
 
@@ -94,12 +121,20 @@ def test_the_dco_service_takes_it_through_every_state(world, django_capture_on_c
     assert Enquiry.objects.visible_to(world.health_visitor).filter(pk=enquiry.pk).exists()
     assert not Enquiry.objects.visible_to(world.other_team_clinician).filter(pk=enquiry.pk).exists()
     services.record_contact(
-        user=world.health_visitor, context=TEST_CONTEXT, enquiry=enquiry, service_name="SLT booking team",
-        method="phone", contacted_on=timezone.localdate(), summary="First appointment offered next month.",
+        user=world.health_visitor,
+        context=TEST_CONTEXT,
+        enquiry=enquiry,
+        service_name="SLT booking team",
+        method="phone",
+        contacted_on=timezone.localdate(),
+        summary="First appointment offered next month.",
     )
     enquiry.refresh_from_db()
     enquiry = take_to(enquiry, "answered", dco=world.dco)
-    assert enquiry.outcome == "answered" and not reminders.reminders_for(enquiry).filter(sent_at__isnull=True).exists()
+    assert (
+        enquiry.outcome == "answered"
+        and not reminders.reminders_for(enquiry).filter(sent_at__isnull=True).exists()
+    )
     enquiry = take_to(enquiry, "closed", dco=world.dco)
     assert enquiry.closed_on == timezone.localdate()
     enquiry = take_to(enquiry, "reopened", dco=world.dco)
@@ -114,7 +149,9 @@ def test_a_stale_version_is_refused_and_changes_nothing(world):
     old = enquiry.version
     take_to(enquiry, "acknowledged", dco=world.dco)
     with pytest.raises(ConcurrentUpdate):
-        services.assign(user=world.dco, context=TEST_CONTEXT, enquiry=enquiry, expected_version=old, person=world.dco)
+        services.assign(
+            user=world.dco, context=TEST_CONTEXT, enquiry=enquiry, expected_version=old, person=world.dco
+        )
     enquiry.refresh_from_db()
     assert enquiry.assigned_to is None
 
@@ -122,28 +159,52 @@ def test_a_stale_version_is_refused_and_changes_nothing(world):
 def test_reopen_needs_a_reason_and_only_closed_enquiries_reopen(world):
     enquiry = take_to(submit(world.la), "closed", dco=world.dco)
     with pytest.raises(ValidationError):
-        services.reopen(user=world.dco, context=TEST_CONTEXT, enquiry=enquiry, expected_version=enquiry.version, reason=" ")
+        services.reopen(
+            user=world.dco,
+            context=TEST_CONTEXT,
+            enquiry=enquiry,
+            expected_version=enquiry.version,
+            reason=" ",
+        )
     open_one = submit(world.la)
     with pytest.raises(services.InvalidTransition):
-        services.reopen(user=world.dco, context=TEST_CONTEXT, enquiry=open_one, expected_version=open_one.version, reason="x")
+        services.reopen(
+            user=world.dco,
+            context=TEST_CONTEXT,
+            enquiry=open_one,
+            expected_version=open_one.version,
+            reason="x",
+        )
 
 
 def test_others_cannot_act(world):
     enquiry = submit(world.la)
     with pytest.raises(PermissionDenied):
-        services.acknowledge(user=world.caseworker, context=TEST_CONTEXT, enquiry=enquiry, expected_version=enquiry.version)
+        services.acknowledge(
+            user=world.caseworker, context=TEST_CONTEXT, enquiry=enquiry, expected_version=enquiry.version
+        )
     with pytest.raises(PermissionDenied):
         services.record_contact(
-            user=world.other_team_clinician, context=TEST_CONTEXT, enquiry=enquiry, service_name="x",
-            method="phone", contacted_on=timezone.localdate(), summary="x",
+            user=world.other_team_clinician,
+            context=TEST_CONTEXT,
+            enquiry=enquiry,
+            service_name="x",
+            method="phone",
+            contacted_on=timezone.localdate(),
+            summary="x",
         )
 
 
 def test_linking_the_child_writes_involvements_in_the_same_transaction(world):
     enquiry = take_to(submit(world.la), "assigned", dco=world.dco, team=world.team)
     enquiry = services.link_records(
-        user=world.dco, context=TEST_CONTEXT, enquiry=enquiry, expected_version=enquiry.version,
-        given_name="Robin", family_name="Example", date_of_birth=dt.date(2016, 5, 1),
+        user=world.dco,
+        context=TEST_CONTEXT,
+        enquiry=enquiry,
+        expected_version=enquiry.version,
+        given_name="Robin",
+        family_name="Example",
+        date_of_birth=dt.date(2016, 5, 1),
     )
     assert enquiry.child is not None
     rows = Involvement.objects.filter(record_type="enquiries.enquiry", record_id=enquiry.public_id)
@@ -157,8 +218,12 @@ def test_a_reference_must_be_one_the_dco_service_can_see(world):
     enquiry = submit(world.la)
     with pytest.raises(ValidationError) as caught:
         services.link_records(
-            user=world.dco, context=TEST_CONTEXT, enquiry=enquiry, expected_version=enquiry.version,
-            advice_reference="HA9999999", notification_reference="S23-999",
+            user=world.dco,
+            context=TEST_CONTEXT,
+            enquiry=enquiry,
+            expected_version=enquiry.version,
+            advice_reference="HA9999999",
+            notification_reference="S23-999",
         )
     assert set(caught.value.message_dict) == {"advice_reference", "notification_reference"}
 

@@ -1,0 +1,278 @@
+"""The enquiry pages as people use them: the public form (no account, every error at once with what
+was typed kept, robots and floods refused), the status check (the same answer for a wrong reference and
+a wrong address, wrong guesses throttled), the DCO service's pages, the dashboard and its CSV, and who
+gets a 404."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.testing import sign_in
+from enquiries.forms import PublicEnquiryForm
+from enquiries.models import Enquiry
+from enquiries.testing import submit, take_to
+from section23.testing import make_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh(settings):
+    settings.ENQUIRY_MIN_FILL_SECONDS = 0
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world():
+    return make_world()
+
+
+def _public_data(world: Any, **overrides: Any) -> dict[str, Any]:
+    data = {
+        "started": PublicEnquiryForm.stamp(),
+        "website": "",
+        "enquirer_role": "parent",
+        "enquirer_name": "Sam Example-Parent",
+        "relationship": "Father",
+        "reply_by": "email",
+        "email": "sam.parent@example.org",
+        "interpreter": "on",
+        "language": "Urdu",
+        "local_authority": str(world.la.pk),
+        "service_name": "Wheelchair service",
+        "kind": "query",
+        "theme": "equipment",
+        "need": "sensory_physical",
+        "details": "When will the new wheelchair be delivered? It has been 6 months.",
+        "consent_to_share": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_parent_sends_an_enquiry_without_an_account_and_gets_a_reference(world, client):
+    page = client.get(reverse("enquiries:public-new"))
+    assert page.status_code == 200 and b"Send your enquiry" in page.content
+    response = client.post(reverse("enquiries:public-new"), _public_data(world), follow=True)
+    enquiry = Enquiry.objects.get()
+    assert enquiry.reference.encode() in response.content
+    assert enquiry.interpreter and enquiry.language == "Urdu" and enquiry.channel == "online"
+
+
+def test_every_error_is_named_at_once_and_what_was_typed_is_kept(world, client):
+    response = client.post(
+        reverse("enquiries:public-new"),
+        _public_data(world, enquirer_name="", email="", kind="", details="short", local_authority=""),
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    for message in [
+        "Enter your name",
+        "Enter your e-mail address",
+        "Choose whether this is a question",
+        "Tell us what your enquiry is about",
+        "Choose the local authority area",
+    ]:
+        assert message in text
+    assert "Wheelchair service" in text  # kept
+    assert not Enquiry.objects.exists()
+
+
+def test_robots_are_refused_without_a_puzzle(world, client, settings):
+    filled = client.post(reverse("enquiries:public-new"), _public_data(world, website="http://spam.example"))
+    assert filled.status_code == 400 and not Enquiry.objects.exists()
+    no_stamp = client.post(reverse("enquiries:public-new"), _public_data(world, started="forged"))
+    assert no_stamp.status_code == 400 and not Enquiry.objects.exists()
+    settings.ENQUIRY_MIN_FILL_SECONDS = 30
+    too_fast = client.post(reverse("enquiries:public-new"), _public_data(world))
+    assert too_fast.status_code == 400 and b"Check your answers" in too_fast.content
+    assert not Enquiry.objects.exists()
+
+
+def test_a_flood_from_one_address_gets_the_styled_429(world, client, settings):
+    settings.ENQUIRIES_PER_HOUR = 2
+    for _ in range(2):
+        assert client.post(reverse("enquiries:public-new"), _public_data(world)).status_code == 302
+    limited = client.post(reverse("enquiries:public-new"), _public_data(world))
+    assert limited.status_code == 429 and b"Too many requests" in limited.content
+    assert Enquiry.objects.count() == 2
+
+
+def test_the_status_check_shows_progress_and_nothing_else(world, client):
+    enquiry = submit(world.la)
+    response = client.post(
+        reverse("enquiries:status"), {"reference": enquiry.reference, "email": "sam.parent@example.org"}
+    )
+    text = response.content.decode()
+    assert response.status_code == 200 and "Received" in text and enquiry.reference in text
+    for private in ["Robin", "Sam Example-Parent", "speech therapy", world.dco.email]:
+        assert private not in text
+
+
+def test_a_wrong_reference_and_a_wrong_address_get_the_same_answer(world, client):
+    enquiry = submit(world.la)
+    other = submit(world.la, email="someone.else@example.org")
+    wrong_address = client.post(
+        reverse("enquiries:status"), {"reference": enquiry.reference, "email": "someone.else@example.org"}
+    )
+    wrong_reference = client.post(
+        reverse("enquiries:status"), {"reference": "SPC-0099999", "email": "sam.parent@example.org"}
+    )
+    assert wrong_address.status_code == wrong_reference.status_code == 400
+
+    def message(r: Any) -> str:
+        text = re.sub(r'value="[A-Za-z0-9]{64}"', "", r.content.decode())
+        return (
+            text[text.index("<main") :]
+            .replace(enquiry.reference, "REF")
+            .replace("SPC-0099999", "REF")
+            .replace("someone.else@example.org", "ADDR")
+            .replace("sam.parent@example.org", "ADDR")
+        )
+
+    assert message(wrong_address) == message(wrong_reference)
+    assert other.reference not in wrong_address.content.decode()
+
+
+def test_repeated_wrong_guesses_are_throttled_by_address_and_by_reference(world, client, settings):
+    settings.ENQUIRY_STATUS_FREE_FAILURES = 3
+    enquiry = submit(world.la)
+    for n in range(3):
+        client.post(reverse("enquiries:status"), {"reference": f"SPC-00000{n}9", "email": "x@example.org"})
+    right = {"reference": enquiry.reference, "email": "sam.parent@example.org"}
+    assert client.post(reverse("enquiries:status"), right).status_code == 429  # this address waits
+    cache.clear()
+    for n in range(3):  # guesses at one reference from many addresses
+        client.post(
+            reverse("enquiries:status"),
+            {"reference": enquiry.reference, "email": f"g{n}@example.org"},
+            REMOTE_ADDR=f"198.51.100.{n}",
+        )
+    assert client.post(reverse("enquiries:status"), right, REMOTE_ADDR="198.51.100.200").status_code == 429
+    assert client.post(
+        reverse("enquiries:status"),
+        {"reference": "SPC-0000777", "email": "a@example.org"},
+        REMOTE_ADDR="198.51.100.201",
+    ).status_code in {200, 400}
+
+
+def test_the_dco_answers_an_enquiry_through_its_pages(world, client):
+    enquiry = submit(world.la)
+    dco = sign_in(client, world.dco)
+    listing = dco.get(reverse("enquiries:list"))
+    assert enquiry.reference.encode() in listing.content
+    detail = dco.get(reverse("enquiries:detail", args=[enquiry.public_id]))
+    assert b"Triage and acknowledge" in detail.content
+    response = dco.post(
+        reverse("enquiries:triage", args=[enquiry.public_id]),
+        {"version": enquiry.version, "need": "communication", "triage_note": "Call the parent"},
+    )
+    assert response.status_code == 302
+    enquiry.refresh_from_db()
+    dco.post(
+        reverse("enquiries:assign", args=[enquiry.public_id]),
+        {"version": enquiry.version, "team": world.team.pk},
+    )
+    enquiry.refresh_from_db()
+    assert enquiry.status == "assigned" and enquiry.assigned_team == world.team
+    errors = dco.post(
+        reverse("enquiries:contact", args=[enquiry.public_id]), {"service_name": "", "summary": ""}
+    )
+    assert errors.status_code == 400 and b"Enter the service you contacted" in errors.content
+    today = timezone.localdate()
+    ok = dco.post(
+        reverse("enquiries:contact", args=[enquiry.public_id]),
+        {
+            "service_name": "SLT",
+            "method": "phone",
+            "summary": "Agreed a date",
+            "contacted_on-day": today.day,
+            "contacted_on-month": today.month,
+            "contacted_on-year": today.year,
+        },
+    )
+    assert ok.status_code == 302 and enquiry.contacts.count() == 1
+    missing = dco.post(reverse("enquiries:outcome", args=[enquiry.public_id]), {"version": enquiry.version})
+    assert b"Choose the outcome" in missing.content and b"Enter what you told the person" in missing.content
+    dco.post(
+        reverse("enquiries:outcome", args=[enquiry.public_id]),
+        {
+            "version": enquiry.version,
+            "outcome": "signposted",
+            "outcome_detail": "Told about the parent carer forum",
+        },
+    )
+    enquiry.refresh_from_db()
+    dco.post(reverse("enquiries:close", args=[enquiry.public_id]), {"version": enquiry.version})
+    enquiry.refresh_from_db()
+    assert enquiry.status == "closed" and enquiry.outcome == "signposted"
+    dco.post(
+        reverse("enquiries:reopen", args=[enquiry.public_id]),
+        {"version": enquiry.version, "reason": "Parent called back"},
+    )
+    enquiry.refresh_from_db()
+    assert enquiry.status == "reopened"
+
+
+def test_a_stale_page_gets_the_conflict_page_with_what_was_typed(world, client):
+    enquiry = take_to(submit(world.la), "acknowledged", dco=world.dco)
+    stale = enquiry.version
+    take_to(enquiry, "assigned", dco=world.dco)
+    dco = sign_in(client, world.dco)
+    response = dco.post(
+        reverse("enquiries:outcome", args=[enquiry.public_id]),
+        {"version": stale, "outcome": "answered", "outcome_detail": "My typed answer"},
+    )
+    assert response.status_code == 409
+    assert b"My typed answer" in response.content
+    enquiry.refresh_from_db()
+    assert enquiry.outcome == ""
+
+
+def test_staff_log_a_phone_enquiry(world, client):
+    dco = sign_in(client, world.dco)
+    today = timezone.localdate()
+    data = _public_data(world, channel="phone", reply_by="phone", phone="01632 960003", email="")
+    data |= {"received_on-day": today.day, "received_on-month": today.month, "received_on-year": today.year}
+    response = dco.post(reverse("enquiries:log"), data)
+    assert response.status_code == 302
+    assert Enquiry.objects.get().channel == "phone"
+
+
+def test_others_get_404(world, client):
+    enquiry = submit(world.la)
+    for user in (world.caseworker, world.health_visitor, world.gp):
+        c = sign_in(client, user)
+        assert c.get(reverse("enquiries:detail", args=[enquiry.public_id])).status_code == 404
+        assert c.get(reverse("enquiries:dashboard")).status_code == 404
+        client.logout()
+    team = take_to(enquiry, "assigned", dco=world.dco, team=world.team)
+    c = sign_in(client, world.health_visitor)
+    assert c.get(reverse("enquiries:detail", args=[team.public_id])).status_code == 200
+    assert c.get(reverse("enquiries:outcome", args=[team.public_id])).status_code == 404
+
+
+def test_the_dashboard_and_its_csv(world, client):
+    take_to(submit(world.la), "answered", dco=world.dco)
+    submit(world.la, theme="therapy", urgent=True)
+    dco = sign_in(client, world.dco)
+    page = dco.get(reverse("enquiries:dashboard"))
+    text = page.content.decode()
+    assert (
+        "Enquiries received" in text
+        and "Waiting times or waiting lists" in text
+        and "Up to 3 working days" in text
+    )
+    csv = b"".join(dco.get(reverse("enquiries:dashboard-csv")).streaming_content).decode("utf-8-sig")
+    assert "Summary,Enquiries received,2" in csv and "Theme,Waiting times or waiting lists,1" in csv
+    assert "Robin" not in csv and "sam.parent" not in csv
+    bad = dco.get(reverse("enquiries:dashboard"), {"period": "custom", "from": "x", "to": "2026-01-01"})
+    assert b"Enter the first day as a date" in bad.content
