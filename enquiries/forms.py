@@ -180,15 +180,13 @@ class AssignForm(VersionForm):
 
     def __init__(self, *args: Any, people: Any = (), teams: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = User.objects.filter(pk__in=[p.pk for p in people]).order_by(
+        person, team = self.fields["person"], self.fields["team"]
+        assert isinstance(person, forms.ModelChoiceField)  # noqa: S101
+        assert isinstance(team, forms.ModelChoiceField)  # noqa: S101
+        person.queryset = User.objects.filter(pk__in=[p.pk for p in people]).order_by(
             "first_name", "last_name"
-        )  # type: ignore[attr-defined]
-        self.fields["team"].queryset = Organisation.objects.filter(pk__in=[t.pk for t in teams]).order_by(
-            "name"
-        )  # type: ignore[attr-defined]
-
-    def label_for_person(self) -> None:  # pragma: no cover - Django calls label_from_instance
-        return None
+        )
+        team.queryset = Organisation.objects.filter(pk__in=[t.pk for t in teams]).order_by("name")
 
 
 class ContactForm(forms.Form):

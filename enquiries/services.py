@@ -94,7 +94,7 @@ def _history(enquiry: Enquiry, user: Any, text: str) -> None:
 
 def clean_details(data: Mapping[str, Any]) -> dict[str, Any]:
     """The enquiry's details checked together: every error at once, by field, in the form's words."""
-    clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+    clean: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
     errors: dict[str, str] = {}
 
     def choose(field: str, choices: Any, message: str) -> None:

@@ -53,7 +53,12 @@ def take_to(enquiry: Enquiry, state: str, *, dco: User, team: Organisation | Non
     done = steps.index(enquiry.status) + 1 if enquiry.status in steps else 0
     for step in steps[done : steps.index(state) + 1]:
         enquiry.refresh_from_db()
-        args = {"user": dco, "context": TEST_CONTEXT, "enquiry": enquiry, "expected_version": enquiry.version}
+        args: dict[str, Any] = {
+            "user": dco,
+            "context": TEST_CONTEXT,
+            "enquiry": enquiry,
+            "expected_version": enquiry.version,
+        }
         if step == "acknowledged":
             services.acknowledge(**args, triage_note="Waiting list question: ask the service for a date.")
         elif step == "assigned":

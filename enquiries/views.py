@@ -117,7 +117,7 @@ def public_new(request: HttpRequest) -> HttpResponse:
         data["website"] = ""
         errors = form.errors
         form = PublicEnquiryForm(data, local_authorities=areas)
-        form._errors = errors  # what was typed kept, with a fresh stamp
+        form._errors = errors  # type: ignore[attr-defined]  # what was typed kept, with a fresh stamp
     else:
         form = PublicEnquiryForm(initial={"started": PublicEnquiryForm.stamp()}, local_authorities=areas)
     return _render(
