@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import RoleGroup
+from audit import naming
 from casework import reminders
 from casework.models import CaseReminder
 from children import registry as child_page
@@ -32,9 +34,13 @@ def child_section(request: HttpRequest, child: ChildOrYoungPerson) -> SafeString
     return mark_safe(html)  # noqa: S308 - rendered by an autoescaping template  # nosec B308 B703
 
 
+_REFERENCE = re.compile(r"spc-?0*(\d{1,9})", re.IGNORECASE)
+
+
 def find_references(user: Any, terms: Terms) -> list[search.ReferenceHit]:
-    """Enquiries linked to a child, found by their SPC- reference, that `user` may see."""
-    wanted = [r.upper() for r in terms.references if r.upper().startswith("SPC")]
+    """Enquiries linked to a child that `user` may see, found by reference ("SPC-0000123", "spc123"):
+    one query."""
+    wanted = [f"SPC-{int(m[1]):07d}" for word in terms.references if (m := _REFERENCE.fullmatch(word))]
     if not wanted:
         return []
     rows = (
@@ -49,6 +55,24 @@ def find_references(user: Any, terms: Terms) -> list[search.ReferenceHit]:
         for e in rows
         if e.child is not None
     ]
+
+
+def audit_names(user: Any, ids: Collection[str]) -> dict[str, naming.Named]:
+    """How the access log names enquiries the reader may see: by reference, with the linked child."""
+    rows = (
+        Enquiry.objects.visible_to(user)
+        .filter(public_id__in=naming.valid_ids(ids))
+        .values_list("public_id", "reference", "child__public_id", "child__given_name", "child__family_name")
+    )
+    named: dict[str, naming.Named] = {}
+    for pid, reference, child, given, family in rows:
+        if child is None:
+            named[str(pid)] = naming.Named(f"Enquiry {reference}")
+        else:
+            named[str(pid)] = naming.Named(
+                f"Enquiry {reference} about {given} {family}", child, f"{given} {family}"
+            )
+    return named
 
 
 def _open_enquiries(ids: list[uuid.UUID]) -> Mapping[uuid.UUID, Enquiry]:
@@ -79,6 +103,7 @@ def register() -> None:
     child_page.register_involvement_reason(services.REASON, services.REASON_LABEL)
     child_page.register_section(child_page.ChildPageSection("enquiries", 30, child_section))
     search.register_reference_lookup(search.ReferenceLookup("enquiries", find_references))
+    naming.register(naming.RecordKind("enquiries.Enquiry", "Enquiry to the DCO service", audit_names))
     register_nav_item(
         NavItem(
             "Enquiries",

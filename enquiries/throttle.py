@@ -18,7 +18,12 @@ WINDOW_SECONDS = 3600
 
 
 def _key(kind: str, value: str) -> str:
-    return "enquiries:" + kind + ":" + salted_hmac("enquiries.throttle", value.strip().lower()).hexdigest()
+    return (
+        "enquiries:"
+        + kind
+        + ":"
+        + salted_hmac("enquiries.throttle", value.strip().lower(), algorithm="sha256").hexdigest()
+    )
 
 
 def count(kind: str, value: str) -> int:

@@ -5,6 +5,7 @@ gets a 404."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -276,3 +277,47 @@ def test_the_dashboard_and_its_csv(world, client):
     assert "Robin" not in csv and "sam.parent" not in csv
     bad = dco.get(reverse("enquiries:dashboard"), {"period": "custom", "from": "x", "to": "2026-01-01"})
     assert b"Enter the first day as a date" in bad.content
+
+
+def _linked(world: Any) -> Enquiry:
+    from audit.testing import TEST_CONTEXT
+    from enquiries import services
+
+    enquiry = take_to(submit(world.la), "assigned", dco=world.dco, team=world.team)
+    return services.link_records(
+        user=world.dco,
+        context=TEST_CONTEXT,
+        enquiry=enquiry,
+        expected_version=enquiry.version,
+        given_name="Robin",
+        family_name="Example",
+        date_of_birth=dt.date(2016, 5, 1),
+    )
+
+
+def test_the_childs_page_search_and_access_log_know_the_enquiry(world, client):
+    from audit import naming
+    from children import search
+
+    enquiry = _linked(world)
+    assert enquiry.child is not None
+    number = enquiry.reference.removeprefix("SPC-").lstrip("0")
+    for typed in (enquiry.reference, f"spc{number}"):
+        results = search.search(world.dco, typed)
+        assert any(hit.text == f"Enquiry {enquiry.reference}" for r in results for hit in r.records), typed
+    assert not search.search(world.caseworker, enquiry.reference) or all(
+        not r.records for r in search.search(world.caseworker, enquiry.reference)
+    )
+    names = naming.kind("enquiries.Enquiry").names(world.dco, [str(enquiry.public_id)])  # type: ignore[union-attr]
+    assert names[str(enquiry.public_id)].text == f"Enquiry {enquiry.reference} about Robin Example"
+    assert naming.kind("enquiries.Enquiry").names(world.gp, [str(enquiry.public_id)]) == {}  # type: ignore[union-attr]
+    dco = sign_in(client, world.dco)
+    page = dco.get(reverse("children:child-detail", args=[enquiry.child.public_id]))
+    assert page.status_code == 200 and enquiry.reference.encode() in page.content
+
+
+def test_the_dco_sees_how_many_enquiries_are_open_in_the_header(world, client):
+    submit(world.la)
+    dco = sign_in(client, world.dco)
+    page = dco.get(reverse("enquiries:list"))
+    assert b"Enquiries (1)" in page.content or b"Enquiries <span" in page.content
