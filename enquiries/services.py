@@ -10,6 +10,7 @@ target and the working day after it is missed (casework.reminders), and stop whe
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -227,7 +228,7 @@ def submit_enquiry(
         raise PermissionDenied("Only the DCO service of the child's area logs its enquiries.")
     fields = {k: clean.get(k) for k in (*LIMITS, "enquirer_role", "reply_by", "kind", "theme")}
     enquiry = Enquiry.objects.create(
-        reference=f"tmp-{timezone.now().timestamp()}-{local_authority.pk}",
+        reference=f"tmp-{uuid.uuid4().hex[:16]}",  # replaced by SPC- and the id just below
         dco_service=dco_service,
         local_authority=local_authority,
         channel=channel,
