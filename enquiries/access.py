@@ -58,9 +58,9 @@ def get_enquiry_for_user(user: Any, public_id: Any, *, dco_only: bool = False) -
     return enquiry
 
 
-@access_rule
 def open_count(user: Any) -> int | None:
-    """How many open enquiries wait for this person's DCO service (the header's count)."""
+    """How many open enquiries wait for this person's DCO service (the header's count). Not an access
+    rule: the header counts on every page, and a count is no access check for the page under it."""
     reach = reach_for(user)
     if not reach.dco_service_ids:
         return None
