@@ -3,7 +3,7 @@ whose ValidationErrors go back next to the fields (casework.forms.add_service_er
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.core import signing
 from accounts.models import Organisation, User
 from casework.forms import VersionForm
 from core.date_input import DateField
+from core.forms import Form
 from enquiries.models import Channel, EnquirerRole, EnquiryContact, Kind, Need, Outcome, ReplyBy, Theme
 from enquiries.services import LIMITS
 
@@ -28,9 +29,19 @@ def _text(
     )
 
 
-class EnquiryForm(forms.Form):
+class EnquiryForm(Form):
     """Everything the person tells us. Required answers are checked by enquiries.services.clean_details,
     so every missing answer is named at once, next to its question."""
+
+    error_names: ClassVar[dict[str, str]] = {
+        "enquirer_role": "who you are",
+        "reply_by": "how we should reply",
+        "kind": "whether it is a question or a concern",
+        "theme": "what it is about",
+        "service_name": "the service or organisation it is about",
+        "details": "your question or concern",
+        "tried": "what you have tried",
+    }
 
     enquirer_role = forms.ChoiceField(
         label="Who are you?", choices=EnquirerRole.choices, widget=forms.RadioSelect, required=False
@@ -153,7 +164,7 @@ class StaffEnquiryForm(EnquiryForm):
     received_on = DateField(label="Date received", help_text="For example, 3 11 2026")
 
 
-class StatusForm(forms.Form):
+class StatusForm(Form):
     reference = forms.CharField(label="Your reference", max_length=20, help_text="For example SPC-0000123")
     email = forms.CharField(label="The e-mail address you gave us", max_length=254)
 
@@ -189,7 +200,7 @@ class AssignForm(VersionForm):
         team.queryset = Organisation.objects.filter(pk__in=[t.pk for t in teams]).order_by("name")
 
 
-class ContactForm(forms.Form):
+class ContactForm(Form):
     service_name = forms.CharField(label="Service contacted", max_length=200, required=False)
     method = forms.ChoiceField(
         label="How", choices=EnquiryContact.Method.choices, widget=forms.RadioSelect, required=False

@@ -308,9 +308,9 @@ def test_the_childs_page_search_and_access_log_know_the_enquiry(world, client):
     assert not search.search(world.caseworker, enquiry.reference) or all(
         not r.records for r in search.search(world.caseworker, enquiry.reference)
     )
-    names = naming.kind("enquiries.Enquiry").names(world.dco, [str(enquiry.public_id)])  # type: ignore[union-attr]
+    names = naming.kind("enquiries.Enquiry").names(world.dco, [str(enquiry.public_id)])
     assert names[str(enquiry.public_id)].text == f"Enquiry {enquiry.reference} about Robin Example"
-    assert naming.kind("enquiries.Enquiry").names(world.gp, [str(enquiry.public_id)]) == {}  # type: ignore[union-attr]
+    assert naming.kind("enquiries.Enquiry").names(world.gp, [str(enquiry.public_id)]) == {}
     dco = sign_in(client, world.dco)
     page = dco.get(reverse("children:child-detail", args=[enquiry.child.public_id]))
     assert page.status_code == 200 and enquiry.reference.encode() in page.content
