@@ -62,6 +62,18 @@ class FindChildForm(core_forms.Form):
             raise forms.ValidationError("Date of birth must be today or in the past")
         return value
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        born = data.get("date_of_birth")
+        today = timezone.localdate()
+        if born and today.year - born.year - ((today.month, today.day) < (born.month, born.day)) > 25:
+            self.add_error(
+                "date_of_birth",
+                "Date of birth must be less than 26 years ago: EHC needs assessments are for children "
+                "and young people up to the age of 25",
+            )
+        return data
+
 
 class SameChildForm(core_forms.Form):
     """ "Is this the same child?" after a likely match was found."""

@@ -960,3 +960,18 @@ def test_a_date_received_over_a_year_ago_must_be_confirmed(world):
     response = client.post(reverse("advice:request-new-details"), {**post, "confirm_old_date": "on"})
     assert response.status_code == 302
     assert AdviceRequest.objects.count() == 1
+
+
+def test_a_child_over_25_cannot_be_requested_for(world):
+    client = client_for(world.la_user)
+    response = client.post(
+        reverse("advice:request-new"),
+        {
+            "given_name": "Ava",
+            "family_name": "Grown",
+            **date_fields("date_of_birth", dt.date(1990, 1, 1)),
+            "local_authority": world.la.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "for children and young people up to the age of 25" in response.content.decode()
