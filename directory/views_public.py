@@ -256,6 +256,12 @@ def search(request: HttpRequest) -> HttpResponse:
         per_page=PER_PAGE,
     )
     results = SearchResults(search=params, total=0, hits=[]) if location_failed else search_services(params)
+    last_page = max(1, -(-results.total // PER_PAGE))
+    if results.total and not results.hits and params.page > last_page:
+        # A page past the end (an old link, a typed number): the last page, not an empty list.
+        beyond = request.GET.copy()
+        beyond["page"] = str(last_page)
+        return HttpResponseRedirect(f"{request.path}?{beyond.urlencode()}")
     facet_items = _facet_items(form, results, top_level)
 
     services = _services_in_order(results.service_ids)

@@ -66,3 +66,14 @@ def test_a_long_summary_ends_with_one_ellipsis_not_a_full_stop_and_one(client):
     html = client.get(reverse("directory:search")).content.decode()
     assert "station…" in html
     assert ".…" not in html and "…." not in html
+
+
+@pytest.mark.django_db
+def test_a_page_beyond_the_last_goes_to_the_last_page(client):
+    for n in range(25):
+        ServiceFactory(name=f"Club {n:02d}", description="A club.")
+    reindex_services()
+    response = client.get(reverse("directory:search"), {"page": "99"}, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain and "page=3" in response.redirect_chain[-1][0]
+    assert "Club" in html
