@@ -19,7 +19,7 @@ from casework.models import CaseReminder
 from children import registry as child_page
 from children import search
 from children.models import ChildOrYoungPerson
-from core.registry import NavItem, register_nav_item
+from core.registry import HomeSection, NavItem, register_home_section, register_nav_item
 from enquiries import access, services
 from enquiries.models import Enquiry
 from lib.person_search import Terms
@@ -99,7 +99,14 @@ def _reminder_message(reminder: CaseReminder, enquiry: Enquiry) -> tuple[str, st
     return subject, body
 
 
+def home_section(request: HttpRequest) -> SafeString:
+    """The single point of contact's part of the public home page: how to ask, and how to check."""
+    html = render_to_string("enquiries/home_section.html", {}, request)
+    return mark_safe(html)  # noqa: S308 - rendered by an autoescaping template  # nosec B308 B703
+
+
 def register() -> None:
+    register_home_section(HomeSection("enquiries", 20, home_section))
     child_page.register_involvement_reason(services.REASON, services.REASON_LABEL)
     child_page.register_section(child_page.ChildPageSection("enquiries", 30, child_section))
     search.register_reference_lookup(search.ReferenceLookup("enquiries", find_references))

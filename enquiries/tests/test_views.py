@@ -321,3 +321,9 @@ def test_the_dco_sees_how_many_enquiries_are_open_in_the_header(world, client):
     dco = sign_in(client, world.dco)
     page = dco.get(reverse("enquiries:list"))
     assert b"Enquiries (1)" in page.content or b"Enquiries <span" in page.content
+
+
+def test_the_public_home_page_says_how_to_contact_the_dco_service_and_check_progress(client):
+    html = client.get("/").content.decode()
+    assert 'href="/contact-the-dco-service/"' in html
+    assert 'href="/contact-the-dco-service/progress/"' in html
