@@ -27,7 +27,7 @@ def world():
     )
     routed = make_request(world)
     route(world, routed, world.team)
-    world.waiting = waiting  # type: ignore[attr-defined]
+    world.waiting = waiting
     return world
 
 
