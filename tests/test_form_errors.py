@@ -72,8 +72,13 @@ def product_forms() -> list[type[forms.BaseForm]]:
     for name in sorted(modules):
         module = importlib.import_module(name)
         for _, value in inspect.getmembers(module, inspect.isclass):
-            abstract = issubclass(value, forms.BaseModelForm) and getattr(value._meta, "model", None) is None
-            if issubclass(value, forms.BaseForm) and value.__module__ in modules and not abstract:
+            if not issubclass(value, forms.BaseForm) or value.__module__ not in modules:
+                continue  # not a form, or one imported from Django or another module
+            abstract = (
+                issubclass(value, forms.BaseModelForm)
+                and getattr(getattr(value, "_meta", None), "model", None) is None
+            )
+            if not abstract:
                 found[f"{value.__module__}.{value.__qualname__}"] = value
     return [found[key] for key in sorted(found)]
 
