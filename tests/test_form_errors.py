@@ -56,7 +56,8 @@ def product_modules() -> list[str]:
     names = []
     for config in apps.get_app_configs():
         path = Path(config.path).resolve()
-        if BASE not in path.parents:
+        # A virtualenv inside the checkout (a fresh clone's .venv) holds third-party apps under BASE too.
+        if BASE not in path.parents or path.relative_to(BASE).parts[0] in {".venv", "node_modules"}:
             continue
         names.append(config.name)
         for info in pkgutil.walk_packages([str(path)], prefix=f"{config.name}."):
