@@ -135,7 +135,8 @@ def test_the_application_role_does_the_applications_work(app_db: Any):
         assert app_db.execute("SELECT count(*) FROM audit_auditevent").fetchone()[0] == 1
         app_db.execute(
             "INSERT INTO accounts_organisation (public_id, name, kind, specialism, code, email, "
-            "is_active, created_at) VALUES (gen_random_uuid(), 'Test LA', 'la', '', '', '', true, now())"
+            "is_active, created_at, updated_at, version) "
+            "VALUES (gen_random_uuid(), 'Test LA', 'la', '', '', '', true, now(), now(), 1)"
         )
         app_db.execute("UPDATE accounts_organisation SET name = 'Renamed LA' WHERE name = 'Test LA'")
         app_db.execute("DELETE FROM accounts_organisation WHERE name = 'Renamed LA'")
