@@ -1,7 +1,7 @@
 """The repository stands on its own: no tracked file reads or points to a path outside it.
 
 A clone with nothing beside it must install, run and pass its tests, so the product, its tests and its
-documents may not refer to a sibling folder (the shared folder beside it), to this workspace's absolute paths, or climb
+documents may not refer to a sibling folder (the reference folder beside it), to this workspace's absolute paths, or climb
 out of the project root (`BASE_DIR.parent`, `Path(__file__).parents[n]` past the root, a relative
 Markdown link that leaves the repository).
 """
@@ -23,10 +23,10 @@ SIBLING = "sha" + "red"
 
 # Text that names a place outside the repository, wherever it appears.
 OUTSIDE = [
-    (re.compile(rf"\.\./{SIBLING}\b"), "the shared folder beside the project"),
-    (re.compile(r"/work/(?:shared|main|wt-)"), "this workspace's absolute paths"),
+    (re.compile(rf"\.\./{SIBLING}\b"), "the reference folder beside the project"),
+    (re.compile(rf"/work/(?:{SIBLING}|main|wt-)"), "this workspace's absolute paths"),
     (re.compile(r"BASE_DIR\)?\s*\.\s*parent\b"), "the folder above BASE_DIR"),
-    (re.compile(r"""\.parent\s*/\s*["']shared["']"""), "a 'shared' folder beside the project"),
+    (re.compile(rf"""\.parent\s*/\s*["']{SIBLING}["']"""), "the reference folder beside the project"),
 ]
 PARENTS = re.compile(r"Path\(__file__\)(?:\.resolve\(\))?\.parents\[(\d+)\]")
 PARENT_CHAIN = re.compile(r"Path\(__file__\)(?:\.resolve\(\))?((?:\.parent)+)")
@@ -95,7 +95,7 @@ def test_no_tracked_file_refers_to_a_path_outside_the_repository():
 @pytest.mark.parametrize(
     ("name", "line"),
     [
-        ("directory/tests/test_x.py", 'SPEC = Path(settings.BASE_DIR).parent / "shared" / "oruk"'),
+        ("directory/tests/test_x.py", f'SPEC = Path(settings.BASE_DIR).parent / "{SIBLING}" / "oruk"'),
         ("directory/tests/conformance/validate.py", "return Path(__file__).resolve().parents[4]"),
         ("directory/tests/x.py", "Path(__file__).parent.parent.parent.parent / 'data'"),
         ("README.md", f"See [the architecture](../{SIBLING}/ARCHITECTURE.md)."),
@@ -120,7 +120,7 @@ def test_the_guard_lets_paths_inside_pass(name, line):
 
 
 def test_no_tracked_link_points_outside_the_repository():
-    """A committed symbolic link (for example a development checkout's link to a shared .venv) would be
+    """A committed symbolic link (for example a development checkout's link to a common .venv) would be
     broken in a stranger's clone, and checking it out replaces whatever was there."""
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout: links are checked where the history is")
