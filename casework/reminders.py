@@ -7,13 +7,16 @@ moves on (`cancel`), and registers one `ReminderHandler` per case model from its
         record_type="section23.notification",
         open_records=lambda ids: {n.public_id: n for n in Notification.objects.filter(public_id__in=ids, status="sent")},
         message=lambda reminder, notification: (subject, body),
+        event=NotificationEvent.REMINDER,
     ))
 
 `send_due` (every 5 minutes in `manage.py worker`, casework/tasks.py) claims each due row with a
 conditional UPDATE (sent_at IS NULL -> now) and e-mails it only if that UPDATE changed the row, so
-several workers, or a worker restarted mid-scan, never send one twice. A reminder whose case no longer
-needs it (closed, or its app not registered) is deleted unsent. Messages carry references and links,
-never a child's name or health details.
+several workers, or a worker restarted mid-scan, never send one twice. The e-mail goes through
+`accounts.notifications.notify` as the handler's `event`, so it honours what the recipient chooses
+at the time it is sent: a person who turned the event off gets nothing, one who chose a daily digest
+gets it in the digest. A reminder whose case no longer needs it (closed, or its app not registered)
+is deleted unsent. Messages carry references and links, never a child's name or health details.
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from accounts.models import NotificationEvent
+from accounts.notifications import notify
 from casework.models import CaseReminder
-from core.email import send_email
 
 MAX_ATTEMPTS = 5
 BATCH = 500
@@ -43,6 +47,10 @@ class ReminderHandler:
     open_records: Callable[[list[uuid.UUID]], Mapping[uuid.UUID, Any]]
     # (subject, body) of one reminder about one open case.
     message: Callable[[CaseReminder, Any], tuple[str, str]]
+    # The notification event it is sent as (accounts.models.NotificationEvent): the recipient's and
+    # their organisation's preferences for this event decide whether it is sent at once, held for the
+    # daily digest, or not sent.
+    event: str = NotificationEvent.REMINDER
 
 
 _handlers: dict[str, ReminderHandler] = {}
@@ -115,8 +123,10 @@ def claim(reminder_id: int, now: dt.datetime) -> bool:
 
 
 def send_due(now: dt.datetime | None = None) -> int:
-    """Send every reminder that is due and whose case still needs it; returns how many were sent.
-    Each is queued as an e-mail (core.email.send_email, retried by the worker)."""
+    """Send every reminder that is due and whose case still needs it; returns how many were claimed.
+    Each goes through accounts.notifications.notify as its handler's event: queued as an e-mail
+    (retried by the worker), held for the recipient's daily digest, or dropped if they turned the
+    event off (claimed all the same, so it is not tried again)."""
     now = now or timezone.now()
     due = list(due_reminders(now)[:BATCH])
     by_type: dict[str, list[CaseReminder]] = defaultdict(list)
@@ -134,7 +144,7 @@ def send_due(now: dt.datetime | None = None) -> int:
             if handler is None or record is None or not claim(reminder.pk, now):
                 continue
             subject, body = handler.message(reminder, record)
-            send_email(to=[reminder.recipient], subject=subject, body=body)
+            notify(event=handler.event, to=[reminder.recipient], subject=subject, body=body)
             sent += 1
     return sent
 

@@ -8,6 +8,8 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from accounts.models import DigestItem, NotificationEvent, PersonalNotification, Role
+from accounts.testing import member
 from casework import dashboard, inbox, reminders, targets
 from casework.models import CaseReminder
 from core.testing import committed, run_at_once
@@ -101,6 +103,48 @@ def test_reminders_are_scheduled_once_sent_once_and_dropped_when_the_case_closes
     assert [m.to for m in mailoutbox] == [["a@example.org"]]
     assert not CaseReminder.objects.filter(record_id=closed.public_id).exists()
     assert reminders.oldest_due_reminder() is None
+
+
+@pytest.mark.django_db
+def test_a_reminder_is_sent_as_its_event_and_honours_what_each_recipient_chose(mailoutbox):
+    case = _Case()
+    now = timezone.now()
+    off = member(Role.DCO, email="off@example.org")
+    digest = member(Role.DCO, email="digest@example.org")
+    member(Role.DCO, email="each@example.org")
+    PersonalNotification.objects.create(
+        user=off, event=NotificationEvent.REMINDER, delivery=PersonalNotification.Delivery.OFF
+    )
+    PersonalNotification.objects.create(
+        user=digest, event=NotificationEvent.REMINDER, delivery=PersonalNotification.Delivery.DIGEST
+    )
+    # A choice about another event does not change this one.
+    PersonalNotification.objects.create(
+        user=digest, event=NotificationEvent.NEW_REQUEST, delivery=PersonalNotification.Delivery.OFF
+    )
+    reminders.schedule(
+        record=case,
+        kind="chase",
+        recipients=["off@example.org", "digest@example.org", "each@example.org"],
+        due_at=now,
+    )
+    reminders.register(
+        reminders.ReminderHandler(
+            record_type="tests.case",
+            open_records=lambda ids: {i: case for i in ids if i == case.public_id},
+            message=lambda reminder, record: (f"Chase {record.public_id}", "Body"),
+            event=NotificationEvent.REMINDER,
+        )
+    )
+    with committed():
+        assert reminders.send_due(now) == 3
+        assert reminders.send_due(now) == 0
+    assert [m.to for m in mailoutbox] == [["each@example.org"]]
+    assert list(DigestItem.objects.values_list("address", "event")) == [
+        ("digest@example.org", NotificationEvent.REMINDER)
+    ]
+    # Claimed all the same: the person who turned it off is not tried again.
+    assert not reminders.due_reminders(now).exists()
 
 
 @pytest.mark.django_db(transaction=True)
