@@ -21,10 +21,10 @@ from audit import trail
 from audit.context import audit_context
 from audit.services import record_access
 from audit.trail import shows_children, shows_no_children
-from casework import dashboard as shared
 from casework import inbox
 from casework.forms import add_service_errors
 from casework.reminders import reminders_for
+from casework.views import PeriodDashboard
 from core.concurrency import CONFLICT_MESSAGE, form_data, in_conflict, is_submission, service_view
 from core.errors import too_many_requests
 from enquiries import access, services, throttle
@@ -471,26 +471,25 @@ def enquiry_contact(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
+DASHBOARD = PeriodDashboard(
+    require=access.require_dco,
+    template="enquiries/dashboard.html",
+    figures=figures_of.figures,
+    csv_header=figures_of.CSV_HEADER,
+    csv_rows=lambda user, period: figures_of.csv_rows(figures_of.figures(user, period)),
+    name="enquiries",
+    file_name="enquiries",
+    render=_render,
+)
+
+
 @shows_no_children
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Enquiry figures for the DCO service, for any period. Who may see it: DCOs; anyone else 404.
     Counts only, never a child."""
-    access.require_dco(request.user)
-    period, errors = shared.period_from(request.GET, timezone.localdate())
-    return _render(
-        request,
-        "enquiries/dashboard.html",
-        {
-            "period": period,
-            "period_errors": errors,
-            "presets": shared.PRESETS,
-            "figures": figures_of.figures(request.user, period),
-            "query": request.GET,
-            "page_has_errors": bool(errors),
-        },
-    )
+    return DASHBOARD.page(request)
 
 
 @shows_no_children
@@ -499,17 +498,4 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The dashboard's figures as CSV (what the page shows, nothing more). Who may see it: DCOs;
     anyone else 404. Recorded in the access log as an export."""
-    access.require_dco(request.user)
-    period, _ = shared.period_from(request.GET, timezone.localdate())
-    record_access(
-        user=request.user,
-        action="export",
-        obj=None,
-        request=request,
-        detail=f"enquiries dashboard CSV {period.start.isoformat()} to {period.end.isoformat()}",
-    )
-    return shared.csv_response(
-        f"enquiries-{period.start.isoformat()}-to-{period.end.isoformat()}.csv",
-        figures_of.CSV_HEADER,
-        figures_of.csv_rows(figures_of.figures(request.user, period)),
-    )
+    return DASHBOARD.csv(request)

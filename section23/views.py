@@ -18,9 +18,9 @@ from audit import trail
 from audit.context import audit_context
 from audit.services import record_access
 from audit.trail import shows_children, shows_no_children
-from casework import dashboard as shared
 from casework import inbox
 from casework.forms import add_service_errors
+from casework.views import PeriodDashboard
 from core.concurrency import CONFLICT_MESSAGE, form_data, in_conflict, is_submission, service_view
 from core.uploads import servable_type
 from section23 import access, rules, services
@@ -331,26 +331,25 @@ def attachment_download(request: HttpRequest, public_id: str) -> FileResponse:
 # --- the dashboard --------------------------------------------------------------------------------
 
 
+DASHBOARD = PeriodDashboard(
+    require=lambda user: access.require_party(user, "dco"),
+    template="section23/dashboard.html",
+    figures=figures_of.figures,
+    csv_header=figures_of.CSV_HEADER,
+    csv_rows=figures_of.csv_rows,
+    name="section 23",
+    file_name="section-23",
+    render=_render,
+)
+
+
 @shows_no_children
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Section 23 figures for the DCO service's areas, for any period. Who may see it: DCOs and DCO
     administrators; anyone else 404. Shows counts only, never a child."""
-    access.require_party(request.user, "dco")
-    period, errors = shared.period_from(request.GET, timezone.localdate())
-    return _render(
-        request,
-        "section23/dashboard.html",
-        {
-            "period": period,
-            "period_errors": errors,
-            "presets": shared.PRESETS,
-            "figures": figures_of.figures(request.user, period),
-            "query": request.GET,
-            "page_has_errors": bool(errors),
-        },
-    )
+    return DASHBOARD.page(request)
 
 
 @shows_no_children
@@ -359,20 +358,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The period's notifications as CSV, one row each, without names. Who may see it: DCOs; anyone
     else 404. Recorded in the access log as an export."""
-    access.require_party(request.user, "dco")
-    period, _ = shared.period_from(request.GET, timezone.localdate())
-    record_access(
-        user=request.user,
-        action="export",
-        obj=None,
-        request=request,
-        detail=f"section 23 dashboard CSV {period.start.isoformat()} to {period.end.isoformat()}",
-    )
-    return shared.csv_response(
-        f"section-23-{period.start.isoformat()}-to-{period.end.isoformat()}.csv",
-        figures_of.CSV_HEADER,
-        figures_of.csv_rows(request.user, period),
-    )
+    return DASHBOARD.csv(request)
 
 
 # --- concerns from GP practices and independent providers -------------------------------------------
