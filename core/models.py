@@ -1,4 +1,4 @@
-"""Site-wide records: only the background worker's heartbeat so far."""
+"""Site-wide records: the background worker's heartbeat and the counts behind public rate limits."""
 
 from __future__ import annotations
 
@@ -19,3 +19,19 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RateCount(models.Model):
+    """How often something was done (an enquiry sent, a wrong status guess) since `window_started_at`,
+    for limits that must hold on every app server and across restarts (core.rate_limits).
+
+    The key is a keyed hash of what is counted, so the table holds no IP address, reference or e-mail
+    address. A row whose `expires_at` has passed counts as nothing; the worker deletes it.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.count} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -1,4 +1,5 @@
-"""Background work for the whole site: delivering e-mail (see core.email.send_email)."""
+"""Background work for the whole site: delivering e-mail (see core.email.send_email), and forgetting
+rate-limit counts whose window has ended (core.rate_limits)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import task
 from django.utils import timezone
+
+from core import rate_limits
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +40,6 @@ def deliver_email(*, to: list[str], subject: str, body: str, attempt: int = 1) -
         if retry.get_backend().supports_defer:
             retry = retry.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
         retry.enqueue(to=to, subject=subject, body=body, attempt=attempt + 1)
+
+
+PERIODIC_JOBS = [("core-forget-rate-counts", 3600, rate_limits.forget_expired)]

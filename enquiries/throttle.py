@@ -1,44 +1,49 @@
 """Counting what the public does, per address and per reference, without accounts or puzzles:
 
 - enquiries sent from one address: at most ENQUIRIES_PER_HOUR (default 5) an hour;
-- wrong guesses on the status page: after STATUS_FREE_FAILURES (default 5) within an hour for one
-  address, or for one reference (from anywhere), further checks wait an hour without being checked.
+- wrong guesses on the status page: after ENQUIRY_STATUS_FREE_FAILURES (default 5) within an hour for
+  one address, or for one reference (from anywhere), further checks wait an hour without being checked.
 
-Counts are kept in the cache (shared by every app server when CACHE_URL names Redis; per process
-otherwise, which only makes the limit looser), keyed by a keyed hash, never the address itself.
+The counts are kept in the database (core.rate_limits), not in Django's cache: the cache is per process
+unless CACHE_URL is set, so with several app server processes the limits would be that many times
+looser and forgotten on every restart. In the database every process sees the same counts, in every
+deployment, with nothing more to set up. Keys are keyed hashes, never the address or reference itself.
+
+A refused attempt gets the page it asked for with a plain message (LIMITED_MESSAGES), the same whatever
+was typed, so the limit says nothing about whether a reference exists.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
-from django.core.cache import cache
-from django.utils.crypto import salted_hmac
+
+from core import rate_limits
 
 WINDOW_SECONDS = 3600
+_WINDOW = dt.timedelta(seconds=WINDOW_SECONDS)
+
+SENT_LIMITED_MESSAGE = (
+    "You have sent several enquiries in the last hour. Wait an hour, then send this one again. "
+    "What you typed is still here"
+)
+STATUS_LIMITED_MESSAGE = (
+    "There have been too many attempts to check progress. Wait an hour, then check again "
+    "with the reference we gave you and the e-mail address you gave us"
+)
 
 
-def _key(kind: str, value: str) -> str:
-    return (
-        "enquiries:"
-        + kind
-        + ":"
-        + salted_hmac("enquiries.throttle", value.strip().lower(), algorithm="sha256").hexdigest()
-    )
+def _scope(kind: str) -> str:
+    return "enquiries:" + kind
 
 
 def count(kind: str, value: str) -> int:
-    return int(cache.get(_key(kind, value), 0))
+    return rate_limits.count(_scope(kind), value)
 
 
 def add(kind: str, value: str) -> int:
-    key = _key(kind, value)
-    if cache.add(key, 1, WINDOW_SECONDS):
-        return 1
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS)
-        return 1
+    return rate_limits.add(_scope(kind), value, window=_WINDOW)
 
 
 def submissions_allowed(address: str) -> bool:

@@ -26,7 +26,6 @@ from casework.forms import add_service_errors
 from casework.reminders import reminders_for
 from casework.views import PeriodDashboard
 from core.concurrency import CONFLICT_MESSAGE, form_data, in_conflict, is_submission, service_view
-from core.errors import too_many_requests
 from enquiries import access, services, throttle
 from enquiries import dashboard as figures_of
 from enquiries.forms import (
@@ -82,15 +81,18 @@ def _areas() -> Any:
 def public_new(request: HttpRequest) -> HttpResponse:
     """Contact the DCO service with a question or concern about health provision. Anyone may use it,
     without an account or JavaScript. Flood protection: a hidden field, a minimum time to fill the form
-    in (a signed stamp), a per-address hourly limit (a 429 page). Nothing about a child is shown back
-    but what the person typed."""
+    in (a signed stamp), a per-address hourly limit (the form again with a message, what was typed
+    kept, status 429). Nothing about a child is shown back but what the person typed."""
     address = audit_context(request).ip or "unknown"
     areas = _areas()
+    limited = False
     if request.method == "POST":
-        if not throttle.submissions_allowed(address):
-            return too_many_requests(request, retry_after=throttle.WINDOW_SECONDS)
         form = PublicEnquiryForm(request.POST, local_authorities=areas)
-        if form.is_valid():
+        if not throttle.submissions_allowed(address):
+            limited = True
+            form.is_valid()  # the fields' own errors too, so nothing is a surprise next time
+            form.add_error(None, throttle.SENT_LIMITED_MESSAGE)
+        elif form.is_valid():
             if form.looks_automated():
                 form.add_error(None, "Check your answers, then send the form again")
             else:
@@ -120,9 +122,15 @@ def public_new(request: HttpRequest) -> HttpResponse:
         form._errors = errors  # type: ignore[attr-defined]  # what was typed kept, with a fresh stamp
     else:
         form = PublicEnquiryForm(initial={"started": PublicEnquiryForm.stamp()}, local_authorities=areas)
-    return _render(
-        request, "enquiries/public_form.html", {"form": form}, status=400 if form.is_bound else 200
+    response = _render(
+        request,
+        "enquiries/public_form.html",
+        {"form": form},
+        status=429 if limited else 400 if form.is_bound else 200,
     )
+    if limited:
+        response["Retry-After"] = str(throttle.WINDOW_SECONDS)
+    return response
 
 
 @shows_no_children
@@ -140,25 +148,25 @@ def public_sent(request: HttpRequest) -> HttpResponse:
 def public_status(request: HttpRequest) -> HttpResponse:
     """Check an enquiry's progress with its reference and the e-mail address given. Anyone may use it;
     a wrong reference and a wrong address get the same answer, and repeated wrong guesses from one
-    address, or on one reference, wait an hour (a 429 page). Shows the stage and dates only."""
+    address, or on one reference, wait an hour (the form again with a message, status 429). Shows the stage and dates only."""
     form = StatusForm(request.POST if request.method == "POST" else None)
     found: Enquiry | None = None
-    not_found = False
+    not_found = limited = False
     if request.method == "POST" and form.is_valid():
         address = audit_context(request).ip or "unknown"
         reference = form.cleaned_data["reference"].strip().upper()
         if not throttle.status_allowed(address, reference):
-            return too_many_requests(request, retry_after=throttle.WINDOW_SECONDS)
-        found = services.public_status(reference, form.cleaned_data["email"])
-        if found is None:
+            limited = True  # the same message whichever was counted: nothing about the reference
+            form.add_error(None, throttle.STATUS_LIMITED_MESSAGE)
+        elif (found := services.public_status(reference, form.cleaned_data["email"])) is None:
             throttle.status_failed(address, reference)
             not_found = True
             form.add_error(
                 "reference",
                 "We could not find an enquiry with this reference and e-mail address. Check both and try again",
             )
-    status = 200 if request.method == "GET" or found else 400
-    return _render(
+    status = 429 if limited else 200 if request.method == "GET" or found else 400
+    response = _render(
         request,
         "enquiries/public_status.html",
         {
@@ -170,6 +178,9 @@ def public_status(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+    if limited:
+        response["Retry-After"] = str(throttle.WINDOW_SECONDS)
+    return response
 
 
 # --- staff pages ------------------------------------------------------------------------------------

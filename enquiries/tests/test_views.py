@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.testing import sign_in
+from core.models import RateCount
 from enquiries.forms import PublicEnquiryForm
 from enquiries.models import Enquiry
 from enquiries.testing import submit, take_to
@@ -98,13 +99,33 @@ def test_robots_are_refused_without_a_puzzle(world, client, settings):
     assert not Enquiry.objects.exists()
 
 
-def test_a_flood_from_one_address_gets_the_styled_429(world, client, settings):
+def test_a_flood_from_one_address_gets_the_form_back_with_a_plain_message(world, client, settings):
     settings.ENQUIRIES_PER_HOUR = 2
     for _ in range(2):
         assert client.post(reverse("enquiries:public-new"), _public_data(world)).status_code == 302
-    limited = client.post(reverse("enquiries:public-new"), _public_data(world))
-    assert limited.status_code == 429 and b"Too many requests" in limited.content
+    limited = client.post(reverse("enquiries:public-new"), _public_data(world, enquirer_name="Kit Example"))
+    assert limited.status_code == 429 and limited["Retry-After"] == "3600"
+    page = limited.content.decode()
+    assert "nhsuk-error-summary" in page and "You have sent several enquiries in the last hour" in page
+    assert 'value="Kit Example"' in page  # what was typed is kept
     assert Enquiry.objects.count() == 2
+    other = client.post(reverse("enquiries:public-new"), _public_data(world), REMOTE_ADDR="198.51.100.9")
+    assert other.status_code == 302  # the limit is per address
+
+
+def test_the_limits_hold_without_a_shared_cache(world, client, settings):
+    """Several app server processes each have their own cache: a dummy cache (which forgets
+    everything) stands for a fresh process, and the limit still holds because it is in the database."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.ENQUIRIES_PER_HOUR = 1
+    settings.ENQUIRY_STATUS_FREE_FAILURES = 1
+    assert client.post(reverse("enquiries:public-new"), _public_data(world)).status_code == 302
+    assert client.post(reverse("enquiries:public-new"), _public_data(world)).status_code == 429
+    wrong = {"reference": "SPC-0099999", "email": "x@example.org"}
+    assert client.post(reverse("enquiries:status"), wrong).status_code == 400
+    assert client.post(reverse("enquiries:status"), wrong).status_code == 429
+    stored = list(RateCount.objects.values_list("key", flat=True))
+    assert len(stored) == 3 and not any("127.0.0.1" in key or "SPC" in key for key in stored)
 
 
 def test_the_status_check_shows_progress_and_nothing_else(world, client):
@@ -149,8 +170,11 @@ def test_repeated_wrong_guesses_are_throttled_by_address_and_by_reference(world,
     for n in range(3):
         client.post(reverse("enquiries:status"), {"reference": f"SPC-00000{n}9", "email": "x@example.org"})
     right = {"reference": enquiry.reference, "email": "sam.parent@example.org"}
-    assert client.post(reverse("enquiries:status"), right).status_code == 429  # this address waits
-    cache.clear()
+    waits = client.post(reverse("enquiries:status"), right)
+    assert waits.status_code == 429 and waits["Retry-After"] == "3600"  # this address waits
+    assert b"too many attempts to check progress" in waits.content and b"nhsuk-error-summary" in waits.content
+    assert enquiry.received_on.strftime("%B").encode() not in waits.content  # not checked, nothing shown
+    RateCount.objects.all().delete()
     for n in range(3):  # guesses at one reference from many addresses
         client.post(
             reverse("enquiries:status"),
@@ -163,6 +187,21 @@ def test_repeated_wrong_guesses_are_throttled_by_address_and_by_reference(world,
         {"reference": "SPC-0000777", "email": "a@example.org"},
         REMOTE_ADDR="198.51.100.201",
     ).status_code in {200, 400}
+
+
+def test_a_throttled_status_check_says_the_same_whether_or_not_the_reference_exists(world, client, settings):
+    settings.ENQUIRY_STATUS_FREE_FAILURES = 1
+    enquiry = submit(world.la)
+    pages = []
+    for n, reference in enumerate([enquiry.reference, "SPC-0099999"]):
+        guess = {"reference": reference, "email": "someone.else@example.org"}
+        address = f"198.51.100.{n}"
+        client.post(reverse("enquiries:status"), guess, REMOTE_ADDR=address)
+        limited = client.post(reverse("enquiries:status"), guess, REMOTE_ADDR=address)
+        assert limited.status_code == 429
+        text = re.sub(r'value="[A-Za-z0-9]{64}"', "", limited.content.decode())
+        pages.append(text[text.index("<main") :].replace(reference, "REF"))
+    assert pages[0] == pages[1]
 
 
 def test_the_dco_answers_an_enquiry_through_its_pages(world, client):
