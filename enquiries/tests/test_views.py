@@ -311,6 +311,10 @@ def test_the_dashboard_and_its_csv(world, client):
         and "Waiting times or waiting lists" in text
         and "Up to 3 working days" in text
     )
+    # The period form is whole: both dates and its button (it had no "to" field nor button).
+    assert re.search(
+        r'<form method="get"[^>]*>.*name="from".*name="to".*Show figures\s*</button>\s*</form>', text, re.S
+    )
     csv = b"".join(dco.get(reverse("enquiries:dashboard-csv")).streaming_content).decode("utf-8-sig")
     assert "Summary,Enquiries received,2" in csv and "Theme,Waiting times or waiting lists,1" in csv
     assert "Robin" not in csv and "sam.parent" not in csv
