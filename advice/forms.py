@@ -1,10 +1,10 @@
 """Forms for the casework pages. They parse and check what people type; the rules that change records
-live in advice.services, whose ValidationErrors are put back on these forms (`add_service_errors`)."""
+live in advice.services, whose ValidationErrors are put back on these forms (`add_service_errors`).
+The version field, attachments and `add_service_errors` are casework's, shared with every kind of case."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -22,70 +22,10 @@ from advice.models import (
     QualityCheck,
     TimeLimitException,
 )
+from casework.forms import AttachmentsField, VersionForm
+from casework.forms import add_service_errors as add_service_errors  # views use it from here
 from core import forms as core_forms
 from core.date_input import DateField
-from core.uploads import check_upload
-
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-MAX_ATTACHMENTS = 5
-ATTACHMENT_HINT = (
-    "Optional. Up to 5 files, each no bigger than 10MB: PDF, Word, OpenDocument, rich text, "
-    "plain text, JPEG or PNG. If the page shows an error, choose the files again."
-)
-
-
-class VersionForm(core_forms.Form):
-    """The version of the record the person saw, for optimistic locking."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class AttachmentsField(forms.FileField):
-    """Several files at once, each checked for size and type."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("label", "Attachments")
-        kwargs.setdefault("help_text", ATTACHMENT_HINT)
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if len(files) > MAX_ATTACHMENTS:
-            raise ValidationError(f"Choose no more than {MAX_ATTACHMENTS} files")
-        for upload in files:
-            name = os.path.basename(getattr(upload, "name", "") or "")
-            if getattr(upload, "size", 0) > MAX_ATTACHMENT_BYTES:
-                raise ValidationError(f"{name} must be smaller than 10MB")
-            if getattr(upload, "size", 0) == 0:
-                raise ValidationError(f"{name} is empty")
-            # By content, not name or the browser's word; scanned for viruses when configured.
-            checked = check_upload(upload)
-            upload.content_type = checked.content_type  # what the service stores and the download sends
-        return files
-
-
-def add_service_errors(
-    form: forms.BaseForm, error: ValidationError, aliases: dict[str, str] | None = None
-) -> None:
-    """Put a service's ValidationError on the form: on the field it names when the form has one,
-    otherwise at the top of the form."""
-    aliases = aliases or {}
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for key, messages in error.message_dict.items():
-        name = aliases.get(key, key)
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
-
 
 # --- the LA's request ---------------------------------------------------------------------------
 

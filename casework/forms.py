@@ -51,17 +51,24 @@ class AttachmentsField(forms.FileField):
                 raise ValidationError(f"{name} must be smaller than 10MB")
             if getattr(upload, "size", 0) == 0:
                 raise ValidationError(f"{name} is empty")
-            check_upload(upload)
+            # By content, not name or the browser's word; scanned for viruses when configured.
+            checked = check_upload(upload)
+            upload.content_type = checked.content_type  # what the service stores and the download sends
         return files
 
 
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+def add_service_errors(
+    form: forms.BaseForm, error: ValidationError, aliases: dict[str, str] | None = None
+) -> None:
     """Put a service's ValidationError on the form: next to the field it names when the form has one,
-    otherwise at the top of the form."""
+    otherwise at the top of the form. `aliases` maps a name the service uses to the form field that
+    shows it (a service date checked against a field with another name, say)."""
+    aliases = aliases or {}
     if not hasattr(error, "error_dict"):
         for message in error.messages:
             form.add_error(None, message)
         return
     for key, messages in error.message_dict.items():
+        name = aliases.get(key, key)
         for message in messages:
-            form.add_error(key if key in form.fields else None, message)
+            form.add_error(name if name in form.fields else None, message)
