@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import oidc, services, throttle
 from accounts.forms import ForgottenPasswordForm, NewPasswordForm, SignInForm, TokenForm
+from accounts.middleware import IDLE_COOKIE, sign_in_path
 from accounts.models import User
 from audit.context import audit_context
 from audit.models import Action
@@ -108,22 +109,17 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             return begin_second_step(request, user, next_url=request.GET.get("next", ""), method="password")
     context = {
         "form": form,
-        "timed_out": request.method == "GET" and _session_expired(request),
+        "timed_out": request.method == "GET" and request.COOKIES.get(IDLE_COOKIE) == "1",
         "idle_minutes": settings.SESSION_IDLE_MINUTES,
         "page_has_errors": bool(form.errors),
         "oidc_enabled": oidc.is_enabled(),
         "oidc_provider_name": settings.OIDC_PROVIDER_NAME,
         "oidc_start_url": _oidc_start_url(request),
     }
-    return render(request, "accounts/sign_in.html", context)
-
-
-def _session_expired(request: HttpRequest) -> bool:
-    """Sent here from a page with a session cookie whose session has ended (idle too long)."""
-    if "next" not in request.GET or settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return False
-    request.session.get(PENDING_KEY)  # loads the session: an expired one comes back without a key
-    return request.session.session_key is None
+    response = render(request, "accounts/sign_in.html", context)
+    if request.COOKIES.get(IDLE_COOKIE):  # said once (accounts.middleware.IdleSignOutMiddleware)
+        response.delete_cookie(IDLE_COOKIE, path=sign_in_path(), samesite="Lax")
+    return response
 
 
 def _oidc_start_url(request: HttpRequest) -> str:

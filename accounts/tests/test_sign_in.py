@@ -10,11 +10,13 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import TOTP
 
+from accounts.middleware import IDLE_COOKIE
 from accounts.testing import make_user, member, sign_in, totp_device
 from core.testing import committed
 
@@ -108,8 +110,29 @@ def test_people_signed_out_for_being_idle_are_told_why():
         response = client.get("/audit/", follow=True)
     assert response.redirect_chain[0][0].startswith("/accounts/sign-in/?next=/audit/")
     assert f"had not used SEND Health Hub for {settings.SESSION_IDLE_MINUTES} minutes" in response.text
-    # Someone arriving fresh is not told that.
+    # Said once: the marker cookie is deleted. Someone arriving fresh is not told that.
+    assert "had not used" not in client.get("/accounts/sign-in/?next=/audit/").text
     assert "had not used" not in Client().get("/accounts/sign-in/?next=/audit/").text
+
+
+def test_only_an_ended_session_leaves_the_idle_marker():
+    """The marker cookie (accounts.middleware.IdleSignOutMiddleware) is set on the redirect to sign in
+    only when the browser sent the cookie of a session that no longer exists."""
+    fresh = Client().get("/audit/")
+    assert fresh.status_code == 302 and IDLE_COOKIE not in fresh.cookies
+    anonymous_with_a_session = Client()
+    session = anonymous_with_a_session.session
+    session["something"] = "kept"
+    session.save()
+    anonymous_with_a_session.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    live = anonymous_with_a_session.get("/audit/")
+    assert live.status_code == 302 and IDLE_COOKIE not in live.cookies
+    client = sign_in(Client(), member("system_admin"))
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    ended = client.get("/audit/")
+    marker = ended.cookies[IDLE_COOKIE]
+    assert marker.value == "1" and marker["path"] == "/accounts/sign-in/" and marker["httponly"]
+    assert ended.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 0  # the session's own cookie goes
 
 
 def test_sign_out():
