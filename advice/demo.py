@@ -32,11 +32,11 @@ from advice.models import (
     EHCNeedsAssessment,
     HealthAdvice,
     QualityCheck,
-    Reminder,
     TimeLimitException,
 )
 from advice.services import schedule_reminders
 from audit.context import AuditContext
+from casework.models import CaseReminder
 from children.demo import DEMO_LAS, demo_local_authorities
 from children.models import ChildOrYoungPerson
 from children.services import record_child
@@ -461,8 +461,11 @@ def load(stdout: TextIO | None = None, seed: int = 2026, **options: Any) -> str:
         counts[label] = counts.get(label, 0) + 1
     _possible_duplicate()
     # Reminders whose time has passed were "sent" long ago: the worker must not send them now.
-    Reminder.objects.filter(
-        assignment__advice_request__local_authority__code__in=DEMO_LAS,
+    CaseReminder.objects.filter(
+        record_type="advice.assignment",
+        record_id__in=Assignment.objects.filter(advice_request__local_authority__code__in=DEMO_LAS).values(
+            "public_id"
+        ),
         due_at__lte=timezone.now(),
         sent_at__isnull=True,
     ).update(sent_at=timezone.now())

@@ -5,8 +5,10 @@
           └ Assignment   the request routed to one provider team; the reg 8 clock runs per team
               ├ HealthAdvice        structured advice (needs, outcomes, provision); one row per submission
               ├ QualityCheck        the DCO's rubric (statutory.md 5.3) with the outcome rework or release
-              ├ TimeLimitException  a reg 8(2) exception, beside the deadline, never an edit of it
-              └ Reminder            a reminder or escalation row, claimed once by the worker
+              └ TimeLimitException  a reg 8(2) exception, beside the deadline, never an edit of it
+
+Reminders and escalations about an assignment are casework's shared rows (casework.CaseReminder, kinds
+in `ReminderKind`; see advice.reminders).
 
 Statutory dates are computed by `lib.clocks` and stored when their start event is recorded, so lists
 sort and filter in SQL. State changes happen only in `advice.services`; rows carry a `version` column
@@ -506,34 +508,10 @@ class TimeLimitException(models.Model):
         return self.get_code_display()
 
 
-class Reminder(models.Model):
-    """A reminder or escalation e-mail, due at `due_at`, sent once: the worker claims a row with
-    UPDATE ... SET sent_at = now WHERE sent_at IS NULL and sends only if that changed one row."""
+class ReminderKind(models.TextChoices):
+    """The reminders and escalations about one assignment (the `kind` of its casework.CaseReminder rows,
+    see advice.reminders)."""
 
-    class Kind(models.TextChoices):
-        DUE_SOON = "due_soon", "Advice due soon (to the team)"
-        AT_RISK = "at_risk", "Advice at risk (to the team manager and the DCO)"
-        OVERDUE = "overdue", "Advice overdue (to the team manager and the DCO)"
-
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    recipient = models.EmailField()
-    due_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["assignment", "kind", "recipient"], name="reminder_once_per_recipient"
-            )
-        ]
-        indexes = [
-            models.Index(
-                fields=["due_at"], condition=models.Q(sent_at__isnull=True), name="reminder_unsent_due_idx"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.recipient}"
+    DUE_SOON = "due_soon", "Advice due soon (to the team)"
+    AT_RISK = "at_risk", "Advice at risk (to the team manager and the DCO)"
+    OVERDUE = "overdue", "Advice overdue (to the team manager and the DCO)"

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from accounts.access import reach_for
 from accounts.models import RoleGroup
 from advice import dashboard
+from advice import reminders as advice_reminders
 from advice.involvements import REASON, REASON_LABEL
 from advice.models import (
     AdviceRequest,
@@ -25,6 +26,7 @@ from advice.models import (
     TimeLimitException,
 )
 from audit import naming
+from casework import reminders
 from children import registry as child_page
 from children import search as child_search
 from children.models import ChildOrYoungPerson
@@ -208,6 +210,7 @@ def find_references(user: Any, terms: Any) -> list[child_search.ReferenceHit]:
 
 def register() -> None:
     child_page.register_involvement_reason(REASON, REASON_LABEL)
+    reminders.register(advice_reminders.HANDLER)
     for kind in AUDIT_NAMES:
         naming.register(kind)
     child_search.register_reference_lookup(child_search.ReferenceLookup("advice", find_references))

@@ -51,11 +51,12 @@ from advice.models import (
     EHCNeedsAssessment,
     HealthAdvice,
     QualityCheck,
-    Reminder,
+    ReminderKind,
     TimeLimitException,
 )
 from audit.context import AuditContext
 from audit.services import record_access
+from casework import reminders
 from children.models import ChildOrYoungPerson
 from core.concurrency import ConcurrentUpdate as ConcurrentUpdate  # callers catch it from here
 from core.concurrency import check_version, require_version, save_if_version
@@ -68,7 +69,6 @@ logger = logging.getLogger(__name__)
 DUE_SOON_DAYS_BEFORE = 14
 AT_RISK_DAYS_BEFORE = clocks.DEFAULT_AT_RISK_DAYS
 OVERDUE_DAYS_AFTER = 1
-REMINDER_HOUR = 8  # local time
 
 
 class InvalidTransition(Exception):
@@ -124,10 +124,6 @@ def request_link(advice_request: AdviceRequest) -> str:
 
 def assignment_link(assignment: Assignment) -> str:
     return link_to("advice:assignment-detail", assignment.public_id)
-
-
-def _aware(day: dt.date, hour: int = REMINDER_HOUR) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
 # --- the LA's assessment and request ------------------------------------------------------------
@@ -468,9 +464,11 @@ def triage_and_route(
     return created
 
 
-def schedule_reminders(assignment: Assignment) -> list[Reminder]:
-    """Reminder rows for one assignment: to the team before the deadline; to the team manager and the
-    DCO when at risk and when overdue. Idempotent (one row per assignment, kind and recipient)."""
+def schedule_reminders(assignment: Assignment) -> int:
+    """Reminder rows for one assignment (casework's shared reminders, sent by advice.reminders.HANDLER):
+    to the team before the deadline; to the team manager and the DCO when at risk and when overdue, at
+    the start of the day (casework.reminders.at_start_of). Idempotent (one row per assignment, kind and
+    recipient; one already sent stays sent). Returns how many rows were asked for."""
     advice_request = assignment.advice_request
     team_emails = recipients_for(Event.REMINDER, [assignment.team], RoleGroup.PROVIDER)
     managers = recipients_for(
@@ -478,16 +476,14 @@ def schedule_reminders(assignment: Assignment) -> list[Reminder]:
     )
     dco = recipients_for(Event.REMINDER, dco_services_for(advice_request.local_authority_id), RoleGroup.DCO)
     plan = [
-        (Reminder.Kind.DUE_SOON, assignment.due_on - dt.timedelta(days=DUE_SOON_DAYS_BEFORE), team_emails),
-        (Reminder.Kind.AT_RISK, assignment.due_on - dt.timedelta(days=AT_RISK_DAYS_BEFORE), managers + dco),
-        (Reminder.Kind.OVERDUE, assignment.due_on + dt.timedelta(days=OVERDUE_DAYS_AFTER), managers + dco),
+        (ReminderKind.DUE_SOON, assignment.due_on - dt.timedelta(days=DUE_SOON_DAYS_BEFORE), team_emails),
+        (ReminderKind.AT_RISK, assignment.due_on - dt.timedelta(days=AT_RISK_DAYS_BEFORE), managers + dco),
+        (ReminderKind.OVERDUE, assignment.due_on + dt.timedelta(days=OVERDUE_DAYS_AFTER), managers + dco),
     ]
-    rows = [
-        Reminder(assignment=assignment, kind=kind, recipient=email, due_at=_aware(day))
+    return sum(
+        reminders.schedule(record=assignment, kind=kind, recipients=emails, due_at=reminders.at_start_of(day))
         for kind, day, emails in plan
-        for email in sorted(set(emails))
-    ]
-    return Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    )
 
 
 # --- the provider team answers ------------------------------------------------------------------
@@ -928,6 +924,9 @@ def _quality_check(
         save_if_version(assignment, expected_version, status=Assignment.Status.RELEASED, returned_on=today)
     else:
         save_if_version(assignment, expected_version, status=Assignment.Status.REWORK_REQUESTED)
+        # Back with the team: its reminders again (the shared scan dropped those that fell due while
+        # the advice waited for this check; those already sent stay sent).
+        schedule_reminders(assignment)
     check = QualityCheck.objects.create(
         assignment=assignment,
         advice=advice,

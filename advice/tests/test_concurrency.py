@@ -10,10 +10,12 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from advice import services, tasks
-from advice.models import Assignment, Reminder
+from advice import services
+from advice.models import Assignment
 from advice.testing import make_request, make_world, route
 from audit.testing import TEST_CONTEXT
+from casework import reminders
+from casework.models import CaseReminder
 from core.testing import run_at_once
 
 pytestmark = [
@@ -28,10 +30,10 @@ def test_two_workers_never_send_a_reminder_twice():
     for _ in range(5):
         route(world, make_request(world), world.team, world.other_team)
     moment = timezone.make_aware(dt.datetime.combine(dt.date.today() + dt.timedelta(weeks=5), dt.time(9)))
-    due = Reminder.objects.filter(due_at__lte=moment).count()
+    due = CaseReminder.objects.filter(record_type="advice.assignment", due_at__lte=moment).count()
     assert due > 10
     mail.outbox.clear()  # the routing e-mails sent on commit
-    results, errors = run_at_once(lambda: tasks.scan_and_send(moment), 4)
+    results, errors = run_at_once(lambda: reminders.send_due(moment), 4)
     assert not errors
     assert sum(results) == due
     sent = [(m.subject, m.body, m.to[0]) for m in mail.outbox]

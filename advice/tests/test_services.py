@@ -12,12 +12,13 @@ from advice.models import (
     Assignment,
     EHCNeedsAssessment,
     QualityCheck,
-    Reminder,
+    ReminderKind,
     TimeLimitException,
 )
 from advice.testing import GOOD_ADVICE, GOOD_SCORES, make_request, make_world, route
 from audit.models import AuditEvent
 from audit.testing import TEST_CONTEXT
+from casework import reminders
 from children.testing import ChildFactory
 
 pytestmark = pytest.mark.django_db
@@ -221,12 +222,12 @@ class TestRouting:
         assert {tuple(m.to) for m in mail.outbox} == {
             tuple(sorted([world.clinician.email, world.manager.email]))
         }
-        kinds = set(Reminder.objects.filter(assignment=assignment).values_list("kind", "recipient"))
-        assert (Reminder.Kind.DUE_SOON, world.clinician.email) in kinds
-        assert (Reminder.Kind.AT_RISK, world.manager.email) in kinds
-        assert (Reminder.Kind.AT_RISK, world.dco.email) in kinds
-        assert (Reminder.Kind.OVERDUE, world.dco_admin.email) in kinds
-        assert (Reminder.Kind.AT_RISK, world.clinician.email) not in kinds
+        kinds = set(reminders.reminders_for(assignment).values_list("kind", "recipient"))
+        assert (ReminderKind.DUE_SOON, world.clinician.email) in kinds
+        assert (ReminderKind.AT_RISK, world.manager.email) in kinds
+        assert (ReminderKind.AT_RISK, world.dco.email) in kinds
+        assert (ReminderKind.OVERDUE, world.dco_admin.email) in kinds
+        assert (ReminderKind.AT_RISK, world.clinician.email) not in kinds
 
 
 class TestTeamResponses:

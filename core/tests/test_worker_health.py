@@ -15,8 +15,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from accounts.testing import sign_in
-from advice.models import Reminder
+from advice.models import Assignment
 from advice.testing import make_request, make_world, route
+from casework.models import CaseReminder
 from core.health import record_heartbeat
 from core.models import WorkerHeartbeat
 
@@ -94,13 +95,13 @@ def test_a_task_waiting_too_long_is_unhealthy_even_with_a_live_worker():
     assert body["waiting_work"]["status"] == "stale" and body["waiting_work"]["oldest_waiting_seconds"] >= 960
 
 
-def due_reminder_waiting(minutes: int) -> Reminder:
+def due_reminder_waiting(minutes: int) -> CaseReminder:
     world = make_world()
     advice_request = make_request(world)
     route(world, advice_request, world.team)
-    reminder = Reminder.objects.order_by("pk").first()
+    reminder = CaseReminder.objects.order_by("pk").first()
     assert reminder is not None, "routing schedules reminders"
-    Reminder.objects.filter(pk=reminder.pk).update(due_at=timezone.now() - dt.timedelta(minutes=minutes))
+    CaseReminder.objects.filter(pk=reminder.pk).update(due_at=timezone.now() - dt.timedelta(minutes=minutes))
     return reminder
 
 
@@ -111,7 +112,8 @@ def test_a_reminder_due_long_ago_and_unsent_is_unhealthy_and_staff_are_warned():
     assert status == 503 and body["waiting_work"]["status"] == "stale"
     # Nothing in the answer is about a person or a case: only statuses and numbers.
     text = str(body)
-    assert reminder.recipient not in text and reminder.assignment.advice_request.reference not in text
+    reference = Assignment.objects.get(public_id=reminder.record_id).advice_request.reference
+    assert reminder.recipient not in text and reference not in text
     assert set(body) == {"status", "database", "worker", "waiting_work"}
 
     staff = sign_in(Client(), make_world().la_user)
@@ -120,7 +122,7 @@ def test_a_reminder_due_long_ago_and_unsent_is_unhealthy_and_staff_are_warned():
     assert BANNER not in Client().get("/").text  # the public see no banner
 
     # Once sent, the warning goes (after the banner's 30-second cache).
-    Reminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now())
+    CaseReminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now())
     cache.clear()
     assert healthz()[0] == 200
     assert BANNER not in staff.get("/").text
