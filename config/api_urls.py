@@ -4,5 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("v3/", include("directory.api_urls")),
-    path("casework/v1/", include("advice.api_urls")),
+    path("casework/v1/", include("casework.api_urls")),
 ]

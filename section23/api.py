@@ -1,5 +1,5 @@
 """Section 23 notifications in the LA casework API (/api/casework/v1/notifications), with the same LA
-tokens, scope rule, problem documents and OpenAPI document as advice requests (advice/api.py): this
+tokens, scope rule, problem documents and OpenAPI document as advice requests (casework/api.py): this
 module is a router that `Section23Config.ready` adds to that API.
 
 A token acts for its LA only and reaches the notifications sent to that LA (never drafts). It can list
@@ -13,21 +13,18 @@ import datetime as dt
 import uuid
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from accounts.models import ApiToken
-from advice.api import ERRORS, Problem, api, problem
-from audit.context import AuditContext, audit_context
-from audit.services import record_access
+from casework import api as casework
+from casework.api import ERRORS, Problem, api, problem
 from core.inputs import InputSchema
-from lib.inputs import MAX_PAGE
 from section23 import access, services
 from section23.models import Notification
 
 router = Router(tags=["Section 23 notifications"])
 RESPONSES: dict[int, Any] = {**ERRORS, 409: Problem}
-MAX_PAGE_SIZE = 100
 
 
 class NotificationSummaryOut(Schema):
@@ -90,22 +87,15 @@ class NotificationOut(NotificationSummaryOut):
     attachments: list[str] = Field(description="File names; download them from the notification's page")
 
 
-class NotificationPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    next: str | None
-    previous: str | None
+class NotificationPage(casework.Page):
     results: list[NotificationSummaryOut]
 
 
-class NotificationFilters(InputSchema):
+class NotificationFilters(casework.ListFilters):
     status: Literal["sent", "acknowledged", "decided"] | None = None
     updated_since: dt.datetime | None = Field(
         None, description="ISO 8601; only notifications changed since then"
     )
-    page: int = Field(1, ge=1, le=MAX_PAGE)
-    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
 class AcknowledgeIn(InputSchema):
@@ -192,20 +182,9 @@ def _own(token: ApiToken) -> Any:
     )
 
 
-def _context(request: HttpRequest) -> AuditContext:
-    return audit_context(request, token=request.auth)  # type: ignore[attr-defined]
-
-
 def _get(token: ApiToken, notification_id: str) -> Notification:
-    try:
-        found: Notification = _own(token).get(public_id=uuid.UUID(notification_id))
-    except (ValueError, Notification.DoesNotExist) as exc:
-        raise Http404 from exc
+    found: Notification = casework.one_of(_own(token), notification_id)
     return found
-
-
-def _who(token: ApiToken) -> str:
-    return f"API token {token.prefix} ({token.name}) for {token.organisation.name}"
 
 
 @router.get(
@@ -215,40 +194,16 @@ def _who(token: ApiToken) -> str:
 )
 def list_notifications(request: HttpRequest, filters: Query[NotificationFilters]) -> dict[str, Any]:
     """Newest change first. Shows no names: read one notification for the child's details."""
-    token: ApiToken = request.auth  # type: ignore[attr-defined]
-    rows = access.notifications_for_token(token)
-    if filters.status:
-        rows = rows.filter(status=filters.status)
-    if filters.updated_since:
-        rows = rows.filter(updated_at__gt=filters.updated_since)
-    count = rows.count()
-    start = (filters.page - 1) * filters.page_size
-    ids = list(
-        rows.order_by("-updated_at", "-pk").values_list("pk", flat=True)[start : start + filters.page_size]
+    token = casework.token_of(request)
+    return casework.list_page(
+        request,
+        filters,
+        rows=access.notifications_for_token(token),
+        shown=_own(token),
+        serialise=_summary,
+        listing="section 23 list",
+        noun="notifications",
     )
-    found = {n.pk: n for n in _own(token).filter(pk__in=ids)} if ids else {}
-    page = [found[pk] for pk in ids if pk in found]
-
-    def link(number: int) -> str:
-        params = request.GET.copy()
-        params["page"] = str(number)
-        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
-    record_access(
-        user=None,
-        action="search",
-        obj=None,
-        context=_context(request),
-        detail=f"{_who(token)}: section 23 list page {filters.page} ({len(page)} notifications)",
-    )
-    return {
-        "count": count,
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "next": link(filters.page + 1) if start + len(page) < count else None,
-        "previous": link(filters.page - 1) if filters.page > 1 else None,
-        "results": [_summary(n) for n in page],
-    }
 
 
 @router.get(
@@ -258,16 +213,8 @@ def list_notifications(request: HttpRequest, filters: Query[NotificationFilters]
 )
 def read_notification(request: HttpRequest, notification_id: str) -> dict[str, Any]:
     """The child, who holds parental responsibility, the opinion and the statutory steps recorded."""
-    token: ApiToken = request.auth  # type: ignore[attr-defined]
-    notification = _get(token, notification_id)
-    record_access(
-        user=None,
-        action="view",
-        obj=notification,
-        child=notification.child,
-        context=_context(request),
-        detail=_who(token),
-    )
+    notification = _get(casework.token_of(request), notification_id)
+    casework.record_read(request, notification, notification.child)
     return _detail(notification)
 
 
@@ -280,11 +227,11 @@ def acknowledge_notification(
     request: HttpRequest, notification_id: str, payload: AcknowledgeIn
 ) -> dict[str, Any]:
     """The notifier sees the acknowledgement and decision. Already acknowledged: 409 Conflict."""
-    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    token = casework.token_of(request)
     notification = _get(token, notification_id)
     services.acknowledge(
         user=None,
-        context=_context(request),
+        context=casework.call_context(request),
         notification=notification,
         expected_version=payload.expected_version or notification.version,
         la_reference=payload.la_reference,

@@ -1,4 +1,5 @@
-"""The casework API (see advice/api.py), mounted at /api/casework/v1/ by config/api_urls.py.
+"""The casework API (see casework/api.py), mounted at /api/casework/v1/ by config/api_urls.py. Each
+kind of case has added its endpoints to it when its app was ready (advice, section 23).
 
 Every answer under this prefix is JSON: a wrong method (405) or an unknown path (404) is a problem
 document too, not an HTML page.
@@ -11,7 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.urls import re_path
 
-from advice.api import PROBLEM, api, problem
+from casework.api import PROBLEM, api, problem
 
 app_name = "casework-api"
 
