@@ -625,6 +625,33 @@ def test_quality_check_rework_then_release(world, routed):
     la_page = client_for(world.la_user).get(reverse("advice:request-detail", args=[advice_request.public_id]))
     assert "Released advice" in la_page.content.decode()
     assert "Weekly, 30 minutes" in la_page.content.decode()
+    # The released advice, provision table and all, takes the full width, outside the two-thirds column.
+    released = _enclosing_columns(la_page.content.decode(), "<h2>Released advice</h2>")
+    assert released == ["nhsuk-grid-column-full"]
+
+
+def _enclosing_columns(html: str, marker: str) -> list[str]:
+    """The NHS.UK grid columns the element starting with `marker` is inside, outermost first."""
+    from html.parser import HTMLParser
+
+    class Columns(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.open: list[str] = []
+            self.found: list[str] | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "div":
+                classes = (dict(attrs).get("class") or "").split()
+                self.open.append(next((c for c in classes if c.startswith("nhsuk-grid-column")), ""))
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "div":
+                self.open.pop()
+
+    parser = Columns()
+    parser.feed(html[: html.index(marker)])
+    return [c for c in parser.open if c]
 
 
 def test_la_does_not_see_unreleased_advice(world, routed):
