@@ -3,7 +3,9 @@
 Accessible as far as fpdf2 allows: real text (searchable, readable by screen readers), a document
 title shown in the window title bar, the language set (en-GB), headings as PDF bookmarks, and a
 reading order that follows the page. The built-in Helvetica font needs Latin-1 text, so typographic
-characters are replaced with plain ones (`_latin1`) rather than bundling a font file.
+characters are replaced with plain ones (`_latin1`) rather than bundling a font file. Lists (needs,
+outcomes) are bulleted lists with a hanging indent: the bullet is Helvetica's own (its Windows-1252
+encoding has one, so it is real text), wrapped lines start under the item's text, not under the bullet.
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ def by_when_text(text: str) -> str:
 
 class AdvicePDF(FPDF):
     reference = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.core_fonts_encoding = "windows-1252"  # Latin-1 and a bullet (BULLET) for the built-in fonts
 
     def footer(self) -> None:
         self.set_y(-15)
@@ -97,6 +103,27 @@ def _para(pdf: AdvicePDF, text: str, bold: bool = False) -> None:
     pdf.set_font("Helvetica", "B" if bold else "", 11)
     pdf.multi_cell(0, 6, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(1)
+
+
+BULLET = "\u2022"
+BULLET_INDENT = 6  # mm from the margin to an item's text; the bullet sits in the space before it
+
+
+def _bullets(pdf: AdvicePDF, items: Sequence[str]) -> None:
+    """A bulleted list: each item's bullet, then its text in a column of its own (a hanging indent)."""
+    width = pdf.epw - BULLET_INDENT
+    pdf.set_font("Helvetica", "", 11)
+    for item in items:
+        text = _latin1(item)
+        lines = pdf.multi_cell(width, LINE, text, dry_run=True, output=MethodReturnValue.LINES)
+        count = len(lines) if isinstance(lines, list) else 1
+        _keep_together(pdf, LINE * min(ORPHAN_LINES, max(1, count)))
+        top = pdf.get_y()
+        pdf.set_xy(pdf.l_margin + 1.5, top)
+        pdf.cell(BULLET_INDENT - 1.5, LINE, BULLET)
+        pdf.set_xy(pdf.l_margin + BULLET_INDENT, top)
+        pdf.multi_cell(width, LINE, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(1)
 
 
 def _pairs(pdf: AdvicePDF, rows: Sequence[tuple[str, str]]) -> None:
@@ -169,15 +196,23 @@ def released_advice_pdf(advice_request: AdviceRequest, assignments: Sequence[Ass
         if advice is None:
             continue
         _heading(pdf, "Health needs", 2)
-        for need in advice.needs:
-            suffix = (
-                " (relates to special educational needs: section C)" if need.get("relates_to_sen") else ""
-            )
-            _para(pdf, f"- {need.get('description', '')}{suffix}")
+        sen = " (relates to special educational needs: section C)"
+        _bullets(
+            pdf,
+            [
+                f"{need.get('description', '')}{sen if need.get('relates_to_sen') else ''}"
+                for need in advice.needs
+            ],
+        )
         _heading(pdf, "Outcomes sought", 2)
-        for outcome in advice.outcomes:
-            by_when = f" ({by_when_text(outcome['by_when'])})" if outcome.get("by_when") else ""
-            _para(pdf, f"- {outcome.get('outcome', '')}{by_when}")
+        _bullets(
+            pdf,
+            [
+                f"{outcome.get('outcome', '')}"
+                + (f" ({by_when_text(outcome['by_when'])})" if outcome.get("by_when") else "")
+                for outcome in advice.outcomes
+            ],
+        )
         _heading(pdf, "Provision required", 2)
         if not advice.provision:
             _para(pdf, "No provision recorded.")

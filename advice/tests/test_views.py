@@ -690,6 +690,9 @@ def test_released_advice_pdf_has_real_text(world, routed):
     assert advice_request.reference in text
     assert "Provision required" in text and "Weekly, 30 minutes" in text
     assert "SL000000" in text and advice_request.child.full_name in text
+    # Needs and outcomes are bulleted lists (a real bullet character, not a typed "- ").
+    assert "\u2022 Difficulty with expressive language" in text
+    assert "\u2022 Uses three-word sentences" in text and "- Uses three-word" not in text
     assert reader.metadata.title == f"Health advice {advice_request.reference}"
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
 
