@@ -326,6 +326,24 @@ class NotificationEvent(models.TextChoices):
     REQUEST_CANCELLED = "request_cancelled", "A request for advice cancelled"
     ADVICE_RELEASED = "advice_released", "Advice released to the local authority"
     REMINDER = "reminder", "Reminders that advice is due soon, at risk or overdue"
+    # Section 23 notifications (Children and Families Act 2014) and concerns from outside the NHS bodies.
+    S23_NOTIFICATION = "s23_notification", "A new section 23 notification about a young child"
+    S23_OBJECTION = "s23_objection", "A parent's objection recorded on a section 23 notification"
+    S23_RESPONSE = "s23_response", "The local authority acknowledged or decided on a section 23 notification"
+    S23_CONSIDER = "s23_consider", "A team asked to consider a section 23 notification after a concern"
+    S23_REMINDER = "s23_reminder", "Reminders that a section 23 notification is not yet acknowledged"
+    CONCERN_RAISED = (
+        "concern_raised",
+        "A concern about a young child from a GP practice or independent provider",
+    )
+    CONCERN_DECIDED = "concern_decided", "The DCO service's decision on a concern about a young child"
+    # The families' and professionals' single point of contact.
+    NEW_ENQUIRY = "new_enquiry", "A new enquiry from a family or professional"
+    ENQUIRY_ASSIGNED = "enquiry_assigned", "An enquiry assigned to you or your team"
+    ENQUIRY_REMINDER = (
+        "enquiry_reminder",
+        "Reminders that an enquiry is due to be acknowledged or answered, or overdue",
+    )
 
 
 class OrganisationNotification(models.Model):

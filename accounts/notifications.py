@@ -60,6 +60,18 @@ EVENT_ROLES: dict[str, frozenset[str]] = {
     NotificationEvent.REQUEST_CANCELLED: RoleGroup.PROVIDER,
     NotificationEvent.ADVICE_RELEASED: RoleGroup.LA,
     NotificationEvent.REMINDER: RoleGroup.PROVIDER | RoleGroup.DCO,
+    NotificationEvent.S23_NOTIFICATION: RoleGroup.LA,
+    NotificationEvent.S23_OBJECTION: RoleGroup.DCO,
+    # To whoever notified: a trust team or the DCO service notifying for the ICB.
+    NotificationEvent.S23_RESPONSE: RoleGroup.PROVIDER | RoleGroup.DCO,
+    NotificationEvent.S23_CONSIDER: RoleGroup.PROVIDER,
+    NotificationEvent.S23_REMINDER: RoleGroup.LA | RoleGroup.DCO,
+    NotificationEvent.CONCERN_RAISED: RoleGroup.DCO,
+    NotificationEvent.CONCERN_DECIDED: RoleGroup.CONCERNS,
+    NotificationEvent.NEW_ENQUIRY: RoleGroup.DCO,
+    # To a provider team, or to a colleague in the DCO service by name.
+    NotificationEvent.ENQUIRY_ASSIGNED: RoleGroup.PROVIDER | RoleGroup.DCO,
+    NotificationEvent.ENQUIRY_REMINDER: RoleGroup.DCO,
 }
 EVENT_KINDS: dict[str, frozenset[str]] = {
     NotificationEvent.NEW_REQUEST: frozenset({Organisation.Kind.DCO_SERVICE}),
@@ -70,6 +82,23 @@ EVENT_KINDS: dict[str, frozenset[str]] = {
     NotificationEvent.REQUEST_CANCELLED: frozenset({Organisation.Kind.PROVIDER_TEAM}),
     NotificationEvent.ADVICE_RELEASED: frozenset({Organisation.Kind.LOCAL_AUTHORITY}),
     NotificationEvent.REMINDER: frozenset({Organisation.Kind.PROVIDER_TEAM, Organisation.Kind.DCO_SERVICE}),
+    NotificationEvent.S23_NOTIFICATION: frozenset({Organisation.Kind.LOCAL_AUTHORITY}),
+    NotificationEvent.S23_OBJECTION: frozenset({Organisation.Kind.DCO_SERVICE}),
+    NotificationEvent.S23_RESPONSE: frozenset(
+        {Organisation.Kind.PROVIDER_TEAM, Organisation.Kind.DCO_SERVICE}
+    ),
+    NotificationEvent.S23_CONSIDER: frozenset({Organisation.Kind.PROVIDER_TEAM}),
+    NotificationEvent.S23_REMINDER: frozenset(
+        {Organisation.Kind.LOCAL_AUTHORITY, Organisation.Kind.DCO_SERVICE}
+    ),
+    NotificationEvent.CONCERN_RAISED: frozenset({Organisation.Kind.DCO_SERVICE}),
+    NotificationEvent.CONCERN_DECIDED: frozenset(
+        {Organisation.Kind.GP_PRACTICE, Organisation.Kind.SERVICE_PROVIDER}
+    ),
+    NotificationEvent.NEW_ENQUIRY: frozenset({Organisation.Kind.DCO_SERVICE}),
+    # A colleague in the DCO service is e-mailed by name, so only a team's administrator chooses.
+    NotificationEvent.ENQUIRY_ASSIGNED: frozenset({Organisation.Kind.PROVIDER_TEAM}),
+    NotificationEvent.ENQUIRY_REMINDER: frozenset({Organisation.Kind.DCO_SERVICE}),
 }
 
 

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.models import RoleGroup
+from accounts.models import NotificationEvent, RoleGroup
 from audit import naming
 from casework import reminders
 from casework.models import CaseReminder
@@ -123,6 +123,9 @@ def register() -> None:
     )
     reminders.register(
         reminders.ReminderHandler(
-            record_type="enquiries.enquiry", open_records=_open_enquiries, message=_reminder_message
+            record_type="enquiries.enquiry",
+            open_records=_open_enquiries,
+            message=_reminder_message,
+            event=NotificationEvent.ENQUIRY_REMINDER,
         )
     )

@@ -22,8 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import dco_services_for, reach_for
-from accounts.mailboxes import addresses_of
+from accounts.models import NotificationEvent as Event
 from accounts.models import Organisation, RoleGroup, User
+from accounts.notifications import notify, recipients_for
 from audit.context import AuditContext
 from audit.services import record_access
 from casework import reminders
@@ -83,8 +84,9 @@ def link(public_id: Any) -> str:
     return f"{settings.SITE_URL}{reverse('enquiries:detail', args=[public_id])}"
 
 
-def _dco_addresses(enquiry: Enquiry) -> list[str]:
-    return addresses_of([enquiry.dco_service], RoleGroup.DCO)
+def _dco_addresses(enquiry: Enquiry, event: str) -> list[str]:
+    """Who in the enquiry's DCO service gets `event`'s e-mail, as the service and each person chose."""
+    return recipients_for(event, [enquiry.dco_service], RoleGroup.DCO)
 
 
 def _history(enquiry: Enquiry, user: Any, text: str) -> None:
@@ -160,7 +162,7 @@ def working_days_before(day: dt.date, n: int) -> dt.date:
 
 
 def _schedule_targets(enquiry: Enquiry, *, acknowledge: bool) -> None:
-    to = _dco_addresses(enquiry)
+    to = _dco_addresses(enquiry, Event.ENQUIRY_REMINDER)
     round_ = f":{enquiry.reopen_count}" if enquiry.reopen_count else ""
     if acknowledge:
         reminders.schedule(
@@ -265,8 +267,9 @@ def submit_enquiry(
                 "If a child is at immediate risk, call 999. For urgent medical help, call 111.\n"
             ),
         )
-    send_email(
-        to=_dco_addresses(enquiry),
+    notify(
+        event=Event.NEW_ENQUIRY,
+        to=_dco_addresses(enquiry, Event.NEW_ENQUIRY),
         subject=f"New enquiry {enquiry.reference}" + (" (urgent)" if enquiry.urgent else ""),
         body=f"A new enquiry has arrived for your DCO service.\n\n{link(enquiry.public_id)}\n",
     )
@@ -409,13 +412,15 @@ def assign(
         acknowledged_on=enquiry.acknowledged_on or timezone.localdate(),
     )
     if team is not None:
-        send_email(
-            to=addresses_of([team], RoleGroup.PROVIDER),
+        notify(
+            event=Event.ENQUIRY_ASSIGNED,
+            to=recipients_for(Event.ENQUIRY_ASSIGNED, [team], RoleGroup.PROVIDER),
             subject=f"Enquiry {enquiry.reference} assigned to your team",
             body=f"The {enquiry.dco_service.name} has asked your team to help with an enquiry.\n\n{link(enquiry.public_id)}\n",
         )
     if person is not None and person.email and person.pk != getattr(user, "pk", None):
-        send_email(
+        notify(
+            event=Event.ENQUIRY_ASSIGNED,
             to=[person.email],
             subject=f"Enquiry {enquiry.reference} assigned to you",
             body=f"An enquiry has been assigned to you.\n\n{link(enquiry.public_id)}\n",

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.access import reach_for
-from accounts.models import RoleGroup
+from accounts.models import NotificationEvent, RoleGroup
 from audit import naming
 from casework import reminders
 from casework.models import CaseReminder
@@ -185,6 +185,9 @@ def register() -> None:
     )
     reminders.register(
         reminders.ReminderHandler(
-            record_type="section23.notification", open_records=_open_notifications, message=_reminder_message
+            record_type="section23.notification",
+            open_records=_open_notifications,
+            message=_reminder_message,
+            event=NotificationEvent.S23_REMINDER,
         )
     )

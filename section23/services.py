@@ -2,10 +2,10 @@
 
 Each takes the acting user (None when an LA's API token acts; the token is then in the context) and an
 `audit.context.AuditContext`, runs in one transaction, writes its audit event and involvements in that
-transaction, and queues e-mails on commit (core.email). Functions that change an existing record take
-`expected_version` and check it before the record's state (core.concurrency). Bad input raises
-ValidationError (by field, every mistake at once); wrong-state calls raise InvalidTransition; wrong-role
-calls raise PermissionDenied.
+transaction, and queues e-mails on commit, to whom and how each organisation and person chose
+(accounts.notifications). Functions that change an existing record take `expected_version` and check it
+before the record's state (core.concurrency). Bad input raises ValidationError (by field, every mistake
+at once); wrong-state calls raise InvalidTransition; wrong-role calls raise PermissionDenied.
 """
 
 from __future__ import annotations
@@ -23,15 +23,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import dco_services_for, reach_for
-from accounts.mailboxes import addresses_of
+from accounts.models import NotificationEvent as Event
 from accounts.models import Organisation, RoleGroup
+from accounts.notifications import notify, recipients_for
 from audit.context import AuditContext
 from audit.services import record_access
 from casework import reminders, targets
 from children.models import ChildOrYoungPerson, ParentCarer
 from children.services import record_child
 from core.concurrency import check_version, save_if_version
-from core.email import send_email
 from core.uploads import check_upload
 from section23 import rules
 from section23.access import concern_organisations, notifying_for
@@ -287,11 +287,13 @@ def _send(notification: Notification, *, user: Any, context: AuditContext, today
     reminders.schedule(
         record=notification,
         kind=ACKNOWLEDGE_OVERDUE,
-        recipients=addresses_of([la], RoleGroup.LA) + addresses_of(dco, RoleGroup.DCO),
+        recipients=recipients_for(Event.S23_REMINDER, [la], RoleGroup.LA)
+        + recipients_for(Event.S23_REMINDER, dco, RoleGroup.DCO),
         due_at=reminders.at_start_of(targets.due_after(acknowledge_by, 1)),
     )
-    send_email(
-        to=addresses_of([la], RoleGroup.LA),
+    notify(
+        event=Event.S23_NOTIFICATION,
+        to=recipients_for(Event.S23_NOTIFICATION, [la], RoleGroup.LA),
         subject=f"New section 23 notification {notification.reference}",
         body=(
             "A health body has told you about a young child who may have special educational needs or a "
@@ -301,8 +303,9 @@ def _send(notification: Notification, *, user: Any, context: AuditContext, today
         ),
     )
     if notification.objection:
-        send_email(
-            to=addresses_of(dco, RoleGroup.DCO),
+        notify(
+            event=Event.S23_OBJECTION,
+            to=recipients_for(Event.S23_OBJECTION, dco, RoleGroup.DCO),
             subject=f"Parent objection recorded on section 23 notification {notification.reference}",
             body=(
                 "The parent disagreed with or objected to this notification. Their views are recorded; they "
@@ -321,9 +324,9 @@ def _acts_for_la(user: Any, context: AuditContext, local_authority_id: int) -> b
 
 def _tell_notifier(notification: Notification, subject: str, body: str) -> None:
     roles = RoleGroup.PROVIDER if notification.team_id else RoleGroup.DCO
-    to = addresses_of([notification.notifier], roles)
-    send_email(
-        to=to,
+    notify(
+        event=Event.S23_RESPONSE,
+        to=recipients_for(Event.S23_RESPONSE, [notification.notifier], roles),
         subject=subject,
         body=body + f"\n\n{link('section23:notification-detail', notification.public_id)}\n",
     )
@@ -529,8 +532,9 @@ def raise_concern(
     row.save(update_fields=["reference"])
     record_concern_involvement(row)
     record_access(user=user, action="create", obj=row, child=child, context=context)
-    send_email(
-        to=addresses_of([row.dco_service], RoleGroup.DCO),
+    notify(
+        event=Event.CONCERN_RAISED,
+        to=recipients_for(Event.CONCERN_RAISED, [row.dco_service], RoleGroup.DCO),
         subject=f"Concern about a young child {row.reference}",
         body=f"{organisation.name} has raised a concern for you to decide whether a section 23 notification is needed.\n\n"
         f"{link('section23:concern-detail', row.public_id)}\n",
@@ -614,8 +618,9 @@ def decide_concern(
             detail="draft from a concern",
         )
         if by_team and team is not None:
-            send_email(
-                to=addresses_of([team], RoleGroup.PROVIDER),
+            notify(
+                event=Event.S23_CONSIDER,
+                to=recipients_for(Event.S23_CONSIDER, [team], RoleGroup.PROVIDER),
                 subject=f"Please consider a section 23 notification {draft.reference}",
                 body="The DCO service has asked your team to consider notifying the local authority about a young "
                 "child, after a concern from outside the NHS trust. A draft is ready for you.\n\n"
@@ -630,8 +635,9 @@ def decide_concern(
         context=context,
         detail=f"decision: {decision}",
     )
-    send_email(
-        to=addresses_of([concern.raised_by_organisation], RoleGroup.CONCERNS),
+    notify(
+        event=Event.CONCERN_DECIDED,
+        to=recipients_for(Event.CONCERN_DECIDED, [concern.raised_by_organisation], RoleGroup.CONCERNS),
         subject=f"Your concern {concern.reference}: the DCO service has decided",
         body=f"Decision: {concern.get_decision_display()}.\n\n{link('section23:concern-detail', concern.public_id)}\n",
     )

@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from markupsafe import escape
 
 from accounts.models import (
     DigestItem,
@@ -21,7 +22,14 @@ from accounts.models import (
     Role,
     RoleGroup,
 )
-from accounts.notifications import notify, recipients_for
+from accounts.notifications import (
+    EVENT_KINDS,
+    EVENT_ROLES,
+    events_for_kind,
+    events_for_person,
+    notify,
+    recipients_for,
+)
 from accounts.tasks import send_daily_digests
 from accounts.testing import make_organisation, member, sign_in
 from audit.models import AuditEvent
@@ -188,10 +196,7 @@ def test_the_administrator_sets_the_organisations_choices_in_its_page(team, peop
     data = {
         "email": "physio@example.org",
         "version": team.version,
-        **{
-            f"send_to_{e}": SendTo.USUAL
-            for e in (Event.ASSIGNMENT, Event.ADVICE_RETURNED, Event.REQUEST_CANCELLED, Event.REMINDER)
-        },
+        **{f"send_to_{e}": SendTo.USUAL for e in events_for_kind(team.kind)},
         "send_to_assignment": SendTo.BOTH,
         "digest_reminder": "on",
     }
@@ -224,10 +229,7 @@ def test_each_person_chooses_for_themselves(team, people):
     url = reverse("accounts:my-notifications")
     page = client.get(url).content.decode()
     assert "Reminders that advice is due soon" in page and "A new request for health advice" not in page
-    data = {
-        f"delivery_{e}": Delivery.EACH
-        for e in (Event.ASSIGNMENT, Event.ADVICE_RETURNED, Event.REQUEST_CANCELLED, Event.REMINDER)
-    }
+    data = {f"delivery_{e}": Delivery.EACH for e in events_for_person(clinician)}
     data.update({"delivery_reminder": Delivery.DIGEST, "version": clinician.version})
     assert client.post(url, data).status_code == 302
     assert PersonalNotification.objects.get(user=clinician, event=Event.REMINDER).delivery == Delivery.DIGEST
@@ -235,3 +237,98 @@ def test_each_person_chooses_for_themselves(team, people):
         user=clinician, detail__contains="changed their notification settings"
     ).exists()
     assert client.post(url, data).status_code == 409  # the version moved on
+
+
+def test_every_event_says_who_may_get_it_and_which_organisations():
+    # An event with no roles or no kinds of organisation could never be chosen on either page.
+    for event in Event.values:
+        assert EVENT_ROLES[event] and EVENT_KINDS[event], event
+
+
+@pytest.mark.parametrize(
+    ("kind", "shown", "not_shown"),
+    [
+        (
+            Organisation.Kind.LOCAL_AUTHORITY,
+            [Event.ADVICE_RELEASED, Event.S23_NOTIFICATION, Event.S23_REMINDER],
+            [Event.NEW_ENQUIRY, Event.CONCERN_RAISED, Event.ASSIGNMENT],
+        ),
+        (
+            Organisation.Kind.DCO_SERVICE,
+            [
+                Event.S23_OBJECTION,
+                Event.S23_RESPONSE,
+                Event.S23_REMINDER,
+                Event.CONCERN_RAISED,
+                Event.NEW_ENQUIRY,
+                Event.ENQUIRY_REMINDER,
+            ],
+            [Event.S23_NOTIFICATION, Event.CONCERN_DECIDED, Event.ENQUIRY_ASSIGNED],
+        ),
+        (
+            Organisation.Kind.PROVIDER_TEAM,
+            [Event.S23_RESPONSE, Event.S23_CONSIDER, Event.ENQUIRY_ASSIGNED],
+            [Event.S23_NOTIFICATION, Event.NEW_ENQUIRY, Event.CONCERN_RAISED],
+        ),
+        (
+            Organisation.Kind.GP_PRACTICE,
+            [Event.CONCERN_DECIDED],
+            [Event.S23_RESPONSE, Event.REMINDER, Event.NEW_ENQUIRY],
+        ),
+        (Organisation.Kind.SERVICE_PROVIDER, [Event.CONCERN_DECIDED], [Event.S23_NOTIFICATION]),
+    ],
+)
+def test_each_kind_of_organisation_chooses_for_the_section_23_and_enquiry_emails_it_gets(
+    kind, shown, not_shown
+):
+    organisation = make_organisation(kind=kind, name="Ashby organisation")
+    admin = member(Role.SYSTEM_ADMIN)
+    page = (
+        sign_in(Client(), admin)
+        .get(reverse("accounts:organisation-notifications", args=[organisation.public_id]))
+        .content.decode()
+    )
+    labels = dict(Event.choices)
+    for event in shown:
+        assert escape(labels[event]) in page, event
+    for event in not_shown:
+        assert escape(labels[event]) not in page, event
+
+
+@pytest.mark.parametrize(
+    ("role", "kind", "shown", "not_shown"),
+    [
+        (
+            Role.LA_CASEWORKER,
+            Organisation.Kind.LOCAL_AUTHORITY,
+            [Event.S23_NOTIFICATION, Event.S23_REMINDER, Event.ADVICE_RELEASED],
+            [Event.NEW_ENQUIRY, Event.REMINDER, Event.CONCERN_DECIDED],
+        ),
+        (
+            Role.DCO,
+            Organisation.Kind.DCO_SERVICE,
+            [Event.CONCERN_RAISED, Event.NEW_ENQUIRY, Event.ENQUIRY_ASSIGNED, Event.ENQUIRY_REMINDER],
+            [Event.S23_NOTIFICATION, Event.CONCERN_DECIDED, Event.S23_CONSIDER],
+        ),
+        (
+            Role.HEALTH_PRACTITIONER,
+            Organisation.Kind.GP_PRACTICE,
+            [Event.CONCERN_DECIDED],
+            [Event.S23_NOTIFICATION, Event.REMINDER, Event.NEW_ENQUIRY],
+        ),
+        (
+            Role.PROVIDER_CLINICIAN,
+            Organisation.Kind.PROVIDER_TEAM,
+            [Event.S23_RESPONSE, Event.S23_CONSIDER, Event.ENQUIRY_ASSIGNED],
+            [Event.S23_NOTIFICATION, Event.CONCERN_RAISED, Event.ENQUIRY_REMINDER],
+        ),
+    ],
+)
+def test_each_person_sees_the_section_23_and_enquiry_emails_their_role_gets(role, kind, shown, not_shown):
+    person = member(role, make_organisation(kind=kind, name="Ashby organisation"))
+    page = sign_in(Client(), person).get(reverse("accounts:my-notifications")).content.decode()
+    labels = dict(Event.choices)
+    for event in shown:
+        assert escape(labels[event]) in page, event
+    for event in not_shown:
+        assert escape(labels[event]) not in page, event
