@@ -5,6 +5,7 @@ page, and the audit rows of the comparison. Synthetic people only."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -95,6 +96,25 @@ def test_the_list_shows_no_childs_details_and_the_dashboard_links_to_it(world, s
     assert "Quinn" not in page and "Ashley" not in page
     dashboard = client.get(reverse("advice:dashboard")).content.decode()
     assert "1 possible duplicate record to check" in dashboard
+
+
+def _link_text(page: str, href: str) -> str:
+    """The accessible text of the link to `href`: its text, visually hidden parts included."""
+    found = re.search(rf'<a href="{re.escape(href)}">(.*?)</a>', page, re.S)
+    assert found, href
+    return re.sub(r"<[^>]+>", "", found[1])
+
+
+def test_each_row_links_by_the_records_it_compares(world, sent):
+    """Not by the LA's name alone: the link says it compares the record the LA sent with the record
+    already held (still nothing about the child), and when, so two rows never read the same."""
+    check = _check()
+    client = sign_in(Client(), world.dco)
+    text = _link_text(client.get(reverse("children:possible-duplicates")).content.decode(), _url(check))
+    assert text.startswith(f"Compare the record sent by {world.la.name} with the record already held, found ")
+    client.post(_url(check), {"version": check.version, "same": "yes", "notes": ""})
+    text = _link_text(client.get(reverse("children:possible-duplicates")).content.decode(), _url(check))
+    assert text.startswith(f"The record sent by {world.la.name} and the record already held, decided ")
 
 
 def test_comparing_shows_both_records_and_is_audited_for_each_child(world, sent, held):
