@@ -18,28 +18,20 @@ from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from accounts.access import reach_for
 from accounts.models import Organisation
 from advice.models import AdviceRequest, Assignment
+from casework.dashboard import Period, Share, preset
 from lib import clocks
 
 LISTS = ("due_this_week", "at_risk", "overdue", "awaiting_quality_check")
 
 
-@dataclass(frozen=True)
-class Period:
-    name: str
-    start: dt.date
-    end: dt.date
+TIMELINESS_PERIODS = ("month", "quarter", "year")
 
 
 def periods(today: dt.date) -> list[Period]:
     """This month, this quarter (April-June, July-September, October-December, January-March) and
-    this NHS financial year (from 1 April), each up to today."""
-    quarter_month = ((today.month - 1) // 3) * 3 + 1
-    fy_start = dt.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
-    return [
-        Period("month", today.replace(day=1), today),
-        Period("quarter", dt.date(today.year, quarter_month, 1), today),
-        Period("year", fy_start, today),
-    ]
+    this NHS financial year (from 1 April), each up to today: casework's presets, as every dashboard
+    names them."""
+    return [preset(key, today) for key in TIMELINESS_PERIODS]
 
 
 def dashboard_lists(
@@ -170,21 +162,10 @@ def triage_count(user: Any) -> int:
     return awaiting_triage(user).count()
 
 
-PERIOD_NAMES = {"month": "This month", "quarter": "This quarter", "year": "This financial year"}
-
-
-@dataclass(frozen=True)
-class Share:
-    returned: int
-    on_time: int
-
-    @property
-    def percent(self) -> int | None:
-        return round(100 * self.on_time / self.returned) if self.returned else None
-
-
 @dataclass(frozen=True)
 class Timeliness:
+    """One period's KPI H1: of the advice returned (`whole`), how much on time (`part`)."""
+
     period: str
     name: str
     since: dt.date
@@ -193,7 +174,7 @@ class Timeliness:
 
     @property
     def exception_cases(self) -> int:
-        return self.including.returned - self.excluding.returned
+        return self.including.whole - self.excluding.whole
 
 
 def timeliness(user: Any, *, today: dt.date) -> list[Timeliness]:
@@ -207,10 +188,10 @@ def timeliness(user: Any, *, today: dt.date) -> list[Timeliness]:
     aggregates: dict[str, Any] = {}
     for span in spans:
         inside = Q(returned_on__gte=span.start, returned_on__lte=span.end)
-        aggregates[f"{span.name}_all"] = Count("pk", filter=inside)
-        aggregates[f"{span.name}_all_on_time"] = Count("pk", filter=inside & on_time)
-        aggregates[f"{span.name}_ex"] = Count("pk", filter=inside & no_exception)
-        aggregates[f"{span.name}_ex_on_time"] = Count("pk", filter=inside & no_exception & on_time)
+        aggregates[f"{span.key}_all"] = Count("pk", filter=inside)
+        aggregates[f"{span.key}_all_on_time"] = Count("pk", filter=inside & on_time)
+        aggregates[f"{span.key}_ex"] = Count("pk", filter=inside & no_exception)
+        aggregates[f"{span.key}_ex_on_time"] = Count("pk", filter=inside & no_exception & on_time)
     figures = (
         dco_scope(user)
         .filter(returned_on__gte=min(s.start for s in spans), returned_on__lte=today)
@@ -218,11 +199,11 @@ def timeliness(user: Any, *, today: dt.date) -> list[Timeliness]:
     )
     return [
         Timeliness(
-            period=span.name,
-            name=PERIOD_NAMES[span.name],
+            period=span.key,
+            name=span.label,
             since=span.start,
-            including=Share(figures[f"{span.name}_all"], figures[f"{span.name}_all_on_time"]),
-            excluding=Share(figures[f"{span.name}_ex"], figures[f"{span.name}_ex_on_time"]),
+            including=Share(part=figures[f"{span.key}_all_on_time"], whole=figures[f"{span.key}_all"]),
+            excluding=Share(part=figures[f"{span.key}_ex_on_time"], whole=figures[f"{span.key}_ex"]),
         )
         for span in spans
     ]
@@ -303,7 +284,9 @@ def figures(user: Any, *, today: dt.date) -> Figures:
     any change to the area's casework gives a new key, so the figures are never staler than the data
     (edits that bypass the services are picked up within FIGURES_TTL)."""
     areas = ",".join(str(pk) for pk in sorted(reach_for(user).dco_area_ids))
-    key = f"advice:dashboard:{areas}:{today.isoformat()}:{last_change(user)}"
+    # "v2": the figures hold casework's Share since it replaced advice's own; a figure cached by the
+    # release before is not read back (it names a class that is gone).
+    key = f"advice:dashboard:v2:{areas}:{today.isoformat()}:{last_change(user)}"
     cached = cache.get(key)
     if cached is None:
         cached = Figures(

@@ -9,9 +9,7 @@ are audited by the services themselves). Each view's docstring says who may see 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -69,6 +67,7 @@ from audit import trail
 from audit.context import audit_context
 from audit.services import record_access
 from audit.trail import shows_children
+from casework.dashboard import csv_response
 from children.forms import FindChildForm, SameChildForm
 from children.models import ChildOrYoungPerson, ConsentToShare, ParentCarer, PossibleDuplicate
 from children.services import match_child, record_child
@@ -175,19 +174,6 @@ def _note_children(rows: Any) -> None:
     model = type(rows[0])
     path = "child__public_id" if model is AdviceRequest else "advice_request__child__public_id"
     trail.shown_children(model.objects.filter(pk__in=[r.pk for r in rows]).values_list(path, flat=True))
-
-
-def _safe_cell(value: Any) -> str:
-    """Text for a CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text.lstrip("-").isdigit():  # a number such as days left (-28) is not a formula
-        return text
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 # --- the LA asks for advice ---------------------------------------------------------------------
@@ -739,19 +725,16 @@ def _dashboard_csv(request: HttpRequest, slug: str, *, reason: str = "") -> Stre
             f"filters: {urlencode(filters) or 'none'})" + (f". Reason: {reason}" if with_names else "")
         ),
     )
-    header = dashboard.CSV_HEADER_WITH_NAMES if with_names else dashboard.CSV_HEADER
-
-    def lines() -> Iterator[str]:
-        writer = csv.writer(_Echo())
-        yield writer.writerow(header)
-        for assignment in rows.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [_safe_cell(v) for v in dashboard.csv_row(assignment, today, with_names=with_names)]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     suffix = "-with-names" if with_names else ""
-    response["Content-Disposition"] = f'attachment; filename="{slug}{suffix}-{today:%Y-%m-%d}.csv"'
+    response = csv_response(
+        f"{slug}{suffix}-{today:%Y-%m-%d}.csv",
+        dashboard.CSV_HEADER_WITH_NAMES if with_names else dashboard.CSV_HEADER,
+        (
+            dashboard.csv_row(assignment, today, with_names=with_names)
+            for assignment in rows.iterator(chunk_size=2000)
+        ),
+        byte_order_mark=False,  # advice's lists have always downloaded without one
+    )
     response["Cache-Control"] = "no-store"
     return response
 

@@ -169,13 +169,14 @@ class _Echo:
 
 
 def csv_response(
-    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, byte_order_mark: bool = True
 ) -> StreamingHttpResponse:
-    """A streamed CSV download (UTF-8 with a byte-order mark, so spreadsheets read it as UTF-8)."""
+    """A streamed CSV download (UTF-8 with a byte-order mark, so spreadsheets read it as UTF-8; without
+    one when `byte_order_mark` is False, for a download whose users have always had it so)."""
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow([safe_cell(h) for h in header])
+        yield ("\ufeff" if byte_order_mark else "") + writer.writerow([safe_cell(h) for h in header])
         for row in rows:
             yield writer.writerow([safe_cell(cell) for cell in row])
 

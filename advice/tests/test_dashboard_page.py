@@ -148,13 +148,13 @@ def test_figures_include_and_exclude_exceptions():
     figures = {t.period: t for t in timeliness(fresh(world.dco), today=TODAY)}
     returned = Assignment.objects.filter(returned_on__gte=figures["year"].since, returned_on__lte=TODAY)
     on_time = [a for a in returned if clocks.returned_on_time(due=a.due_on, returned_on=a.returned_on)]
-    assert figures["year"].including.returned == len(returned)
-    assert figures["year"].including.on_time == len(on_time)
+    assert figures["year"].including.whole == len(returned)
+    assert figures["year"].including.part == len(on_time)
     without = [a for a in returned if not a.has_exception]
-    assert figures["year"].excluding.returned == len(without)
-    assert figures["year"].excluding.on_time == len([a for a in on_time if not a.has_exception])
+    assert figures["year"].excluding.whole == len(without)
+    assert figures["year"].excluding.part == len([a for a in on_time if not a.has_exception])
     # The other area's DCO sees none of it.
-    assert all(t.including.returned == 0 for t in timeliness(fresh(world.other_dco), today=TODAY))
+    assert all(t.including.whole == 0 for t in timeliness(fresh(world.other_dco), today=TODAY))
 
 
 def test_filters_and_sorting():

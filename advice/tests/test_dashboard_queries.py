@@ -79,6 +79,12 @@ def test_periods():
     )
     _, quarter, year = periods(dt.date(2026, 11, 23))
     assert (quarter.start, year.start) == (dt.date(2026, 10, 1), dt.date(2026, 4, 1))
+    # The names the figures table shows, as every casework dashboard names them.
+    assert [p.label for p in periods(dt.date(2026, 2, 14))] == [
+        "This month",
+        "This quarter",
+        "This financial year",
+    ]
 
 
 def test_dashboard_lists_are_scoped_to_the_dcos_areas():

@@ -60,6 +60,8 @@ def test_a_csv_download_starts_with_a_byte_order_mark():
     response = dashboard.csv_response("x.csv", ["name"], [["=1+1"]])
     body = b"".join(response.streaming_content).decode()
     assert body.startswith("\ufeffname") and "'=1+1" in body
+    response = dashboard.csv_response("x.csv", ["name"], [["=1+1"]], byte_order_mark=False)
+    assert b"".join(response.streaming_content).decode() == "name\r\n'=1+1\r\n"
 
 
 def test_inbox_choice_keeps_only_allowed_values():
