@@ -7,6 +7,7 @@ accounts/staff.py makes each change, audited with who did what.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -44,6 +45,27 @@ def _add_errors(form: Any, error: ValidationError) -> None:
     for key, errors in error.message_dict.items():
         for message in errors:
             form.add_error(key if key in form.fields else None, message)
+
+
+def confirm_then(
+    request: HttpRequest,
+    version: int,
+    act: Callable[[int], HttpResponse],
+    template: str,
+    page: dict[str, Any],
+) -> HttpResponse:
+    """A page that says what will happen and asks for a confirming button press, then acts. The form
+    carries the record's `version`; a valid submission runs `act(version)` (the change, then its
+    answer: usually a message and a redirect); a rule the change breaks is shown on the page again
+    (the template, with `page` and the form), named above the button. The view carries
+    @service_view, so an out-of-date version answers with the conflict page."""
+    form = VersionForm(form_data(request), initial={"version": version})
+    if is_submission(request) and form.is_valid():
+        try:
+            return act(form.cleaned_data["version"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+    return _render(request, template, {**page, "form": form})
 
 
 def _chosen(admin: User, organisation: Organisation, keys: list[str]) -> list[staff.RoleAt]:
@@ -193,30 +215,23 @@ def staff_reset_two_factor(request: HttpRequest, public_id: str, person_id: str)
     """Confirm, then reset someone's two-factor authentication. Who may use it: as for the person's page
     (refused, with the reason, for someone who also works for an organisation you do not run)."""
     organisation, person = _person(request, public_id, person_id)
-    form = VersionForm(form_data(request), initial={"version": person.version})
-    if is_submission(request) and form.is_valid():
-        try:
-            staff.reset_two_factor(
-                user=_admin(request),
-                context=audit_context(request),
-                person=person,
-                version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"{person}'s two-factor authentication was reset: they set it up again when they next sign in.",
-            )
-            return redirect("accounts:staff-member", organisation.public_id, person.public_id)
-    context = {
+
+    def reset(version: int) -> HttpResponse:
+        staff.reset_two_factor(
+            user=_admin(request), context=audit_context(request), person=person, version=version
+        )
+        messages.success(
+            request,
+            f"{person}'s two-factor authentication was reset: they set it up again when they next sign in.",
+        )
+        return redirect("accounts:staff-member", organisation.public_id, person.public_id)
+
+    page = {
         "organisation": organisation,
         "person": person,
-        "form": form,
         "may_reset": staff.may_reset_two_factor(_admin(request), person),
     }
-    return _render(request, "accounts/staff/reset_two_factor.html", context)
+    return confirm_then(request, person.version, reset, "accounts/staff/reset_two_factor.html", page)
 
 
 @shows_no_children
@@ -226,31 +241,27 @@ def staff_reset_two_factor(request: HttpRequest, public_id: str, person_id: str)
 def staff_remove(request: HttpRequest, public_id: str, person_id: str) -> HttpResponse:
     """Confirm, then remove someone from the organisation. Who may use it: as for the person's page."""
     organisation, person = _person(request, public_id, person_id)
-    form = VersionForm(form_data(request), initial={"version": person.version})
-    if is_submission(request) and form.is_valid():
-        try:
-            staff.remove_from_organisation(
-                user=_admin(request),
-                context=audit_context(request),
-                organisation=organisation,
-                person=person,
-                version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(
-                request, f"{person} was removed from {organisation.name}. Their sessions have ended."
-            )
-            return redirect("accounts:organisation", organisation.public_id)
-    context = {
+
+    def remove(version: int) -> HttpResponse:
+        staff.remove_from_organisation(
+            user=_admin(request),
+            context=audit_context(request),
+            organisation=organisation,
+            person=person,
+            version=version,
+        )
+        messages.success(
+            request, f"{person} was removed from {organisation.name}. Their sessions have ended."
+        )
+        return redirect("accounts:organisation", organisation.public_id)
+
+    page = {
         "organisation": organisation,
         "person": person,
-        "form": form,
         "roles": staff.roles_held(person, organisation),
         "is_you": person.pk == _admin(request).pk,
     }
-    return _render(request, "accounts/staff/remove.html", context)
+    return confirm_then(request, person.version, remove, "accounts/staff/remove.html", page)
 
 
 @shows_no_children

@@ -21,10 +21,9 @@ from accounts.forms import (
     OrganisationForm,
     TokenNameForm,
     TokenRenameForm,
-    VersionForm,
 )
 from accounts.models import ApiToken, Organisation
-from accounts.views_staff import _add_errors, _admin, _render
+from accounts.views_staff import _add_errors, _admin, _render, confirm_then
 from audit.context import audit_context
 from audit.trail import shows_no_children
 from core.concurrency import form_data, is_submission, service_view
@@ -210,22 +209,17 @@ def token_rotate(request: HttpRequest, public_id: str) -> HttpResponse:
     """Confirm, then replace a token with a new secret (the old one stops working). Who may use it:
     system administrators; anyone else 404."""
     token = access.get_api_token_for_user(request.user, public_id)
-    form = VersionForm(form_data(request), initial={"version": token.version})
-    if is_submission(request) and form.is_valid():
-        try:
-            new, raw = services.rotate_token(
-                user=_admin(request),
-                context=audit_context(request),
-                token=token,
-                version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            return _render(
-                request, "accounts/system/token_secret.html", {"token": new, "raw": raw, "made": False}
-            )
-    return _token_page(request, "accounts/system/token_rotate.html", token, form)
+
+    def rotate(version: int) -> HttpResponse:
+        new, raw = services.rotate_token(
+            user=_admin(request), context=audit_context(request), token=token, version=version
+        )
+        return _render(
+            request, "accounts/system/token_secret.html", {"token": new, "raw": raw, "made": False}
+        )
+
+    page = {"token": token, "organisation": token.organisation}
+    return confirm_then(request, token.version, rotate, "accounts/system/token_rotate.html", page)
 
 
 @shows_no_children
@@ -235,20 +229,15 @@ def token_rotate(request: HttpRequest, public_id: str) -> HttpResponse:
 def token_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
     """Confirm, then revoke a token for good. Who may use it: system administrators; anyone else 404."""
     token = access.get_api_token_for_user(request.user, public_id)
-    form = VersionForm(form_data(request), initial={"version": token.version})
-    if is_submission(request) and form.is_valid():
-        try:
-            services.revoke_token(
-                user=_admin(request),
-                context=audit_context(request),
-                token=token,
-                version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(
-                request, f"The token {token.name} ({token.prefix}...) was revoked: it no longer works."
-            )
-            return redirect("accounts:tokens", token.organisation.public_id)
-    return _token_page(request, "accounts/system/token_revoke.html", token, form)
+
+    def revoke(version: int) -> HttpResponse:
+        services.revoke_token(
+            user=_admin(request), context=audit_context(request), token=token, version=version
+        )
+        messages.success(
+            request, f"The token {token.name} ({token.prefix}...) was revoked: it no longer works."
+        )
+        return redirect("accounts:tokens", token.organisation.public_id)
+
+    page = {"token": token, "organisation": token.organisation}
+    return confirm_then(request, token.version, revoke, "accounts/system/token_revoke.html", page)
