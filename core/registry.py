@@ -103,3 +103,33 @@ def register_staff_search(search: StaffSearch) -> None:
 
 def staff_search() -> StaffSearch | None:
     return _search[0] if _search else None
+
+
+# --- Where a postcode is ------------------------------------------------------------------------------
+
+# The ONS codes of the local authorities for a postcode (any spacing or case), or None when the
+# postcode data does not hold it. See `register_postcode_la_codes`.
+PostcodeLaCodes = Callable[[str], tuple[str, ...] | None]
+
+_postcode_la_codes: list[PostcodeLaCodes] = []
+
+
+def register_postcode_la_codes(lookup: PostcodeLaCodes) -> None:
+    """Set how a postcode's local authority codes are found: the app that holds the postcode data
+    (the directory's ONS Postcode Directory import) registers it, and the apps that send a child's
+    record to the council where the child lives ask `postcode_la_codes`. One per site: a later
+    registration replaces it.
+
+    `lookup(postcode)` returns the ONS codes in the order to try them: in a two-tier area the
+    county's first (the county council is the local authority for education and SEN), then the
+    district's; elsewhere the unitary authority's, London borough's or metropolitan district's alone.
+    It returns None when the postcode is not known, and () when it is known without a code."""
+    _postcode_la_codes[:] = [lookup]
+
+
+def postcode_la_codes(postcode: str) -> tuple[str, ...] | None:
+    """The ONS local authority codes for `postcode` (see `register_postcode_la_codes`); None when the
+    postcode is not known, or when no app holding postcode data is installed."""
+    if not _postcode_la_codes:
+        return None
+    return _postcode_la_codes[0](postcode)

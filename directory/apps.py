@@ -17,9 +17,17 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         """The directory's header entries (the public Local Offer for everyone, the editor for editors)
-        and its part of the home page: search and browse."""
+        and its part of the home page: search and browse. It holds the postcode data, so it answers
+        which local authorities a postcode is in."""
         from accounts.models import RoleGroup
-        from core.registry import HomeSection, NavItem, register_home_section, register_nav_item
+        from core.registry import (
+            HomeSection,
+            NavItem,
+            register_home_section,
+            register_nav_item,
+            register_postcode_la_codes,
+        )
+        from directory.search.places import postcode_la_codes
         from directory.views_public import home_section
 
         register_nav_item(NavItem("Find services", "directory:search", order=1))
@@ -42,3 +50,4 @@ class DirectoryConfig(AppConfig):
         register_home_section(
             HomeSection("directory", 10, home_section, stylesheets=("directory/public.css",))
         )
+        register_postcode_la_codes(postcode_la_codes)

@@ -148,6 +148,9 @@ EASTBURY = Area(
 
 AREAS = (NORTHSHIRE, EASTBURY)
 POSTCODES_PER_DISTRICT = 44
+# Postcodes the demo always holds (at their town's centre), whatever the seed: other apps' demo data
+# gives them as where children live (section23.demo.POSTCODES), and they give the area's LA.
+RESIDENT_POSTCODES = {NORTHSHIRE.key: ("NS1 4AB", "NS2 7QT"), EASTBURY.key: ("EB3 1XY", "EB4 9LD")}
 
 # accounts organisations that provider records link to, so their provider editors can edit them.
 TRUST = ("RX9", Organisation.Kind.PROVIDER_TRUST, "Northshire Community Health NHS Trust")
@@ -898,9 +901,10 @@ def _geography(rng: random.Random) -> Geography:
 
 def _ensure_places_and_postcodes(geo: Geography, rng: random.Random) -> tuple[int, int]:
     """Create the demo Postcode and Place rows that are missing; returns (postcodes, places) created."""
+    resident = [c.replace(" ", "") for codes in RESIDENT_POSTCODES.values() for c in codes]
     existing = set(
         Postcode.objects.filter(
-            key__in=[p.postcode.replace(" ", "") for ps in geo.postcodes.values() for p in ps]
+            key__in=[p.postcode.replace(" ", "") for ps in geo.postcodes.values() for p in ps] + resident
         ).values_list("key", flat=True)
     )
     new_postcodes = [
@@ -915,6 +919,21 @@ def _ensure_places_and_postcodes(geo: Geography, rng: random.Random) -> tuple[in
         for p in points
         if p.postcode.replace(" ", "") not in existing
     ]
+    held = existing | {p.key for p in new_postcodes}
+    for area in AREAS:
+        for code in RESIDENT_POSTCODES[area.key]:
+            town = next(t for t in area.towns if code.startswith(t.district + " "))
+            if code.replace(" ", "") not in held:
+                held.add(code.replace(" ", ""))
+                new_postcodes.append(
+                    Postcode(
+                        postcode=code,
+                        key=code.replace(" ", ""),
+                        latitude=town.latitude,
+                        longitude=town.longitude,
+                        la_code=area.la_code,
+                    )
+                )
     Postcode.objects.bulk_create(new_postcodes, batch_size=500)
     places: dict[str, tuple[float, float, str]] = {}
     for area in AREAS:

@@ -418,6 +418,11 @@ class Postcode(models.Model):
     latitude = models.FloatField()
     longitude = models.FloatField()
     la_code = models.CharField(max_length=9, blank=True, help_text="ONS local authority district code")
+    county_code = models.CharField(
+        max_length=9,
+        blank=True,
+        help_text="ONS county code in a two-tier area (the county council is the LA for SEN); blank elsewhere",
+    )
     terminated = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:

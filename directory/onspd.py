@@ -5,6 +5,10 @@ upserted in batches, nothing kept between batches. Memory stays flat whatever th
 
 Column names have changed between ONSPD editions (pcd/pcd2/pcds, later pcd7/pcd8; oslaua, later
 lad23cd/lad25cd...), so columns are found by name, case-insensitively, with the alternatives below.
+
+Each postcode keeps its local authority district code (oslaua: a unitary authority, London borough,
+metropolitan or non-metropolitan district) and, in a two-tier area, its county code (oscty): there the
+county council is the local authority for education and SEN, so a child's record goes to the county.
 """
 
 from __future__ import annotations
@@ -32,6 +36,11 @@ NO_COORDINATE = (
 POSTCODE_COLUMNS = ("pcds", "pcd", "pcd7", "pcd8", "pcd2", "postcode")
 LA_COLUMNS = ("oslaua", "laua", "lad")
 LA_PATTERN = re.compile(r"^lad\d{2}cd$")
+COUNTY_COLUMNS = ("oscty", "cty")
+COUNTY_PATTERN = re.compile(r"^cty\d{2}cd$")
+# ONSPD's pseudo-code for "no county" (a unitary authority, London borough or metropolitan district;
+# E99999999 in England, W/S/N/L/M99999999 elsewhere): stored as blank.
+NO_COUNTY = re.compile(r"^[A-Z]99999999$")
 LATITUDE_COLUMNS = ("lat", "latitude")
 LONGITUDE_COLUMNS = ("long", "lon", "longitude")
 TERMINATED_COLUMNS = ("doterm",)
@@ -78,6 +87,12 @@ def _month(text: str) -> dt.date | None:
     return None
 
 
+def _county(text: str) -> str:
+    """The county code of a postcode in a two-tier area; blank for ONSPD's "no county" pseudo-code."""
+    code = text.strip()[:9]
+    return "" if NO_COUNTY.match(code) else code
+
+
 @contextmanager
 def open_onspd(path: str | Path) -> Iterator[IO[str]]:
     """Open an ONSPD CSV, or the main CSV inside the ONSPD zip (its largest Data/*.csv)."""
@@ -113,6 +128,7 @@ def import_onspd(
     lat_col = _find(header, LATITUDE_COLUMNS)
     lon_col = _find(header, LONGITUDE_COLUMNS)
     la_col = _find(header, LA_COLUMNS, LA_PATTERN)
+    county_col = _find(header, COUNTY_COLUMNS, COUNTY_PATTERN)
     term_col = _find(header, TERMINATED_COLUMNS)
     if pc_col is None or lat_col is None or lon_col is None:
         raise OnspdFormatError(
@@ -121,7 +137,7 @@ def import_onspd(
         )
     result = OnspdResult()
     batch: dict[str, Postcode] = {}
-    width = max(c for c in (pc_col, lat_col, lon_col, la_col, term_col) if c is not None) + 1
+    width = max(c for c in (pc_col, lat_col, lon_col, la_col, county_col, term_col) if c is not None) + 1
     for row in reader:
         result.rows += 1
         if len(row) < width:
@@ -152,6 +168,7 @@ def import_onspd(
             latitude=latitude,
             longitude=longitude,
             la_code=row[la_col].strip()[:9] if la_col is not None else "",
+            county_code=_county(row[county_col]) if county_col is not None else "",
             terminated=terminated,
         )
         if len(batch) >= batch_size:
@@ -170,6 +187,6 @@ def _save(batch: dict[str, Postcode]) -> int:
             batch_size=1000,
             update_conflicts=True,
             unique_fields=["key"],
-            update_fields=["postcode", "latitude", "longitude", "la_code", "terminated"],
+            update_fields=["postcode", "latitude", "longitude", "la_code", "county_code", "terminated"],
         )
     return len(rows)

@@ -30,6 +30,19 @@ def postcode_la_code(text: str) -> str:
     return code or ""
 
 
+def postcode_la_codes(text: str) -> tuple[str, ...] | None:
+    """The ONS codes of the local authorities for a postcode (any spacing or case), county first:
+    (county, district) in a two-tier area, (unitary,) elsewhere; None if the postcode is not held.
+    Registered with core.registry.register_postcode_la_codes (directory/apps.py), so apps that send
+    a child's record to the council where the child lives can ask without importing the directory."""
+    if not is_postcode(text):
+        return None
+    row = Postcode.objects.filter(key=postcode_key(text)).values_list("county_code", "la_code").first()
+    if row is None:
+        return None
+    return tuple(dict.fromkeys(code for code in row if code))
+
+
 def outcode_centre(outcode: str) -> tuple[float, float] | None:
     """The mean position of the postcodes held in an outward code ('NS5'), or None if none are.
 

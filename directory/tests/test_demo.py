@@ -94,6 +94,9 @@ def test_places_postcodes_and_locations_lie_inside_their_area(demo_data):
     for location in Location.objects.all():
         assert any(a.contains(location.latitude, location.longitude) for a in demo.AREAS)
     demo_postcodes = set(Postcode.objects.values_list("postcode", flat=True))
+    for area in demo.AREAS:  # where other apps' demo children live: always there, in their LA
+        for code in demo.RESIDENT_POSTCODES[area.key]:
+            assert Postcode.objects.get(postcode=code).la_code == area.la_code
     assert set(Address.objects.values_list("postal_code", flat=True)) <= demo_postcodes
     # The areas do not overlap.
     n, e = demo.NORTHSHIRE.box, demo.EASTBURY.box

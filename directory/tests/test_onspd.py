@@ -120,3 +120,23 @@ def test_memory_stays_flat_however_long_the_file(tmp_path):
     assert Postcode.objects.count() == 20000
     assert big_peak < big.stat().st_size / 2
     assert big_peak < small_peak * 1.5
+
+
+@pytest.mark.django_db
+def test_the_county_is_kept_for_a_two_tier_area_and_the_las_codes_come_county_first():
+    """oscty is the county in a two-tier area (the LA for SEN there), E99999999 elsewhere."""
+    from core.registry import postcode_la_codes
+
+    text = "\n".join(
+        [
+            "pcds,doterm,oscty,oslaua,lat,long",
+            "NS1 1AB,,E10000099,E07000099,52.65,-1.2",
+            "EB1 2XY,,E99999999,E09000099,51.55,0.02",
+        ]
+    )
+    import_onspd(io.StringIO(text))
+    assert Postcode.objects.get(key="NS11AB").county_code == "E10000099"
+    assert Postcode.objects.get(key="EB12XY").county_code == ""
+    assert postcode_la_codes("ns11ab") == ("E10000099", "E07000099")  # through the core registration
+    assert postcode_la_codes(" eb1  2xy ") == ("E09000099",)
+    assert postcode_la_codes("ZZ9 9ZZ") is None and postcode_la_codes("not one") is None
