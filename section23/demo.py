@@ -26,6 +26,9 @@ from section23.involvements import record_concern_involvement, record_involvemen
 from section23.models import AreaOfNeed, Concern, Notification, Profession
 
 DEMO_LAS = ("E10000099", "E09000099")
+# Where the demo children live, by LA: postcodes the directory's demo data always holds (its
+# RESIDENT_POSTCODES), so each one gives its LA through section23.areas as a real postcode would.
+POSTCODES = {"E10000099": ("NS1 4AB", "NS2 7QT"), "E09000099": ("EB3 1XY", "EB4 9LD")}
 CONTEXT = AuditContext.worker("load_demo_data:section23")
 TEAMS = {  # demo team code -> the profession of its notifiers
     "RX9-HV": Profession.HEALTH_VISITOR,
@@ -175,7 +178,7 @@ def load(stdout: TextIO | None = None, seed: int = 2026, **options: Any) -> str:
             given_name=given,
             family_name=family,
             date_of_birth=born,
-            child_postcode=rng.choice(["NS1 4AB", "NS2 7QT", "EB3 1XY", "EB4 9LD"]),
+            child_postcode=rng.choice(POSTCODES[la_code]),
             details=details,
             send=state != "draft",
         )
@@ -216,6 +219,7 @@ def load(stdout: TextIO | None = None, seed: int = 2026, **options: Any) -> str:
             context=CONTEXT,
             organisation=practice,
             local_authority=las["E10000099"],
+            child_postcode=POSTCODES["E10000099"][0],
             given_name=given,
             family_name=family,
             date_of_birth=born,

@@ -12,6 +12,8 @@ from casework.forms import AttachmentsField, VersionForm
 from children.models import ParentCarer
 from core.date_input import DateField
 from core.forms import Form
+from lib.postcodes import display_postcode, is_postcode
+from section23 import areas
 from section23.models import AreaOfNeed, Concern, Notification, Profession
 
 BLANK = [("", "Choose")]
@@ -22,7 +24,9 @@ def _yes_no(label: str, help_text: str = "") -> forms.BooleanField:
 
 
 class ChildForm(Form):
-    """The child, when a notification or concern is first recorded."""
+    """The child, when a notification or concern is first recorded. The local authority comes from the
+    child's postcode (section23.areas); only when the postcode is unknown, or its council is not served
+    here, does the person choose it from the list (`offers_local_authorities`)."""
 
     given_name = forms.CharField(label="Child's first name", max_length=100)
     family_name = forms.CharField(label="Child's last name", max_length=100)
@@ -33,21 +37,62 @@ class ChildForm(Form):
         required=False,
         help_text="10 digits, for example 943 476 5919",
     )
-    child_postcode = forms.CharField(label="Postcode where the child lives", max_length=10, required=False)
+    child_postcode = forms.CharField(
+        label="Postcode where the child lives",
+        max_length=10,
+        help_text="We use it to find the local authority (the council) for the area where the child lives",
+        error_messages={"required": "Enter the postcode where the child lives"},
+    )
     local_authority = forms.ModelChoiceField(
         label="Local authority where the child lives",
         queryset=Organisation.objects.none(),
+        required=False,
         empty_label="Choose the local authority",
-        help_text="The notification goes to the council for the area where the child lives",
+        help_text="The council for the area where the child lives",
     )
 
     def __init__(self, *args: Any, local_authorities: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.council: areas.PostcodeCouncil | None = None
         field = self.fields["local_authority"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Organisation.objects.filter(pk__in=[la.pk for la in local_authorities]).order_by(
             "name"
         )
+
+    def clean_child_postcode(self) -> str:
+        text = " ".join(self.cleaned_data["child_postcode"].split())
+        if not is_postcode(text):
+            raise forms.ValidationError("Enter a full postcode where the child lives, like NS1 4AB")
+        return display_postcode(text)
+
+    def clean(self) -> dict[str, Any]:
+        """The council for the postcode is the child's LA; without one, the person must choose."""
+        data = super().clean() or {}
+        postcode = data.get("child_postcode")
+        if postcode:
+            self.council = areas.council_for_postcode(postcode)
+            if self.council.local_authority is not None:
+                data["local_authority"] = self.council.local_authority
+                self.errors.pop("local_authority", None)
+            elif not data.get("local_authority") and "local_authority" not in self.errors:
+                self.add_error("local_authority", self.council.problem())
+        return data
+
+    def derived_local_authority(self) -> Organisation | None:
+        """The LA the postcode gave (shown as "This will go to ..."), once the form has been checked."""
+        return self.council.local_authority if self.council is not None else None
+
+    def offers_local_authorities(self) -> bool:
+        """Whether to show the list of LAs: the postcode gave none, one was already chosen (so what
+        was chosen stays on the page), or there is an error to show next to it."""
+        if not self.is_bound:
+            return False
+        if "local_authority" in self.errors:
+            return True
+        if self.council is not None:
+            return self.council.local_authority is None
+        return bool(self.data.get(self.add_prefix("local_authority")))
 
 
 class NotificationForm(Form):

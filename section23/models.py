@@ -296,6 +296,7 @@ class Concern(models.Model):
     reference = models.CharField(max_length=20, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     child = models.ForeignKey(ChildOrYoungPerson, on_delete=models.PROTECT, related_name="s23_concerns")
+    child_postcode = models.CharField(max_length=10, blank=True, help_text="Where the child lives")
     local_authority = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": "la"}
     )

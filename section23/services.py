@@ -33,7 +33,7 @@ from children.models import ChildOrYoungPerson, ParentCarer
 from children.services import record_child
 from core.concurrency import check_version, save_if_version
 from core.uploads import check_upload
-from section23 import rules
+from section23 import areas, rules
 from section23.access import concern_organisations, notifying_for
 from section23.involvements import record_concern_involvement, record_involvements
 from section23.models import AreaOfNeed, Attachment, Concern, Notification, Profession
@@ -159,7 +159,7 @@ def create_notification(
     user: Any,
     context: AuditContext,
     acting_for: Organisation,
-    local_authority: Organisation,
+    local_authority: Organisation | None = None,
     given_name: str,
     family_name: str,
     date_of_birth: dt.date,
@@ -172,13 +172,15 @@ def create_notification(
 ) -> Notification:
     """A new notification by `acting_for` (a trust's team, or a DCO service for its ICB), as a draft,
     or sent at once (`send`) when every statutory step is recorded. The child must be under
-    compulsory school age; the child's record is found or made through children.services."""
+    compulsory school age; the child's record is found or made through children.services. It goes to
+    the LA where the child lives: the council for `child_postcode` when it is one of this deployment's,
+    else the `local_authority` the notifier chose (section23.areas)."""
     if acting_for.pk not in {o.pk for o in notifying_for(user)}:
         raise PermissionDenied("Only an NHS trust's teams or the ICB's DCO service can notify.")
     today = timezone.localdate()
-    errors: dict[str, str] = {}
-    if local_authority.kind != Organisation.Kind.LOCAL_AUTHORITY:
-        errors["local_authority"] = "Choose the local authority where the child lives"
+    local_authority, child_postcode, errors = areas.choose_local_authority(
+        child_postcode=child_postcode, chosen=local_authority
+    )
     if date_of_birth > today:
         errors["date_of_birth"] = "The date of birth must be today or in the past"
     else:
@@ -190,7 +192,7 @@ def create_notification(
         clean = {}
     if send and clean:
         errors |= rules.missing_steps(clean, today=today)
-    if errors:
+    if errors or local_authority is None:
         raise ValidationError(errors)
     child, _ = record_child(
         user=user,
@@ -208,7 +210,7 @@ def create_notification(
     notification = Notification.objects.create(
         reference=f"tmp-{uuid.uuid4().hex[:16]}",
         child=child,
-        child_postcode=child_postcode.strip().upper()[:10],
+        child_postcode=child_postcode[:10],
         local_authority=local_authority,
         notifying_body_id=body_id,
         team=acting_for if is_team else None,
@@ -467,7 +469,8 @@ def raise_concern(
     user: Any,
     context: AuditContext,
     organisation: Organisation,
-    local_authority: Organisation,
+    local_authority: Organisation | None = None,
+    child_postcode: str = "",
     given_name: str,
     family_name: str,
     date_of_birth: dt.date,
@@ -479,18 +482,25 @@ def raise_concern(
     parent_aware: bool = False,
 ) -> Concern:
     """A GP practice or independent provider raises a concern about a young child with the DCO service
-    covering the LA where the child lives; the DCO service decides whether the trust or ICB notifies."""
+    covering the LA where the child lives (the council for `child_postcode` when it is one of this
+    deployment's, else the `local_authority` chosen: section23.areas); the DCO service decides whether
+    the trust or ICB notifies."""
     if organisation.pk not in {o.pk for o in concern_organisations(user)}:
         raise PermissionDenied("Only GP practices and independent providers raise concerns here.")
     today = timezone.localdate()
-    errors: dict[str, str] = {}
-    services = (
-        dco_services_for(local_authority.pk)
-        if local_authority.kind == Organisation.Kind.LOCAL_AUTHORITY
-        else []
+    local_authority, child_postcode, errors = areas.choose_local_authority(
+        child_postcode=child_postcode, chosen=local_authority
     )
-    if not services:
-        errors["local_authority"] = "Choose the local authority where the child lives"
+    services = dco_services_for(local_authority.pk) if local_authority is not None else []
+    if local_authority is not None and not services:
+        # Next to the postcode when it gave this LA (the list of LAs is not on the page then).
+        from_postcode = (
+            bool(child_postcode) and areas.local_authority_for_postcode(child_postcode) == local_authority
+        )
+        errors["child_postcode" if from_postcode else "local_authority"] = (
+            f"No DCO service here covers {local_authority.name}, the local authority where the child "
+            "lives: contact the DCO service for the child's area directly"
+        )
     if date_of_birth > today:
         errors["date_of_birth"] = "The date of birth must be today or in the past"
     else:
@@ -501,10 +511,10 @@ def raise_concern(
         errors["professional_name"] = "Enter your name"
     if len(concern.strip()) < 10:
         errors["concern"] = "Describe the concern and what it is based on"
-    areas = list(dict.fromkeys(areas_of_need))
-    if any(a not in AreaOfNeed.values for a in areas):
+    needs = list(dict.fromkeys(areas_of_need))
+    if any(a not in AreaOfNeed.values for a in needs):
         errors["areas_of_need"] = "Choose areas of need from the list"
-    if errors:
+    if errors or local_authority is None:
         raise ValidationError(errors)
     child, _ = record_child(
         user=user,
@@ -525,8 +535,9 @@ def raise_concern(
         professional_name=professional_name.strip(),
         profession=profession,
         concern=concern.strip(),
-        areas_of_need=areas,
+        areas_of_need=needs,
         parent_aware=parent_aware,
+        child_postcode=child_postcode,
     )
     row.reference = f"DC-{row.pk:06d}"
     row.save(update_fields=["reference"])
@@ -595,6 +606,7 @@ def decide_concern(
         draft = Notification.objects.create(
             reference=f"tmp-c-{concern.pk}",
             child=concern.child,
+            child_postcode=concern.child_postcode,
             local_authority=concern.local_authority,
             notifying_body_id=body_id,
             team=acting_for if by_team else None,

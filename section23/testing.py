@@ -13,6 +13,8 @@ from django.utils import timezone
 from accounts.models import Organisation, Role, User
 from accounts.testing import make_organisation, member
 from audit.testing import TEST_CONTEXT
+from directory.models import Postcode
+from lib.postcodes import display_postcode, postcode_key
 from section23 import services
 from section23.models import Concern, Notification
 
@@ -107,6 +109,27 @@ def make_world() -> World:
         gp=member(Role.HEALTH_PRACTITIONER, gp_practice),
         system_admin=member(Role.SYSTEM_ADMIN, icb),
     )
+
+
+def postcode_in(la: Organisation, postcode: str, *, county: Organisation | None = None) -> str:
+    """Put `postcode` in the postcode data (the directory's ONS Postcode Directory table) in `la`'s
+    area: `la` is its district (or unitary authority), `county` the county in a two-tier area. Gives
+    each an ONS-like code if it has none. Returns the postcode."""
+    for org in (la, county):
+        if org is not None and not org.code:
+            org.code = f"E{(6 if org is la else 10):02d}{org.pk:07d}"
+            org.save(update_fields=["code"])
+    Postcode.objects.update_or_create(
+        key=postcode_key(postcode),
+        defaults={
+            "postcode": display_postcode(postcode),
+            "latitude": 52.6,
+            "longitude": -1.2,
+            "la_code": la.code,
+            "county_code": county.code if county is not None else "",
+        },
+    )
+    return display_postcode(postcode)
 
 
 def notify(

@@ -23,7 +23,7 @@ from casework.forms import add_service_errors
 from casework.views import PeriodDashboard
 from core.concurrency import CONFLICT_MESSAGE, form_data, in_conflict, is_submission, service_view
 from core.uploads import servable_type
-from section23 import access, rules, services
+from section23 import access, areas, rules, services
 from section23 import dashboard as figures_of
 from section23.forms import (
     AcknowledgeForm,
@@ -103,6 +103,11 @@ def _child_for(notification: Notification) -> Any:
     return notification.child
 
 
+def _goes_to(notification: Notification) -> str:
+    """'Northshire County Council, the council for NS1 4AB' (section23.areas.council_words)."""
+    return areas.council_words(notification.local_authority, notification.child_postcode)
+
+
 @shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -123,7 +128,7 @@ def notification_new(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 context=audit_context(request),
                 acting_for=acting_for,
-                local_authority=child_form.cleaned_data["local_authority"],
+                local_authority=child_form.cleaned_data.get("local_authority"),
                 given_name=child_form.cleaned_data["given_name"],
                 family_name=child_form.cleaned_data["family_name"],
                 date_of_birth=child_form.cleaned_data["date_of_birth"],
@@ -139,7 +144,7 @@ def notification_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Notification {notification.reference} sent to {notification.local_authority.name}"
+                f"Notification {notification.reference} sent to {_goes_to(notification)}"
                 if send
                 else f"Draft {notification.reference} saved. Send it once the statutory steps are recorded.",
             )
@@ -196,7 +201,7 @@ def notification_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Notification {notification.reference} sent to {notification.local_authority.name}"
+                f"Notification {notification.reference} sent to {_goes_to(notification)}"
                 if send
                 else "Draft saved",
             )
@@ -208,6 +213,7 @@ def notification_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             "child_form": None,
             "form": form,
             "notification": notification,
+            "goes_to": _goes_to(notification),
             "what_to_do_instead": rules.WHAT_TO_DO_INSTEAD,
             "age_message": "",
         },
@@ -404,7 +410,8 @@ def concern_new(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 context=audit_context(request),
                 organisation=data["organisation"],
-                local_authority=data["local_authority"],
+                local_authority=data.get("local_authority"),
+                child_postcode=data["child_postcode"],
                 given_name=data["given_name"],
                 family_name=data["family_name"],
                 date_of_birth=data["date_of_birth"],

@@ -160,6 +160,7 @@ def test_a_gp_raises_a_concern_and_sees_the_dcos_decision(world, client):
         "family_name": "Testchild",
         **_date("date_of_birth", young_birth_date(years=3)),
         "local_authority": str(world.la.pk),
+        "child_postcode": "TS1 2AB",
         "professional_name": "Dr Casey Testdoctor",
         "profession": "gp",
         "concern": "Not walking independently at 3.",

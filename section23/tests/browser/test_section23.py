@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from accounts.testing import totp_device
 from section23.models import Notification
-from section23.testing import make_world, young_birth_date
+from section23.testing import make_world, postcode_in, young_birth_date
 from tests.browser.conftest import browser_sign_in, check, expect_error_summary, fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,6 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def world():
     world = make_world()
+    postcode_in(world.la, "TS1 1AA")
     for user in (world.health_visitor, world.caseworker, world.dco):
         totp_device(user)
     return world
@@ -54,13 +55,24 @@ def test_a_health_visitor_notifies_and_the_la_acknowledges(world, new_page):
     hv.get_by_label("Child's first name").fill("Robin")
     hv.get_by_label("Child's last name").fill("Browsertest")
     fill_date(hv, "date_of_birth", young_birth_date())
-    hv.get_by_label("Local authority where the child lives").select_option(label=world.la.name)
+    hv.get_by_label("Postcode where the child lives").fill("zz9 9zz")  # not in the postcode data
     hv.get_by_label("Name of the professional who formed the opinion").fill("Alex Testvisitor")
     hv.get_by_label("Profession", exact=True).select_option(label="Health visitor")
+    hv.get_by_role("button", name="Send to the local authority").click()
+    expect_error_summary(hv)
+    expect(hv.locator(".nhsuk-error-summary")).to_contain_text("We could not find the postcode ZZ9 9ZZ")
+    expect(hv.get_by_label("Child's last name")).to_have_value("Browsertest")
+    expect(hv.get_by_label("Local authority where the child lives")).to_be_visible()  # the fallback list
+    check(hv)
+    hv.get_by_label("Postcode where the child lives").fill("ts1 1aa")
     hv.get_by_role("button", name="Send to the local authority").click()  # statutory steps missing
     expect_error_summary(hv)
     expect(hv.locator(".nhsuk-error-summary")).to_contain_text("duty to notify")
     expect(hv.get_by_label("Child's last name")).to_have_value("Browsertest")
+    expect(hv.locator("main")).to_contain_text(
+        "This notification will go to Testshire Council, the council for TS1 1AA."
+    )
+    expect(hv.get_by_label("Local authority where the child lives")).to_have_count(0)
 
     hv.get_by_label("Name of the person with parental responsibility").fill("Jordan Browsertest")
     hv.get_by_label("Your opinion and what it is based on").fill("Few words at the 2-year review.")
@@ -77,6 +89,9 @@ def test_a_health_visitor_notifies_and_the_la_acknowledges(world, new_page):
     check(hv)
     notification = Notification.objects.get(child__family_name="Browsertest")
     expect(hv.locator("main")).to_contain_text("Sent to the local authority")
+    expect(hv.locator("body")).to_contain_text(
+        f"Notification {notification.reference} sent to Testshire Council, the council for TS1 1AA"
+    )
 
     la = new_page()
     browser_sign_in(la, world.caseworker.email)
