@@ -115,16 +115,8 @@ class RequestSummaryOut(Schema):
     assignments: list[AssignmentOut]
 
 
-class ChildOut(Schema):
-    id: uuid.UUID
-    given_name: str
-    family_name: str
-    date_of_birth: dt.date
-    nhs_number: str
-
-
 class RequestOut(RequestSummaryOut):
-    child: ChildOut
+    child: casework.ChildOut
     assessment: AssessmentOut
     questions: str
     known_health_involvement: str
@@ -199,17 +191,10 @@ def _summary_out(advice_request: AdviceRequest) -> dict[str, Any]:
 
 
 def _detail_out(advice_request: AdviceRequest) -> dict[str, Any]:
-    child = advice_request.child
     assessment = advice_request.assessment
     return {
         **_summary_out(advice_request),
-        "child": {
-            "id": child.public_id,
-            "given_name": child.given_name,
-            "family_name": child.family_name,
-            "date_of_birth": child.date_of_birth,
-            "nhs_number": child.nhs_number,
-        },
+        "child": casework.child_out(advice_request.child),
         "assessment": {
             "id": assessment.public_id,
             "la_reference": assessment.la_reference,

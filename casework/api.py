@@ -260,6 +260,26 @@ def list_page(
 # --- one record -------------------------------------------------------------------------------------
 
 
+class ChildOut(Schema):
+    """The child a record is about, as every kind's full record shows it (never in a list)."""
+
+    id: uuid.UUID
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date
+    nhs_number: str
+
+
+def child_out(child: Any) -> dict[str, Any]:
+    return {
+        "id": child.public_id,
+        "given_name": child.given_name,
+        "family_name": child.family_name,
+        "date_of_birth": child.date_of_birth,
+        "nhs_number": child.nhs_number,
+    }
+
+
 def one_of[M: Model](rows: QuerySet[M], public_id: str) -> M:
     """The record with this public id among the token's own rows; 404 for any other id."""
     try:

@@ -42,12 +42,7 @@ class NotificationSummaryOut(Schema):
     updated_at: dt.datetime
 
 
-class ChildOut(Schema):
-    id: uuid.UUID
-    given_name: str
-    family_name: str
-    date_of_birth: dt.date
-    nhs_number: str
+class ChildOut(casework.ChildOut):
     postcode: str
 
 
@@ -127,17 +122,9 @@ def _summary(n: Notification) -> dict[str, Any]:
 
 
 def _detail(n: Notification) -> dict[str, Any]:
-    child = n.child
     return {
         **_summary(n),
-        "child": {
-            "id": child.public_id,
-            "given_name": child.given_name,
-            "family_name": child.family_name,
-            "date_of_birth": child.date_of_birth,
-            "nhs_number": child.nhs_number,
-            "postcode": n.child_postcode,
-        },
+        "child": {**casework.child_out(n.child), "postcode": n.child_postcode},
         "parent": {
             "name": n.parent_name,
             "relationship": n.parent_relationship,
