@@ -117,7 +117,7 @@ def postcode_in(la: Organisation, postcode: str, *, county: Organisation | None 
     each an ONS-like code if it has none. Returns the postcode."""
     for org in (la, county):
         if org is not None and not org.code:
-            org.code = f"E{(6 if org is la else 10):02d}{org.pk:07d}"
+            org.code = f"E{(6 if org is la else 10):02d}{org.pk:06d}"  # 9 characters, as ONS codes
             org.save(update_fields=["code"])
     Postcode.objects.update_or_create(
         key=postcode_key(postcode),
