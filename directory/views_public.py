@@ -8,13 +8,14 @@ form POSTs, and shared as a URL carrying the ids. Every page works without JavaS
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
@@ -24,7 +25,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from audit.context import client_ip
 from audit.trail import shows_no_children
+from core import rate_limits
 from directory import access
 from directory import shortlist as shortlists
 from directory.forms_public import DEFAULT_DISTANCE, DISTANCE_CHOICES, ProblemReportForm, SearchForm
@@ -61,7 +64,13 @@ PER_PAGE = 10
 A_TO_Z_PER_PAGE = 50
 LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
 OTHER_LETTER = "0-9"  # services whose names start with a digit or symbol (stored as "#")
-PROBLEM_REPORTS_PER_HOUR = 5
+PROBLEM_REPORTS_PER_HOUR = 5  # the default; settings.PROBLEM_REPORTS_PER_HOUR overrides it
+PROBLEM_REPORTS_WINDOW = dt.timedelta(hours=1)
+PROBLEM_REPORTS_SCOPE = "directory:problem-reports"
+PROBLEM_REPORTS_LIMITED_MESSAGE = (
+    "You have sent several reports in the last hour. Wait an hour, then send this one again. "
+    "What you typed is still here"
+)
 
 
 # --- The shortlist and links -----------------------------------------------------------------------
@@ -839,14 +848,18 @@ def shortlist_remove(request: HttpRequest) -> HttpResponse:
 # --- Report a problem ------------------------------------------------------------------------
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+def _problem_reports_allowed(address: str) -> bool:
+    """Whether this address may send another report this hour. Counted in the database
+    (core.rate_limits), so the limit holds across app server processes and restarts."""
+    limit = int(getattr(settings, "PROBLEM_REPORTS_PER_HOUR", PROBLEM_REPORTS_PER_HOUR))
+    return rate_limits.count(PROBLEM_REPORTS_SCOPE, address) < limit
 
 
 @shows_no_children
 def report_problem(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Tell the directory's editors that a service's page is wrong. Anyone may use it; lightly
-    rate-limited per IP address so it is not worth spamming."""
+    """Tell the directory's editors that a service's page is wrong. Anyone may use it; limited per
+    address (PROBLEM_REPORTS_PER_HOUR, counted in the database) so it is not worth spamming: a limited
+    person gets the form back with what they typed and a plain message (status 429)."""
     record = access.get_public_service(public_id)
     pid = str(record.public_id)
     search_query = search_return_query(request.GET.get("search"))  # kept for the way back
@@ -854,25 +867,20 @@ def report_problem(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     limited = False
     if request.method == "POST":
         form = ProblemReportForm(request.POST)
-        key = f"directory:problem-reports:{_client_ip(request)}"
-        if form.is_valid():
-            sent = cache.get(key, 0)
-            if sent >= PROBLEM_REPORTS_PER_HOUR:
-                limited = True
-                form.add_error(None, "You have sent a lot of reports in the last hour. Try again later")
-            else:
-                record_problem_report(
-                    service=record,
-                    topic=form.cleaned_data["topic"],
-                    details=form.cleaned_data["details"],
-                    reporter_email=form.cleaned_data["email"],
-                )
-                if not cache.add(key, 1, 60 * 60):
-                    try:
-                        cache.incr(key)
-                    except ValueError:
-                        cache.set(key, 1, 60 * 60)
-                return HttpResponseRedirect(link(reverse("directory:report-problem-sent", args=[pid]), back))
+        address = client_ip(request) or "unknown"
+        if not _problem_reports_allowed(address):
+            limited = True
+            form.is_valid()  # the fields' own errors too, so nothing is a surprise next time
+            form.add_error(None, PROBLEM_REPORTS_LIMITED_MESSAGE)
+        elif form.is_valid():
+            record_problem_report(
+                service=record,
+                topic=form.cleaned_data["topic"],
+                details=form.cleaned_data["details"],
+                reporter_email=form.cleaned_data["email"],
+            )
+            rate_limits.add(PROBLEM_REPORTS_SCOPE, address, window=PROBLEM_REPORTS_WINDOW)
+            return HttpResponseRedirect(link(reverse("directory:report-problem-sent", args=[pid]), back))
     else:
         form = ProblemReportForm()
     context = {
@@ -883,7 +891,12 @@ def report_problem(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "form_action": link(request.path, back),
         "page_has_errors": bool(form.errors),
     }
-    return render(request, "directory/public/report_problem.html", context, status=429 if limited else 200)
+    response = render(
+        request, "directory/public/report_problem.html", context, status=429 if limited else 200
+    )
+    if limited:
+        response["Retry-After"] = str(int(PROBLEM_REPORTS_WINDOW.total_seconds()))
+    return response
 
 
 @shows_no_children
