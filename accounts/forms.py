@@ -9,6 +9,7 @@ from django.core.cache import cache
 
 from core import forms as core_forms
 from core.email import send_email
+from core.forms import VersionForm
 
 
 class SignInForm(core_forms.Form):
@@ -102,12 +103,6 @@ class NewPasswordForm(core_forms.NamedErrors, SetPasswordForm):
 
 
 # --- running an organisation (accounts/views_staff.py) ---------------------------------------------
-
-
-class VersionForm(core_forms.Form):
-    """The version of the account the administrator saw (core.concurrency)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class StaffRolesField(forms.MultipleChoiceField):

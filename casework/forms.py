@@ -1,5 +1,6 @@
-"""Form pieces every casework page uses: the version the person saw (optimistic locking), attachments
-checked by size and content, and a service's ValidationError put back next to the fields."""
+"""Form pieces every casework page uses: the version the person saw (optimistic locking, core's
+VersionForm, named here too for casework's callers), attachments checked by size and content, and a
+service's ValidationError put back next to the fields."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.forms import Form
+from core.forms import VersionForm as VersionForm
 from core.uploads import check_upload
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -18,12 +19,6 @@ ATTACHMENT_HINT = (
     "Optional. Up to 5 files, each no bigger than 10MB: PDF, Word, OpenDocument, rich text, "
     "plain text, JPEG or PNG. If the page shows an error, choose the files again."
 )
-
-
-class VersionForm(Form):
-    """The version of the record the person saw, for optimistic locking."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

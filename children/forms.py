@@ -13,6 +13,7 @@ from children.models import ChildOrYoungPerson, ConsentToShare, ParentCarer
 from children.services import clean_nhs_number
 from core import forms as core_forms
 from core.date_input import DateField
+from core.forms import VersionForm
 
 
 class FindChildForm(core_forms.Form):
@@ -102,12 +103,6 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 
 def _yes_no(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
-
-
-class VersionForm(core_forms.Form):
-    """The version of the record the person saw (core.concurrency): carried by every change page."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class ChildDetailsForm(VersionForm):
@@ -292,10 +287,9 @@ class WithdrawConsentForm(VersionForm):
         return reason
 
 
-class PossibleDuplicateForm(core_forms.Form):
+class PossibleDuplicateForm(VersionForm):
     """The DCO service's decision on a possible duplicate: the same child (link) or different children."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     same = forms.ChoiceField(
         label="Are these the same child?",
         choices=[

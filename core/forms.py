@@ -169,3 +169,10 @@ class Form(NamedErrors, forms.Form):
 
 class ModelForm(NamedErrors, forms.ModelForm):
     """A Django model form whose messages name their fields."""
+
+
+class VersionForm(Form):
+    """The version of the record the person saw (core.concurrency), carried by every page that changes
+    a record: a service checks it, and a stale page gets the conflict page instead of overwriting."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -13,6 +13,7 @@ from django import forms
 
 from accounts.models import Organisation
 from core import forms as core_forms
+from core.forms import VersionForm
 from directory.models import ProblemReport, Provider, Service, TaxonomyTerm
 from directory.services import SCALAR_FIELDS, TERM_FIELDS
 from lib.weekdays import DAY_CODES, DAY_NAMES
@@ -251,12 +252,6 @@ class NewServiceProviderForm(core_forms.Form):
         field = cast(forms.ModelChoiceField, self.fields["provider"])
         field.queryset = providers
         field.to_field_name = "public_id"
-
-
-class VersionForm(core_forms.Form):
-    """The version of the record the person saw (core.concurrency), carried by every decision form."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class RejectForm(VersionForm):
