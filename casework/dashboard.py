@@ -1,20 +1,22 @@
 """What every casework dashboard needs: a period chosen by the person (a preset or any from/to
 dates), counts by one dimension, shares within a target, medians, and CSV that a spreadsheet will not
-run as formulas. Pure reading helpers: each app's dashboard module decides what to count, scoped by its
-own access rules; the view records the view in the access log.
+run as formulas (core.exports' csv_response and safe_cell, named here too for the dashboards). Pure
+reading helpers: each app's dashboard module decides what to count, scoped by its own access rules;
+the view records the view in the access log.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import statistics
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet
-from django.http import StreamingHttpResponse
+
+from core.exports import csv_response as csv_response
+from core.exports import safe_cell as safe_cell
 
 PRESETS = {
     "month": "This month",
@@ -153,33 +155,3 @@ def spread(days: Sequence[int]) -> Spread:
     ordered = sorted(days)
     p90 = ordered[min(len(ordered) - 1, max(0, -(-9 * len(ordered) // 10) - 1))]  # nearest rank
     return Spread(len(ordered), statistics.median(ordered), float(p90), ordered[-1])
-
-
-def safe_cell(value: Any) -> str:
-    """Text for a CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text.lstrip("-").replace(".", "", 1).isdigit():  # a number (-3, 12.5) is not a formula
-        return text
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_response(
-    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, byte_order_mark: bool = True
-) -> StreamingHttpResponse:
-    """A streamed CSV download (UTF-8 with a byte-order mark, so spreadsheets read it as UTF-8; without
-    one when `byte_order_mark` is False, for a download whose users have always had it so)."""
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield ("\ufeff" if byte_order_mark else "") + writer.writerow([safe_cell(h) for h in header])
-        for row in rows:
-            yield writer.writerow([safe_cell(cell) for cell in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

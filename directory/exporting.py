@@ -18,6 +18,7 @@ from typing import IO, Any
 
 from django.db.models import Prefetch, QuerySet
 
+from core.exports import safe_cell
 from directory import oruk
 from directory.importing import TEMPLATE_COLUMNS
 from directory.models import (
@@ -74,20 +75,6 @@ def _codes(attributes: Any, vocabulary: str) -> str:
 
 def _time(value: Any) -> str:
     return value.strftime("%H:%M") if value else ""
-
-
-FORMULA_START = ("=", "@", "\t", "\r", "+", "-")
-
-
-def spreadsheet_safe(value: str) -> str:
-    """Stop a cell being run as a formula when the CSV is opened in a spreadsheet (CSV injection):
-    text starting with = @ + - gets a leading apostrophe, which the importer removes again.
-    Phone numbers such as +44 20 7946 0000 and negative numbers are left alone."""
-    if value and value.startswith(FORMULA_START):
-        if value[0] in "+-" and len(value) > 1 and (value[1].isdigit() or value[1] in " ."):
-            return value
-        return "'" + value
-    return value
 
 
 def csv_row(service: Service) -> dict[str, str]:
@@ -150,7 +137,7 @@ def csv_row(service: Service) -> dict[str, str]:
         "areas": "; ".join(org.code or org.name for org in sorted(service.areas.all(), key=lambda o: o.pk)),
         "last_reviewed": service.last_reviewed.isoformat() if service.last_reviewed else "",
     }
-    return {key: spreadsheet_safe(value) for key, value in row.items()}
+    return {key: safe_cell(value) for key, value in row.items()}  # no cell runs as a formula
 
 
 def export_csv(output: IO[str], services: QuerySet[Service] | None = None) -> int:
