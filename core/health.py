@@ -4,7 +4,9 @@ The worker (`manage.py worker`) records a heartbeat on every pass of its loop. `
 worker has beaten within WORKER_HEARTBEAT_MAX_SECONDS, or when work has waited longer than
 WAITING_WORK_MAX_SECONDS: a queued task (e-mails, for one) or anything an app declares in its
 tasks.py as WAITING_WORK, a list of (name, function returning the oldest due time or None), such as
-advice reminders that are due and unsent. Nothing here names a person: only ages in seconds.
+casework's shared reminders job ("casework-reminders", casework/tasks.py): the reminders that are due
+and unsent for every kind of case (EHC advice, section 23 notifications, enquiries). Nothing here names
+a person: only ages in seconds.
 """
 
 from __future__ import annotations
