@@ -42,7 +42,10 @@ class NotificationSummaryOut(Schema):
     updated_at: dt.datetime
 
 
-class ChildOut(casework.ChildOut):
+class NotificationChildOut(casework.ChildOut):
+    """The child in a notification: the shared child block and the postcode the council was chosen by.
+    Its own name, so the OpenAPI document does not give advice requests' child a postcode."""
+
     postcode: str
 
 
@@ -57,7 +60,7 @@ class ParentOut(Schema):
 
 
 class NotificationOut(NotificationSummaryOut):
-    child: ChildOut
+    child: NotificationChildOut
     parent: ParentOut
     team_or_service: str
     professional_name: str

@@ -84,3 +84,21 @@ def test_the_openapi_document_describes_notifications_beside_advice_requests(wor
     assert "/api/casework/v1/notifications/{notification_id}/acknowledge" in document["paths"]
     post = document["paths"]["/api/casework/v1/notifications/{notification_id}/acknowledge"]["post"]
     assert {"200", "404", "409", "422"} <= set(post["responses"])
+
+
+def test_the_openapi_document_gives_only_notifications_a_child_postcode(world):
+    """Advice requests' child block has no postcode; a notification's has the one its council came from.
+    (Both schemas were once called ChildOut and the later one replaced the other in the document.)"""
+    document = _client(world).get(f"{BASE}/openapi.json").json()
+    schemas = document["components"]["schemas"]
+
+    def child_schema(path: str) -> dict:
+        response = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        ref = schemas[response["$ref"].rsplit("/", 1)[-1]]["properties"]["child"]
+        return schemas[(ref.get("$ref") or ref["allOf"][0]["$ref"]).rsplit("/", 1)[-1]]
+
+    request_child = child_schema("/api/casework/v1/requests/{request_id}")
+    notification_child = child_schema("/api/casework/v1/notifications/{notification_id}")
+    assert "postcode" not in request_child["properties"]
+    assert "postcode" in notification_child["properties"]
+    assert "postcode" in notification_child.get("required", [])
