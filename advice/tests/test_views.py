@@ -630,6 +630,29 @@ def test_quality_check_rework_then_release(world, routed):
     assert released == ["nhsuk-grid-column-full"]
 
 
+def test_advice_takes_the_full_width_on_the_assignment_and_quality_check_pages(world, routed):
+    _, assignment = routed
+    assignment = submitted(world, assignment)
+    qc_url = reverse("advice:assignment-quality-check", args=[assignment.public_id])
+    client_for(world.dco).post(
+        qc_url, {"version": assignment.version, "decision": "rework", "comments": "Say how long."}
+    )
+    assignment = submitted(world, assignment, response="Twelve months.")
+    detail_url = reverse("advice:assignment-detail", args=[assignment.public_id])
+    for user in (world.dco, world.clinician):
+        page = client_for(user).get(detail_url).content.decode()
+        assert "Weekly, 30 minutes" in page
+        # The advice, six-column provision table and all, is a full-width row; the rest stays two-thirds.
+        assert _enclosing_columns(page, "<h3>Provision required</h3>") == ["nhsuk-grid-column-full"]
+        assert _enclosing_columns(page, "<h2>What the LA is asking</h2>") == ["nhsuk-grid-column-two-thirds"]
+        assert _enclosing_columns(page, "<h2>Quality checks</h2>") == ["nhsuk-grid-column-two-thirds"]
+        assert _enclosing_columns(page, "<footer") == []  # every row it opens is closed
+    page = client_for(world.dco).get(qc_url).content.decode()
+    assert "Weekly, 30 minutes" in page
+    assert _enclosing_columns(page, "<h3>Provision required</h3>") == []  # no narrower column around it
+    assert _enclosing_columns(page, "<footer") == []
+
+
 def _enclosing_columns(html: str, marker: str) -> list[str]:
     """The NHS.UK grid columns the element starting with `marker` is inside, outermost first."""
     from html.parser import HTMLParser
