@@ -131,18 +131,36 @@ def assert_on_first_screen(page, locator) -> None:
     )
 
 
+def assert_first_result_on_first_screen(page) -> None:
+    """What a parent needs to see without scrolling: the first result's name, whole, and at least the
+    first line of what the service does (not only a name cut off at the bottom of the screen)."""
+    first = page.locator(".app-result").first
+    assert_on_first_screen(page, first.locator("h3"))
+    description = first.locator(".app-result__description")
+    expect(description).to_contain_text("Help for children")
+    top, line = description.evaluate(
+        "e => [e.getBoundingClientRect().top, parseFloat(getComputedStyle(e).lineHeight)]"
+    )
+    assert top >= 0 and top + line <= PHONE["height"], (
+        f"the description's first line ({top:.0f} to {top + line:.0f} px) is not within the first "
+        f"{PHONE['height']} px"
+    )
+
+
 @pytest.mark.parametrize("javascript", [True, False])
 def test_on_a_phone_the_results_come_first_and_the_filters_are_one_tap_away(
     browser, live_server, directory, javascript
 ):
     context = browser.new_context(base_url=live_server.url, viewport=PHONE, java_script_enabled=javascript)
     page = context.new_page()
-    page.goto("/services/")  # before any search the search box is open: the first result's name shows
-    assert_on_first_screen(page, page.locator(".app-result h3").first)
+    page.goto("/services/")  # before any search the search box is open, and the first result shows too
+    assert_first_result_on_first_screen(page)
+    if javascript:
+        check(page)
     page.goto("/services/?q=therapy")  # a search without filters
     expect(page.locator(".app-result").first).to_be_visible()
     assert page.evaluate("window.scrollY") == 0
-    assert_on_first_screen(page, page.locator(".app-result").first)
+    assert_first_result_on_first_screen(page)
     if javascript:
         check(page)
 
@@ -154,7 +172,7 @@ def test_on_a_phone_the_results_come_first_and_the_filters_are_one_tap_away(
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url(re.compile(r"need=autism"))
     expect(page.get_by_role("link", name="Change filters (2 chosen)")).to_be_visible()
-    assert_on_first_screen(page, page.locator(".app-result").first)  # with filters applied
+    assert_first_result_on_first_screen(page)  # with filters applied
     if javascript:
         check(page)
 
@@ -164,7 +182,7 @@ def test_on_a_phone_the_results_come_first_and_the_filters_are_one_tap_away(
     page.get_by_role("button", name="Search", exact=True).click()
     page.wait_for_url(re.compile(r"location=Ashcombe"))
     expect(page.locator("#results-heading")).to_contain_text("within 10 miles of Ashcombe Vale")
-    assert_on_first_screen(page, page.locator(".app-result").first)
+    assert_first_result_on_first_screen(page)
     if javascript:
         check(page)
     context.close()
