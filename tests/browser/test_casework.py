@@ -191,6 +191,9 @@ def test_the_whole_journey(world, new_page):
     sees(la, "Released advice")
     sees(la, "Weekly, 30 minutes")
     check(la)
+    la.set_viewport_size({"width": 390, "height": 844})  # on a phone the provision table scrolls sideways
+    check(la)  # ... and its scrolling box can be reached by keyboard (axe: scrollable-region-focusable)
+    la.set_viewport_size({"width": 1280, "height": 800})
     pdf = la.request.get(f"/casework/requests/{advice_request.public_id}/advice.pdf")
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     la.goto("/casework/requests/")
