@@ -1,9 +1,10 @@
 """The families' single point of contact in real Chromium, as a new user would try it: a parent sends
 the public form (nothing typed, then a bad e-mail address, then a good one), checks its progress with
 the reference (a wrong address and a wrong reference first), and the DCO service triages, assigns,
-records a contact, answers, closes and reopens it; staff log a phone enquiry; the figures page and its
-CSV count them. Every page reached has one <h1> and no axe-core violations, error states included.
-The public pages also work without JavaScript on a phone-sized screen."""
+links it to the child's record and notification, records a contact, answers, closes and reopens it;
+staff log a phone enquiry; the figures page and its CSV count them. Every page reached has one <h1>
+and no axe-core violations, error states included. The public pages also work without JavaScript on
+a phone-sized screen."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from playwright.sync_api import expect
 
 from accounts.testing import totp_device
 from enquiries.models import Enquiry
-from section23.testing import make_world
+from section23.testing import make_world, notify
 from tests.browser.conftest import browser_sign_in, check, expect_error_summary, fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -157,6 +158,26 @@ def test_a_parent_asks_checks_progress_and_the_dco_answers(world, new_page):
     dco.get_by_role("button", name="Assign").click()
     dco.wait_for_url(f"**/enquiries/{enquiry.public_id}/")
     sees(dco, f"{world.dco.get_full_name()}, {world.team.name}")
+    check(dco)
+    # The DCO links it to the child's record and the child's section 23 notification.
+    notification = notify(world)
+    child = notification.child
+    dco.get_by_role("link", name="Link to a child or casework").click()
+    dco.wait_for_url("**/link/")
+    check(dco)
+    dco.get_by_role("button", name="Link", exact=True).click()
+    expect_error_summary(dco)
+    sees_error(dco, "Enter the child's details or a reference to link")
+    dco.get_by_label("Child's first name").fill(child.given_name)
+    dco.get_by_label("Child's last name").fill(child.family_name)
+    fill_date(dco, "date_of_birth", child.date_of_birth)
+    dco.get_by_label("Section 23 notification reference (optional)").fill(notification.reference)
+    dco.get_by_role("button", name="Link", exact=True).click()
+    dco.wait_for_url(f"**/enquiries/{enquiry.public_id}/")
+    expect(dco.get_by_role("link", name=child.full_name)).to_have_attribute(
+        "href", f"/children/{child.public_id}/"
+    )
+    sees(dco, notification.reference)
     check(dco)
     dco.get_by_role("button", name="Record the contact").click()
     expect_error_summary(dco)
