@@ -278,15 +278,19 @@ def _action(
     done: str,
     allowed: Callable[[Enquiry], bool] = lambda e: True,
     form_kwargs: Callable[[Enquiry], dict[str, Any]] = lambda e: {},
+    current: Callable[[Enquiry], dict[str, Any]] = lambda e: {},
     intro: str = "",
 ) -> HttpResponse:
-    """The shape every DCO action page shares: fetch (DCO only), a form with the version seen, one
-    service call; its ValidationError next to the fields; a stale version gives the conflict page."""
+    """The shape every DCO action page shares: fetch (DCO only), a form with the version seen that
+    starts from the enquiry's `current` values (so sending it unchanged changes nothing), one service
+    call; its ValidationError next to the fields; a stale version gives the conflict page."""
     enquiry = access.get_enquiry_for_user(request.user, public_id, dco_only=True)
     if not allowed(enquiry) and not in_conflict(request):
         messages.info(request, "That cannot be done to this enquiry now")
         return redirect("enquiries:detail", enquiry.public_id)
-    form = form_class(form_data(request), initial={"version": enquiry.version}, **form_kwargs(enquiry))
+    form = form_class(
+        form_data(request), initial={**current(enquiry), "version": enquiry.version}, **form_kwargs(enquiry)
+    )
     if is_submission(request) and form.is_valid():
         try:
             run(enquiry, form.cleaned_data)
@@ -328,6 +332,7 @@ def enquiry_triage(request: HttpRequest, public_id: str) -> HttpResponse:
         button="Acknowledge",
         intro="Acknowledge it once you have contacted the person. The acknowledgement reminders stop.",
         allowed=lambda e: e.status == Enquiry.Status.NEW,
+        current=lambda e: {"need": e.need, "triage_note": e.triage_note},
         run=lambda e, d: services.acknowledge(
             **_service_args(request, e, d), triage_note=d["triage_note"], need=d["need"]
         ),
@@ -351,6 +356,7 @@ def enquiry_assign(request: HttpRequest, public_id: str) -> HttpResponse:
         intro="A provider team you assign it to can read it and record its contacts.",
         allowed=lambda e: e.is_open,
         form_kwargs=lambda e: {"people": services.assignable_people(e), "teams": services.assignable_teams()},
+        current=lambda e: {"person": e.assigned_to_id, "team": e.assigned_team_id},
         run=lambda e, d: services.assign(**_service_args(request, e, d), person=d["person"], team=d["team"]),
         done="Assigned",
     )
@@ -369,6 +375,11 @@ def enquiry_link(request: HttpRequest, public_id: str) -> HttpResponse:
         form_class=LinkForm,
         title="Link to the child's record and other casework",
         button="Link",
+        intro="Leave the child's details empty to keep the record already linked, if there is one.",
+        current=lambda e: {
+            "advice_reference": e.advice_reference,
+            "notification_reference": e.notification_reference,
+        },
         run=lambda e, d: services.link_records(
             **_service_args(request, e, d),
             given_name=d["given_name"],
@@ -395,6 +406,7 @@ def enquiry_outcome(request: HttpRequest, public_id: str) -> HttpResponse:
         title="Record the outcome",
         button="Record the outcome",
         allowed=lambda e: e.is_open and e.status != Enquiry.Status.ANSWERED,
+        current=lambda e: {"outcome": e.outcome, "outcome_detail": e.outcome_detail},
         run=lambda e, d: services.record_outcome(
             **_service_args(request, e, d), outcome=d["outcome"], detail=d["outcome_detail"]
         ),

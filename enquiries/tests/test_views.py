@@ -370,3 +370,41 @@ def test_the_public_home_page_says_how_to_contact_the_dco_service_and_check_prog
     html = client.get("/").content.decode()
     assert 'href="/contact-the-dco-service/"' in html
     assert 'href="/contact-the-dco-service/progress/"' in html
+
+
+def _chosen(page: Any, name: str) -> list[str]:
+    """The values a page's select or radios named `name` start at."""
+    html = page.content.decode()
+    if select := re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S):
+        return re.findall(r'<option value="([^"]*)"[^>]*\bselected\b', select[1])
+    inputs = [i for i in re.findall(r"<input[^>]*>", html) if f'name="{name}"' in i and " checked" in i]
+    return [re.findall(r'value="([^"]*)"', i)[0] for i in inputs]
+
+
+@pytest.mark.parametrize("need", ["not_said", "semh"])
+def test_triage_starts_at_the_need_already_recorded_so_acknowledging_keeps_it(world, client, need):
+    enquiry = submit(world.la, need=need)
+    dco = sign_in(client, world.dco)
+    page = dco.get(reverse("enquiries:triage", args=[enquiry.public_id]))
+    assert _chosen(page, "need") == [need]
+    # The browser sends what the page showed: acknowledging without touching the need keeps it.
+    dco.post(
+        reverse("enquiries:triage", args=[enquiry.public_id]),
+        {"version": enquiry.version, "need": _chosen(page, "need")[0], "triage_note": ""},
+    )
+    enquiry.refresh_from_db()
+    assert enquiry.status == "acknowledged" and enquiry.need == need
+
+
+def test_every_action_form_starts_from_the_enquirys_current_values(world, client):
+    enquiry = take_to(submit(world.la), "assigned", dco=world.dco, team=world.team)
+    dco = sign_in(client, world.dco)
+    assign = dco.get(reverse("enquiries:assign", args=[enquiry.public_id]))
+    assert _chosen(assign, "person") == [str(world.dco.pk)]
+    assert _chosen(assign, "team") == [str(world.team.pk)]
+    Enquiry.objects.filter(pk=enquiry.pk).update(advice_reference="HA0000301")
+    link = dco.get(reverse("enquiries:link", args=[enquiry.public_id]))
+    assert 'value="HA0000301"' in link.content.decode()
+    enquiry = take_to(enquiry, "reopened", dco=world.dco)
+    outcome = dco.get(reverse("enquiries:outcome", args=[enquiry.public_id]))
+    assert "The service gave a start date; told the parent." in outcome.content.decode()
