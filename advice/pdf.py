@@ -93,10 +93,16 @@ def _heading(pdf: AdvicePDF, text: str, level: int) -> None:
     pdf.ln(1)
 
 
-def _label(pdf: AdvicePDF, text: str) -> None:
-    """A bold line that belongs to what follows it (kept on its page with two lines after it)."""
-    _keep_together(pdf, LINE * _line_count(pdf, text, "B") + ORPHAN_LINES * LINE)
+def _label(pdf: AdvicePDF, text: str, following: float = ORPHAN_LINES * LINE) -> None:
+    """A bold line that belongs to what follows it: kept on its page with `following` (mm) after it,
+    by default two lines."""
+    _keep_together(pdf, LINE * _line_count(pdf, text, "B") + 1 + following)
     _para(pdf, text, bold=True)
+
+
+def _pair_start(pdf: AdvicePDF, key: str, value: str) -> float:
+    """The height of a pair's label and the first lines of its value, which `_pairs` keeps together."""
+    return LINE * (_line_count(pdf, key, "B") + min(ORPHAN_LINES, _line_count(pdf, value or "-")))
 
 
 def _para(pdf: AdvicePDF, text: str, bold: bool = False) -> None:
@@ -129,8 +135,7 @@ def _bullets(pdf: AdvicePDF, items: Sequence[str]) -> None:
 def _pairs(pdf: AdvicePDF, rows: Sequence[tuple[str, str]]) -> None:
     for key, value in rows:
         value = value or "-"
-        first_lines = min(ORPHAN_LINES, _line_count(pdf, value))
-        _keep_together(pdf, LINE * (_line_count(pdf, key, "B") + first_lines))
+        _keep_together(pdf, _pair_start(pdf, key, value))
         pdf.set_font("Helvetica", "B", 11)
         pdf.multi_cell(0, 6, _latin1(key), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font("Helvetica", "", 11)
@@ -217,7 +222,12 @@ def released_advice_pdf(advice_request: AdviceRequest, assignments: Sequence[Ass
         if not advice.provision:
             _para(pdf, "No provision recorded.")
         for number, item in enumerate(advice.provision, start=1):
-            _label(pdf, f"Provision {number} (section {item.get('section', '')})")
+            # The provision's heading stays on the page with its first label and value ("What").
+            _label(
+                pdf,
+                f"Provision {number} (section {item.get('section', '')})",
+                following=_pair_start(pdf, "What", item.get("what", "")),
+            )
             _pairs(
                 pdf,
                 [
