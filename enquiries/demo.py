@@ -151,6 +151,7 @@ def load(stdout: TextIO | None = None, seed: int = 2026, **options: Any) -> str:
             local_authority=las[n % len(las)],
             details=details,
             channel=channel,
+            received_on=None if channel == Channel.ONLINE else timezone.localdate(),
         )
         args: dict[str, Any] = {"user": dco, "context": CONTEXT}
         steps = STATES[1 : STATES.index(state) + 1]

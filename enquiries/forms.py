@@ -61,6 +61,7 @@ class EnquiryForm(Form):
         max_length=LIMITS["email"],
         required=False,
         help_text="We send your reference here. You need it with your reference to check progress",
+        error_messages={"invalid": "Enter an e-mail address in the correct format, like name@example.org"},
     )
     phone = _text("Phone number", "phone", help_text="For example 01632 960 001")
     interpreter = forms.BooleanField(label="I need an interpreter", required=False)
@@ -127,8 +128,10 @@ class EnquiryForm(Form):
 
 class PublicEnquiryForm(EnquiryForm):
     """The public form, with flood protection that asks nothing of people: a field people never see
-    (filled only by robots), and a signed time the form was opened (sent faster than a person can
-    fill it in, it is refused and shown again)."""
+    (filled only by robots) and a signed time the form was opened. A form without a valid stamp (forged,
+    or opened more than a day ago) is shown again with a fresh one; one sent faster than a person could
+    type it is only a spam signal (a person may fill it in from their browser's memory): it is accepted,
+    noted for the DCO service and counted twice towards the hourly limit (enquiries.throttle)."""
 
     website = forms.CharField(required=False, label="Leave this empty", max_length=200)
     started = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -138,30 +141,91 @@ class PublicEnquiryForm(EnquiryForm):
         return signing.TimestampSigner(salt=_STARTED_SALT).sign("enquiry")
 
     def looks_automated(self) -> bool:
-        """A robot: the hidden field filled, no valid stamp, or sent too fast."""
-        if self.cleaned_data.get("website"):
+        """A robot: the hidden field filled, or no valid stamp."""
+        if self.data.get("website"):
             return True
         try:
             signing.TimestampSigner(salt=_STARTED_SALT).unsign(
-                self.cleaned_data.get("started") or "", max_age=24 * 3600
+                self.data.get("started") or "", max_age=24 * 3600
             )
         except signing.BadSignature:
             return True
+        return False
+
+    def sent_quickly(self) -> int:
+        """The minimum time to fill the form in (ENQUIRY_MIN_FILL_SECONDS, default 3) when it came back
+        faster than that, else 0."""
         minimum = int(getattr(settings, "ENQUIRY_MIN_FILL_SECONDS", 3))
+        if minimum <= 0:
+            return 0
         try:
-            signing.TimestampSigner(salt=_STARTED_SALT).unsign(self.cleaned_data["started"], max_age=minimum)
+            signing.TimestampSigner(salt=_STARTED_SALT).unsign(
+                self.data.get("started") or "", max_age=minimum
+            )
         except signing.SignatureExpired:
-            return False  # older than the minimum: a person
-        return minimum > 0
+            return 0  # older than the minimum: a person
+        except signing.BadSignature:
+            return 0  # looks_automated says so
+        return minimum
+
+
+# Staff log an enquiry for someone else: the questions are about that person, not the reader.
+STAFF_WORDING = {
+    "enquirer_role": "Who is asking?",
+    "enquirer_name": "Their name",
+    "relationship": "Their relationship to the child or young person",
+    "organisation_name": "Their organisation (professionals only)",
+    "reply_by": "How should we reply to them?",
+    "interpreter": "They need an interpreter",
+    "language": "Language",
+    "easy_read": "They would like our reply in easy read",
+    "other_adjustments": "Anything else we should do to help them (optional)",
+    "details": "Their question or concern",
+    "tried": "What have they tried already? (optional)",
+    "consent_to_share": "They agreed that the DCO service may share the enquiry with the services it is about",
+}
+STAFF_HELP = {
+    "email": "We send the reference here. They need it with the reference to check progress",
+    "language": "The language they would like us to use",
+    "tried": "For example, they contacted the service or made a complaint",
+    "consent_to_share": "Without this we can only give them general advice",
+}
 
 
 class StaffEnquiryForm(EnquiryForm):
+    """An enquiry that arrived by phone, letter or e-mail, logged by the DCO service in staff's words.
+    How and when it arrived are checked with everything else (enquiries.services.check_enquiry), so an
+    empty form names every missing answer at once."""
+
+    error_names: ClassVar[dict[str, str]] = {
+        **EnquiryForm.error_names,
+        "enquirer_role": "who is asking",
+        "reply_by": "how we should reply to them",
+        "details": "their question or concern",
+        "tried": "what they have tried",
+        "channel": "how the enquiry arrived",
+    }
+
     channel = forms.ChoiceField(
         label="How did it arrive?",
         choices=[c for c in Channel.choices if c[0] != Channel.ONLINE],
         widget=forms.RadioSelect,
+        required=False,
     )
-    received_on = DateField(label="Date received", help_text="For example, 3 11 2026")
+    received_on = DateField(label="Date received", required=False, help_text="For example, 3 11 2026")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in STAFF_WORDING.items():
+            self.fields[name].label = label
+        for name, text in STAFF_HELP.items():
+            self.fields[name].help_text = text
+        role = self.fields["enquirer_role"]
+        assert isinstance(role, forms.ChoiceField)  # noqa: S101
+        role.choices = [
+            (value, "A young person asking about themselves" if value == EnquirerRole.YOUNG_PERSON else text)
+            for value, text in EnquirerRole.choices
+        ]
 
 
 class StatusForm(Form):

@@ -95,44 +95,84 @@ def _history(enquiry: Enquiry, user: Any, text: str) -> None:
     )
 
 
-def clean_details(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The enquiry's details checked together: every error at once, by field, in the form's words."""
+# What each check says, to the person on the public form and to staff logging an enquiry for someone.
+MESSAGES = {
+    "enquirer_role": ("Choose who you are", "Choose who is asking"),
+    "enquirer_name": ("Enter your name", "Enter their name"),
+    "relationship": (
+        "Enter your relationship to the child or young person",
+        "Enter their relationship to the child or young person",
+    ),
+    "reply_by": (
+        "Choose how we should reply: e-mail or phone",
+        "Choose how we should reply to them: e-mail or phone",
+    ),
+    "email": (
+        "Enter your e-mail address, so we can reply by e-mail",
+        "Enter their e-mail address, so we can reply by e-mail",
+    ),
+    "phone": (
+        "Enter your phone number, so we can reply by phone",
+        "Enter their phone number, so we can reply by phone",
+    ),
+    "language": (
+        "Enter the language you need an interpreter for",
+        "Enter the language they need an interpreter for",
+    ),
+    "service_name": (
+        "Enter the service or organisation your enquiry is about",
+        "Enter the service or organisation the enquiry is about",
+    ),
+    "theme": ("Choose what your enquiry is about", "Choose what the enquiry is about"),
+    "details": (
+        "Tell us what your enquiry is about (at least 10 characters)",
+        "Enter what the enquiry is about (at least 10 characters)",
+    ),
+}
+
+
+def clean_details(data: Mapping[str, Any], *, staff: bool = False) -> dict[str, Any]:
+    """The enquiry's details checked together: every error at once, by field, in the form's words (the
+    person's own on the public form, about them when `staff` log it for them)."""
     clean: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
     errors: dict[str, str] = {}
+
+    def say(field: str) -> str:
+        return MESSAGES[field][1 if staff else 0]
 
     def choose(field: str, choices: Any, message: str) -> None:
         if clean.get(field) not in choices.values:
             errors[field] = message
 
-    choose("enquirer_role", EnquirerRole, "Choose who you are")
+    choose("enquirer_role", EnquirerRole, say("enquirer_role"))
     if not clean.get("enquirer_name"):
-        errors["enquirer_name"] = "Enter your name"
+        errors["enquirer_name"] = say("enquirer_name")
     role = clean.get("enquirer_role")
     if role in {EnquirerRole.PARENT, EnquirerRole.CARER, EnquirerRole.PROFESSIONAL} and not clean.get(
         "relationship"
     ):
-        errors["relationship"] = "Enter your relationship to the child or young person"
-    choose("reply_by", ReplyBy, "Choose how we should reply: e-mail or phone")
+        errors["relationship"] = say("relationship")
+    choose("reply_by", ReplyBy, say("reply_by"))
     if clean.get("reply_by") == ReplyBy.EMAIL and not clean.get("email"):
-        errors["email"] = "Enter your e-mail address, so we can reply by e-mail"
+        errors["email"] = say("email")
     if clean.get("reply_by") == ReplyBy.PHONE and not clean.get("phone"):
-        errors["phone"] = "Enter your phone number, so we can reply by phone"
+        errors["phone"] = say("phone")
     phone = clean.get("phone") or ""
     if phone and (sum(c.isdigit() for c in phone) < 10 or any(c not in "0123456789 +()-" for c in phone)):
         errors["phone"] = "Enter a phone number, like 01632 960 001 or 07700 900 982"
     if clean.get("interpreter") and not clean.get("language"):
-        errors["language"] = "Enter the language you need an interpreter for"
+        errors["language"] = say("language")
     dob = clean.get("child_date_of_birth")
     if dob and dob > timezone.localdate():
         errors["child_date_of_birth"] = "The child's date of birth must be today or in the past"
     if not clean.get("service_name"):
-        errors["service_name"] = "Enter the service or organisation your enquiry is about"
+        errors["service_name"] = say("service_name")
     choose("kind", Kind, "Choose whether this is a question or a concern")
-    choose("theme", Theme, "Choose what your enquiry is about")
+    choose("theme", Theme, say("theme"))
     if clean.get("need", Need.NOT_SAID) not in Need.values:
         errors["need"] = "Choose the child's main need from the list"
     if len(clean.get("details") or "") < 10:
-        errors["details"] = "Tell us what your enquiry is about (at least 10 characters)"
+        errors["details"] = say("details")
     for field, limit in LIMITS.items():
         if len(clean.get(field) or "") > limit and field not in errors:
             errors[field] = f"Use {limit} characters or fewer"
@@ -191,32 +231,32 @@ def _schedule_targets(enquiry: Enquiry, *, acknowledge: bool) -> None:
     )
 
 
-@transaction.atomic
-def submit_enquiry(
+def check_enquiry(
     *,
     user: Any,
-    context: AuditContext,
     local_authority: Organisation,
     details: Mapping[str, Any],
     channel: str = Channel.ONLINE,
     received_on: dt.date | None = None,
-) -> Enquiry:
-    """A new enquiry, from the public form (`user` anonymous, channel online) or logged by the DCO
-    service from a phone call, letter or e-mail. It gets its reference at once, targets in working days
-    from the day received, reminders for the DCO service, and an acknowledgement e-mail to the person
-    (when they gave an address)."""
+) -> tuple[dict[str, Any], Organisation, dt.date]:
+    """Every check a new enquiry must pass, all at once (a ValidationError by field): its details
+    (in staff's words unless it came through the public form), how and when it arrived, and the DCO
+    service of the area. Returns the clean details, that DCO service and the day it was received. Staff
+    may log enquiries only for their own DCO service (PermissionDenied)."""
     today = timezone.localdate()
-    received_on = received_on or today
     errors: dict[str, str] = {}
     if channel not in Channel.values:
         errors["channel"] = "Choose how the enquiry arrived"
     signed_in = getattr(user, "is_authenticated", False)
     if channel != Channel.ONLINE and not signed_in:
         raise PermissionDenied("Only staff log enquiries that arrived another way.")
+    if received_on is None and channel != Channel.ONLINE:
+        errors["received_on"] = "Enter the date the enquiry was received"
+    received_on = received_on or today
     if received_on > today or received_on < today - dt.timedelta(days=365):
         errors["received_on"] = "The date received must be today or within the last year"
     try:
-        clean = clean_details(details)
+        clean = clean_details(details, staff=channel != Channel.ONLINE)
     except ValidationError as exc:
         errors = {**{k: v[0] for k, v in exc.message_dict.items()}, **errors}
         clean = {}
@@ -228,6 +268,29 @@ def submit_enquiry(
         raise ValidationError(errors)
     if signed_in and dco_service.pk not in reach_for(user).dco_service_ids:
         raise PermissionDenied("Only the DCO service of the child's area logs its enquiries.")
+    return clean, dco_service, received_on
+
+
+@transaction.atomic
+def submit_enquiry(
+    *,
+    user: Any,
+    context: AuditContext,
+    local_authority: Organisation,
+    details: Mapping[str, Any],
+    channel: str = Channel.ONLINE,
+    received_on: dt.date | None = None,
+    sent_quickly: int = 0,
+) -> Enquiry:
+    """A new enquiry, from the public form (`user` anonymous, channel online) or logged by the DCO
+    service from a phone call, letter or e-mail. It gets its reference at once, targets in working days
+    from the day received, reminders for the DCO service, and an acknowledgement e-mail to the person
+    (when they gave an address). `sent_quickly`: the public form came back faster than a person could
+    type it (a spam signal, noted in its history for the DCO service, never a refusal)."""
+    clean, dco_service, received_on = check_enquiry(
+        user=user, local_authority=local_authority, details=details, channel=channel, received_on=received_on
+    )
+    signed_in = getattr(user, "is_authenticated", False)
     fields = {k: clean.get(k) for k in (*LIMITS, "enquirer_role", "reply_by", "kind", "theme")}
     enquiry = Enquiry.objects.create(
         reference=f"tmp-{uuid.uuid4().hex[:16]}",  # replaced by SPC- and the id just below
@@ -248,7 +311,16 @@ def submit_enquiry(
     )
     enquiry.reference = f"SPC-{enquiry.pk:07d}"
     enquiry.save(update_fields=["reference"])
-    _history(enquiry, user, f"Received ({enquiry.get_channel_display().lower()})")
+    _history(
+        enquiry,
+        user,
+        f"Received ({enquiry.get_channel_display().lower()})"
+        + (
+            f", sent within {sent_quickly} seconds of opening the form: check it is not spam"
+            if sent_quickly
+            else ""
+        ),
+    )
     _schedule_targets(enquiry, acknowledge=True)
     record_access(
         user=user, action="create", obj=enquiry, context=context, detail=f"enquiry {enquiry.reference}"

@@ -1,6 +1,7 @@
 """Counting what the public does, per address and per reference, without accounts or puzzles:
 
-- enquiries sent from one address: at most ENQUIRIES_PER_HOUR (default 5) an hour;
+- enquiries sent from one address: at most ENQUIRIES_PER_HOUR (default 5) an hour, one sent faster
+  than a person could type it (a spam signal) counting twice;
 - wrong guesses on the status page: after ENQUIRY_STATUS_FREE_FAILURES (default 5) within an hour for
   one address, or for one reference (from anywhere), further checks wait an hour without being checked.
 
@@ -44,6 +45,13 @@ def count(kind: str, value: str) -> int:
 
 def add(kind: str, value: str) -> int:
     return rate_limits.add(_scope(kind), value, window=_WINDOW)
+
+
+def sent(address: str, *, quickly: bool = False) -> None:
+    """An enquiry sent from `address`; one sent faster than a person could type it counts twice."""
+    add("sent", address)
+    if quickly:
+        add("sent", address)
 
 
 def submissions_allowed(address: str) -> bool:

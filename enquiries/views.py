@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,7 +40,7 @@ from enquiries.forms import (
     StatusForm,
     TriageForm,
 )
-from enquiries.models import Enquiry
+from enquiries.models import Channel, Enquiry
 
 STATUS_TAG_CLASSES = {
     Enquiry.Status.NEW: "nhsuk-tag--blue",
@@ -66,6 +66,28 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any], status
     return render(request, template, context, status=status)
 
 
+def _every_error(form: PublicEnquiryForm | StaffEnquiryForm, request: HttpRequest) -> None:
+    """A form the form itself found wrong (a badly typed e-mail address or date, say) gets the service's
+    checks of everything else too, next to the fields not already marked, so every error shows at once."""
+    data = form.details_for_service()
+    staff = isinstance(form, StaffEnquiryForm)
+    try:
+        services.check_enquiry(
+            user=request.user,
+            local_authority=form.cleaned_data.get("local_authority") or Organisation(kind=""),
+            details=data,
+            channel=data.pop("channel", "") if staff else Channel.ONLINE,
+            received_on=data.pop("received_on", None),
+        )
+    except PermissionDenied:
+        pass  # only once everything else is right: the form's own errors come first
+    except ValidationError as exc:
+        for name, messages_ in exc.message_dict.items():
+            if name not in form.errors:
+                for message in messages_:
+                    form.add_error(name if name in form.fields else None, message)
+
+
 def _areas() -> Any:
     """Local authorities with a DCO service: the areas an enquiry can be sent for."""
     return Organisation.objects.filter(
@@ -88,32 +110,37 @@ def public_new(request: HttpRequest) -> HttpResponse:
     limited = False
     if request.method == "POST":
         form = PublicEnquiryForm(request.POST, local_authorities=areas)
+        valid = form.is_valid()
         if not throttle.submissions_allowed(address):
             limited = True
-            form.is_valid()  # the fields' own errors too, so nothing is a surprise next time
+            _every_error(form, request)  # so nothing is a surprise next time
             form.add_error(None, throttle.SENT_LIMITED_MESSAGE)
-        elif form.is_valid():
-            if form.looks_automated():
-                form.add_error(None, "Check your answers, then send the form again")
+        elif not valid:
+            _every_error(form, request)
+        elif form.looks_automated():  # a robot, or a page opened a day ago: shown again, with a new stamp
+            _every_error(form, request)
+            form.add_error(None, "Check your answers, then send the form again")
+        else:
+            quickly = form.sent_quickly()
+            try:
+                enquiry = services.submit_enquiry(
+                    user=request.user,
+                    context=audit_context(request),
+                    local_authority=form.cleaned_data["local_authority"] or Organisation(kind=""),
+                    details=form.details_for_service(),
+                    sent_quickly=quickly,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
             else:
-                try:
-                    enquiry = services.submit_enquiry(
-                        user=request.user,
-                        context=audit_context(request),
-                        local_authority=form.cleaned_data["local_authority"] or Organisation(kind=""),
-                        details=form.details_for_service(),
-                    )
-                except ValidationError as exc:
-                    add_service_errors(form, exc)
-                else:
-                    throttle.add("sent", address)
-                    request.session[SENT_SESSION_KEY] = {
-                        "reference": enquiry.reference,
-                        "acknowledge_by": f"{enquiry.acknowledge_by:%-d %B %Y}",
-                        "respond_by": f"{enquiry.respond_by:%-d %B %Y}",
-                        "email": bool(enquiry.email),
-                    }
-                    return redirect("enquiries:public-sent")
+                throttle.sent(address, quickly=bool(quickly))
+                request.session[SENT_SESSION_KEY] = {
+                    "reference": enquiry.reference,
+                    "acknowledge_by": f"{enquiry.acknowledge_by:%-d %B %Y}",
+                    "respond_by": f"{enquiry.respond_by:%-d %B %Y}",
+                    "email": bool(enquiry.email),
+                }
+                return redirect("enquiries:public-sent")
         data = request.POST.copy()
         data["started"] = PublicEnquiryForm.stamp()
         data["website"] = ""
@@ -226,15 +253,18 @@ def enquiry_log(request: HttpRequest) -> HttpResponse:
     """Log an enquiry that arrived by phone, letter or e-mail. Who may see it: DCOs; anyone else 404."""
     areas = access.areas_for_logging(request.user)
     form = StaffEnquiryForm(request.POST or None, local_authorities=areas)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        _every_error(form, request)
+    elif request.method == "POST":
+        details = form.details_for_service()
         try:
             enquiry = services.submit_enquiry(
                 user=request.user,
                 context=audit_context(request),
                 local_authority=form.cleaned_data["local_authority"] or Organisation(kind=""),
-                details=form.details_for_service(),
-                channel=form.cleaned_data["channel"],
-                received_on=form.cleaned_data["received_on"],
+                details=details,
+                channel=details.pop("channel"),
+                received_on=details.pop("received_on"),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

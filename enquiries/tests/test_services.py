@@ -98,6 +98,7 @@ def test_only_the_dco_service_logs_enquiries_from_other_channels(world):
             local_authority=world.la,
             details=enquiry_details(),
             channel="phone",
+            received_on=timezone.localdate(),
         )
     logged = services.submit_enquiry(
         user=world.dco,

@@ -93,10 +93,52 @@ def test_robots_are_refused_without_a_puzzle(world, client, settings):
     assert filled.status_code == 400 and not Enquiry.objects.exists()
     no_stamp = client.post(reverse("enquiries:public-new"), _public_data(world, started="forged"))
     assert no_stamp.status_code == 400 and not Enquiry.objects.exists()
+    assert b"Check your answers" in no_stamp.content and b"Wheelchair service" in no_stamp.content
+
+
+def test_an_empty_form_sent_at_once_names_every_missing_answer(world, client, settings):
     settings.ENQUIRY_MIN_FILL_SECONDS = 30
-    too_fast = client.post(reverse("enquiries:public-new"), _public_data(world))
-    assert too_fast.status_code == 400 and b"Check your answers" in too_fast.content
-    assert not Enquiry.objects.exists()
+    page = client.post(reverse("enquiries:public-new"), {"started": PublicEnquiryForm.stamp(), "website": ""})
+    assert page.status_code == 400
+    text = page.content.decode()
+    for message in ["Choose who you are", "Enter your name", "Choose how we should reply", "Tell us what"]:
+        assert message in text
+    assert "Check your answers, then send the form again" not in text
+
+
+def test_a_robot_is_still_told_what_is_missing_and_keeps_what_it_typed(world, client):
+    page = client.post(
+        reverse("enquiries:public-new"), _public_data(world, website="http://spam.example", enquirer_name="")
+    )
+    assert page.status_code == 400 and b"Enter your name" in page.content
+    assert b"Wheelchair service" in page.content and not Enquiry.objects.exists()
+
+
+def test_a_quick_person_using_autofill_is_not_refused_but_counts_double_towards_the_limit(
+    world, client, settings
+):
+    """Sent faster than anyone could type it is a spam signal, not a refusal: a real person who fills
+    the form in from their browser's memory is not sent back, what they typed is never lost; the
+    enquiry says it came quickly, and it counts twice towards the hourly limit, so a robot sending
+    fast meets the limit sooner."""
+    settings.ENQUIRY_MIN_FILL_SECONDS = 30
+    settings.ENQUIRIES_PER_HOUR = 3
+    quick = client.post(reverse("enquiries:public-new"), _public_data(world))
+    assert quick.status_code == 302
+    enquiry = Enquiry.objects.get()
+    assert "sent within 30 seconds of opening the form" in enquiry.events.get().text
+    assert client.post(reverse("enquiries:public-new"), _public_data(world)).status_code == 302
+    assert client.post(reverse("enquiries:public-new"), _public_data(world)).status_code == 429
+    assert Enquiry.objects.count() == 2
+
+
+def test_a_badly_typed_e_mail_address_is_named_with_every_other_missing_answer(world, client):
+    page = client.post(
+        reverse("enquiries:public-new"), _public_data(world, email="sam@example", enquirer_name="", kind="")
+    )
+    text = page.content.decode()
+    assert "Enter an e-mail address in the correct format, like name@example.org" in text
+    assert "Enter your name" in text and "Choose whether this is a question or a concern" in text
 
 
 def test_a_flood_from_one_address_gets_the_form_back_with_a_plain_message(world, client, settings):
@@ -285,6 +327,31 @@ def test_staff_log_a_phone_enquiry(world, client):
     response = dco.post(reverse("enquiries:log"), data)
     assert response.status_code == 302
     assert Enquiry.objects.get().channel == "phone"
+
+
+def test_staff_logging_an_enquiry_read_about_the_person_and_see_every_error_at_once(world, client):
+    dco = sign_in(client, world.dco)
+    page = dco.get(reverse("enquiries:log")).content.decode()
+    for words in ["Who is asking?", "Their name", "They agreed that the DCO service may share"]:
+        assert words in page
+    for words in ["Who are you?", "Your name", "I agree", "I need an interpreter", "asking about myself"]:
+        assert words not in page
+    empty = dco.post(reverse("enquiries:log"), {"email": "pat@example"}).content.decode()
+    for message in [
+        "Choose how the enquiry arrived",
+        "Enter the date the enquiry was received",
+        "Choose who is asking",
+        "Enter their name",
+        "Choose how we should reply to them",
+        "Enter an e-mail address in the correct format, like name@example.org",
+        "Enter the service or organisation the enquiry is about",
+        "Choose what the enquiry is about",
+        "Enter what the enquiry is about",
+        "Choose the local authority area where the child lives",
+    ]:
+        assert message in empty
+    assert "Choose who you are" not in empty and "Enter your name" not in empty
+    assert not Enquiry.objects.exists()
 
 
 def test_others_get_404(world, client):

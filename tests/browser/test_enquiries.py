@@ -99,7 +99,7 @@ def test_a_parent_asks_checks_progress_and_the_dco_answers(world, new_page):
     fill_public_form(parent, world.la.name, "sam.parent@example")
     parent.get_by_role("button", name="Send your enquiry").click()
     expect_error_summary(parent)
-    sees_error(parent, "Enter e-mail address in the correct format")
+    sees_error(parent, "Enter an e-mail address in the correct format, like name@example.org")
     expect(parent.get_by_label("Your name")).to_have_value("Sam Example-Parent")
     expect(parent.get_by_label("E-mail address")).to_have_value("sam.parent@example")
     expect(parent.get_by_label("Tell us about your question or concern")).to_have_value(
@@ -238,13 +238,22 @@ def test_a_parent_asks_checks_progress_and_the_dco_answers(world, new_page):
     check(dco)
     dco.get_by_role("button", name="Log the enquiry").click()
     expect_error_summary(dco)
-    sees_error(dco, "How did it arrive?")
+    for message in (  # every missing answer at once, in words about the person who asked
+        "Choose how the enquiry arrived",
+        "Enter the date the enquiry was received",
+        "Choose who is asking",
+        "Enter their name",
+        "Choose how we should reply to them",
+        "Enter the service or organisation the enquiry is about",
+    ):
+        sees_error(dco, message)
+    check(dco)
     dco.get_by_role("group", name="How did it arrive?").get_by_label("Phone").check()
     fill_date(dco, "received_on", today)
-    dco.get_by_role("group", name="Who are you?").get_by_label("A professional").check()
-    dco.get_by_label("Your name").fill("Dr Pat Caller")
-    dco.get_by_label("Your relationship to the child or young person").fill("Their GP")
-    dco.get_by_role("group", name="How should we reply?").get_by_label("Phone").check()
+    dco.get_by_role("group", name="Who is asking?").get_by_label("A professional").check()
+    dco.get_by_label("Their name").fill("Dr Pat Caller")
+    dco.get_by_label("Their relationship to the child or young person").fill("Their GP")
+    dco.get_by_role("group", name="How should we reply to them?").get_by_label("Phone").check()
     dco.get_by_label("Phone number").fill("01632 960 123")
     dco.get_by_label("Local authority area where the child or young person lives").select_option(
         label=world.la.name
@@ -252,9 +261,7 @@ def test_a_parent_asks_checks_progress_and_the_dco_answers(world, new_page):
     dco.get_by_label("Which service or organisation is it about?").fill("Community paediatrics")
     dco.get_by_role("group", name="Is it a question or a concern?").get_by_label("A question").check()
     dco.get_by_label("What is it about?").select_option("access")
-    dco.get_by_label("Tell us about your question or concern").fill(
-        "How do I refer a child for an assessment?"
-    )
+    dco.get_by_label("Their question or concern").fill("How do I refer a child for an assessment?")
     dco.get_by_role("button", name="Log the enquiry").click()
     dco.wait_for_url(re.compile(r"/enquiries/[0-9a-f-]{36}/$"))
     phoned = Enquiry.objects.get(channel="phone")
