@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -217,7 +218,8 @@ def public_status(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def enquiry_list(request: HttpRequest) -> HttpResponse:
-    """Enquiries: a DCO service's (open first, oldest first), a provider team's assigned ones. Who may
+    """Enquiries: a DCO service's, a provider team's assigned ones; all of them open first and newest
+    first (so a new one is on the first page), one open stage as a queue (urgent, then oldest first). Who may
     see it: DCOs and DCO administrators, provider clinicians and managers; anyone else 404."""
     access.require_enquiry_party(request.user)
     rows = Enquiry.objects.visible_to(request.user).select_related("child", "assigned_team")
@@ -225,11 +227,14 @@ def enquiry_list(request: HttpRequest) -> HttpResponse:
     counts = inbox.status_counts(rows)
     if status:
         rows = rows.filter(status=status)
-    rows = (
-        rows.order_by("-urgent", "received_on", "pk")
-        if status != Enquiry.Status.CLOSED
-        else rows.order_by("-closed_on", "-pk")
-    )
+    if not status:  # all: open ones first, urgent first, newest first; then the closed, latest closed first
+        rows = rows.annotate(
+            closed=Case(When(status=Enquiry.Status.CLOSED, then=Value(1)), default=Value(0))
+        ).order_by("closed", "-urgent", "-received_on", "-closed_on", "-pk")
+    elif status == Enquiry.Status.CLOSED:
+        rows = rows.order_by("-closed_on", "-pk")
+    else:  # one open stage: a queue, urgent first, then the longest waiting
+        rows = rows.order_by("-urgent", "received_on", "pk")
     page, links = inbox.paginate(request, rows)
     trail.shown_children(e.child for e in page if e.child is not None)
     return _render(

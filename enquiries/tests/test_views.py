@@ -475,3 +475,14 @@ def test_every_action_form_starts_from_the_enquirys_current_values(world, client
     enquiry = take_to(enquiry, "reopened", dco=world.dco)
     outcome = dco.get(reverse("enquiries:outcome", args=[enquiry.public_id]))
     assert "The service gave a start date; told the parent." in outcome.content.decode()
+
+
+def test_all_enquiries_lists_open_ones_first_newest_first_so_a_new_one_is_on_page_one(world, client):
+    closed = take_to(submit(world.la), "closed", dco=world.dco)
+    old = submit(world.la)
+    Enquiry.objects.filter(pk=old.pk).update(received_on=timezone.localdate() - dt.timedelta(days=30))
+    new = submit(world.la)
+    dco = sign_in(client, world.dco)
+    page = dco.get(reverse("enquiries:list")).content.decode()
+    positions = [page.index(e.reference) for e in (new, old, closed)]
+    assert positions == sorted(positions)
