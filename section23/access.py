@@ -124,6 +124,12 @@ def get_notification_for_user(
     return notification
 
 
+def may_see_notification(user: Any, notification: Notification) -> bool:
+    """Whether `user` may open the notification (`NotificationQuerySet.visible_to`): whether another
+    page shows its reference as a link."""
+    return Notification.objects.visible_to(user).filter(pk=notification.pk).exists()
+
+
 @access_rule
 def get_attachment_for_user(user: Any, public_id: Any) -> tuple[Attachment, ChildOrYoungPerson]:
     """A notification's file and its child, for whoever may see the notification; else Http404."""

@@ -235,8 +235,12 @@ class Notification(models.Model):
         return bool(self.voluntary_organisations.strip()) or self.no_voluntary_organisation
 
     def area_labels(self) -> list[str]:
-        labels = dict(AreaOfNeed.choices)
-        return [labels.get(code, code) for code in self.areas_of_need]
+        return _area_labels(self.areas_of_need)
+
+
+def _area_labels(codes: list[str]) -> list[str]:
+    labels = dict(AreaOfNeed.choices)
+    return [labels.get(code, code) for code in codes]
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -335,3 +339,7 @@ class Concern(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def area_labels(self) -> list[str]:
+        """The areas of need ticked, as people say them (Notification.area_labels)."""
+        return _area_labels(self.areas_of_need)

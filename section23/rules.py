@@ -23,9 +23,9 @@ from lib.phases import csa_start
 
 WHAT_TO_DO_INSTEAD = (
     "A section 23 notification is only for a child under compulsory school age. For a child of school "
-    "age, talk to the parent about asking the local authority for an EHC needs assessment themselves, "
-    "or share your concern with the child's school or setting (with the parent's agreement), which can "
-    "bring the child to the local authority's attention."
+    "age, with the parent's agreement, talk to the special educational needs co-ordinator (SENCO) at "
+    "the child's school or setting, who can ask the local authority for an EHC needs assessment; or "
+    "tell the parent they can ask the local authority for an EHC needs assessment themselves."
 )
 
 
@@ -33,18 +33,19 @@ WHAT_TO_DO_INSTEAD = (
 class AgeCheck:
     eligible: bool
     csa_starts_on: dt.date
-    message: str = ""
+    message: str = ""  # the problem and what to do instead (for the API and services)
+    problem: str = ""  # the problem alone (a page says what to do instead beside it)
 
 
 def age_check(date_of_birth: dt.date, on: dt.date) -> AgeCheck:
     """Whether a child born on `date_of_birth` is still under compulsory school age on `on`."""
     starts = csa_start(date_of_birth)
     if on >= starts:
-        return AgeCheck(
-            False,
-            starts,
-            f"This child reached compulsory school age on {starts:%-d %B %Y}. {WHAT_TO_DO_INSTEAD}",
+        problem = (
+            f"This child reached compulsory school age on {starts:%-d %B %Y}, so cannot be notified "
+            "under section 23"
         )
+        return AgeCheck(False, starts, f"{problem}. {WHAT_TO_DO_INSTEAD}", problem)
     return AgeCheck(True, starts)
 
 
@@ -60,7 +61,7 @@ def missing_steps(values: Mapping[str, Any], *, today: dt.date) -> dict[str, str
     if not str(values.get("professional_name") or "").strip():
         errors["professional_name"] = "Enter the name of the professional who formed the opinion"
     if not values.get("profession"):
-        errors["profession"] = "Choose the professional's profession"
+        errors["profession"] = "Select the profession of the person who formed the opinion"
     if not str(values.get("opinion") or "").strip():
         errors["opinion"] = "Describe the opinion and what it is based on"
     if not values.get("areas_of_need"):

@@ -83,6 +83,16 @@ TEXT_FIELDS = {
 }
 
 
+# A choice that is not one of the options (a stale page, or the API), named by its field.
+CHOICE_ERRORS = {
+    "profession": "Select the profession of the person who formed the opinion from the list",
+    "parent_relationship": "Select the relationship to the child from the list",
+    "discussion": "Select whether a discussion with the parent was held or offered",
+    "parent_view": "Select the parent's view from the list",
+    "referral_consent": "Select whether consent to an onward referral was given",
+}
+
+
 class InvalidTransition(Exception):
     """The record is not in a state where this can happen (str() says why, in plain words)."""
 
@@ -107,8 +117,9 @@ def _clean_details(details: Mapping[str, Any]) -> dict[str, Any]:
             clean[name] = str(value or "").strip()
         else:
             clean[name] = value
+    # A draft may leave each of these empty; sending needs some of them (rules.missing_steps).
     choices = {
-        "profession": Profession.values,
+        "profession": ["", *Profession.values],
         "parent_relationship": ["", *ParentCarer.Relationship.values],
         "discussion": ["", *Notification.Discussion.values],
         "parent_view": ["", *Notification.ParentView.values],
@@ -116,7 +127,7 @@ def _clean_details(details: Mapping[str, Any]) -> dict[str, Any]:
     }
     for name, allowed in choices.items():
         if name in clean and (clean[name] or "") not in allowed:
-            errors[name] = "Choose one of the options"
+            errors[name] = CHOICE_ERRORS[name]
     if "areas_of_need" in clean:
         areas = list(dict.fromkeys(clean["areas_of_need"] or []))
         if any(a not in AreaOfNeed.values for a in areas):
@@ -401,7 +412,7 @@ def _decision_errors(decision: str, detail: str, *, required: bool) -> dict[str,
     if not decision:
         return {"decision": "Choose what the local authority decided"} if required else {}
     if decision not in Notification.Decision.values:
-        return {"decision": "Choose one of the options"}
+        return {"decision": "Select what the local authority decided from the list"}
     if decision == Notification.Decision.OTHER and not detail.strip():
         return {"decision_detail": "Say what was decided"}
     return {}

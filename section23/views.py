@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Case, When
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -108,6 +109,15 @@ def _goes_to(notification: Notification) -> str:
     return areas.council_words(notification.local_authority, notification.child_postcode)
 
 
+def _put_errors(errors: dict[str, list[str]], child_form: ChildForm, form: NotificationForm) -> None:
+    """A service's errors, each once: next to the child's field, or else on the notification form
+    (its field, or the top of the page)."""
+    for name, found in errors.items():
+        target = child_form if name in child_form.fields else form
+        for message in found:
+            target.add_error(name if name in target.fields else None, message)
+
+
 @shows_children
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -119,7 +129,9 @@ def notification_new(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     child_form = ChildForm(data, local_authorities=access.local_authorities())
     form = NotificationForm(data, request.FILES if data is not None else None, notifying=notifying)
-    age_message = ""
+    age = None
+    if child_form.is_bound and child_form.is_valid():
+        age = rules.age_check(child_form.cleaned_data["date_of_birth"], timezone.localdate())
     if request.method == "POST" and child_form.is_valid() and form.is_valid():
         acting_for = form.cleaned_data.get("acting_for") or notifying[0]
         send = request.POST.get("action") == "send"
@@ -139,8 +151,10 @@ def notification_new(request: HttpRequest) -> HttpResponse:
                 send=send,
             )
         except ValidationError as exc:
-            add_service_errors(child_form, exc)
-            add_service_errors(form, exc)
+            errors = exc.message_dict
+            if age is not None and not age.eligible:  # what to do instead is said once, beside the field
+                errors["date_of_birth"] = [age.problem]
+            _put_errors(errors, child_form, form)
         else:
             messages.success(
                 request,
@@ -149,9 +163,6 @@ def notification_new(request: HttpRequest) -> HttpResponse:
                 else f"Draft {notification.reference} saved. Send it once the statutory steps are recorded.",
             )
             return redirect("section23:notification-detail", notification.public_id)
-    if child_form.is_bound and child_form.is_valid():
-        check = rules.age_check(child_form.cleaned_data["date_of_birth"], timezone.localdate())
-        age_message = "" if check.eligible else check.message
     return _render(
         request,
         "section23/notification_form.html",
@@ -160,7 +171,7 @@ def notification_new(request: HttpRequest) -> HttpResponse:
             "form": form,
             "notification": None,
             "what_to_do_instead": rules.WHAT_TO_DO_INSTEAD,
-            "age_message": age_message,
+            "school_age": age is not None and not age.eligible,
             "page_has_errors": child_form.is_bound and bool(child_form.errors or form.errors),
         },
     )
@@ -215,7 +226,7 @@ def notification_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             "notification": notification,
             "goes_to": _goes_to(notification),
             "what_to_do_instead": rules.WHAT_TO_DO_INSTEAD,
-            "age_message": "",
+            "school_age": False,
         },
     )
 
@@ -380,7 +391,8 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     rows = (
         Concern.objects.visible_to(request.user)
         .select_related("child", "raised_by_organisation", "local_authority")
-        .order_by("status", "-created_at")
+        .annotate(decided=Case(When(status=Concern.Status.OPEN, then=0), default=1))
+        .order_by("decided", "-created_at", "-pk")
     )
     page, links = inbox.paginate(request, rows)
     trail.shown_children(c.child for c in page)
@@ -463,11 +475,16 @@ def concern_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     elif request.method == "POST" and not in_conflict(request):
         return redirect("section23:concern-detail", concern.public_id)
     notification = getattr(concern, "notification", None)
-    shown = (
-        notification
-        if notification and "notifier" in access.notification_parties(request.user, notification)
-        else None
-    )
+    may_open = notification is not None and access.may_see_notification(request.user, notification)
     return _render(
-        request, "section23/concern_detail.html", {"c": concern, "form": form, "notification": shown}
+        request,
+        "section23/concern_detail.html",
+        {
+            "c": concern,
+            "form": form,
+            # The DCO service made it, so sees its reference (a link once it may open it); the raiser
+            # sees it only when they may open it.
+            "notification": notification if may_open or is_dco else None,
+            "may_open_notification": may_open,
+        },
     )

@@ -274,6 +274,31 @@ def test_error_names_name_dates_and_hidden_fields_say_to_reload():
     assert empty.errors["given_on"] == ["Enter the date consent was given"]
 
 
+# Messages a service or rule writes, put next to a field by casework.forms.add_service_errors, are not
+# the form's own, so the check above never sees them (a section 23 draft with no profession once said
+# "Choose one of the options"). Wording that could belong to any field is refused in the source.
+GENERIC_WORDING = re.compile(
+    r"""["'](Choose|Select) (one of the options|an option|one)["']|"""
+    r"""["'](This|The) (field|value|answer) is (required|invalid|not valid)["']|["']Invalid (value|choice)["']""",
+    re.IGNORECASE,
+)
+
+
+def test_no_service_writes_a_message_that_names_no_field():
+    found = []
+    for name in product_modules():
+        path = Path(importlib.import_module(name).__file__ or "")
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if GENERIC_WORDING.search(line):
+                found.append(f"{path.relative_to(BASE)}:{number}: {line.strip()}")
+    assert not found, "messages that name no field:\n" + "\n".join(found)
+
+
+def test_the_source_check_catches_generic_wording():
+    assert GENERIC_WORDING.search('errors[name] = "Choose one of the options"')
+    assert not GENERIC_WORDING.search('errors["team"] = "Choose the trust team to ask"')
+
+
 # The rendered pages ------------------------------------------------------------------------------------
 
 SUMMARY = re.compile(r'class="nhsuk-error-summary"[^>]*>.*?</ul>', re.DOTALL)

@@ -8,12 +8,14 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.testing import sign_in
 from section23.models import Concern, Notification
-from section23.testing import complete_details, make_world, notify, young_birth_date
+from section23.testing import complete_details, make_world, notify, raise_concern, young_birth_date
+from tests.test_form_errors import INLINE_ERROR, SUMMARY, SUMMARY_LINK, _text
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +200,116 @@ def test_the_dashboard_shows_the_kpis_and_exports_csv_without_names(world, clien
     )
     caseworker = sign_in(type(client)(), world.caseworker)
     assert caseworker.get(reverse("section23:dashboard")).status_code == 404
+
+
+# --- what a walker found in Chromium (issue 11) ---------------------------------------------------------
+
+
+def _summary_items(page: str) -> list[str]:
+    found = SUMMARY.search(page)
+    assert found, "no error summary"
+    return [_text(text) for _, text in SUMMARY_LINK.findall(found[0])]
+
+
+def test_each_missing_step_is_listed_once_in_the_summary_and_once_by_its_field(world, client):
+    _client(client, world.health_visitor)
+    data = _form(
+        world, young_birth_date(), discussion="", parent_view="", opinion="", voluntary_organisations=""
+    )
+    response = client.post(reverse("section23:notification-new"), data | {"action": "send"})
+    page = response.content.decode()
+    items = _summary_items(page)
+    assert len(items) == len(set(items)) == 4, items
+    assert "Say whether a discussion was held or offered (section 23(2)(b))" in items
+    inline = [_text(m) for m in INLINE_ERROR.findall(page)]
+    assert sorted(inline) == sorted(items)
+
+
+def test_a_school_age_child_gets_the_callout_saying_what_to_do_instead_once_by_the_date_of_birth(
+    world, client
+):
+    _client(client, world.health_visitor)
+    response = client.post(
+        reverse("section23:notification-new"), _form(world, young_birth_date(years=7)) | {"action": "send"}
+    )
+    page = response.content.decode()
+    assert "This child is of compulsory school age" in page
+    assert (
+        page.count("SENCO") == 1
+    )  # what to do instead, said once (not also in the error, nor a details box)
+    assert "ask the local authority for an EHC needs assessment" in page
+    dob_error = (
+        page.index('id="date_of_birth--error-message"')
+        if 'id="date_of_birth--error-message"' in page
+        else page.index("reached compulsory school age")
+    )
+    assert dob_error < page.index("This child is of compulsory school age") < page.index('name="nhs_number"')
+    assert not Notification.objects.exists()
+
+
+def test_a_draft_without_a_profession_is_saved_and_sending_names_the_profession(world, client):
+    _client(client, world.health_visitor)
+    url = reverse("section23:notification-new")
+    page = client.post(
+        url, _form(world, young_birth_date(), profession="") | {"action": "send"}
+    ).content.decode()
+    assert "Choose one of the options" not in page
+    assert "Select the profession of the person who formed the opinion" in _summary_items(page)
+    assert (
+        client.post(url, _form(world, young_birth_date(), profession="") | {"action": "save"}).status_code
+        == 302
+    )
+    assert Notification.objects.get().profession == ""
+
+
+def test_a_choice_not_offered_names_its_field(world):
+    from section23 import services
+
+    with pytest.raises(ValidationError) as caught:
+        notify(world, details=complete_details(profession="astronaut", parent_view="maybe"))
+    errors = caught.value.message_dict
+    assert "profession" in errors["profession"][0] and "view" in errors["parent_view"][0]
+    assert services._decision_errors("nonsense", "", required=True) == {
+        "decision": "Select what the local authority decided from the list"
+    }
+
+
+def test_the_concerns_list_shows_open_ones_first_then_newest(world, client):
+    old_open = raise_concern(world, given_name="Ada")
+    decided = raise_concern(world, given_name="Bea")
+    new_open = raise_concern(world, given_name="Cy")
+    Concern.objects.filter(pk=old_open.pk).update(created_at=timezone.now() - dt.timedelta(days=9))
+    Concern.objects.filter(pk=decided.pk).update(status=Concern.Status.DECIDED, decision="no_notification")
+    _client(client, world.dco)
+    page = client.get(reverse("section23:concerns")).content.decode()
+    assert page.index(new_open.reference) < page.index(old_open.reference) < page.index(decided.reference)
+
+
+def test_the_concern_page_shows_the_areas_of_need_the_gp_ticked(world, client):
+    concern = raise_concern(world, areas_of_need=["sensory_physical", "communication"])
+    assert concern.area_labels() == ["Sensory and/or physical needs", "Communication and interaction"]
+    url = reverse("section23:concern-detail", args=[concern.public_id])
+    for user in (world.gp, world.dco):
+        page = sign_in(type(client)(), user).get(url).content.decode()
+        assert "Areas of need" in page
+        assert "Sensory and/or physical needs, Communication and interaction" in page
+
+
+def test_the_concerns_notification_is_a_link_for_whoever_may_open_it(world, client):
+    concern = raise_concern(world)
+    dco = sign_in(type(client)(), world.dco)
+    url = reverse("section23:concern-detail", args=[concern.public_id])
+    dco.post(url, {"version": concern.version, "decision": "trust_notifies", "team": str(world.team.pk)})
+    draft = Notification.objects.get(concern=concern)
+    link = reverse("section23:notification-detail", args=[draft.public_id])
+    page = dco.get(url).content.decode()
+    assert draft.reference in page and link not in page  # the team's draft: the DCO service cannot open it
+    team_page = sign_in(type(client)(), world.health_visitor).get(link).content.decode()
+    assert draft.reference in team_page
+    Notification.objects.filter(pk=draft.pk).update(
+        status=Notification.Status.SENT, sent_on=timezone.localdate()
+    )
+    page = dco.get(url).content.decode()
+    assert f'href="{link}"' in page  # sent: the area's DCO service may open it
+    gp_page = sign_in(type(client)(), world.gp).get(url).content.decode()
+    assert link not in gp_page

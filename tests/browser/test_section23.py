@@ -1,5 +1,6 @@
 """Section 23 in real Chromium, as a new user would try it: a health visitor records a notification (a
-child already of compulsory school age first, then the statutory steps missing, then a draft), sends it
+postcode not in the postcode data first, so the list of local authorities is offered; a child already of
+compulsory school age; then the statutory steps missing, then a draft), sends it
 with the parent's objection; the LA's early-years SEN officer acknowledges it and records a decision;
 the health visitor sees both; the DCO sees it on the figures page and in its CSV. A GP raises a concern
 and the DCO decides who notifies. Every page reached has one <h1> and no axe-core violations, error
@@ -69,14 +70,25 @@ def test_a_health_visitor_notifies_the_la_answers_and_the_dco_counts_it(world, n
     hv.get_by_label("Child's first name").fill("Robin")
     hv.get_by_label("Child's last name").fill("Browsertest")
     fill_date(hv, "date_of_birth", young_birth_date(years=6))
-    hv.get_by_label("Postcode where the child lives").fill("ts1 1aa")  # in Testshire Council's area
+    hv.get_by_label("Postcode where the child lives").fill("zz9 9zz")  # not in the postcode data
     hv.get_by_label("Name of the professional who formed the opinion").fill("Alex Testvisitor")
     hv.get_by_label("Profession", exact=True).select_option(label="Health visitor")
     hv.get_by_role("button", name="Send to the local authority").click()
     expect_error_summary(hv)
-    sees_error(hv, "reached compulsory school age")
-    sees_error(hv, "asking the local authority for an EHC needs assessment")  # what to do instead
+    sees_error(hv, "We could not find the postcode ZZ9 9ZZ")
+    expect(hv.get_by_label("Local authority where the child lives")).to_be_visible()  # the fallback list
     expect(hv.get_by_label("Child's last name")).to_have_value("Browsertest")
+    check(hv)
+    hv.get_by_label("Postcode where the child lives").fill("ts1 1aa")  # in Testshire Council's area
+    hv.get_by_role("button", name="Send to the local authority").click()
+    expect_error_summary(hv)
+    sees_error(hv, "reached compulsory school age")
+    expect(hv.get_by_role("heading", name="This child is of compulsory school age")).to_be_visible()
+    sees(hv, "ask the local authority for an EHC needs assessment")  # what to do instead, by the date
+    assert hv.locator("main").inner_text().count("SENCO") == 1  # said once
+    expect(hv.get_by_text("If the child is already of compulsory school age")).to_have_count(0)
+    expect(hv.get_by_label("Child's last name")).to_have_value("Browsertest")
+    check(hv)
 
     # 2. A young child, but the statutory steps are missing: named, and nothing is sent.
     fill_date(hv, "date_of_birth", young_birth_date())
@@ -85,6 +97,12 @@ def test_a_health_visitor_notifies_the_la_answers_and_the_dco_counts_it(world, n
     sees_error(hv, "duty to notify")
     sees_error(hv, "Say whether a discussion was held or offered")
     sees_error(hv, "voluntary organisations")
+    summary = hv.locator(".nhsuk-error-summary li")
+    texts = summary.all_inner_texts()
+    assert len(texts) == len(set(texts)), texts  # each error once in the summary
+    sees(hv, "This notification will go to Testshire Council, the council for TS1 1AA.")
+    expect(hv.get_by_label("Local authority where the child lives")).to_have_count(0)
+    expect(hv.get_by_role("heading", name="This child is of compulsory school age")).to_have_count(0)
     expect(hv.get_by_label("Name of the professional who formed the opinion")).to_have_value(
         "Alex Testvisitor"
     )
@@ -199,6 +217,7 @@ def test_a_gp_raises_a_concern_and_the_dco_decides(world, new_page):
     gp.wait_for_url(re.compile(r"/notifications/concerns/[0-9a-f-]{36}/$"))
     concern = Concern.objects.get()
     sees(gp, "With the DCO service")
+    sees(gp, "Sensory and/or physical needs")  # the areas of need ticked
     check(gp)
 
     dco = new_page()
@@ -220,6 +239,9 @@ def test_a_gp_raises_a_concern_and_the_dco_decides(world, new_page):
     dco.get_by_label("Reason or notes").fill("Health visiting to assess & consider notifying")
     dco.get_by_role("button", name="Record decision").click()
     sees(dco, f"Decision recorded for {concern.reference}")
+    draft = Notification.objects.get(concern=concern)
+    sees(dco, f"Section 23 notification: {draft.reference}")  # the team's draft: named, not yet openable
+    expect(dco.get_by_role("link", name=draft.reference)).to_have_count(0)
     check(dco)
 
     gp.reload()
