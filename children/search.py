@@ -53,6 +53,23 @@ def register_reference_lookup(lookup: ReferenceLookup) -> None:
     _lookups[lookup.key] = lookup
 
 
+def records_with_reference(user: Any, reference: str) -> list[ReferenceHit]:
+    """The records `user` may see whose own reference is `reference` (any case), from every registered
+    lookup, without naming their apps: for an app that keeps another app's reference and wants its
+    child or a link to it. A hit's text ends with the record's own reference; hits found by another
+    reference (an LA's own, say) are left out."""
+    reference = clean_query(reference).upper()
+    if not reference or " " in reference:
+        return []
+    terms = Terms(references=[reference])
+    return [
+        hit
+        for lookup in _lookups.values()
+        for hit in lookup.find(user, terms)
+        if hit.text.upper().endswith(" " + reference)
+    ]
+
+
 @dataclass
 class Result:
     child: ChildOrYoungPerson

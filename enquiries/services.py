@@ -30,6 +30,8 @@ from audit.services import record_access
 from casework import reminders
 from casework.targets import due_after
 from children.involvements import record_involvement
+from children.models import ChildOrYoungPerson
+from children.search import records_with_reference
 from children.services import record_child
 from core.concurrency import check_version, save_if_version
 from core.email import send_email
@@ -561,6 +563,17 @@ def _find_reference(user: Any, label: str, reference: str) -> bool:
     return bool(model.objects.visible_to(user).filter(reference__iexact=reference).exists())
 
 
+def _child_of(user: Any, reference: str) -> ChildOrYoungPerson | None:
+    """The child of the record `user` may see with this reference (children.search's registry of
+    reference lookups, so no other app is named), or None."""
+    if not reference:
+        return None
+    found = {hit.child_public_id for hit in records_with_reference(user, reference) if hit.child_public_id}
+    if len(found) != 1:
+        return None
+    return ChildOrYoungPerson.objects.visible_to(user).filter(public_id=found.pop()).first()
+
+
 @transaction.atomic
 def link_records(
     *,
@@ -576,7 +589,9 @@ def link_records(
     notification_reference: str = "",
 ) -> Enquiry:
     """Link the enquiry to the child's record (found or recorded through children.services.record_child,
-    with the enquiry's LA) and to an advice request or section 23 notification by its reference."""
+    with the enquiry's LA) and to an advice request or section 23 notification by its reference. A
+    record's child becomes the enquiry's child when none is linked; a record about another child is
+    refused."""
     _require_dco(user, enquiry)
     check_version(enquiry, expected_version)
     errors: dict[str, str] = {}
@@ -609,6 +624,21 @@ def link_records(
             local_authority=enquiry.local_authority,
             context=context,
         )
+    for field, reference, what in [
+        ("advice_reference", advice_reference, "advice request"),
+        ("notification_reference", notification_reference, "notification"),
+    ]:
+        theirs = _child_of(user, reference)
+        if theirs is None:
+            continue
+        if child is None:
+            child = theirs  # the record's child is the enquiry's child
+        elif child.pk != theirs.pk:
+            errors[field] = f"This {what} is about another child: check the reference" + (
+                " or the child's details" if wants_child else ""
+            )
+    if errors:
+        raise ValidationError(errors)
     linked = [
         x
         for x in ["the child's record" if wants_child else "", advice_reference, notification_reference]
@@ -705,6 +735,16 @@ def reopen(
     )
     _schedule_targets(changed, acknowledge=False)
     return changed
+
+
+def reference_links(user: Any, enquiry: Enquiry) -> dict[str, str]:
+    """The addresses of the advice request and notification the enquiry is linked to, by reference,
+    for those of them `user` may see (the others are shown as their reference only)."""
+    links: dict[str, str] = {}
+    for reference in (enquiry.advice_reference, enquiry.notification_reference):
+        if reference and (hits := records_with_reference(user, reference)):
+            links[reference] = hits[0].url
+    return links
 
 
 def public_status(reference: str, email: str) -> Enquiry | None:

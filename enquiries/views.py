@@ -297,6 +297,7 @@ def enquiry_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "contacts": list(enquiry.contacts.select_related("recorded_by")),
             "events": list(enquiry.events.select_related("by")),
             "reminders": list(reminders_for(enquiry)) if is_dco else [],
+            "reference_links": services.reference_links(request.user, enquiry),
             "contact_form": ContactForm(initial={"contacted_on": timezone.localdate()}),
         },
     )
@@ -523,6 +524,7 @@ def enquiry_contact(request: HttpRequest, public_id: str) -> HttpResponse:
             "contacts": list(enquiry.contacts.select_related("recorded_by")),
             "events": list(enquiry.events.select_related("by")),
             "reminders": list(reminders_for(enquiry)) if is_dco else [],
+            "reference_links": services.reference_links(request.user, enquiry),
             "contact_form": form,
         },
         status=400,

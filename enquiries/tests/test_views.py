@@ -19,7 +19,7 @@ from core.models import RateCount
 from enquiries.forms import PublicEnquiryForm
 from enquiries.models import Enquiry
 from enquiries.testing import submit, take_to
-from section23.testing import make_world
+from section23.testing import make_world, notify
 
 pytestmark = pytest.mark.django_db
 
@@ -486,3 +486,46 @@ def test_all_enquiries_lists_open_ones_first_newest_first_so_a_new_one_is_on_pag
     page = dco.get(reverse("enquiries:list")).content.decode()
     positions = [page.index(e.reference) for e in (new, old, closed)]
     assert positions == sorted(positions)
+
+
+def test_linking_a_notification_links_its_child_and_shows_it_as_a_link_to_those_who_may_see_it(world, client):
+    notification = notify(world)
+    enquiry = take_to(submit(world.la), "assigned", dco=world.dco, team=world.other_trust_team)
+    dco = sign_in(client, world.dco)
+    response = dco.post(
+        reverse("enquiries:link", args=[enquiry.public_id]),
+        {"version": enquiry.version, "notification_reference": notification.reference.lower()},
+    )
+    assert response.status_code == 302
+    enquiry.refresh_from_db()
+    assert enquiry.child == notification.child and enquiry.notification_reference == notification.reference
+    page = dco.get(reverse("enquiries:detail", args=[enquiry.public_id])).content.decode()
+    href = reverse("section23:notification-detail", args=[notification.public_id])
+    assert f'<a href="{href}">{notification.reference}</a>' in page
+    client.logout()
+    # The provider team the enquiry is assigned to may not see the notification: its reference only.
+    other = sign_in(client, world.other_team_clinician)
+    page = other.get(reverse("enquiries:detail", args=[enquiry.public_id])).content.decode()
+    assert notification.reference in page and href not in page
+
+
+def test_a_notification_about_another_child_is_not_linked(world, client):
+    notification = notify(world)
+    enquiry = submit(world.la)
+    dco = sign_in(client, world.dco)
+    response = dco.post(
+        reverse("enquiries:link", args=[enquiry.public_id]),
+        {
+            "version": enquiry.version,
+            "given_name": "Alex",
+            "family_name": "Otherchild",
+            "date_of_birth-day": "1",
+            "date_of_birth-month": "2",
+            "date_of_birth-year": "2023",
+            "notification_reference": notification.reference,
+        },
+    )
+    assert response.status_code == 200
+    assert "This notification is about another child" in response.content.decode()
+    enquiry.refresh_from_db()
+    assert enquiry.child is None and enquiry.notification_reference == ""
