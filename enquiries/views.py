@@ -103,9 +103,11 @@ def _areas() -> Any:
 @require_http_methods(["GET", "POST"])
 def public_new(request: HttpRequest) -> HttpResponse:
     """Contact the DCO service with a question or concern about health provision. Anyone may use it,
-    without an account or JavaScript. Flood protection: a hidden field, a minimum time to fill the form
-    in (a signed stamp), a per-address hourly limit (the form again with a message, what was typed
-    kept, status 429). Nothing about a child is shown back but what the person typed."""
+    without an account or JavaScript. Every error is named at once, whatever else refuses the form.
+    Flood protection: a hidden field and a signed stamp of when the form was opened (the form again,
+    what was typed kept), a form sent faster than a person could type it only noted and counted twice,
+    and a per-address hourly limit (the form again with a message, what was typed kept, status 429).
+    Nothing about a child is shown back but what the person typed."""
     address = audit_context(request).ip or "unknown"
     areas = _areas()
     limited = False
