@@ -336,7 +336,7 @@ S23_ACKNOWLEDGE_WORKING_DAYS = env_int("S23_ACKNOWLEDGE_WORKING_DAYS", 10)
 # enquiry arrives, and the public form's flood protection (enquiries.throttle, enquiries.forms).
 ENQUIRY_ACKNOWLEDGE_WORKING_DAYS = env_int("ENQUIRY_ACKNOWLEDGE_WORKING_DAYS", 3)
 ENQUIRY_RESPOND_WORKING_DAYS = env_int("ENQUIRY_RESPOND_WORKING_DAYS", 20)
-ENQUIRY_MIN_FILL_SECONDS = env_int("ENQUIRY_MIN_FILL_SECONDS", 3)  # sent faster: refused as automated
+ENQUIRY_MIN_FILL_SECONDS = env_int("ENQUIRY_MIN_FILL_SECONDS", 3)  # sent faster: noted, counts twice
 ENQUIRIES_PER_HOUR = env_int("ENQUIRIES_PER_HOUR", 5)  # per address
 ENQUIRY_STATUS_FREE_FAILURES = env_int("ENQUIRY_STATUS_FREE_FAILURES", 5)  # wrong guesses an hour
 NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
