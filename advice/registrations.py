@@ -203,8 +203,29 @@ def find_references(user: Any, terms: Any) -> list[child_search.ReferenceHit]:
             text=f"Health advice request {reference}"
             + ("" if reference in references else f" (LA reference {la_reference})"),
             url=reverse("advice:request-detail", args=[public_id]),
+            reference=reference,
         )
         for public_id, reference, child, la_reference in rows
+    ]
+
+
+def requests_for_child(user: Any, child: ChildOrYoungPerson) -> list[child_search.ReferenceHit]:
+    """The child's advice requests the user may see (AdviceRequest.visible_to), newest first."""
+    rows = (
+        AdviceRequest.objects.visible_to(user)
+        .filter(child=child)
+        .values_list("public_id", "reference", "received_by_health", "assessment__la_reference")
+        .order_by("-received_by_health", "-pk")
+    )
+    return [
+        child_search.ReferenceHit(
+            child_public_id=child.public_id,
+            text=f"Health advice request {reference}, received {received:%-d %B %Y}"
+            + (f" (LA reference {la_reference})" if la_reference else ""),
+            url=reverse("advice:request-detail", args=[public_id]),
+            reference=reference,
+        )
+        for public_id, reference, received, la_reference in rows
     ]
 
 
@@ -213,7 +234,9 @@ def register() -> None:
     reminders.register(advice_reminders.HANDLER)
     for kind in AUDIT_NAMES:
         naming.register(kind)
-    child_search.register_reference_lookup(child_search.ReferenceLookup("advice", find_references))
+    child_search.register_reference_lookup(
+        child_search.ReferenceLookup("advice", find_references, for_child=requests_for_child)
+    )
     child_page.register_section(child_page.ChildPageSection("advice", 10, child_section))
     register_nav_item(
         NavItem(

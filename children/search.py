@@ -37,12 +37,16 @@ class ReferenceHit:
     child_public_id: uuid.UUID
     text: str  # "Health advice request HA0000301"
     url: str
+    reference: str = ""  # the record's own reference ("HA0000301"), for another app to keep
 
 
 @dataclass(frozen=True)
 class ReferenceLookup:
     key: str
     find: Callable[[Any, Terms], list[ReferenceHit]]
+    # The child's records of this app that the user may see (its visible_to), newest first; an app
+    # that registers none cannot be chosen from a child's list, only found by reference.
+    for_child: Callable[[Any, ChildOrYoungPerson], list[ReferenceHit]] | None = None
 
 
 _lookups: dict[str, ReferenceLookup] = {}
@@ -68,6 +72,26 @@ def records_with_reference(user: Any, reference: str) -> list[ReferenceHit]:
         for hit in lookup.find(user, terms)
         if hit.text.upper().endswith(" " + reference)
     ]
+
+
+def find_by_reference(user: Any, key: str, text: str) -> list[ReferenceHit]:
+    """The records of the app registered as `key` that the user may see, whose reference (or other
+    reference that app knows) is one of the words in `text`. Another app links to them by this, naming
+    no app: for example section 23 linking a notification to the advice request for that child."""
+    lookup = _lookups.get(key)
+    terms = person_search.parse(clean_query(text))
+    if lookup is None or not terms.references:
+        return []
+    return lookup.find(user, terms)
+
+
+def records_for_child(user: Any, key: str, child: ChildOrYoungPerson) -> list[ReferenceHit]:
+    """The child's records of the app registered as `key` that the user may see (none when that app
+    lists none)."""
+    lookup = _lookups.get(key)
+    if lookup is None or lookup.for_child is None:
+        return []
+    return lookup.for_child(user, child)
 
 
 @dataclass

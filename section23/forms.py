@@ -248,6 +248,35 @@ class DecisionForm(VersionForm):
     la_reference = forms.CharField(label="Your reference (optional)", max_length=50, required=False)
 
 
+class AdviceLinkForm(VersionForm):
+    """The LA links a notification to the advice request for the EHC needs assessment: one of the
+    child's requests it may see, or a reference typed."""
+
+    chosen = forms.ChoiceField(
+        label="Which advice request is for this child's EHC needs assessment?",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    reference = forms.CharField(
+        label="Or enter the advice request's reference, or your reference for the assessment",
+        max_length=50,
+        required=False,
+        help_text="For example HA0000301",
+    )
+    error_names = {"chosen": "the advice request"}
+
+    def __init__(self, *args: Any, requests: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["chosen"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(hit.reference, hit.text) for hit in requests]
+        if not field.choices:
+            del self.fields["chosen"]
+
+    def typed_or_chosen(self) -> str:
+        return str(self.cleaned_data.get("reference") or self.cleaned_data.get("chosen") or "")
+
+
 class NotificationListForm(Form):
     status = forms.ChoiceField(
         label="Status", choices=[("", "All")] + Notification.Status.choices, required=False

@@ -184,6 +184,12 @@ class Notification(models.Model):
     decision_detail = models.TextField(blank=True)
     decided_on = models.DateField(null=True, blank=True)
     objection_seen_by_dco_at = models.DateTimeField(null=True, blank=True)
+    advice_reference = models.CharField(
+        "EHC needs assessment advice request",
+        max_length=20,
+        blank=True,
+        help_text="The reference of the advice request for the EHC needs assessment the LA went on to",
+    )
     concern = models.OneToOneField(
         "Concern", null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"
     )

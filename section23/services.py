@@ -29,6 +29,7 @@ from accounts.notifications import notify, recipients_for
 from audit.context import AuditContext
 from audit.services import record_access
 from casework import reminders, targets
+from children import search as child_search
 from children.models import ChildOrYoungPerson, ParentCarer
 from children.services import record_child
 from core.concurrency import check_version, save_if_version
@@ -404,6 +405,68 @@ def acknowledge(
         f"Section 23 notification {notification.reference} acknowledged",
         f"{notification.local_authority.name} has acknowledged notification {notification.reference}."
         + (f"\nTheir decision: {notification.get_decision_display()}." if decision else ""),
+    )
+    return notification
+
+
+ADVICE = "advice"  # the advice app's reference lookup (children.search), named, never imported
+
+
+def advice_requests_for(user: Any, notification: Notification) -> list[child_search.ReferenceHit]:
+    """The notified child's advice requests (EHC needs assessments) that `user` may see."""
+    return child_search.records_for_child(user, ADVICE, notification.child)
+
+
+def linked_advice_request(user: Any, notification: Notification) -> child_search.ReferenceHit | None:
+    """The advice request the notification is linked to, if `user` may see it (for a link)."""
+    if not notification.advice_reference:
+        return None
+    found = child_search.find_by_reference(user, ADVICE, notification.advice_reference)
+    return next(
+        (
+            hit
+            for hit in found
+            if hit.reference == notification.advice_reference
+            and hit.child_public_id == notification.child.public_id
+        ),
+        None,
+    )
+
+
+@transaction.atomic
+def link_advice_request(
+    *, user: Any, context: AuditContext, notification: Notification, expected_version: int, reference: str
+) -> Notification:
+    """The LA links the notification to the advice request for the EHC needs assessment it went on to
+    (issue 11: "to consider an EHC needs assessment, which then links to that casework"): one of the
+    same child's requests that the LA may see, by its reference or the LA's own reference for it."""
+    if not _acts_for_la(user, context, notification.local_authority_id):
+        raise PermissionDenied("Only the local authority it was sent to can link it.")
+    check_version(notification, expected_version)
+    if notification.is_draft:
+        raise InvalidTransition("A draft has not been sent to the local authority.")
+    reference = " ".join(reference.split())
+    if not reference:
+        raise ValidationError({"reference": "Choose the advice request, or enter its reference"})
+    found = [
+        hit
+        for hit in child_search.find_by_reference(user, ADVICE, reference)
+        if hit.child_public_id == notification.child.public_id
+    ]
+    if not found:
+        raise ValidationError(
+            {
+                "reference": f"No advice request for {notification.child.full_name} that you can see has this reference"
+            }
+        )
+    save_if_version(notification, expected_version, advice_reference=found[0].reference)
+    record_access(
+        user=user,
+        action="change",
+        obj=notification,
+        child=notification.child,
+        context=context,
+        detail=f"linked to advice request {found[0].reference}",
     )
     return notification
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<uuid:public_id>/edit/", views.notification_edit, name="notification-edit"),
     path("<uuid:public_id>/acknowledge/", views.notification_acknowledge, name="notification-acknowledge"),
     path("<uuid:public_id>/decision/", views.notification_decision, name="notification-decision"),
+    path("<uuid:public_id>/advice-request/", views.notification_advice_link, name="notification-advice-link"),
     path("files/<uuid:public_id>/", views.attachment_download, name="attachment"),
     path("concerns/", views.concern_list, name="concerns"),
     path("concerns/new/", views.concern_new, name="concern-new"),

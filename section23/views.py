@@ -28,6 +28,7 @@ from section23 import access, areas, rules, services
 from section23 import dashboard as figures_of
 from section23.forms import (
     AcknowledgeForm,
+    AdviceLinkForm,
     ChildForm,
     ConcernDecisionForm,
     ConcernForm,
@@ -246,6 +247,7 @@ def notification_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "n": notification,
             "parties": parties,
             "attachments": list(notification.attachments.all()),
+            "advice_request": services.linked_advice_request(request.user, notification),
             "missing": rules.missing_steps(
                 {name: getattr(notification, name) for name in services.DETAIL_FIELDS},
                 today=timezone.localdate(),
@@ -317,6 +319,38 @@ def notification_decision(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, f"Decision recorded for {notification.reference}")
             return redirect("section23:notification-detail", notification.public_id)
     return _render(request, "section23/decision.html", {"n": notification, "form": form})
+
+
+@shows_children
+@login_required
+@service_view
+@require_http_methods(["GET", "POST"])
+def notification_advice_link(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The LA links the notification to the advice request for the EHC needs assessment it went on to.
+    Who may see it: the caseworkers of the LA it was sent to; anyone else 404."""
+    notification = access.get_notification_for_user(request.user, public_id, acting_as=("la",))
+    found = services.advice_requests_for(request.user, notification)
+    form = AdviceLinkForm(form_data(request), initial={"version": notification.version}, requests=found)
+    if is_submission(request) and form.is_valid():
+        try:
+            services.link_advice_request(
+                user=request.user,
+                context=audit_context(request),
+                notification=notification,
+                expected_version=form.cleaned_data["version"],
+                reference=form.typed_or_chosen(),
+            )
+        except ValidationError as exc:
+            typed = bool(form.cleaned_data.get("reference")) or not found
+            add_service_errors(form, exc, aliases={"reference": "reference" if typed else "chosen"})
+        except services.InvalidTransition as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"{notification.reference} linked to advice request {notification.advice_reference}"
+            )
+            return redirect("section23:notification-detail", notification.public_id)
+    return _render(request, "section23/advice_link.html", {"n": notification, "form": form})
 
 
 @shows_children

@@ -386,6 +386,7 @@ ROUTE_RECORDS: dict[str, list[dict[str, Any]]] = {
     "section23:notification-edit": [{"public_id": _id("s23_draft")}],
     "section23:notification-acknowledge": [{"public_id": _id("s23_sent")}],
     "section23:notification-decision": [{"public_id": _id("s23_acknowledged")}],
+    "section23:notification-advice-link": [{"public_id": _id("s23_sent")}],
     "section23:attachment": [{"public_id": _id("s23_attachment")}],
     "section23:concern-detail": [{"public_id": _id("concern")}, {"public_id": _id("decided_concern")}],
     "enquiries:detail": [

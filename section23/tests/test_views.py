@@ -313,3 +313,42 @@ def test_the_concerns_notification_is_a_link_for_whoever_may_open_it(world, clie
     assert f'href="{link}"' in page  # sent: the area's DCO service may open it
     gp_page = sign_in(type(client)(), world.gp).get(url).content.decode()
     assert link not in gp_page
+
+
+def _advice_request(world: Any, child: Any) -> Any:
+    from types import SimpleNamespace
+
+    from advice.testing import make_request
+
+    return make_request(SimpleNamespace(la=world.la), child=child, la=world.la, user=world.caseworker)
+
+
+def test_the_la_links_its_decision_to_the_ehc_needs_assessments_advice_request(world, client):
+    notification = notify(world)
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Notification.Status.DECIDED, decision="consider_assessment"
+    )
+    notification.refresh_from_db()
+    advice = _advice_request(world, notification.child)
+    other_child = _advice_request(world, None)
+    la = sign_in(type(client)(), world.caseworker)
+    detail = reverse("section23:notification-detail", args=[notification.public_id])
+    link = reverse("section23:notification-advice-link", args=[notification.public_id])
+    assert link in la.get(detail).content.decode()
+    page = la.get(link).content.decode()
+    assert advice.reference in page and other_child.reference not in page  # only this child's requests
+    wrong = la.post(link, {"version": notification.version, "reference": other_child.reference})
+    assert (
+        "No advice request for Robin Testchild that you can see has this reference" in wrong.content.decode()
+    )
+    empty = la.post(link, {"version": notification.version})
+    assert "Choose the advice request, or enter its reference" in empty.content.decode()
+    assert la.post(link, {"version": notification.version, "chosen": advice.reference}).status_code == 302
+    notification.refresh_from_db()
+    assert notification.advice_reference == advice.reference
+    advice_url = reverse("advice:request-detail", args=[advice.public_id])
+    assert f'href="{advice_url}"' in la.get(detail).content.decode()  # the LA may open it
+    hv_page = sign_in(type(client)(), world.health_visitor).get(detail).content.decode()
+    assert advice.reference not in hv_page  # the notifying team may not see the LA's advice request
+    assert sign_in(type(client)(), world.health_visitor).get(link).status_code == 404
+    assert sign_in(type(client)(), world.other_caseworker).get(link).status_code == 404

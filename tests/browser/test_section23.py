@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import expect
 
 from accounts.testing import totp_device
+from advice.testing import make_request
 from section23.models import Concern, Notification
 from section23.testing import make_world, postcode_in, young_birth_date
 from tests.browser.conftest import browser_sign_in, check, expect_error_summary, fill_date
@@ -170,6 +172,24 @@ def test_a_health_visitor_notifies_the_la_answers_and_the_dco_counts_it(world, n
     la.wait_for_url(f"**/notifications/{notification.public_id}/")
     sees(la, "Refer to early years SEN support")
     check(la)
+
+    # 5b. Had the LA decided to consider an EHC needs assessment, it links the advice request it made.
+    advice = make_request(SimpleNamespace(la=world.la), child=notification.child, user=world.caseworker)
+    Notification.objects.filter(pk=notification.pk).update(decision="consider_assessment")
+    la.reload()
+    la.get_by_role("button", name="Link to the EHC needs assessment").click()
+    la.wait_for_url("**/advice-request/")
+    check(la)
+    la.get_by_role("button", name="Link it").click()  # nothing chosen
+    expect_error_summary(la)
+    sees_error(la, "Choose the advice request, or enter its reference")
+    check(la)
+    la.get_by_label(f"Health advice request {advice.reference}", exact=False).check()
+    la.get_by_role("button", name="Link it").click()
+    la.wait_for_url(f"**/notifications/{notification.public_id}/")
+    la.get_by_role("link", name=f"Health advice request {advice.reference}", exact=False).click()
+    la.wait_for_url(f"**/{advice.public_id}/**")
+    Notification.objects.filter(pk=notification.pk).update(decision="early_years")
 
     # 6. The health visitor sees the acknowledgement and the decision.
     hv.reload()
