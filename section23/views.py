@@ -449,8 +449,10 @@ def concern_new(request: HttpRequest) -> HttpResponse:
         organisations=organisations,
         local_authorities=access.local_authorities(),
     )
+    age = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        age = rules.age_check(data["date_of_birth"], timezone.localdate())
         try:
             concern = services.raise_concern(
                 user=request.user,
@@ -469,12 +471,21 @@ def concern_new(request: HttpRequest) -> HttpResponse:
                 parent_aware=data["parent_aware"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            errors = exc.message_dict
+            if not age.eligible:  # what to do instead is said once, beside the field
+                errors["date_of_birth"] = [age.problem]
+            add_service_errors(form, ValidationError(errors))
         else:
             messages.success(request, f"Concern {concern.reference} sent to {concern.dco_service.name}")
             return redirect("section23:concern-detail", concern.public_id)
     return _render(
-        request, "section23/concern_form.html", {"form": form, "what_to_do_instead": rules.WHAT_TO_DO_INSTEAD}
+        request,
+        "section23/concern_form.html",
+        {
+            "form": form,
+            "what_to_do_instead": rules.WHAT_TO_DO_INSTEAD,
+            "school_age": age is not None and not age.eligible,
+        },
     )
 
 

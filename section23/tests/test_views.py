@@ -352,3 +352,22 @@ def test_the_la_links_its_decision_to_the_ehc_needs_assessments_advice_request(w
     assert advice.reference not in hv_page  # the notifying team may not see the LA's advice request
     assert sign_in(type(client)(), world.health_visitor).get(link).status_code == 404
     assert sign_in(type(client)(), world.other_caseworker).get(link).status_code == 404
+
+
+def test_a_concern_about_a_school_age_child_says_what_to_do_instead_once_by_the_date_of_birth(world, client):
+    _client(client, world.gp)
+    form = {
+        "organisation": str(world.gp_practice.pk),
+        "given_name": "Sasha",
+        "family_name": "Testchild",
+        **_date("date_of_birth", young_birth_date(years=7)),
+        "local_authority": str(world.la.pk),
+        "child_postcode": "TS1 2AB",
+        "professional_name": "Dr Casey Testdoctor",
+        "profession": "gp",
+        "concern": "Not walking independently.",
+    }
+    page = client.post(reverse("section23:concern-new"), form).content.decode()
+    assert any("reached compulsory school age" in item for item in _summary_items(page))
+    assert page.count("SENCO") == 1 and "This child is of compulsory school age" in page
+    assert not Concern.objects.exists()
