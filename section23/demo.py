@@ -163,9 +163,10 @@ def load(stdout: TextIO | None = None, seed: int = 2026, **options: Any) -> str:
             "voluntary_organisations": voluntary,
             "no_voluntary_organisation": not voluntary,
             "referral_consent": rng.choice(["not_asked", "not_asked", "given"]),
-            "referral_consent_on": today - dt.timedelta(days=2),
-            "referral_consent_detail": "Early years SEN support team",
         }
+        if details["referral_consent"] == "given":  # a date and a referral only when consent was given
+            details["referral_consent_on"] = details["parent_told_on"]
+            details["referral_consent_detail"] = "Early years SEN support team"
         if details["parent_view"] == "disagrees":
             details["parent_views"] = "Would rather wait and see how nursery goes."
         if state == "draft":

@@ -371,3 +371,20 @@ def test_a_concern_about_a_school_age_child_says_what_to_do_instead_once_by_the_
     assert any("reached compulsory school age" in item for item in _summary_items(page))
     assert page.count("SENCO") == 1 and "This child is of compulsory school age" in page
     assert not Concern.objects.exists()
+
+
+def test_consent_not_asked_shows_no_date_or_referral_and_missing_decision_details_say_so(world, client):
+    """'Not asked on 27 November: Early years SEN support team' read as if consent had been asked."""
+    details = complete_details(
+        referral_consent="not_asked",
+        referral_consent_on=timezone.localdate(),
+        referral_consent_detail="Early years SEN support team",
+    )
+    notification = notify(world, details=details)
+    page = _client(client, world.caseworker).get(
+        reverse("section23:notification-detail", args=[notification.public_id])
+    )
+    text = " ".join(_text(page.content.decode()).split())
+    assert "Consent to an onward referral Not asked" in text
+    assert "Early years SEN support team" not in text
+    assert "Decision details Not recorded" in text
