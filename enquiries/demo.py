@@ -73,7 +73,7 @@ def _backdate(enquiry: Enquiry, received: dt.date, today: dt.date, rng: random.R
     if enquiry.reopen_count:
         fields["respond_by"] = targets.due_after(min(today, received + dt.timedelta(days=40)), 20)
     Enquiry.objects.filter(pk=enquiry.pk).update(**fields)
-    enquiry.events.update(at=fields["created_at"])
+    _backdate_history(enquiry, fields, today)
     enquiry.refresh_from_db()
     now = timezone.now()
     for reminder in reminders.reminders_for(enquiry):
@@ -86,6 +86,28 @@ def _backdate(enquiry: Enquiry, received: dt.date, today: dt.date, rng: random.R
         )
         due = reminders.at_start_of(day)
         CaseReminder.objects.filter(pk=reminder.pk).update(due_at=due, sent_at=due if due < now else None)
+
+
+def _backdate_history(enquiry: Enquiry, fields: dict[str, Any], today: dt.date) -> None:
+    """Date each history line (and each contact) on the day its step was taken, in order: received,
+    acknowledged, then assignments and contacts, the outcome, closing and reopening. One day per
+    step, never earlier than the step before it."""
+    received: dt.date = fields["received_on"]
+    step_days = {
+        "Acknowledged": fields.get("acknowledged_on"),
+        "Outcome": fields.get("responded_on"),
+        "Closed": fields.get("closed_on"),
+        "Reopened": min(today, received + dt.timedelta(days=40)),
+    }
+    day = received
+    contacts = list(enquiry.contacts.order_by("pk"))
+    for event in enquiry.events.order_by("pk"):
+        step = next((day_of for text, day_of in step_days.items() if event.text.startswith(text)), None)
+        day = max(day, step or day)
+        at = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30)))
+        type(event).objects.filter(pk=event.pk).update(at=at)
+        if event.text.startswith("Contact") and contacts:
+            type(contacts[0]).objects.filter(pk=contacts.pop(0).pk).update(contacted_on=day)
 
 
 def load(stdout: TextIO | None = None, seed: int = 2026, **options: Any) -> str:

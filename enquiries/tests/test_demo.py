@@ -24,3 +24,16 @@ def test_demo_data_has_every_state_and_only_due_reminders_wait():
     assert not CaseReminder.objects.filter(
         record_type="enquiries.enquiry", sent_at__isnull=True, due_at__lt=timezone.now()
     ).exists()
+    # Each enquiry's history reads in order, with each step on its day (not all on the day received).
+    for enquiry in Enquiry.objects.prefetch_related("events", "contacts"):
+        days = [
+            timezone.localtime(event.at).date() for event in sorted(enquiry.events.all(), key=lambda e: e.pk)
+        ]
+        assert days == sorted(days), enquiry.reference
+        assert days[0] == enquiry.received_on
+        for event in enquiry.events.all():
+            if event.text.startswith("Acknowledged"):
+                assert timezone.localtime(event.at).date() == enquiry.acknowledged_on, enquiry.reference
+        for contact in enquiry.contacts.all():
+            assert enquiry.received_on <= contact.contacted_on <= timezone.localdate(), enquiry.reference
+    assert any(len({event.at for event in enquiry.events.all()}) > 1 for enquiry in Enquiry.objects.all())
