@@ -37,6 +37,10 @@ class NotificationSummaryOut(Schema):
     acknowledge_by: dt.date | None = Field(None, description="The local target for acknowledging it")
     acknowledged_on: dt.date | None
     decision: str
+    advice_request_reference: str | None = Field(
+        description="The reference of the EHC needs assessment's health advice request the LA linked it to "
+        "(null when none)"
+    )
     objection: bool = Field(description="The parent disagrees (recorded; never a veto)")
     version: int = Field(description="Send it back as expected_version to acknowledge")
     updated_at: dt.datetime
@@ -118,6 +122,7 @@ def _summary(n: Notification) -> dict[str, Any]:
         "acknowledge_by": n.acknowledge_by,
         "acknowledged_on": n.acknowledged_on,
         "decision": n.decision,
+        "advice_request_reference": n.advice_reference or None,
         "objection": n.objection,
         "version": n.version,
         "updated_at": n.updated_at,

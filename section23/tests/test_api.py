@@ -102,3 +102,41 @@ def test_the_openapi_document_gives_only_notifications_a_child_postcode(world):
     assert "postcode" not in request_child["properties"]
     assert "postcode" in notification_child["properties"]
     assert "postcode" in notification_child.get("required", [])
+
+
+def test_a_notification_gives_the_advice_request_the_la_linked_it_to(world):
+    """Issue 11: a decision to consider an EHC needs assessment links to that casework; the LA's case
+    system reads the advice request's reference in the list and in the notification (null until linked)."""
+    from types import SimpleNamespace
+
+    from advice.testing import make_request
+    from audit.testing import TEST_CONTEXT
+    from section23 import services
+
+    linked, unlinked = notify(world), notify(world, given_name="Kit")
+    advice = make_request(
+        SimpleNamespace(la=world.la), child=linked.child, la=world.la, user=world.caseworker
+    )
+    services.link_advice_request(
+        user=world.caseworker,
+        context=TEST_CONTEXT,
+        notification=linked,
+        expected_version=linked.version,
+        reference=advice.reference,
+    )
+    client = _client(world)
+    listing = {r["reference"]: r for r in client.get(f"{BASE}/notifications").json()["results"]}
+    assert listing[linked.reference]["advice_request_reference"] == advice.reference
+    assert listing[unlinked.reference]["advice_request_reference"] is None
+    body = client.get(f"{BASE}/notifications/{linked.public_id}").json()
+    assert body["advice_request_reference"] == advice.reference
+    assert client.get(f"{BASE}/notifications/{unlinked.public_id}").json()["advice_request_reference"] is None
+
+
+def test_the_openapi_document_describes_the_linked_advice_request(world):
+    document = _client(world).get(f"{BASE}/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    for name in ("NotificationSummaryOut", "NotificationOut"):
+        field = schemas[name]["properties"]["advice_request_reference"]
+        assert {"type": "null"} in field["anyOf"] and "advice request" in field["description"]
+        assert "advice_request_reference" in schemas[name]["required"]  # always there, null when none
