@@ -458,7 +458,8 @@ def _engine_params(f: ServiceFilters, q: ApiQuery) -> search.ServiceSearch:
         taxonomy_terms=(f.taxonomy_term_id,) if f.taxonomy_term_id else (),
         taxonomies=(f.taxonomy_id,) if f.taxonomy_id else (),
         provider=f.organization_id,
-        covering_la_code=search.postcode_la_code(f.postcode) if f.postcode else "",
+        # A county-wide service area covers every district's postcodes in the county.
+        covering_la_codes=(search.postcode_la_codes(f.postcode) or ()) if f.postcode else (),
         days=tuple(f.days or ()),
         start_time=f.start_time,
         end_time=f.end_time,

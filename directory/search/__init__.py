@@ -47,7 +47,7 @@ from directory.search.engines import (
     ensure_search_schema,
 )
 from directory.search.indexing import reindex_services
-from directory.search.places import postcode_la_code, resolve_location
+from directory.search.places import postcode_la_codes, resolve_location
 from directory.search.query import (
     DELIVERY,
     MAX_PER_PAGE,
@@ -79,7 +79,7 @@ __all__ = [
     "ensure_search_schema",
     "letter_counts",
     "matching_entries",
-    "postcode_la_code",
+    "postcode_la_codes",
     "query_words",
     "reindex_services",
     "resolve_location",

@@ -280,20 +280,23 @@ class ApiColumns:
         *,
         term_ids: Sequence[int] | None,
         provider_id: int | None,
-        la_code: str,
+        la_codes: Sequence[str],
         modified_after: dt.datetime | None,
         has_provider_filter: bool,
     ) -> Bits:
-        """The slots that pass the API's own filters (None or empty: that filter does not apply)."""
+        """The slots that pass the API's own filters (None or empty: that filter does not apply).
+        `la_codes`: services with no service area, or one recorded at any of these codes (a
+        postcode's county and district: an OR of at most two posting lists)."""
         size, words = self.index.size, self.index.words
         flags = np.ones(size, dtype=bool)
         if has_provider_filter:
             flags &= self.provider == (provider_id if provider_id is not None else -2)
         if modified_after is not None:
             flags &= self.updated > microseconds(modified_after)
-        if la_code:
+        if la_codes:
             covered = np.zeros(size, dtype=bool)
-            covered[self.areas.get(la_code, _NO_SLOTS)] = True
+            for la_code in la_codes:
+                covered[self.areas.get(la_code, _NO_SLOTS)] = True
             flags &= ~self.has_area | covered
         bits = _pack(flags, words)
         if term_ids is not None:
@@ -516,7 +519,7 @@ def has_api_filters(params: Any) -> bool:
         params.taxonomy_terms
         or params.taxonomies
         or params.provider
-        or params.covering_la_code
+        or params.covering_la_codes
         or params.modified_after is not None
     )
 
@@ -540,7 +543,7 @@ def restriction(index: SearchIndex, params: Any) -> Bits | None:
     return columns_for(index).restriction(
         term_ids=term_ids,
         provider_id=provider_id,
-        la_code=params.covering_la_code,
+        la_codes=params.covering_la_codes,
         modified_after=params.modified_after,
         has_provider_filter=bool(params.provider),
     )

@@ -93,9 +93,9 @@ def _base_queryset(params: ServiceSearch) -> QuerySet[SearchEntry]:
         qs = qs.filter(Exists(attributes))
     if params.provider:
         qs = qs.filter(service__provider__public_id=params.provider)
-    if params.covering_la_code:
+    if params.covering_la_codes:
         areas = ServiceArea.objects.filter(service_id=OuterRef("service_id"))
-        qs = qs.filter(~Exists(areas) | Exists(areas.filter(la_code=params.covering_la_code)))
+        qs = qs.filter(~Exists(areas) | Exists(areas.filter(la_code__in=list(params.covering_la_codes))))
     if params.modified_after:
         qs = qs.filter(service__updated_at__gt=params.modified_after)
     if params.start_time or params.end_time:

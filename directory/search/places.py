@@ -24,17 +24,12 @@ EXAMPLES_CACHE_KEY = "directory:location-examples"
 EXAMPLES_CACHE_SECONDS = 10 * 60  # postcodes and places change only on an import
 
 
-def postcode_la_code(text: str) -> str:
-    """The ONS local authority code of a postcode (any spacing or case), or "" if unknown."""
-    code = Postcode.objects.filter(key=postcode_key(text)).values_list("la_code", flat=True).first()
-    return code or ""
-
-
 def postcode_la_codes(text: str) -> tuple[str, ...] | None:
     """The ONS codes of the local authorities for a postcode (any spacing or case), county first:
     (county, district) in a two-tier area, (unitary,) elsewhere; None if the postcode is not held.
     Registered with core.registry.register_postcode_la_codes (directory/apps.py), so apps that send
-    a child's record to the council where the child lives can ask without importing the directory."""
+    a child's record to the council where the child lives can ask without importing the directory.
+    The ORUK API's `postcode` filter takes a service area recorded at any of them as covering it."""
     if not is_postcode(text):
         return None
     row = Postcode.objects.filter(key=postcode_key(text)).values_list("county_code", "la_code").first()

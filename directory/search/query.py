@@ -41,9 +41,11 @@ class ServiceSearch:
     taxonomy_terms: Sequence[str | UUID] = ()  # TaxonomyTerm.public_id, any of
     taxonomies: Sequence[str | UUID] = ()  # Taxonomy.public_id: services with any term from them
     provider: str | UUID | None = None  # Provider.public_id
-    # ORUK: with a postcode, services that have a service area must cover the postcode's local
-    # authority (ONS code); services without a service area are kept.
-    covering_la_code: str = ""
+    # ORUK: with a postcode, services that have a service area must cover the postcode: an area
+    # recorded at any of these ONS codes (in a two-tier area the county's and the district's, as
+    # places.postcode_la_codes gives them; elsewhere the one authority's). Services without a
+    # service area are kept.
+    covering_la_codes: Sequence[str] = ()
     is_free: bool | None = None
     delivery: Sequence[str] = ()  # "in_person", "online", "phone": any of
     days: Sequence[str] = ()  # lib.weekdays.DAY_CODES: open on any of these days

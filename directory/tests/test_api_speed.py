@@ -171,6 +171,58 @@ def test_an_unknown_term_or_organisation_finds_nothing_in_both(client, local_off
         assert from_index == from_database and from_index["total_items"] == 0
 
 
+def test_a_county_wide_service_area_covers_every_district_postcode_in_the_county(client):
+    """In a two-tier area a postcode has a district code (la_code) and a county code: a service area
+    recorded at the county covers it, one recorded at another district of the county does not; a
+    unitary authority's postcodes have one code. The index and the database agree on each."""
+    Postcode.objects.create(
+        postcode="WS1 1AA",
+        key="WS11AA",
+        latitude=52.2,
+        longitude=-1.6,
+        la_code="E07000901",
+        county_code="E10000901",
+    )
+    Postcode.objects.create(
+        postcode="WS2 2BB",
+        key="WS22BB",
+        latitude=52.3,
+        longitude=-1.5,
+        la_code="E07000902",
+        county_code="E10000901",
+    )
+    Postcode.objects.create(
+        postcode="UA1 1AA", key="UA11AA", latitude=52.0, longitude=-1.0, la_code="E06000901"
+    )
+    areas = {
+        "Westshire county-wide": ["E10000901"],
+        "Ashby district only": ["E07000901"],
+        "Ashby district and the unitary": ["E07000901", "E06000901"],
+        "Unitary only": ["E06000901"],
+        "Another county": ["E10000902"],
+        "No service area": [],
+    }
+    for name, codes in areas.items():
+        svc = ServiceFactory(name=name)
+        ServiceAtLocationFactory(service=svc, location=LocationFactory(latitude=52.1, longitude=-1.2))
+        for code in codes:
+            ServiceArea.objects.create(service=svc, name=code, la_code=code)
+    reindex_services()
+
+    expected = {
+        "ws1 1aa": {"Westshire county-wide", "Ashby district only", "Ashby district and the unitary"},
+        "WS22BB": {"Westshire county-wide"},
+        "UA1 1AA": {"Ashby district and the unitary", "Unitary only"},
+    }
+    for postcode, covering in expected.items():
+        for params in ({"postcode": postcode}, {"postcode": postcode, "proximity": "100000"}):
+            for path in ("/services", "/service_at_locations"):
+                from_index, from_database = _both_ways(client, path, per_page=50, **params)
+                assert from_index == from_database, (path, params)
+                names = {item.get("name") or item["service"]["name"] for item in from_index["contents"]}
+                assert names == covering | {"No service area"}, (path, params)
+
+
 # --- as fresh as the data ---------------------------------------------------------------------
 
 
