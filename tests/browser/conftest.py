@@ -1,4 +1,5 @@
-"""Helpers for browser tests: axe-core checks and the real two-step sign-in.
+"""Helpers for browser tests: axe-core checks, the real two-step sign-in, a page per person
+(`new_page`) and waiting for what the page says (`sees`, `sees_error`).
 
 The `browser` and `page` fixtures live in the root conftest.py so every app's browser tests share
 one Chromium. Real Chromium (Debian's package) driven by Playwright, with axe-core for accessibility.
@@ -13,8 +14,10 @@ import datetime as dt
 import os
 import re
 import shutil
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -27,6 +30,36 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     return list(results.response.get("violations", []))
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """Makes a page in a fresh browser context per person (each signs in on their own), 1280 pixels
+    wide unless a width is given (375 for a phone), with JavaScript unless told otherwise."""
+    contexts = []
+
+    def make(width: int = 1280, javascript: bool = True) -> Any:
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": width, "height": 900}, java_script_enabled=javascript
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def sees(page: Any, text: str) -> None:
+    """Wait until the page's main content shows `text`."""
+    expect(page.locator("main")).to_contain_text(text)
+
+
+def sees_error(page: Any, text: str) -> None:
+    """Wait until the page comes back with `text` in its error summary."""
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(text)
 
 
 def assert_accessible(page: Any) -> None:

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from accounts.testing import totp_device
 from advice.models import AdviceRequest
 from advice.testing import make_world
-from tests.browser.conftest import browser_sign_in, check, expect_error_summary, fill_date
+from tests.browser.conftest import browser_sign_in, check, expect_error_summary, fill_date, sees, sees_error
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,33 +24,6 @@ def world():
     for user in (world.la_user, world.dco, world.clinician):
         totp_device(user)
     return world
-
-
-@pytest.fixture
-def new_page(browser, live_server):
-    """A fresh browser context per person (each signs in on their own)."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def sees(page, text: str) -> None:
-    """Wait until the page's main content shows `text`."""
-    expect(page.locator("main")).to_contain_text(text)
-
-
-def sees_error(page, text: str) -> None:
-    """Wait until the page comes back with `text` in its error summary."""
-    expect(page.locator(".nhsuk-error-summary")).to_contain_text(text)
 
 
 def test_the_whole_journey(world, new_page):

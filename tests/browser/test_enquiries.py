@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from accounts.testing import totp_device
 from enquiries.models import Enquiry
 from section23.testing import make_world, notify
-from tests.browser.conftest import browser_sign_in, check, expect_error_summary, fill_date
+from tests.browser.conftest import browser_sign_in, check, expect_error_summary, fill_date, sees, sees_error
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,33 +30,6 @@ def world():
     world = make_world()
     totp_device(world.dco)
     return world
-
-
-@pytest.fixture
-def new_page(browser, live_server):
-    """A fresh browser context per person, optionally phone-sized or without JavaScript."""
-    contexts = []
-
-    def make(width: int = 1280, javascript: bool = True):
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": width, "height": 900}, java_script_enabled=javascript
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def sees(page, text: str) -> None:
-    expect(page.locator("main")).to_contain_text(text)
-
-
-def sees_error(page, text: str) -> None:
-    expect(page.locator(".nhsuk-error-summary")).to_contain_text(text)
 
 
 def fill_public_form(page, la_name: str, email: str) -> None:

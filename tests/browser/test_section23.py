@@ -19,7 +19,7 @@ from accounts.testing import totp_device
 from advice.testing import make_request
 from section23.models import Concern, Notification
 from section23.testing import make_world, postcode_in, young_birth_date
-from tests.browser.conftest import browser_sign_in, check, expect_error_summary, fill_date
+from tests.browser.conftest import browser_sign_in, check, expect_error_summary, fill_date, sees, sees_error
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,31 +31,6 @@ def world():
     for user in (world.health_visitor, world.caseworker, world.dco, world.gp):
         totp_device(user)
     return world
-
-
-@pytest.fixture
-def new_page(browser, live_server):
-    """A fresh browser context per person (each signs in on their own)."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def sees(page, text: str) -> None:
-    expect(page.locator("main")).to_contain_text(text)
-
-
-def sees_error(page, text: str) -> None:
-    expect(page.locator(".nhsuk-error-summary")).to_contain_text(text)
 
 
 def test_a_health_visitor_notifies_the_la_answers_and_the_dco_counts_it(world, new_page):
