@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 import factory
@@ -9,7 +10,15 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Membership, Organisation, Role, User
+from accounts.models import (
+    Membership,
+    NotificationEvent,
+    Organisation,
+    OrganisationNotification,
+    PersonalNotification,
+    Role,
+    User,
+)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -80,3 +89,41 @@ def sign_in(client: Client, user: User) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def turned_off(user: User, *events: NotificationEvent) -> None:
+    """`user` chose to get none of these events' e-mails (their notification preferences)."""
+    _person_chooses(user, PersonalNotification.Delivery.OFF, events)
+
+
+def on_digest(user: User, *events: NotificationEvent) -> None:
+    """`user` chose to get these events in their daily digest rather than an e-mail each time."""
+    _person_chooses(user, PersonalNotification.Delivery.DIGEST, events)
+
+
+def _person_chooses(user: User, delivery: str, events: Iterable[NotificationEvent]) -> None:
+    for event in events:
+        PersonalNotification.objects.create(user=user, event=event, delivery=delivery)
+
+
+def sends_to(
+    organisation: Organisation,
+    event: NotificationEvent,
+    send_to: OrganisationNotification.SendTo,
+    *,
+    mailbox: str | None = None,
+    digest: bool = False,
+) -> OrganisationNotification:
+    """`organisation` chose who gets `event`'s e-mails (its shared mailbox, its people, both or nobody),
+    with the mailbox on a daily digest if `digest`; `mailbox` first gives it that shared address."""
+    if mailbox is not None:
+        organisation.email = mailbox
+        organisation.save()
+    return OrganisationNotification.objects.create(
+        organisation=organisation, event=event, send_to=send_to, mailbox_digest=digest
+    )
+
+
+def sent_to(outbox: Iterable[Any], words: str) -> list[str]:
+    """The addresses, sorted, of the e-mails in `outbox` whose subject contains `words`."""
+    return sorted(address for m in outbox if words in m.subject for address in m.to)

@@ -31,7 +31,7 @@ from accounts.notifications import (
     recipients_for,
 )
 from accounts.tasks import send_daily_digests
-from accounts.testing import make_organisation, member, sign_in
+from accounts.testing import make_organisation, member, on_digest, sends_to, sign_in, turned_off
 from audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -57,12 +57,6 @@ def people(team):
     }
 
 
-def choose(organisation, event, send_to, digest=False):
-    OrganisationNotification.objects.create(
-        organisation=organisation, event=event, send_to=send_to, mailbox_digest=digest
-    )
-
-
 def test_by_default_the_shared_mailbox_if_there_is_one_otherwise_each_person(team, people):
     assert recipients_for(Event.ASSIGNMENT, [team], RoleGroup.PROVIDER) == [
         "clinician@example.org",
@@ -86,18 +80,14 @@ def test_by_default_the_shared_mailbox_if_there_is_one_otherwise_each_person(tea
     ],
 )
 def test_the_organisation_chooses_who_gets_each_event(team, people, send_to, expected):
-    team.email = "physio@example.org"
-    team.save()
-    choose(team, Event.ASSIGNMENT, send_to)
+    sends_to(team, Event.ASSIGNMENT, send_to, mailbox="physio@example.org")
     assert recipients_for(Event.ASSIGNMENT, [team], RoleGroup.PROVIDER) == expected
     # Only that event: the others keep the usual.
     assert recipients_for(Event.ADVICE_RETURNED, [team], RoleGroup.PROVIDER) == ["physio@example.org"]
 
 
 def test_a_person_who_turned_an_event_off_gets_none_of_it(team, people, django_capture_on_commit_callbacks):
-    PersonalNotification.objects.create(
-        user=people["clinician"], event=Event.ASSIGNMENT, delivery=Delivery.OFF
-    )
+    turned_off(people["clinician"], Event.ASSIGNMENT)
     assert recipients_for(Event.ASSIGNMENT, [team], RoleGroup.PROVIDER) == ["manager@example.org"]
     assert recipients_for(Event.ADVICE_RETURNED, [team], RoleGroup.PROVIDER) == [
         "clinician@example.org",
@@ -118,12 +108,7 @@ def _local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 def test_the_daily_digest_sends_one_email_a_day_of_what_each_person_chose_to_digest(
     team, people, django_capture_on_commit_callbacks
 ):
-    PersonalNotification.objects.create(
-        user=people["clinician"], event=Event.ASSIGNMENT, delivery=Delivery.DIGEST
-    )
-    PersonalNotification.objects.create(
-        user=people["clinician"], event=Event.REMINDER, delivery=Delivery.DIGEST
-    )
+    on_digest(people["clinician"], Event.ASSIGNMENT, Event.REMINDER)
     day = dt.date(2027, 3, 9)
     with django_capture_on_commit_callbacks(execute=True):
         for n, event in enumerate([Event.ASSIGNMENT, Event.REMINDER, Event.ADVICE_RETURNED]):
@@ -155,9 +140,7 @@ def test_the_daily_digest_sends_one_email_a_day_of_what_each_person_chose_to_dig
 def test_what_arrives_after_the_digest_hour_waits_for_the_next_day(
     team, people, django_capture_on_commit_callbacks
 ):
-    PersonalNotification.objects.create(
-        user=people["clinician"], event=Event.ASSIGNMENT, delivery=Delivery.DIGEST
-    )
+    on_digest(people["clinician"], Event.ASSIGNMENT)
     day = dt.date(2027, 3, 10)
     DigestItem.objects.create(
         address="clinician@example.org",
@@ -173,9 +156,7 @@ def test_what_arrives_after_the_digest_hour_waits_for_the_next_day(
 
 
 def test_a_shared_mailbox_can_get_a_daily_digest(team, people, django_capture_on_commit_callbacks):
-    team.email = "physio@example.org"
-    team.save()
-    choose(team, Event.ASSIGNMENT, SendTo.USUAL, digest=True)
+    sends_to(team, Event.ASSIGNMENT, SendTo.USUAL, mailbox="physio@example.org", digest=True)
     with django_capture_on_commit_callbacks(execute=True):
         notify(
             event=Event.ASSIGNMENT,

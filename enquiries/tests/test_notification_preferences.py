@@ -7,14 +7,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from accounts.models import (
-    DigestItem,
-    NotificationEvent,
-    OrganisationNotification,
-    PersonalNotification,
-    Role,
-)
-from accounts.testing import member
+from accounts.models import DigestItem, NotificationEvent, OrganisationNotification, Role
+from accounts.testing import member, on_digest, sends_to, sent_to, turned_off
 from audit.testing import TEST_CONTEXT
 from casework import reminders
 from casework.targets import due_after
@@ -26,7 +20,6 @@ from section23.testing import make_world
 pytestmark = pytest.mark.django_db
 
 Event = NotificationEvent
-Delivery = PersonalNotification.Delivery
 SendTo = OrganisationNotification.SendTo
 
 
@@ -35,19 +28,11 @@ def world():
     return make_world()
 
 
-def choose(user, event, delivery):
-    PersonalNotification.objects.create(user=user, event=event, delivery=delivery)
-
-
-def sent_to(mailoutbox, words):
-    return sorted(address for m in mailoutbox if words in m.subject for address in m.to)
-
-
 def test_a_dco_who_turned_new_enquiries_off_gets_no_email_but_the_enquirer_is_still_acknowledged(
     world, mailoutbox
 ):
     colleague = member(Role.DCO, world.dco_service, email="colleague.dco@example.org")
-    choose(world.dco, Event.NEW_ENQUIRY, Delivery.OFF)
+    turned_off(world.dco, Event.NEW_ENQUIRY)
     with committed():
         enquiry = submit(world.la)
     assert sent_to(mailoutbox, "New enquiry") == [colleague.email]
@@ -65,11 +50,7 @@ def test_a_dco_who_turned_new_enquiries_off_gets_no_email_but_the_enquirer_is_st
     ],
 )
 def test_the_dco_service_chooses_its_shared_mailbox_or_its_people(world, mailoutbox, send_to, expected):
-    world.dco_service.email = "dco.service@example.org"
-    world.dco_service.save()
-    OrganisationNotification.objects.create(
-        organisation=world.dco_service, event=Event.NEW_ENQUIRY, send_to=send_to
-    )
+    sends_to(world.dco_service, Event.NEW_ENQUIRY, send_to, mailbox="dco.service@example.org")
     with committed():
         submit(world.la)
     expected = sorted(world.dco.email if e == "dco" else e for e in expected)
@@ -77,14 +58,8 @@ def test_the_dco_service_chooses_its_shared_mailbox_or_its_people(world, mailout
 
 
 def test_a_team_set_to_its_shared_mailbox_only_gets_assigned_enquiries_there(world, mailoutbox):
-    world.team.email = "health.visiting@example.org"
-    world.team.save()
-    OrganisationNotification.objects.create(
-        organisation=world.team, event=Event.ENQUIRY_ASSIGNED, send_to=SendTo.MAILBOX
-    )
-    OrganisationNotification.objects.create(
-        organisation=world.team, event=Event.NEW_REQUEST, send_to=SendTo.PEOPLE
-    )  # another event's choice changes nothing here
+    sends_to(world.team, Event.ENQUIRY_ASSIGNED, SendTo.MAILBOX, mailbox="health.visiting@example.org")
+    sends_to(world.team, Event.NEW_REQUEST, SendTo.PEOPLE)  # another event's choice changes nothing here
     enquiry = take_to(submit(world.la), "acknowledged", dco=world.dco)
     with committed():
         take_to(enquiry, "assigned", dco=world.dco, team=world.team)
@@ -93,7 +68,7 @@ def test_a_team_set_to_its_shared_mailbox_only_gets_assigned_enquiries_there(wor
 
 def test_a_colleague_on_a_daily_digest_gets_the_assignment_in_it(world, mailoutbox):
     colleague = member(Role.DCO, world.dco_service, email="colleague.dco@example.org")
-    choose(colleague, Event.ENQUIRY_ASSIGNED, Delivery.DIGEST)
+    on_digest(colleague, Event.ENQUIRY_ASSIGNED)
     enquiry = submit(world.la)
     with committed():
         services.assign(
@@ -111,10 +86,10 @@ def test_a_colleague_on_a_daily_digest_gets_the_assignment_in_it(world, mailoutb
 def test_reminders_honour_the_same_choices(world, mailoutbox):
     digest_dco = member(Role.DCO, world.dco_service, email="digest.dco@example.org")
     off_dco = member(Role.DCO, world.dco_service, email="off.dco@example.org")
-    choose(digest_dco, Event.ENQUIRY_REMINDER, Delivery.DIGEST)
-    choose(off_dco, Event.ENQUIRY_REMINDER, Delivery.OFF)
+    on_digest(digest_dco, Event.ENQUIRY_REMINDER)
+    turned_off(off_dco, Event.ENQUIRY_REMINDER)
     # Turning off new enquiries is not turning off their reminders.
-    choose(world.dco, Event.NEW_ENQUIRY, Delivery.OFF)
+    turned_off(world.dco, Event.NEW_ENQUIRY)
     enquiry = submit(world.la, user=AnonymousUser())
     scheduled = set(reminders.reminders_for(enquiry).values_list("recipient", flat=True))
     assert scheduled == {world.dco.email, digest_dco.email}
@@ -124,7 +99,7 @@ def test_reminders_honour_the_same_choices(world, mailoutbox):
     assert sent_to(mailoutbox, f"enquiry {enquiry.reference}") == [world.dco.email, world.dco.email]
     assert DigestItem.objects.filter(event=Event.ENQUIRY_REMINDER, address=digest_dco.email).count() == 2
     # Someone who turns reminders off after they were scheduled gets none of the rest.
-    choose(world.dco, Event.ENQUIRY_REMINDER, Delivery.OFF)
+    turned_off(world.dco, Event.ENQUIRY_REMINDER)
     mailoutbox.clear()
     with committed():
         reminders.send_due(now=reminders.at_start_of(due_after(enquiry.respond_by, 1)))

@@ -8,14 +8,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accounts.models import (
-    DigestItem,
-    NotificationEvent,
-    OrganisationNotification,
-    PersonalNotification,
-    Role,
-)
-from accounts.testing import member
+from accounts.models import DigestItem, NotificationEvent, OrganisationNotification, Role
+from accounts.testing import member, on_digest, sends_to, sent_to, turned_off
 from audit.testing import TEST_CONTEXT
 from casework import reminders
 from core.testing import committed
@@ -26,7 +20,6 @@ from section23.testing import complete_details, make_world, notify, raise_concer
 pytestmark = pytest.mark.django_db
 
 Event = NotificationEvent
-Delivery = PersonalNotification.Delivery
 SendTo = OrganisationNotification.SendTo
 
 
@@ -35,17 +28,9 @@ def world():
     return make_world()
 
 
-def choose(user, event, delivery):
-    PersonalNotification.objects.create(user=user, event=event, delivery=delivery)
-
-
-def sent_to(mailoutbox, words):
-    return sorted(address for m in mailoutbox if words in m.subject for address in m.to)
-
-
 def test_an_la_officer_who_turned_new_notifications_off_gets_no_email(world, mailoutbox):
     colleague = member(Role.LA_CASEWORKER, world.la, email="colleague@example.org")
-    choose(world.caseworker, Event.S23_NOTIFICATION, Delivery.OFF)
+    turned_off(world.caseworker, Event.S23_NOTIFICATION)
     with committed():
         notification = notify(world)
     assert sent_to(mailoutbox, "New section 23 notification") == [colleague.email]
@@ -64,11 +49,7 @@ def test_an_la_officer_who_turned_new_notifications_off_gets_no_email(world, mai
     ],
 )
 def test_the_la_chooses_its_shared_mailbox_or_its_people(world, mailoutbox, send_to, expected):
-    world.la.email = "sen.team@example.org"
-    world.la.save()
-    OrganisationNotification.objects.create(
-        organisation=world.la, event=Event.S23_NOTIFICATION, send_to=send_to
-    )
+    sends_to(world.la, Event.S23_NOTIFICATION, send_to, mailbox="sen.team@example.org")
     with committed():
         notify(world)
     expected = sorted(world.caseworker.email if e == "caseworker" else e for e in expected)
@@ -76,7 +57,7 @@ def test_the_la_chooses_its_shared_mailbox_or_its_people(world, mailoutbox, send
 
 
 def test_a_person_on_a_daily_digest_gets_a_digest_item_not_an_email(world, mailoutbox):
-    choose(world.caseworker, Event.S23_NOTIFICATION, Delivery.DIGEST)
+    on_digest(world.caseworker, Event.S23_NOTIFICATION)
     with committed():
         notification = notify(world)
     assert sent_to(mailoutbox, "New section 23 notification") == []
@@ -87,14 +68,14 @@ def test_a_person_on_a_daily_digest_gets_a_digest_item_not_an_email(world, mailo
 def test_the_chase_reminder_honours_the_same_choices(world, mailoutbox):
     digest_officer = member(Role.LA_CASEWORKER, world.la, email="digest.officer@example.org")
     off_officer = member(Role.LA_CASEWORKER, world.la, email="off.officer@example.org")
-    choose(digest_officer, Event.S23_REMINDER, Delivery.DIGEST)
-    choose(off_officer, Event.S23_REMINDER, Delivery.OFF)
+    on_digest(digest_officer, Event.S23_REMINDER)
+    turned_off(off_officer, Event.S23_REMINDER)
     notification = notify(world)
     scheduled = set(reminders.reminders_for(notification).values_list("recipient", flat=True))
     # Someone who turned reminders off is not chosen; the rest are.
     assert scheduled == {world.caseworker.email, digest_officer.email, world.dco.email}
     # The DCO turns them off after the reminder was scheduled: still nothing is sent to them.
-    choose(world.dco, Event.S23_REMINDER, Delivery.OFF)
+    turned_off(world.dco, Event.S23_REMINDER)
     with committed():
         assert reminders.send_due(timezone.now() + dt.timedelta(days=30)) == 3
     assert sent_to(mailoutbox, "Not yet acknowledged") == [world.caseworker.email]
@@ -105,15 +86,13 @@ def test_the_chase_reminder_honours_the_same_choices(world, mailoutbox):
 def test_the_notifier_the_dco_and_the_gp_practice_get_what_they_chose(world, mailoutbox):
     # The parent objected: flagged to the DCO service, but not to the DCO who turned it off.
     other_dco = member(Role.DCO, world.dco_service, email="other.dco@example.org")
-    choose(world.dco, Event.S23_OBJECTION, Delivery.OFF)
+    turned_off(world.dco, Event.S23_OBJECTION)
     with committed():
         notification = notify(world, details=complete_details(parent_view="disagrees"))
     assert notification.objection
     assert sent_to(mailoutbox, "objection") == [other_dco.email]
     # The LA acknowledges: the health visitor's team is told unless the team chose nobody.
-    OrganisationNotification.objects.create(
-        organisation=world.team, event=Event.S23_RESPONSE, send_to=SendTo.NOBODY
-    )
+    sends_to(world.team, Event.S23_RESPONSE, SendTo.NOBODY)
     with committed():
         services.acknowledge(
             user=world.caseworker,
@@ -123,13 +102,13 @@ def test_the_notifier_the_dco_and_the_gp_practice_get_what_they_chose(world, mai
         )
     assert sent_to(mailoutbox, "acknowledged") == []
     # A concern: the DCO service is told (digest), then the GP practice hears the decision.
-    choose(world.dco, Event.CONCERN_RAISED, Delivery.DIGEST)
+    on_digest(world.dco, Event.CONCERN_RAISED)
     with committed():
         concern = raise_concern(world)
     assert sent_to(mailoutbox, "Concern about a young child") == [other_dco.email]
     assert DigestItem.objects.filter(event=Event.CONCERN_RAISED, address=world.dco.email).exists()
     other_gp = member(Role.HEALTH_PRACTITIONER, world.gp_practice, email="other.gp@example.org")
-    choose(world.gp, Event.CONCERN_DECIDED, Delivery.OFF)
+    turned_off(world.gp, Event.CONCERN_DECIDED)
     with committed():
         services.decide_concern(
             user=world.dco,
