@@ -273,7 +273,7 @@ def update_draft(
         raise ValidationError(errors)
     save_if_version(notification, expected_version, **clean)
     _attach(notification, attachments, user)
-    record_access(user=user, action="change", obj=notification, child=notification.child, context=context)
+    _record_change(notification, user=user, context=context)
     if send:
         _send(notification, user=user, context=context, today=today)
     record_involvements(notification)
@@ -290,14 +290,7 @@ def _send(notification: Notification, *, user: Any, context: AuditContext, today
     notification.sent_on, notification.sent_by, notification.acknowledge_by = today, user, acknowledge_by
     la = notification.local_authority
     dco = dco_services_for(la.pk)
-    record_access(
-        user=user,
-        action="change",
-        obj=notification,
-        child=notification.child,
-        context=context,
-        detail="sent to the LA",
-    )
+    _record_change(notification, user=user, context=context, detail="sent to the LA")
     reminders.schedule(
         record=notification,
         kind=ACKNOWLEDGE_OVERDUE,
@@ -327,6 +320,13 @@ def _send(notification: Notification, *, user: Any, context: AuditContext, today
                 f"{link('section23:notification-detail', notification.public_id)}\n"
             ),
         )
+
+
+def _record_change(notification: Notification, *, user: Any, context: AuditContext, detail: str = "") -> None:
+    """The access log's entry for a change to the notification, naming its child."""
+    record_access(
+        user=user, action="change", obj=notification, child=notification.child, context=context, detail=detail
+    )
 
 
 def _acts_for_la(user: Any, context: AuditContext, local_authority_id: int) -> bool:
@@ -390,11 +390,9 @@ def acknowledge(
     save_if_version(notification, expected_version, **fields)
     reminders.cancel(record=notification, kinds=[ACKNOWLEDGE_OVERDUE])
     record_involvements(notification)
-    record_access(
+    _record_change(
+        notification,
         user=user,
-        action="change",
-        obj=notification,
-        child=notification.child,
         context=context,
         detail="acknowledged"
         + (f"; decision: {decision}" if decision else "")
@@ -460,13 +458,8 @@ def link_advice_request(
             }
         )
     save_if_version(notification, expected_version, advice_reference=found[0].reference)
-    record_access(
-        user=user,
-        action="change",
-        obj=notification,
-        child=notification.child,
-        context=context,
-        detail=f"linked to advice request {found[0].reference}",
+    _record_change(
+        notification, user=user, context=context, detail=f"linked to advice request {found[0].reference}"
     )
     return notification
 
@@ -518,14 +511,7 @@ def record_decision(
     save_if_version(notification, expected_version, **fields)
     reminders.cancel(record=notification, kinds=[ACKNOWLEDGE_OVERDUE])
     record_involvements(notification)
-    record_access(
-        user=user,
-        action="change",
-        obj=notification,
-        child=notification.child,
-        context=context,
-        detail=f"decision: {decision}",
-    )
+    _record_change(notification, user=user, context=context, detail=f"decision: {decision}")
     _tell_notifier(
         notification,
         f"Decision on section 23 notification {notification.reference}",

@@ -257,6 +257,26 @@ def test_the_dco_can_ask_a_trust_team_or_record_why_not(world):
     assert Notification.objects.visible_to(world.health_visitor).filter(pk=draft.pk).exists()
 
 
-def test_every_change_is_in_the_access_log(world):
+def test_every_change_is_in_the_access_log_with_the_child(world):
     notification = notify(world)
-    assert AuditEvent.objects.filter(object_id=str(notification.public_id)).count() >= 2
+    services.acknowledge(
+        user=world.caseworker,
+        context=TEST_CONTEXT,
+        notification=notification,
+        expected_version=notification.version,
+    )
+    services.record_decision(
+        user=world.caseworker,
+        context=TEST_CONTEXT,
+        notification=notification,
+        expected_version=notification.version,
+        decision=Notification.Decision.EARLY_YEARS,
+    )
+    events = AuditEvent.objects.filter(object_id=str(notification.public_id)).order_by("pk")
+    assert [(e.action, e.detail) for e in events] == [
+        ("create", "draft"),
+        ("change", "sent to the LA"),
+        ("change", "acknowledged"),
+        ("change", "decision: early_years"),
+    ]
+    assert {e.child_public_id for e in events} == {notification.child.public_id}
