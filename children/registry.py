@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.safestring import SafeString
 
@@ -54,3 +54,29 @@ def register_involvement_reason(code: str, label: str) -> None:
 def involvement_reason(code: str) -> str:
     """The reason's label as people say it; an unregistered code is shown as it is."""
     return _reasons.get(code, code)
+
+
+@dataclass(frozen=True)
+class LinkedRecord:
+    """Another app's record that names a case by its reference, as a link: "Section 23 notification
+    S23-000012 (Northshire Community Health NHS Trust)"."""
+
+    text: str
+    url: str
+
+
+# An app's records linked to a case reference (say an advice request's "HA0000301") that the user may
+# open, through that app's own access rules: whoever may not open one is not told it exists.
+_linked_records: dict[str, Callable[[Any, str], list[LinkedRecord]]] = {}
+
+
+def register_linked_records(key: str, find: Callable[[Any, str], list[LinkedRecord]]) -> None:
+    """Add (or replace, by key) an app's lookup of its records linked to a case reference."""
+    _linked_records[key] = find
+
+
+def records_linked_to(user: Any, reference: str) -> list[LinkedRecord]:
+    """Every registered app's records linked to `reference` that `user` may open, app by app (by key)."""
+    if not reference:
+        return []
+    return [record for key in sorted(_linked_records) for record in _linked_records[key](user, reference)]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
+from children.registry import records_linked_to
 from core import formatting
 from core.forms_nhsuk import error_summary_params, field_params, remembered_component
 from core.navigation import header_params
@@ -35,6 +36,7 @@ def environment(**options: Any) -> Environment:
             "error_summary_params": error_summary_params,
             "remembered_component": remembered_component,
             "header_params": header_params,
+            "records_linked_to": records_linked_to,  # other apps' records naming a case's reference
         }
     )
     env.filters.update(formatting.FILTERS)

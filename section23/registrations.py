@@ -41,6 +41,24 @@ def child_section(request: HttpRequest, child: ChildOrYoungPerson) -> SafeString
     return mark_safe(html)  # noqa: S308 - rendered by an autoescaping template  # nosec B308 B703
 
 
+def linked_to_reference(user: Any, reference: str) -> list[child_page.LinkedRecord]:
+    """The notifications the LA linked to this EHC needs assessment's advice request (by its reference)
+    that `user` may open (Notification.objects.visible_to), for the advice request's page."""
+    rows = (
+        Notification.objects.visible_to(user)
+        .filter(advice_reference=reference)
+        .select_related("notifying_body")
+        .order_by("pk")
+    )
+    return [
+        child_page.LinkedRecord(
+            text=f"Section 23 notification {n.reference} from {n.notifying_body.name}",
+            url=reverse("section23:notification-detail", args=[n.public_id]),
+        )
+        for n in rows
+    ]
+
+
 def _open_notifications(ids: list[uuid.UUID]) -> Mapping[uuid.UUID, Notification]:
     rows = Notification.objects.filter(public_id__in=ids, status=Notification.Status.SENT)
     return {n.public_id: n for n in rows.select_related("local_authority")}
@@ -153,6 +171,7 @@ def register() -> None:
     child_page.register_involvement_reason(involvements.REASON, involvements.REASON_LABEL)
     child_page.register_involvement_reason(involvements.CONCERN_REASON, involvements.CONCERN_REASON_LABEL)
     child_page.register_section(child_page.ChildPageSection("section23", 20, child_section))
+    child_page.register_linked_records("section23", linked_to_reference)
     register_nav_item(
         NavItem(
             "Section 23 notifications",

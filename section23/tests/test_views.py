@@ -388,3 +388,37 @@ def test_consent_not_asked_shows_no_date_or_referral_and_missing_decision_detail
     assert "Consent to an onward referral Not asked" in text
     assert "Early years SEN support team" not in text
     assert "Decision details Not recorded" in text
+
+
+def test_the_advice_request_page_links_the_notifications_linked_to_it_for_those_who_may_open_them(
+    world, client
+):
+    """The EHC needs assessment's advice request lists the section 23 notification the LA linked to it
+    (through children.registry, so advice names no section 23): a link for the LA, nothing for a team
+    asked for advice that may not open the notification; another LA cannot open the request at all."""
+    from types import SimpleNamespace
+
+    from advice.testing import route
+    from audit.testing import TEST_CONTEXT
+    from section23 import services
+
+    notification = notify(world)
+    advice = _advice_request(world, notification.child)
+    services.link_advice_request(
+        user=world.caseworker,
+        context=TEST_CONTEXT,
+        notification=notification,
+        expected_version=notification.version,
+        reference=advice.reference,
+    )
+    route(SimpleNamespace(dco=world.dco), advice, world.other_trust_team)
+    page = reverse("advice:request-detail", args=[advice.public_id])
+    link = reverse("section23:notification-detail", args=[notification.public_id])
+    la_page = sign_in(type(client)(), world.caseworker).get(page).content.decode()
+    assert f'<a href="{link}">Section 23 notification {notification.reference} from' in la_page
+    team = sign_in(type(client)(), world.other_team_clinician).get(page)
+    assert team.status_code == 200  # the team asked for advice sees the request...
+    assert notification.reference not in team.content.decode() and link not in team.content.decode()
+    assert "Linked records" not in team.content.decode()  # ...and not that the notification exists
+    other_la = sign_in(type(client)(), world.other_caseworker).get(page)
+    assert other_la.status_code == 404 and notification.reference not in other_la.content.decode()
