@@ -1,6 +1,8 @@
 """Demo section 23 notifications and concerns (synthetic children and people only), in every state,
 spread over the last year so the DCO's figures have something to show (called by
-`manage.py load_demo_data`, after the accounts and children demo data).
+`manage.py load_demo_data`, after the accounts, children and advice demo data). A few of the advice
+demo's young children were notified first: the LA decided to consider an EHC needs assessment and
+linked the notification to the child's advice request.
 
 Records are made through section23.services (so involvements, the access log and reminders are as the
 product makes them), then dated back to when each step happened. Chase reminders that would already
@@ -21,7 +23,8 @@ from audit.context import AuditContext
 from casework import reminders, targets
 from casework.models import CaseReminder
 from children.demo import FAMILY_NAMES, GIVEN_NAMES
-from section23 import services
+from children.models import Involvement
+from section23 import rules, services
 from section23.involvements import record_concern_involvement, record_involvements
 from section23.models import AreaOfNeed, Concern, Notification, Profession
 
@@ -42,6 +45,10 @@ OPINIONS = {
     AreaOfNeed.SEMH: "Marked distress and difficulty regulating in nursery; assessment under way.",
     AreaOfNeed.SENSORY_PHYSICAL: "Cerebral palsy affecting mobility and fine motor skills.",
 }
+# The advice app's involvement reason (children.Involvement): its demo's children with an EHC needs
+# assessment, found without importing advice. A few were notified under section 23 first.
+ADVICE_REASON = "advice_request"
+NOTIFIED_BEFORE_ASSESSMENT = 4
 VOLUNTARY = ["Northshire Parent Carer Forum", "Northshire Parent Carer Forum; the local SENDIASS", ""]
 
 
@@ -86,6 +93,141 @@ def _backdate(notification: Notification, *, created: dt.date, sent: dt.date | N
                 due_at=due, sent_at=due if due.date() < today else None
             )
     record_involvements(notification)
+
+
+def _details(
+    rng: random.Random,
+    index: int,
+    family: str,
+    notifier: User,
+    profession: str,
+    area: AreaOfNeed,
+    areas: list[AreaOfNeed],
+    voluntary: str,
+    today: dt.date,
+) -> dict[str, Any]:
+    """What a notifier records: the parent, the opinion and the statutory steps."""
+    details = {
+        "professional_name": f"{notifier.first_name} {notifier.last_name}",
+        "profession": profession,
+        "parent_name": f"{rng.choice(GIVEN_NAMES)} {family}",
+        "parent_relationship": rng.choice(["mother", "father", "parent", "foster_carer"]),
+        "parent_phone": "01632 960" + f"{index:03d}",
+        "parent_email": f"parent.{index}@example.org",
+        "parent_language": rng.choice(["English"] * 6 + ["Polish", "Urdu", "Romanian"]),
+        "opinion": OPINIONS[area],
+        "areas_of_need": [str(a) for a in areas],
+        "opinion_formed_on": today - dt.timedelta(days=3),
+        "parent_told_on": today - dt.timedelta(days=2),
+        "discussion": rng.choice(["held"] * 4 + ["offered"]),
+        "discussion_on": today - dt.timedelta(days=2),
+        "discussion_with": f"{notifier.first_name} {notifier.last_name}",
+        "parent_view": rng.choice(["agrees"] * 7 + ["no_view", "disagrees"]),
+        "voluntary_organisations": voluntary,
+        "no_voluntary_organisation": not voluntary,
+        "referral_consent": rng.choice(["not_asked", "not_asked", "given"]),
+    }
+    if details["referral_consent"] == "given":  # a date and a referral only when consent was given
+        details["referral_consent_on"] = details["parent_told_on"]
+        details["referral_consent_detail"] = "Early years SEN support team"
+    if details["parent_view"] == "disagrees":
+        details["parent_views"] = "Would rather wait and see how nursery goes."
+    return details
+
+
+def _notified_before_assessment(
+    *,
+    rng: random.Random,
+    today: dt.date,
+    notifier: User,
+    team: Organisation,
+    las: dict[str, Organisation],
+    caseworkers: dict[str, User],
+) -> int:
+    """Young children of the advice demo whose health visitor notified the LA (section 23) some weeks
+    before their EHC needs assessment: the LA decided to consider an assessment, asked health for
+    advice, and linked the notification to that advice request (issue 11). All through the services,
+    as the LA would; the advice request is found through children.search, never by importing advice."""
+    made = 0
+    rows = (
+        Involvement.objects.filter(reason=ADVICE_REASON, organisation__in=las.values())
+        .select_related("child", "organisation")
+        .order_by("child__pk", "pk")
+    )
+    for row in rows:
+        if made >= NOTIFIED_BEFORE_ASSESSMENT:
+            break
+        child, la_code = row.child, row.organisation.code
+        sent = row.started_on - dt.timedelta(days=rng.randrange(60, 100))  # before the clock started
+        if (
+            child.awaiting_identity_check
+            or child.local_authority_id != row.organisation_id
+            or not rules.age_check(child.date_of_birth, today).eligible
+            or child.date_of_birth > sent - dt.timedelta(days=200)
+            or Notification.objects.filter(child=child).exists()
+        ):
+            continue
+        area = rng.choice(list(AreaOfNeed))
+        voluntary = rng.choice(VOLUNTARY)
+        index = 100 + made
+        notification = services.create_notification(
+            user=notifier,
+            context=CONTEXT,
+            acting_for=team,
+            local_authority=las[la_code],
+            given_name=child.given_name,
+            family_name=child.family_name,
+            date_of_birth=child.date_of_birth,
+            nhs_number=child.nhs_number,
+            child_postcode=rng.choice(POSTCODES[la_code]),
+            details=_details(
+                rng,
+                index,
+                child.family_name,
+                notifier,
+                Profession.HEALTH_VISITOR,
+                area,
+                [area],
+                voluntary,
+                today,
+            ),
+            send=True,
+        )
+        _backdate(notification, created=sent, sent=sent, today=today)
+        request = next(
+            (
+                hit
+                for hit in services.advice_requests_for(caseworkers[la_code], notification)
+                if str(row.record_id) in hit.url
+            ),
+            None,
+        )
+        if notification.child_id != child.pk or request is None:
+            raise RuntimeError(
+                f"Demo notification {notification.reference} did not find {child}'s assessment"
+            )
+        decided = targets.due_after(sent, rng.choice([1, 2, 3, 5]))
+        services.record_decision(
+            user=caseworkers[la_code],
+            context=CONTEXT,
+            notification=notification,
+            expected_version=notification.version,
+            decision="consider_assessment",
+            decision_detail="To consider an EHC needs assessment with the parents; early years SEN support meanwhile.",
+            la_reference=f"EY/{index + 1:04d}",
+        )
+        Notification.objects.filter(pk=notification.pk).update(acknowledged_on=decided, decided_on=decided)
+        notification.refresh_from_db()
+        services.link_advice_request(
+            user=caseworkers[la_code],
+            context=CONTEXT,
+            notification=notification,
+            expected_version=notification.version,
+            reference=request.reference,
+        )
+        record_involvements(notification)
+        made += 1
+    return made
 
 
 def load(stdout: TextIO | None = None, seed: int = 2026, **options: Any) -> str:
@@ -144,31 +286,7 @@ def load(stdout: TextIO | None = None, seed: int = 2026, **options: Any) -> str:
         born = min(born, sent - dt.timedelta(days=200))
         voluntary = rng.choice(VOLUNTARY)
         state = "draft" if index < 3 else ("sent" if age_days < 12 or rng.random() < 0.06 else "answered")
-        details = {
-            "professional_name": f"{notifiers[code].first_name} {notifiers[code].last_name}",
-            "profession": TEAMS[code],
-            "parent_name": f"{rng.choice(GIVEN_NAMES)} {family}",
-            "parent_relationship": rng.choice(["mother", "father", "parent", "foster_carer"]),
-            "parent_phone": "01632 960" + f"{index:03d}",
-            "parent_email": f"parent.{index}@example.org",
-            "parent_language": rng.choice(["English"] * 6 + ["Polish", "Urdu", "Romanian"]),
-            "opinion": OPINIONS[area],
-            "areas_of_need": [str(a) for a in areas],
-            "opinion_formed_on": today - dt.timedelta(days=3),
-            "parent_told_on": today - dt.timedelta(days=2),
-            "discussion": rng.choice(["held"] * 4 + ["offered"]),
-            "discussion_on": today - dt.timedelta(days=2),
-            "discussion_with": f"{notifiers[code].first_name} {notifiers[code].last_name}",
-            "parent_view": rng.choice(["agrees"] * 7 + ["no_view", "disagrees"]),
-            "voluntary_organisations": voluntary,
-            "no_voluntary_organisation": not voluntary,
-            "referral_consent": rng.choice(["not_asked", "not_asked", "given"]),
-        }
-        if details["referral_consent"] == "given":  # a date and a referral only when consent was given
-            details["referral_consent_on"] = details["parent_told_on"]
-            details["referral_consent_detail"] = "Early years SEN support team"
-        if details["parent_view"] == "disagrees":
-            details["parent_views"] = "Would rather wait and see how nursery goes."
+        details = _details(rng, index, family, notifiers[code], TEAMS[code], area, areas, voluntary, today)
         if state == "draft":
             details = {k: details[k] for k in ("professional_name", "profession", "opinion", "areas_of_need")}
         notification = services.create_notification(
@@ -245,4 +363,15 @@ def load(stdout: TextIO | None = None, seed: int = 2026, **options: Any) -> str:
         counts[f"concerns {'open' if decision is None else 'decided'}"] = (
             counts.get(f"concerns {'open' if decision is None else 'decided'}", 0) + 1
         )
+    if "RX9-HV" in notifiers and hv_team is not None:
+        linked = _notified_before_assessment(
+            rng=random.Random(f"section23-advice-{seed}"),  # not a secret  # nosec B311
+            today=today,
+            notifier=notifiers["RX9-HV"],
+            team=hv_team,
+            las=las,
+            caseworkers=caseworkers,
+        )
+        if linked:
+            counts["decided and linked to an advice request"] = linked
     return ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
