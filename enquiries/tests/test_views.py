@@ -509,6 +509,33 @@ def test_linking_a_notification_links_its_child_and_shows_it_as_a_link_to_those_
     assert notification.reference in page and href not in page
 
 
+def test_linking_an_advice_request_links_its_child_and_shows_it_as_a_link_to_those_who_may_see_it(
+    world, client
+):
+    from types import SimpleNamespace
+
+    from advice.testing import make_request
+
+    advice = make_request(SimpleNamespace(la=world.la), la=world.la, user=world.caseworker)
+    enquiry = take_to(submit(world.la), "assigned", dco=world.dco, team=world.other_trust_team)
+    dco = sign_in(client, world.dco)
+    response = dco.post(
+        reverse("enquiries:link", args=[enquiry.public_id]),
+        {"version": enquiry.version, "advice_reference": advice.reference.lower()},
+    )
+    assert response.status_code == 302
+    enquiry.refresh_from_db()
+    assert enquiry.child == advice.child and enquiry.advice_reference == advice.reference
+    page = dco.get(reverse("enquiries:detail", args=[enquiry.public_id])).content.decode()
+    href = reverse("advice:request-detail", args=[advice.public_id])
+    assert f'<a href="{href}">{advice.reference}</a>' in page  # the area's DCO service may open it
+    client.logout()
+    # The provider team the enquiry is assigned to was not asked for this advice: its reference only.
+    other = sign_in(client, world.other_team_clinician)
+    page = other.get(reverse("enquiries:detail", args=[enquiry.public_id])).content.decode()
+    assert advice.reference in page and href not in page
+
+
 def test_a_notification_about_another_child_is_not_linked(world, client):
     notification = notify(world)
     enquiry = submit(world.la)
