@@ -1,5 +1,5 @@
-"""Helpers for browser tests: axe-core checks, the real two-step sign-in, a page per person
-(`new_page`) and waiting for what the page says (`sees`, `sees_error`).
+"""Helpers for browser tests: axe-core checks, the real two-step sign-in, a page per person signed in
+or not (`new_page`) and waiting for what the page says (`sees`, `sees_error`).
 
 The `browser` and `page` fixtures live in the root conftest.py so every app's browser tests share
 one Chromium. Real Chromium (Debian's package) driven by Playwright, with axe-core for accessibility.
@@ -34,17 +34,23 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
-    """Makes a page in a fresh browser context per person (each signs in on their own), 1280 pixels
-    wide unless a width is given (375 for a phone), with JavaScript unless told otherwise."""
+    """Makes a page in a fresh browser context per person, signed in through the real two-step form
+    if a user is given (each person on their own), 1280 pixels wide unless a width is given (375 for a
+    phone), with JavaScript unless told otherwise."""
+    from accounts.testing import totp_device
+
     contexts = []
 
-    def make(width: int = 1280, javascript: bool = True) -> Any:
+    def make(user: Any = None, *, width: int = 1280, javascript: bool = True) -> Any:
         context = browser.new_context(
             base_url=live_server.url, viewport={"width": width, "height": 900}, java_script_enabled=javascript
         )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
+        if user is not None:
+            totp_device(user)
+            browser_sign_in(page, user.email)
         return page
 
     yield make

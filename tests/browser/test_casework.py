@@ -10,28 +10,23 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.testing import totp_device
 from advice.models import AdviceRequest
 from advice.testing import make_world
-from tests.browser.conftest import browser_sign_in, check, expect_error_summary, fill_date, sees, sees_error
+from tests.browser.conftest import check, expect_error_summary, fill_date, sees, sees_error
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def world():
-    world = make_world()
-    for user in (world.la_user, world.dco, world.clinician):
-        totp_device(user)
-    return world
+    return make_world()
 
 
 def test_the_whole_journey(world, new_page):
     today = dt.date.today()
 
     # 1. The LA caseworker asks for advice.
-    la = new_page()
-    browser_sign_in(la, world.la_user.email)
+    la = new_page(world.la_user)
     la.goto("/casework/requests/")
     check(la)
     la.get_by_role("button", name="Request health advice").click()
@@ -69,8 +64,7 @@ def test_the_whole_journey(world, new_page):
     sees(la, advice_request.reference)
 
     # 2. The DCO sees it on the dashboard and routes it.
-    dco = new_page()
-    browser_sign_in(dco, world.dco.email)
+    dco = new_page(world.dco)
     dco.goto("/casework/dashboard/")
     check(dco)
     before = dco.locator("[data-figure='month-including']").inner_text()
@@ -97,8 +91,7 @@ def test_the_whole_journey(world, new_page):
     check(dco)
 
     # 3. The clinician accepts and submits structured advice.
-    clinician = new_page()
-    browser_sign_in(clinician, world.clinician.email)
+    clinician = new_page(world.clinician)
     clinician.goto("/casework/inbox/")
     check(clinician)
     clinician.get_by_role("link", name=advice_request.reference).click()
@@ -194,8 +187,7 @@ def test_the_other_casework_pages(world, new_page):
     ChildFactory(
         given_name="Sam", family_name="Matchtest", date_of_birth=dt.date(2015, 1, 9), local_authority=world.la
     )
-    la = new_page()
-    browser_sign_in(la, world.la_user.email)
+    la = new_page(world.la_user)
     la.goto("/casework/requests/new/")
     la.get_by_label("Given name").fill("Sam")
     la.get_by_label("Family name").fill("Matchtest")
@@ -212,8 +204,7 @@ def test_the_other_casework_pages(world, new_page):
 
     advice_request = make_request(world, received=today - dt.timedelta(days=3))
     (assignment,) = route(world, advice_request, world.team, received_on=today - dt.timedelta(days=3))
-    clinician = new_page()
-    browser_sign_in(clinician, world.clinician.email)
+    clinician = new_page(world.clinician)
     clinician.goto(f"/casework/assignments/{assignment.public_id}/exception/")
     clinician.get_by_label("Missed appointment (reg 8(2)(c))").check()
     fill_date(clinician, "start_on", today - dt.timedelta(days=1))

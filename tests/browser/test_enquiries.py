@@ -15,10 +15,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.testing import totp_device
 from enquiries.models import Enquiry
 from section23.testing import make_world, notify
-from tests.browser.conftest import browser_sign_in, check, expect_error_summary, fill_date, sees, sees_error
+from tests.browser.conftest import check, expect_error_summary, fill_date, sees, sees_error
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,9 +26,7 @@ PARENT_EMAIL = "sam.parent@example.org"
 
 @pytest.fixture
 def world():
-    world = make_world()
-    totp_device(world.dco)
-    return world
+    return make_world()
 
 
 def fill_public_form(page, la_name: str, email: str) -> None:
@@ -107,8 +104,7 @@ def test_a_parent_asks_checks_progress_and_the_dco_answers(world, new_page):
     check(parent)
 
     # 3. The DCO triages and acknowledges it.
-    dco = new_page()
-    browser_sign_in(dco, world.dco.email)
+    dco = new_page(world.dco)
     dco.goto("/enquiries/")  # all of them: the new one is on the first page
     check(dco)
     dco.get_by_role("link", name=enquiry.reference).click()

@@ -15,11 +15,10 @@ from types import SimpleNamespace
 import pytest
 from playwright.sync_api import expect
 
-from accounts.testing import totp_device
 from advice.testing import make_request
 from section23.models import Concern, Notification
 from section23.testing import make_world, postcode_in, young_birth_date
-from tests.browser.conftest import browser_sign_in, check, expect_error_summary, fill_date, sees, sees_error
+from tests.browser.conftest import check, expect_error_summary, fill_date, sees, sees_error
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,8 +27,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def world():
     world = make_world()
     postcode_in(world.la, "TS1 1AA")
-    for user in (world.health_visitor, world.caseworker, world.dco, world.gp):
-        totp_device(user)
     return world
 
 
@@ -37,8 +34,7 @@ def test_a_health_visitor_notifies_the_la_answers_and_the_dco_counts_it(world, n
     today = dt.date.today()
 
     # 1. The health visitor starts a notification for a child already of compulsory school age.
-    hv = new_page()
-    browser_sign_in(hv, world.health_visitor.email)
+    hv = new_page(world.health_visitor)
     hv.goto("/notifications/")
     check(hv)
     hv.get_by_role("button", name="Record a notification").click()
@@ -119,8 +115,7 @@ def test_a_health_visitor_notifies_the_la_answers_and_the_dco_counts_it(world, n
     check(hv)
 
     # 5. The LA's SEN officer acknowledges it, then records a decision (nothing chosen first).
-    la = new_page()
-    browser_sign_in(la, world.caseworker.email)
+    la = new_page(world.caseworker)
     la.goto("/notifications/")
     check(la)
     la.get_by_role("link", name=notification.reference).click()
@@ -173,8 +168,7 @@ def test_a_health_visitor_notifies_the_la_answers_and_the_dco_counts_it(world, n
     check(hv)
 
     # 7. The DCO sees it on the figures page for this month, and in its CSV.
-    dco = new_page()
-    browser_sign_in(dco, world.dco.email)
+    dco = new_page(world.dco)
     dco.goto("/notifications/dashboard/?period=month")
     check(dco)
     expect(dco.locator(".nhsuk-summary-list__row", has_text="Notifications sent")).to_contain_text("1")
@@ -190,8 +184,7 @@ def test_a_health_visitor_notifies_the_la_answers_and_the_dco_counts_it(world, n
 
 
 def test_a_gp_raises_a_concern_and_the_dco_decides(world, new_page):
-    gp = new_page()
-    browser_sign_in(gp, world.gp.email)
+    gp = new_page(world.gp)
     gp.goto("/notifications/concerns/")
     check(gp)
     gp.goto("/notifications/concerns/new/")
@@ -215,8 +208,7 @@ def test_a_gp_raises_a_concern_and_the_dco_decides(world, new_page):
     sees(gp, "Sensory and/or physical needs")  # the areas of need ticked
     check(gp)
 
-    dco = new_page()
-    browser_sign_in(dco, world.dco.email)
+    dco = new_page(world.dco)
     dco.goto("/notifications/concerns/")
     check(dco)
     dco.get_by_role("link", name=concern.reference).click()
