@@ -37,7 +37,7 @@ class ReferenceHit:
     child_public_id: uuid.UUID
     text: str  # "Health advice request HA0000301"
     url: str
-    reference: str = ""  # the record's own reference ("HA0000301"), for another app to keep
+    reference: str  # the record's own reference ("HA0000301"), for another app to keep or match
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,7 @@ def register_reference_lookup(lookup: ReferenceLookup) -> None:
 def records_with_reference(user: Any, reference: str) -> list[ReferenceHit]:
     """The records `user` may see whose own reference is `reference` (any case), from every registered
     lookup, without naming their apps: for an app that keeps another app's reference and wants its
-    child or a link to it. A hit's text ends with the record's own reference; hits found by another
-    reference (an LA's own, say) are left out."""
+    child or a link to it. Hits found by another reference (an LA's own, say) are left out."""
     reference = clean_query(reference).upper()
     if not reference or " " in reference:
         return []
@@ -70,7 +69,7 @@ def records_with_reference(user: Any, reference: str) -> list[ReferenceHit]:
         hit
         for lookup in _lookups.values()
         for hit in lookup.find(user, terms)
-        if hit.text.upper().endswith(" " + reference)
+        if hit.reference.upper() == reference
     ]
 
 

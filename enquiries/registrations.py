@@ -50,7 +50,10 @@ def find_references(user: Any, terms: Terms) -> list[search.ReferenceHit]:
     )
     return [
         search.ReferenceHit(
-            e.child.public_id, f"Enquiry {e.reference}", reverse("enquiries:detail", args=[e.public_id])
+            e.child.public_id,
+            f"Enquiry {e.reference}",
+            reverse("enquiries:detail", args=[e.public_id]),
+            reference=e.reference,
         )
         for e in rows
         if e.child is not None

@@ -145,6 +145,7 @@ def find_references(user: Any, terms: Any) -> list[child_search.ReferenceHit]:
             child_public_id=child,
             text=f"Section 23 notification {reference}",
             url=reverse("section23:notification-detail", args=[public_id]),
+            reference=reference,
         )
         for public_id, reference, child in Notification.objects.visible_to(user)
         .filter(Q(reference__in=wanted["S23"]) | Q(la_reference__in=la_references))
@@ -156,6 +157,7 @@ def find_references(user: Any, terms: Any) -> list[child_search.ReferenceHit]:
                 child_public_id=child,
                 text=f"Concern {reference}",
                 url=reverse("section23:concern-detail", args=[public_id]),
+                reference=reference,
             )
             for public_id, reference, child in Concern.objects.visible_to(user)
             .filter(reference__in=wanted["DC"])
